@@ -1,0 +1,21 @@
+//! Caravan's domain: pure rules and types with no I/O and no async.
+//!
+//! Money in integer minor units of an ISO 4217 currency, ISO 3166-1 countries, the supported
+//! locales, prefixed random ids, and the validated values of accounts, merchants and the catalogue.
+//! It is not a persistence layer (see `caravan-store`) and knows nothing of HTTP.
+
+pub mod account;
+pub mod allocate;
+pub mod catalogue;
+pub mod country;
+pub mod error;
+pub mod id;
+pub mod locale;
+pub mod merchant;
+pub mod money;
+
+pub use allocate::allocate;
+pub use country::Country;
+pub use error::DomainError;
+pub use locale::Locale;
+pub use money::{Currency, Money};
