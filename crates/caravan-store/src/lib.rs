@@ -1,1 +1,16 @@
-//! placeholder
+//! Caravan's persistence layer.
+//!
+//! One schema and one set of portable SQL queries over sqlx's `Any` driver; the backend is chosen by
+//! the URL scheme (`sqlite://…` or `postgres://…`) and a bad scheme or unreachable server fails loudly.
+//! Times are passed in by callers (the clock is injected upstream); ids are generated upstream too.
+//! This crate holds no business rules beyond the guards that keep data consistent.
+
+mod connect;
+mod error;
+pub mod merchants;
+pub mod products;
+pub mod testing;
+pub mod users;
+
+pub use connect::{Engine, Store};
+pub use error::StoreError;
