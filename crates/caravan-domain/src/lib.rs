@@ -19,3 +19,15 @@ pub use country::Country;
 pub use error::DomainError;
 pub use locale::Locale;
 pub use money::{Currency, Money};
+
+/// Formats UTC milliseconds since the epoch as RFC 3339 (`2026-11-11T00:00:00Z`).
+pub fn rfc3339(ms: i64) -> String {
+    let nanos = i128::from(ms) * 1_000_000;
+    time::OffsetDateTime::from_unix_timestamp_nanos(nanos)
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_default()
+}

@@ -1,8 +1,10 @@
 //! The store contract: every store operation, run on SQLite always and on PostgreSQL when
 //! `CARAVAN_TEST_POSTGRES` is set (then an unreachable server fails the test, never skips it).
 
-
-#![allow(clippy::expect_used, reason = "a test fails loudly on the first broken expectation")]
+#![allow(
+    clippy::expect_used,
+    reason = "a test fails loudly on the first broken expectation"
+)]
 use caravan_store::merchants::MerchantRecord;
 use caravan_store::products::{
     CategoryRecord, ProductQuery, ProductRecord, ProductSort, ProductTextRecord, VariantRecord,
