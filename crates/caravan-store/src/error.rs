@@ -40,8 +40,15 @@ impl From<sqlx::Error> for StoreError {
     }
 }
 
-/// Redacts the password of a URL for messages and `caravan config`.
-pub fn redact_url(url: &str) -> String {
+impl StoreError {
+    /// Redacts the password of a database URL, for messages and `caravan config`.
+    pub fn redact(url: &str) -> String {
+        redact_url(url)
+    }
+}
+
+/// Redacts the password of a URL.
+pub(crate) fn redact_url(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return url.to_owned();
     };

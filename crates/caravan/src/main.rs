@@ -1,1 +1,172 @@
-fn main() {}
+//! The `caravan` command: serve the marketplace, migrate, print configuration, seed demo data,
+//! manage operators. Thin: parsing and wiring only; everything else lives in the library crates.
+
+mod cli;
+mod config;
+
+use anyhow::{bail, Context, Result};
+use caravan_market::{Market, MarketConfig, SystemClock};
+use caravan_store::Store;
+use clap::Parser;
+use cli::{AdminCommand, Cli, Command};
+use config::Config;
+use std::sync::Arc;
+
+fn main() -> Result<()> {
+    let cli = Cli::parse();
+    let config = Config::resolve(&cli.global)?;
+    init_logging(&config);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(run(cli.command, config))
+}
+
+fn init_logging(config: &Config) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if config.log_format == "json" {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+async fn open(config: &Config) -> Result<Market> {
+    config.prepare_data_dir()?;
+    let store = Store::connect(&config.database_url)
+        .await
+        .context("opening the database")?;
+    store.migrate().await.context("applying migrations")?;
+    Ok(Market::new(
+        store,
+        Arc::new(SystemClock),
+        MarketConfig::default(),
+    ))
+}
+
+async fn run(command: Command, config: Config) -> Result<()> {
+    match command {
+        Command::Serve { demo } => serve(config, demo).await,
+        Command::Migrate => {
+            let market = open(&config).await?;
+            println!("migrations applied to {}", config.redacted_database_url());
+            market.store().close().await;
+            Ok(())
+        }
+        Command::Config => {
+            print!("{}", config.render());
+            Ok(())
+        }
+        Command::Demo => {
+            let market = open(&config).await?;
+            seed_demo(&market).await?;
+            market.store().close().await;
+            Ok(())
+        }
+        Command::Openapi => {
+            println!("{}", caravan_web::openapi_json());
+            Ok(())
+        }
+        Command::Admin {
+            command: AdminCommand::Create { email, name },
+        } => {
+            let password = admin_password()?;
+            let market = open(&config).await?;
+            let registration = caravan_market::accounts::Registration {
+                email,
+                password,
+                display_name: name,
+                country: None,
+                locale: None,
+            };
+            let user = market
+                .register(registration, &[caravan_domain::account::Role::Operator])
+                .await
+                .map_err(|e| anyhow::anyhow!("{}: {}", e.code, e.message))?;
+            println!("operator {} created ({})", user.email, user.id);
+            market.store().close().await;
+            Ok(())
+        }
+    }
+}
+
+/// From `CARAVAN_ADMIN_PASSWORD`, else asked twice at a terminal. Never a default.
+fn admin_password() -> Result<String> {
+    if let Ok(p) = std::env::var("CARAVAN_ADMIN_PASSWORD") {
+        return Ok(p);
+    }
+    use std::io::IsTerminal;
+    if !std::io::stdin().is_terminal() {
+        bail!("no password given: set CARAVAN_ADMIN_PASSWORD or run in a terminal to be asked");
+    }
+    let first = rpassword::prompt_password("Password for the new operator: ")?;
+    let second = rpassword::prompt_password("Again: ")?;
+    if first != second {
+        bail!("the two passwords differ");
+    }
+    Ok(first)
+}
+
+async fn seed_demo(market: &Market) -> Result<()> {
+    match market
+        .seed_demo()
+        .await
+        .map_err(|e| anyhow::anyhow!("seeding the demo: {}: {}", e.code, e.message))?
+    {
+        Some(s) => {
+            println!(
+                "demo marketplace seeded: {} merchants, {} pending applications, {} categories, {} products",
+                s.merchants, s.pending, s.categories, s.products
+            );
+            println!(
+                "demo logins (password for all: {}):",
+                caravan_market::demo::DEMO_PASSWORD
+            );
+            for (role, email, country) in s.logins {
+                println!("  {role:<9} {country}  {email}");
+            }
+        }
+        None => println!("the database already holds data; demo data was not added"),
+    }
+    Ok(())
+}
+
+async fn serve(config: Config, demo: bool) -> Result<()> {
+    let market = open(&config).await?;
+    if demo {
+        seed_demo(&market).await?;
+    }
+    let listener = tokio::net::TcpListener::bind(&config.bind)
+        .await
+        .with_context(|| format!("binding {}", config.bind))?;
+    let addr = listener.local_addr()?;
+    println!("Caravan is serving on http://{addr}/  (API docs: http://{addr}/api/docs)");
+    tracing::info!(%addr, database = %config.redacted_database_url(), "serving");
+    let state = caravan_web::AppState::new(market.clone());
+    caravan_web::serve(listener, state, shutdown_signal()).await?;
+    market.store().close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}

@@ -191,10 +191,10 @@ impl Market {
             ProductSort::Newest => (p.created_at, p.id.clone()),
             _ => (p.min_price_minor, p.id.clone()),
         };
-        return Ok(page::paginate(rows, limit, key, |p| {
+        Ok(page::paginate(rows, limit, key, |p| {
             let t = texts.get(&p.id).map(Vec::as_slice).unwrap_or_default();
             summary(p, t, &variants, locale)
-        }));
+        }))
     }
 
     /// A product page for buyers; drafts and suspended stores' products are `not_found`.

@@ -1,1 +1,380 @@
-//! Demo data (see generate).
+//! The demo marketplace: a deterministic, multi-country catalogue generated in code from word
+//! lists and a seeded RNG (no downloads). Seeds only an empty database.
+
+mod words;
+
+use crate::accounts::{Actor, Registration};
+use crate::catalogue::{NewCategory, NewProduct, NewVariant, TextInput};
+use crate::merchants::{Application, Decision};
+use crate::{Market, MarketError};
+use caravan_domain::account::Role;
+use caravan_domain::id::{TypedId, UserId};
+use caravan_domain::merchant::MerchantDecision;
+use caravan_domain::{Country, Locale};
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use std::collections::{BTreeMap, HashMap};
+use words::{Leaf, MATERIAL_FIRST, MODELS, ROOTS};
+
+/// The password of every demo account (demo data only; real accounts never get a default).
+pub const DEMO_PASSWORD: &str = "caravan-demo";
+
+/// What the demo created, for printing.
+#[derive(Debug, Default)]
+pub struct DemoSummary {
+    /// (role, e-mail, country) of each demo login.
+    pub logins: Vec<(String, String, String)>,
+    /// Approved merchants.
+    pub merchants: usize,
+    /// Pending applications.
+    pub pending: usize,
+    /// Categories.
+    pub categories: usize,
+    /// Products.
+    pub products: usize,
+}
+
+struct DemoMerchant {
+    key: &'static str,
+    store: &'static str,
+    country: &'static str,
+    currency: &'static str,
+    /// Units of the currency per euro, as (numerator, denominator).
+    per_eur: (i64, i64),
+    locale: Locale,
+    leaves: &'static [&'static str],
+}
+
+const MERCHANTS: &[DemoMerchant] = &[
+    DemoMerchant {
+        key: "seta-como",
+        store: "Seta di Como",
+        country: "IT",
+        currency: "EUR",
+        per_eur: (1, 1),
+        locale: Locale::It,
+        leaves: &["scarves", "bags", "home-textiles"],
+    },
+    DemoMerchant {
+        key: "olivar-jaen",
+        store: "Olivar de Jaén",
+        country: "ES",
+        currency: "EUR",
+        per_eur: (1, 1),
+        locale: Locale::Es,
+        leaves: &["pantry", "skincare"],
+    },
+    DemoMerchant {
+        key: "anadolu-tekstil",
+        store: "Anadolu Tekstil",
+        country: "TR",
+        currency: "TRY",
+        per_eur: (35, 1),
+        locale: Locale::Tr,
+        leaves: &["home-textiles", "scarves", "decor"],
+    },
+    DemoMerchant {
+        key: "ural-masters",
+        store: "Уральские мастера",
+        country: "RU",
+        currency: "RUB",
+        per_eur: (95, 1),
+        locale: Locale::Ru,
+        leaves: &["decor", "kitchen", "toys"],
+    },
+    DemoMerchant {
+        key: "krakow-ceramika",
+        store: "Ceramika Kraków",
+        country: "PL",
+        currency: "PLN",
+        per_eur: (43, 10),
+        locale: Locale::Pl,
+        leaves: &["kitchen", "decor", "toys"],
+    },
+    DemoMerchant {
+        key: "maison-lavande",
+        store: "Maison Lavande",
+        country: "FR",
+        currency: "EUR",
+        per_eur: (1, 1),
+        locale: Locale::Fr,
+        leaves: &["fragrance", "skincare"],
+    },
+    DemoMerchant {
+        key: "shenzhen-sound",
+        store: "深圳声学 Shenzhen Sound",
+        country: "CN",
+        currency: "CNY",
+        per_eur: (77, 10),
+        locale: Locale::Zh,
+        leaves: &["audio", "phone-accessories"],
+    },
+    DemoMerchant {
+        key: "hangzhou-tea",
+        store: "杭州茶社 Hangzhou Tea House",
+        country: "CN",
+        currency: "CNY",
+        per_eur: (77, 10),
+        locale: Locale::Zh,
+        leaves: &["tea-coffee", "kitchen"],
+    },
+    DemoMerchant {
+        key: "barcelona-run",
+        store: "Barcelona Running",
+        country: "ES",
+        currency: "EUR",
+        per_eur: (1, 1),
+        locale: Locale::Es,
+        leaves: &["shoes", "outdoor", "fitness"],
+    },
+];
+
+const PENDING: &[(&str, &str, &str, &str, Locale)] = &[
+    ("berlin-bikes", "Berlin Bikes", "DE", "EUR", Locale::En),
+    (
+        "lisboa-azulejos",
+        "Lisboa Azulejos",
+        "PT",
+        "EUR",
+        Locale::En,
+    ),
+    ("kyiv-linen", "Kyiv Linen", "UA", "UAH", Locale::En),
+];
+
+const BUYERS: &[(&str, &str, &str, Locale)] = &[
+    ("anna", "Анна Иванова", "RU", Locale::Ru),
+    ("camille", "Camille Martin", "FR", Locale::Fr),
+    ("lucia", "Lucía García", "ES", Locale::Es),
+    ("jan", "Jan Kowalski", "PL", Locale::Pl),
+];
+
+/// Products per approved merchant.
+const PRODUCTS_PER_MERCHANT: usize = 36;
+
+fn email(key: &str) -> String {
+    format!("{key}@demo.caravan.test")
+}
+
+fn sold_by(locale: Locale, store: &str) -> String {
+    match locale {
+        Locale::En => format!("Made by {store}. Shipped worldwide with tracking."),
+        Locale::Ru => {
+            format!("Сделано мастерами «{store}». Доставка по всему миру с отслеживанием.")
+        }
+        Locale::Fr => format!("Fabriqué par {store}. Livraison dans le monde entier avec suivi."),
+        Locale::Es => format!("Fabricado por {store}. Envío a todo el mundo con seguimiento."),
+        Locale::Pl => format!("Wyprodukowane przez {store}. Wysyłka na cały świat ze śledzeniem."),
+        Locale::It => {
+            format!("Prodotto da {store}. Spedizione in tutto il mondo con tracciamento.")
+        }
+        Locale::Tr => format!("{store} tarafından üretildi. Takipli dünya çapında gönderim."),
+        Locale::Zh => format!("由{store}制作。全球配送，可追踪。"),
+    }
+}
+
+fn title(leaf: &Leaf, noun: usize, material: usize, model: &str, locale_index: usize) -> String {
+    let n = leaf.nouns[noun][locale_index];
+    let m = leaf.materials[material][locale_index];
+    if locale_index == 7 {
+        format!("{m}{n} {model}")
+    } else if MATERIAL_FIRST[locale_index] {
+        format!("{m} {n} {model}")
+    } else {
+        format!("{n} {m} {model}")
+    }
+}
+
+fn actor(user_id: &str, roles: &[Role]) -> Result<Actor, MarketError> {
+    Ok(Actor {
+        user_id: UserId::parse(user_id)?,
+        roles: roles.to_vec(),
+        token_id: String::new(),
+    })
+}
+
+impl Market {
+    /// Seeds the demo marketplace into an empty database; `None` if it holds accounts already.
+    pub async fn seed_demo(&self) -> Result<Option<DemoSummary>, MarketError> {
+        if !self.store.is_empty().await? {
+            return Ok(None);
+        }
+        let mut rng = ChaCha8Rng::seed_from_u64(1111);
+        let mut summary = DemoSummary::default();
+        let register = |key: &str, name: &str, country: &str, locale: Locale, extra: Vec<Role>| {
+            let r = Registration {
+                email: email(key),
+                password: DEMO_PASSWORD.to_owned(),
+                display_name: name.to_owned(),
+                country: Some(country.to_owned()),
+                locale: Some(locale.code().to_owned()),
+            };
+            async move { self.register(r, &extra).await }
+        };
+
+        let op = register(
+            "operator",
+            "Caravan Operator",
+            "IE",
+            Locale::En,
+            vec![Role::Operator],
+        )
+        .await?;
+        summary
+            .logins
+            .push(("operator".into(), op.email.clone(), "IE".into()));
+        let operator = actor(&op.id, &[Role::Buyer, Role::Operator])?;
+
+        // Categories, with every name in all eight languages.
+        let mut leaf_ids: HashMap<&str, (String, &Leaf)> = HashMap::new();
+        for (i, root) in ROOTS.iter().enumerate() {
+            let names = |w: &words::Words| {
+                Locale::ALL
+                    .iter()
+                    .zip(w)
+                    .map(|(l, n)| (l.code().to_owned(), (*n).to_owned()))
+                    .collect::<BTreeMap<_, _>>()
+            };
+            let r = self
+                .create_category(
+                    &operator,
+                    NewCategory {
+                        slug: root.slug.into(),
+                        parent_id: None,
+                        position: i as i64,
+                        names: names(&root.names),
+                    },
+                )
+                .await?;
+            summary.categories += 1;
+            for (j, leaf) in root.leaves.iter().enumerate() {
+                let c = self
+                    .create_category(
+                        &operator,
+                        NewCategory {
+                            slug: leaf.slug.into(),
+                            parent_id: Some(r.id.clone()),
+                            position: j as i64,
+                            names: names(&leaf.names),
+                        },
+                    )
+                    .await?;
+                summary.categories += 1;
+                leaf_ids.insert(leaf.slug, (c.id, leaf));
+            }
+        }
+
+        for b in BUYERS {
+            let u = register(b.0, b.1, b.2, b.3, vec![]).await?;
+            summary.logins.push(("buyer".into(), u.email, b.2.into()));
+        }
+
+        for (key, store, country, currency, locale) in PENDING {
+            let u = register(key, store, country, *locale, vec![]).await?;
+            let a = actor(&u.id, &[Role::Buyer])?;
+            let application = Application {
+                store_name: (*store).into(),
+                country: (*country).into(),
+                settlement_currency: (*currency).into(),
+                default_locale: locale.code().into(),
+                description: format!("{store} would like to sell on Caravan."),
+            };
+            self.apply_to_sell(&a, application).await?;
+            summary.pending += 1;
+        }
+
+        for dm in MERCHANTS {
+            let u = register(dm.key, dm.store, dm.country, dm.locale, vec![]).await?;
+            summary
+                .logins
+                .push(("merchant".into(), u.email.clone(), dm.country.into()));
+            let owner = actor(&u.id, &[Role::Buyer])?;
+            let application = Application {
+                store_name: dm.store.into(),
+                country: dm.country.into(),
+                settlement_currency: dm.currency.into(),
+                default_locale: dm.locale.code().into(),
+                description: sold_by(dm.locale, dm.store),
+            };
+            let m = self.apply_to_sell(&owner, application).await?;
+            self.decide_merchant(
+                &operator,
+                &m.id,
+                Decision {
+                    decision: MerchantDecision::Approve,
+                    reason: None,
+                },
+            )
+            .await?;
+            summary.merchants += 1;
+            let owner = actor(&u.id, &[Role::Buyer, Role::Merchant])?;
+            let local = Locale::ALL
+                .iter()
+                .position(|l| *l == dm.locale)
+                .unwrap_or(0);
+            for n in 0..PRODUCTS_PER_MERCHANT {
+                let slug = dm.leaves[n % dm.leaves.len()];
+                let Some((category_id, leaf)) = leaf_ids.get(slug) else {
+                    continue;
+                };
+                let noun = rng.gen_range(0..leaf.nouns.len());
+                let material = rng.gen_range(0..leaf.materials.len());
+                let model = MODELS[rng.gen_range(0..MODELS.len())];
+                let mut texts = BTreeMap::new();
+                for li in [0, local] {
+                    texts.insert(
+                        Locale::ALL[li].code().to_owned(),
+                        TextInput {
+                            title: title(leaf, noun, material, model, li),
+                            description: sold_by(Locale::ALL[li], dm.store),
+                        },
+                    );
+                }
+                let base = rng.gen_range(leaf.price_eur.0..=leaf.price_eur.1) * dm.per_eur.0
+                    / dm.per_eur.1;
+                let mut values: Vec<&str> = leaf.option.1.to_vec();
+                values.shuffle(&mut rng);
+                let count = rng.gen_range(1..=values.len().min(4));
+                let variants = values[..count]
+                    .iter()
+                    .enumerate()
+                    .map(|(i, value)| NewVariant {
+                        sku: format!("{}-{n:03}-{i}", dm.key.to_uppercase()),
+                        options: BTreeMap::from([(leaf.option.0.to_owned(), (*value).to_owned())]),
+                        // Prices end in .99, each variant a little dearer than the last.
+                        price_minor: (base / 100 + i as i64 * 2) * 100 + 99,
+                        currency: Some(dm.currency.to_owned()),
+                        stock: if rng.gen_bool(0.1) {
+                            0
+                        } else {
+                            rng.gen_range(1..=250)
+                        },
+                    })
+                    .collect();
+                let product = NewProduct {
+                    category_id: category_id.clone(),
+                    texts,
+                    images: Vec::new(),
+                    attributes: BTreeMap::from([("model".to_owned(), model.to_owned())]),
+                    hs_code: Some(leaf.hs.to_owned()),
+                    origin_country: Some(dm.country.to_owned()),
+                    ship_from_country: Some(dm.country.to_owned()),
+                    weight_grams: rng.gen_range(leaf.grams.0..=leaf.grams.1),
+                    status: Some(
+                        if rng.gen_bool(0.95) {
+                            "published"
+                        } else {
+                            "draft"
+                        }
+                        .to_owned(),
+                    ),
+                    variants,
+                };
+                self.create_product(&owner, product).await?;
+                summary.products += 1;
+            }
+        }
+        debug_assert!(MERCHANTS.iter().all(|m| Country::parse(m.country).is_ok()));
+        Ok(Some(summary))
+    }
+}

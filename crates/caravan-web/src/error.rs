@@ -1,0 +1,265 @@
+//! One error type for every handler: a status, a stable code, a message; internals logged once.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use caravan_market::{ErrorKind, MarketError};
+use serde::Serialize;
+
+/// Every error code the API can answer with, and what it means. Documented in the OpenAPI
+/// description and in `docs/api-errors.md`; a test checks the two agree.
+pub const ERROR_CODES: &[(&str, u16, &str)] = &[
+    ("malformed_json", 400, "the body is not valid JSON"),
+    (
+        "invalid_query",
+        400,
+        "a query parameter has the wrong type or format",
+    ),
+    (
+        "invalid_body",
+        422,
+        "the JSON does not match the schema (unknown field, wrong type, missing field)",
+    ),
+    (
+        "unsupported_media_type",
+        415,
+        "send Content-Type: application/json",
+    ),
+    ("body_too_large", 413, "the body exceeds 256 KiB"),
+    ("unauthenticated", 401, "no valid bearer token"),
+    ("invalid_credentials", 401, "wrong e-mail or password"),
+    (
+        "too_many_attempts",
+        429,
+        "too many failed logins; see Retry-After",
+    ),
+    (
+        "forbidden",
+        403,
+        "the caller lacks the role this route needs",
+    ),
+    (
+        "merchant_not_active",
+        403,
+        "the caller's store is not approved (pending, rejected or suspended)",
+    ),
+    (
+        "not_found",
+        404,
+        "no such object, or it is not the caller's",
+    ),
+    (
+        "method_not_allowed",
+        405,
+        "the route exists but not with this method",
+    ),
+    ("email_taken", 409, "an account with this e-mail exists"),
+    ("already_applied", 409, "the account already has a store"),
+    (
+        "invalid_transition",
+        409,
+        "the object is not in a state that allows this",
+    ),
+    ("duplicate_sku", 409, "the store already uses this SKU code"),
+    ("duplicate_slug", 409, "a category with this slug exists"),
+    ("conflict", 409, "conflicts with an existing record"),
+    ("stale", 409, "the record changed meanwhile; retry"),
+    ("invalid_email", 422, "not a valid e-mail address"),
+    ("weak_password", 422, "a password has 10 to 128 characters"),
+    (
+        "invalid_display_name",
+        422,
+        "a display name has 1 to 80 characters",
+    ),
+    (
+        "invalid_name",
+        422,
+        "a name has the wrong length or characters",
+    ),
+    (
+        "invalid_store_name",
+        422,
+        "a store name has 1 to 80 characters",
+    ),
+    (
+        "invalid_description",
+        422,
+        "a description is too long or has control characters",
+    ),
+    ("invalid_reason", 422, "a reason has 1 to 500 characters"),
+    (
+        "invalid_country",
+        422,
+        "not an ISO 3166-1 alpha-2 country code",
+    ),
+    ("invalid_currency", 422, "not an ISO 4217 currency code"),
+    (
+        "currency_mismatch",
+        422,
+        "prices must be in the store's settlement currency",
+    ),
+    (
+        "currency_required",
+        422,
+        "price bounds and price sorts need a currency",
+    ),
+    (
+        "invalid_locale",
+        422,
+        "not a supported locale (en, ru, fr, es, pl, it, tr, zh)",
+    ),
+    ("invalid_status", 422, "not a known status"),
+    ("invalid_role", 422, "not a known role"),
+    ("invalid_title", 422, "a title has 1 to 200 characters"),
+    (
+        "invalid_sku",
+        422,
+        "a SKU code has 1 to 64 letters, digits, dots, dashes or underscores",
+    ),
+    ("invalid_hs_code", 422, "an HS code has 6, 8 or 10 digits"),
+    (
+        "invalid_price",
+        422,
+        "a price must be positive (and at most 10^12 minor units)",
+    ),
+    ("invalid_stock", 422, "stock is between 0 and 10^9"),
+    ("invalid_weight", 422, "weight is 1 g to 1,000 kg"),
+    (
+        "invalid_attributes",
+        422,
+        "up to 30 attributes with bounded names and values",
+    ),
+    ("invalid_images", 422, "up to 20 http(s) image URLs"),
+    ("invalid_variants", 422, "a product has 1 to 100 variants"),
+    ("invalid_slug", 422, "a slug has 1 to 60 of a-z, 0-9 and -"),
+    (
+        "invalid_names",
+        422,
+        "category names need English and valid locales",
+    ),
+    ("unknown_category", 422, "no such category"),
+    ("invalid_page_size", 422, "limit is 1 to 100"),
+    (
+        "invalid_cursor",
+        422,
+        "the cursor is not one this API gave out",
+    ),
+    ("invalid_sort", 422, "unknown sort"),
+    ("amount_out_of_range", 422, "an amount overflows"),
+    ("not_ready", 503, "the database does not answer"),
+    (
+        "internal",
+        500,
+        "something broke inside; it has been logged",
+    ),
+];
+
+/// The error envelope: `{"error": {"code": "...", "message": "..."}}`.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// The error.
+    pub error: ErrorDetail,
+}
+
+/// Code and message of an error.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// Stable machine-readable code (see the table in the API description).
+    pub code: String,
+    /// Human-readable explanation; wording may change.
+    pub message: String,
+}
+
+/// An error on its way to becoming an HTTP response.
+#[derive(Debug)]
+pub struct AppError {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+    retry_after: Option<u64>,
+}
+
+impl AppError {
+    /// An error with an explicit status.
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            message: message.into(),
+            retry_after: None,
+        }
+    }
+}
+
+impl From<MarketError> for AppError {
+    fn from(e: MarketError) -> Self {
+        let status = match e.kind {
+            ErrorKind::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorKind::NotFound => StatusCode::NOT_FOUND,
+            ErrorKind::Conflict => StatusCode::CONFLICT,
+            ErrorKind::Unauthenticated => StatusCode::UNAUTHORIZED,
+            ErrorKind::Forbidden => StatusCode::FORBIDDEN,
+            ErrorKind::TooMany => StatusCode::TOO_MANY_REQUESTS,
+            ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        Self {
+            status,
+            code: e.code,
+            message: e.message,
+            retry_after: e.retry_after,
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let message = if self.status.is_server_error() {
+            // Logged once here; the client never sees internals.
+            tracing::error!(code = self.code, error = %self.message, "request failed");
+            "something went wrong on our side".to_owned()
+        } else {
+            self.message
+        };
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: self.code.to_owned(),
+                message,
+            },
+        };
+        let mut res = (self.status, Json(body)).into_response();
+        if let Some(secs) = self.retry_after {
+            if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
+                res.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+        }
+        if self.status == StatusCode::UNAUTHORIZED {
+            res.headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        res
+    }
+}
+
+/// Unknown routes.
+pub async fn not_found() -> AppError {
+    AppError::new(StatusCode::NOT_FOUND, "not_found", "no such route")
+}
+
+/// Known routes with the wrong method.
+pub async fn method_not_allowed() -> AppError {
+    AppError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "this route does not take that method",
+    )
+}
+
+/// A panic in a handler becomes a logged 500 with the usual envelope.
+pub fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    AppError::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "internal",
+        "a handler panicked",
+    )
+    .into_response()
+}

@@ -1,0 +1,149 @@
+//! Extractors that turn every bad request into the API's error envelope.
+
+use crate::error::AppError;
+use crate::AppState;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, FromRequestParts, Query, Request};
+use axum::http::request::Parts;
+use axum::http::{header, StatusCode};
+use caravan_domain::Locale;
+use caravan_market::accounts::Actor;
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+
+/// A JSON body: malformed JSON is 400, a schema mismatch (unknown field, wrong type) 422,
+/// a wrong content type 415 and an oversized body 413.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(v)) => Ok(ApiJson(v)),
+            Err(rejection) => Err(match rejection {
+                JsonRejection::JsonDataError(e) => AppError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid_body",
+                    e.body_text(),
+                ),
+                JsonRejection::MissingJsonContentType(_) => AppError::new(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "unsupported_media_type",
+                    "send Content-Type: application/json",
+                ),
+                r if r.status() == StatusCode::PAYLOAD_TOO_LARGE => AppError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "body_too_large",
+                    format!("the body exceeds {} bytes", crate::BODY_LIMIT),
+                ),
+                r => AppError::new(StatusCode::BAD_REQUEST, "malformed_json", r.body_text()),
+            }),
+        }
+    }
+}
+
+/// Query parameters: a wrong type or format is 400 `invalid_query`.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Query::<T>::try_from_uri(&parts.uri)
+            .map(|Query(v)| ApiQuery(v))
+            .map_err(|e| AppError::new(StatusCode::BAD_REQUEST, "invalid_query", e.body_text()))
+    }
+}
+
+/// The authenticated caller, from `Authorization: Bearer …`; otherwise 401.
+pub struct Auth(pub Actor);
+
+impl FromRequestParts<AppState> for Auth {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let secret = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .unwrap_or_default();
+        Ok(Auth(state.market.authenticate(secret).await?))
+    }
+}
+
+/// The language to answer in: `?locale=` if given (and valid), else the best supported
+/// `Accept-Language` entry, else English.
+pub struct ReqLocale(pub Locale);
+
+#[derive(Deserialize)]
+struct LocaleParam {
+    locale: Option<String>,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for ReqLocale {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let param = Query::<LocaleParam>::try_from_uri(&parts.uri)
+            .ok()
+            .and_then(|q| q.0.locale);
+        if let Some(tag) = param {
+            return Locale::parse(&tag).map(ReqLocale).map_err(|e| {
+                AppError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid_locale",
+                    e.message,
+                )
+            });
+        }
+        let header = parts
+            .headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        Ok(ReqLocale(negotiate(header)))
+    }
+}
+
+/// The supported locale an `Accept-Language` header prefers most (English if none).
+pub fn negotiate(header: &str) -> Locale {
+    let mut prefs: Vec<(u16, usize, Locale)> = header
+        .split(',')
+        .enumerate()
+        .filter_map(|(i, part)| {
+            let mut it = part.trim().split(';');
+            let tag = it.next()?.trim();
+            let q = it
+                .find_map(|p| p.trim().strip_prefix("q="))
+                .and_then(|q| q.parse::<f32>().ok())
+                .unwrap_or(1.0);
+            let q = (q.clamp(0.0, 1.0) * 1000.0) as u16;
+            (q > 0).then_some(())?;
+            Locale::parse(tag).ok().map(|l| (q, i, l))
+        })
+        .collect();
+    prefs.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    prefs.first().map(|p| p.2).unwrap_or(Locale::En)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::negotiate;
+    use caravan_domain::Locale;
+
+    #[test]
+    fn accept_language_picks_the_best_supported() {
+        assert_eq!(negotiate("ru-RU,ru;q=0.9,en-US;q=0.8"), Locale::Ru);
+        assert_eq!(negotiate("de-DE,de;q=0.9,fr;q=0.8,en;q=0.7"), Locale::Fr);
+        assert_eq!(negotiate("en;q=0.5, pl"), Locale::Pl);
+        assert_eq!(negotiate("pl;q=0, tr;q=0.1"), Locale::Tr);
+        assert_eq!(negotiate(""), Locale::En);
+        assert_eq!(negotiate("*"), Locale::En);
+    }
+}

@@ -1,0 +1,141 @@
+//! Applying to sell, a store's public page, and a merchant's own catalogue.
+
+use crate::error::{AppError, ErrorBody};
+use crate::extract::{ApiJson, ApiQuery, Auth, ReqLocale};
+use crate::AppState;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use caravan_market::catalogue::{
+    NewProduct, NewVariant, ProductDetail, ProductListParams, ProductPatch, ProductSummary,
+    VariantPatch,
+};
+use caravan_market::merchants::{Application, MerchantView, PublicMerchant};
+use caravan_market::page::Page;
+
+/// Applies to sell; an operator reviews the application.
+#[utoipa::path(post, path = "/api/v1/merchant-applications", tag = "merchants", security(("bearer" = [])),
+    request_body = Application,
+    responses((status = 201, body = MerchantView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn apply(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiJson(a): ApiJson<Application>,
+) -> Result<(StatusCode, Json<MerchantView>), AppError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(state.market.apply_to_sell(&actor, a).await?),
+    ))
+}
+
+/// The caller's store, in any status (pending, approved, rejected, suspended).
+#[utoipa::path(get, path = "/api/v1/me/merchant", tag = "merchants", security(("bearer" = [])),
+    responses((status = 200, body = MerchantView), (status = 404, body = ErrorBody)))]
+pub async fn my_merchant(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+) -> Result<Json<MerchantView>, AppError> {
+    Ok(Json(state.market.my_merchant(&actor).await?))
+}
+
+/// A store's public page (approved stores only). List its products with `GET /api/v1/products?merchant=`.
+#[utoipa::path(get, path = "/api/v1/merchants/{id}", tag = "merchants",
+    params(("id" = String, Path, description = "`mer_…`")),
+    responses((status = 200, body = PublicMerchant), (status = 404, body = ErrorBody)))]
+pub async fn public_merchant(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<PublicMerchant>, AppError> {
+    Ok(Json(state.market.public_merchant(&id).await?))
+}
+
+/// The caller's own products, drafts included.
+#[utoipa::path(get, path = "/api/v1/merchant/products", tag = "seller", security(("bearer" = [])),
+    params(ProductListParams),
+    responses((status = 200, body = Page<ProductSummary>), (status = 403, body = ErrorBody)))]
+pub async fn own_products(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ReqLocale(locale): ReqLocale,
+    ApiQuery(params): ApiQuery<ProductListParams>,
+) -> Result<Json<Page<ProductSummary>>, AppError> {
+    Ok(Json(
+        state
+            .market
+            .list_own_products(&actor, params, locale)
+            .await?,
+    ))
+}
+
+/// Creates a product with its variants (prices in the store's settlement currency).
+#[utoipa::path(post, path = "/api/v1/merchant/products", tag = "seller", security(("bearer" = [])),
+    request_body = NewProduct,
+    responses((status = 201, body = ProductDetail), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create_product(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiJson(p): ApiJson<NewProduct>,
+) -> Result<(StatusCode, Json<ProductDetail>), AppError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(state.market.create_product(&actor, p).await?),
+    ))
+}
+
+/// One of the caller's products; another store's is 404.
+#[utoipa::path(get, path = "/api/v1/merchant/products/{id}", tag = "seller", security(("bearer" = [])),
+    params(("id" = String, Path, description = "`prd_…`")),
+    responses((status = 200, body = ProductDetail), (status = 404, body = ErrorBody)))]
+pub async fn own_product(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ReqLocale(locale): ReqLocale,
+    Path(id): Path<String>,
+) -> Result<Json<ProductDetail>, AppError> {
+    Ok(Json(state.market.own_product(&actor, &id, locale).await?))
+}
+
+/// Edits one of the caller's products (publish with `{"status": "published"}`).
+#[utoipa::path(patch, path = "/api/v1/merchant/products/{id}", tag = "seller", security(("bearer" = [])),
+    params(("id" = String, Path, description = "`prd_…`")),
+    request_body = ProductPatch,
+    responses((status = 200, body = ProductDetail), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn update_product(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    Path(id): Path<String>,
+    ApiJson(p): ApiJson<ProductPatch>,
+) -> Result<Json<ProductDetail>, AppError> {
+    Ok(Json(state.market.update_product(&actor, &id, p).await?))
+}
+
+/// Adds a variant to one of the caller's products.
+#[utoipa::path(post, path = "/api/v1/merchant/products/{id}/variants", tag = "seller", security(("bearer" = [])),
+    params(("id" = String, Path, description = "`prd_…`")),
+    request_body = NewVariant,
+    responses((status = 201, body = ProductDetail), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn add_variant(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    Path(id): Path<String>,
+    ApiJson(v): ApiJson<NewVariant>,
+) -> Result<(StatusCode, Json<ProductDetail>), AppError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(state.market.add_variant(&actor, &id, v).await?),
+    ))
+}
+
+/// Edits one of the caller's variants (price, stock, SKU, options).
+#[utoipa::path(patch, path = "/api/v1/merchant/variants/{id}", tag = "seller", security(("bearer" = [])),
+    params(("id" = String, Path, description = "`var_…`")),
+    request_body = VariantPatch,
+    responses((status = 200, body = ProductDetail), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn update_variant(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    Path(id): Path<String>,
+    ApiJson(v): ApiJson<VariantPatch>,
+) -> Result<Json<ProductDetail>, AppError> {
+    Ok(Json(state.market.update_variant(&actor, &id, v).await?))
+}

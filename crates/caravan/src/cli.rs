@@ -1,0 +1,75 @@
+//! Command-line interface.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// Caravan: an open-source cross-border marketplace engine.
+#[derive(Debug, Parser)]
+#[command(name = "caravan", version, about)]
+pub struct Cli {
+    /// Options every command takes.
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Settings: a config file, then `CARAVAN_*` variables, then flags, each overriding the one before.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// TOML configuration file.
+    #[arg(long, global = true, env = "CARAVAN_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Address to listen on [default: 127.0.0.1:8080].
+    #[arg(long, global = true, env = "CARAVAN_BIND")]
+    pub bind: Option<String>,
+    /// Directory for the embedded database and indexes [default: ./data].
+    #[arg(long, global = true, env = "CARAVAN_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// sqlite://PATH or postgres://USER@HOST/DB [default: SQLite in the data directory].
+    #[arg(long, global = true, env = "CARAVAN_DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// Log format: text or json [default: text].
+    #[arg(long, global = true, env = "CARAVAN_LOG_FORMAT")]
+    pub log_format: Option<String>,
+}
+
+/// Commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the marketplace (migrations are applied first).
+    Serve {
+        /// Seed the demo marketplace first (only into an empty database).
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Print the effective configuration (secrets redacted).
+    Config,
+    /// Seed the demo marketplace into an empty database and exit.
+    Demo,
+    /// Print the OpenAPI 3.1 document.
+    Openapi,
+    /// Operator accounts.
+    Admin {
+        /// What to do.
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+}
+
+/// Operator account commands.
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create an operator. The password comes from CARAVAN_ADMIN_PASSWORD or a prompt.
+    Create {
+        /// The operator's e-mail (login).
+        #[arg(long)]
+        email: String,
+        /// Display name.
+        #[arg(long, default_value = "Operator")]
+        name: String,
+    },
+}
