@@ -215,7 +215,7 @@ impl Market {
                 "too_many_attempts",
                 "too many failed logins; try again later",
             );
-            e.retry_after = Some(u64::try_from(wait_ms / 1000 + 1).unwrap_or(1));
+            e.retry_after = Some(u64::try_from((wait_ms + 999) / 1000).unwrap_or(1).max(1));
             return Err(e);
         }
         let user = self.store.user_by_email(&email).await?;

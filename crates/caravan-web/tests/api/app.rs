@@ -1,0 +1,232 @@
+//! `TestApp`: the real app on port 0 with its own database and a clock the test can move.
+
+use caravan_domain::account::Role;
+use caravan_market::accounts::Registration;
+use caravan_market::{ManualClock, Market, MarketConfig};
+use caravan_store::testing::TestDb;
+use caravan_web::{AppState, ERROR_CODES};
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+pub const PASSWORD: &str = "correct horse battery";
+
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub market: Market,
+    pub clock: Arc<ManualClock>,
+    db: TestDb,
+    server: tokio::task::JoinHandle<()>,
+}
+
+/// A response: status, headers and JSON body (Null when empty or not JSON).
+pub struct Res {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
+}
+
+impl Res {
+    /// Asserts an error with `status` and `code`, and that the code is in the documented table.
+    #[track_caller]
+    pub fn error(&self, status: u16, code: &str) {
+        assert_eq!(self.status.as_u16(), status, "body: {}", self.body);
+        assert_eq!(self.body["error"]["code"], code, "body: {}", self.body);
+        assert!(self.body["error"]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty()));
+        let listed = ERROR_CODES.iter().find(|(c, _, _)| *c == code);
+        assert_eq!(
+            listed.map(|(_, s, _)| *s),
+            Some(status),
+            "{code} must be in ERROR_CODES with status {status}"
+        );
+    }
+
+    #[track_caller]
+    pub fn ok(&self, status: u16) -> &Value {
+        assert_eq!(self.status.as_u16(), status, "body: {}", self.body);
+        &self.body
+    }
+}
+
+impl TestApp {
+    async fn start(db: TestDb) -> TestApp {
+        let clock = Arc::new(ManualClock::new(1_800_000_000_000));
+        let market = Market::new(db.store.clone(), clock.clone(), MarketConfig::default());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind port 0");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let state = AppState::new(market.clone());
+        let server = tokio::spawn(async move {
+            caravan_web::serve(listener, state, std::future::pending())
+                .await
+                .expect("serve");
+        });
+        TestApp {
+            base,
+            client: reqwest::Client::new(),
+            market,
+            clock,
+            db,
+            server,
+        }
+    }
+
+    pub async fn sqlite() -> TestApp {
+        Self::start(TestDb::sqlite().await.expect("sqlite database")).await
+    }
+
+    pub async fn postgres() -> Option<TestApp> {
+        let db = TestDb::postgres()
+            .await
+            .expect("CARAVAN_TEST_POSTGRES is set but unusable")?;
+        Some(Self::start(db).await)
+    }
+
+    pub async fn cleanup(self) {
+        self.server.abort();
+        self.db.cleanup().await;
+    }
+
+    /// Sends a request; `body` is sent as JSON when given.
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Res {
+        let mut req = self.client.request(method, format!("{}{path}", self.base));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let res = req.send().await.expect("request");
+        let status = res.status();
+        let headers = res.headers().clone();
+        let text = res.text().await.expect("body");
+        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Res {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Res {
+        self.call(Method::GET, path, token, None).await
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> Res {
+        self.call(Method::POST, path, token, Some(body)).await
+    }
+
+    pub async fn patch(&self, path: &str, token: Option<&str>, body: Value) -> Res {
+        self.call(Method::PATCH, path, token, Some(body)).await
+    }
+
+    /// Registers through the API and logs in; returns the token.
+    pub async fn buyer(&self, email: &str) -> String {
+        self.post(
+            "/api/v1/auth/register",
+            None,
+            json!({"email": email, "password": PASSWORD, "display_name": "Test Buyer", "country": "FR", "locale": "fr"}),
+        )
+        .await
+        .ok(201);
+        self.login(email).await
+    }
+
+    pub async fn login(&self, email: &str) -> String {
+        let res = self
+            .post(
+                "/api/v1/auth/login",
+                None,
+                json!({"email": email, "password": PASSWORD}),
+            )
+            .await;
+        res.ok(200)["token"].as_str().expect("token").to_owned()
+    }
+
+    /// An operator (operators are made by the CLI, not the API) with a token.
+    pub async fn operator(&self) -> String {
+        let r = Registration {
+            email: "op@example.com".into(),
+            password: PASSWORD.into(),
+            display_name: "Op".into(),
+            country: None,
+            locale: None,
+        };
+        self.market
+            .register(r, &[Role::Operator])
+            .await
+            .expect("operator");
+        self.login("op@example.com").await
+    }
+
+    /// A buyer who applied to sell and was approved by `op`; returns (token, merchant id).
+    pub async fn merchant(
+        &self,
+        op: &str,
+        email: &str,
+        country: &str,
+        currency: &str,
+    ) -> (String, String) {
+        let token = self.buyer(email).await;
+        let m = self
+            .post(
+                "/api/v1/merchant-applications",
+                Some(&token),
+                json!({"store_name": format!("Store {email}"), "country": country, "settlement_currency": currency, "default_locale": "it"}),
+            )
+            .await;
+        let id = m.ok(201)["id"].as_str().expect("id").to_owned();
+        self.post(
+            &format!("/api/v1/admin/merchants/{id}/decision"),
+            Some(op),
+            json!({"decision": "approve"}),
+        )
+        .await
+        .ok(200);
+        (token, id)
+    }
+
+    /// A root category and a child; returns (root id, child id).
+    pub async fn categories(&self, op: &str) -> (String, String) {
+        let root = self
+            .post(
+                "/api/v1/categories",
+                Some(op),
+                json!({"slug": "fashion", "names": {"en": "Fashion", "ru": "Мода"}}),
+            )
+            .await;
+        let root = root.ok(201)["id"].as_str().expect("id").to_owned();
+        let child = self
+            .post(
+                "/api/v1/categories",
+                Some(op),
+                json!({"slug": "scarves", "parent_id": root, "names": {"en": "Scarves", "ru": "Шарфы"}}),
+            )
+            .await;
+        (root, child.ok(201)["id"].as_str().expect("id").to_owned())
+    }
+}
+
+/// A valid new-product body in category `cat` with one variant.
+pub fn product_body(cat: &str, sku: &str, price: i64, stock: i64) -> Value {
+    json!({
+        "category_id": cat,
+        "texts": {"en": {"title": "Silk scarf", "description": "From Como"}, "ru": {"title": "Шёлковый шарф"}},
+        "images": ["https://img.example/scarf.jpg"],
+        "attributes": {"material": "silk"},
+        "hs_code": "6214.10",
+        "weight_grams": 120,
+        "status": "published",
+        "variants": [{"sku": sku, "options": {"colour": "red"}, "price_minor": price, "currency": "EUR", "stock": stock}]
+    })
+}
