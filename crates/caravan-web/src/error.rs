@@ -6,8 +6,8 @@ use axum::Json;
 use caravan_market::{ErrorKind, MarketError};
 use serde::Serialize;
 
-/// Every error code the API can answer with, and what it means. Documented in the OpenAPI
-/// description and in `docs/api-errors.md`; a test checks the two agree.
+/// Every error code the API can answer with, its status, and what it means. Rendered into the
+/// OpenAPI description; the HTTP tests fail on any answered code missing from this table.
 pub const ERROR_CODES: &[(&str, u16, &str)] = &[
     ("malformed_json", 400, "the body is not valid JSON"),
     (
