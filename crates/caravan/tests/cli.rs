@@ -1,7 +1,11 @@
 //! The `caravan` binary as a user runs it: configuration layers, loud failures on bad databases,
 //! operator creation, migrations on both engines, and `serve --demo` answering over HTTP.
 
-#![allow(clippy::expect_used, clippy::unwrap_used, reason = "tests fail loudly on the first broken expectation")]
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    reason = "tests fail loudly on the first broken expectation"
+)]
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -19,8 +23,16 @@ fn caravan(dir: &Path) -> Command {
 }
 
 fn run(c: &mut Command) -> (bool, String, String) {
-    let Output { status, stdout, stderr } = c.output().expect("run caravan");
-    (status.success(), String::from_utf8_lossy(&stdout).into_owned(), String::from_utf8_lossy(&stderr).into_owned())
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = c.output().expect("run caravan");
+    (
+        status.success(),
+        String::from_utf8_lossy(&stdout).into_owned(),
+        String::from_utf8_lossy(&stderr).into_owned(),
+    )
 }
 
 fn temp() -> std::path::PathBuf {
@@ -30,17 +42,29 @@ fn temp() -> std::path::PathBuf {
 #[test]
 fn bad_database_urls_fail_loudly_and_create_nothing() {
     let dir = temp();
-    let (ok, _, err) = run(caravan(&dir).args(["migrate", "--database-url", "mysql://root@localhost/x"]));
+    let (ok, _, err) =
+        run(caravan(&dir).args(["migrate", "--database-url", "mysql://root@localhost/x"]));
     assert!(!ok);
     assert!(err.contains("unsupported database URL"), "{err}");
 
-    let (ok, _, err) = run(caravan(&dir).args(["migrate", "--database-url", "sqlite://no/such/dir/caravan.db"]));
+    let (ok, _, err) = run(caravan(&dir).args([
+        "migrate",
+        "--database-url",
+        "sqlite://no/such/dir/caravan.db",
+    ]));
     assert!(!ok);
     assert!(err.contains("does not exist"), "{err}");
     assert!(!dir.join("no").exists(), "no directory was made");
 
-    let (ok, _, err) = run(caravan(&dir).args(["serve", "--database-url", "postgres://postgres@127.0.0.1:1/nothing"]));
-    assert!(!ok, "an unreachable server is an error, not an empty database elsewhere");
+    let (ok, _, err) = run(caravan(&dir).args([
+        "serve",
+        "--database-url",
+        "postgres://postgres@127.0.0.1:1/nothing",
+    ]));
+    assert!(
+        !ok,
+        "an unreachable server is an error, not an empty database elsewhere"
+    );
     assert!(err.contains("cannot open the database"), "{err}");
     assert!(!dir.join("data").exists(), "no fallback SQLite file");
 }
@@ -55,20 +79,40 @@ fn configuration_layers_file_then_env_then_flags() {
     .unwrap();
     let (ok, out, err) = run(caravan(&dir).args(["--config", "caravan.toml", "config"]));
     assert!(ok, "{err}");
-    assert!(out.contains("bind = \"0.0.0.0:9000\"  # from config file"), "{out}");
+    assert!(
+        out.contains("bind = \"0.0.0.0:9000\"  # from config file"),
+        "{out}"
+    );
     assert!(out.contains("postgres://shop:***@db/shop"), "{out}");
     assert!(!out.contains("s3cret"), "secrets are redacted");
 
-    let (_, out, _) = run(caravan(&dir).args(["--config", "caravan.toml", "config"]).env("CARAVAN_BIND", "127.0.0.1:7000"));
-    assert!(out.contains("bind = \"127.0.0.1:7000\"  # from flag or environment"), "{out}");
-    let (_, out, _) = run(
-        caravan(&dir).args(["--config", "caravan.toml", "config", "--bind", "127.0.0.1:6000"]).env("CARAVAN_BIND", "127.0.0.1:7000"),
+    let (_, out, _) = run(caravan(&dir)
+        .args(["--config", "caravan.toml", "config"])
+        .env("CARAVAN_BIND", "127.0.0.1:7000"));
+    assert!(
+        out.contains("bind = \"127.0.0.1:7000\"  # from flag or environment"),
+        "{out}"
     );
+    let (_, out, _) = run(caravan(&dir)
+        .args([
+            "--config",
+            "caravan.toml",
+            "config",
+            "--bind",
+            "127.0.0.1:6000",
+        ])
+        .env("CARAVAN_BIND", "127.0.0.1:7000"));
     assert!(out.contains("bind = \"127.0.0.1:6000\""), "{out}");
-    assert!(out.contains("data_dir = \"/srv/caravan\"  # from config file"), "{out}");
+    assert!(
+        out.contains("data_dir = \"/srv/caravan\"  # from config file"),
+        "{out}"
+    );
 
     let (_, out, _) = run(caravan(&dir).arg("config"));
-    assert!(out.contains("bind = \"127.0.0.1:8080\"  # from default"), "{out}");
+    assert!(
+        out.contains("bind = \"127.0.0.1:8080\"  # from default"),
+        "{out}"
+    );
     assert!(out.contains("sqlite://./data/caravan.db"), "{out}");
 
     let (ok, _, err) = run(caravan(&dir).args(["--config", "missing.toml", "config"]));
@@ -86,21 +130,30 @@ fn admin_create_needs_a_password_and_makes_an_operator() {
     assert!(err.contains("CARAVAN_ADMIN_PASSWORD"), "{err}");
 
     let create = || {
-        run(caravan(&dir).args(["admin", "create", "--email", "root@example.com"]).env("CARAVAN_ADMIN_PASSWORD", "a long operator pass"))
+        run(caravan(&dir)
+            .args(["admin", "create", "--email", "root@example.com"])
+            .env("CARAVAN_ADMIN_PASSWORD", "a long operator pass"))
     };
     let (ok, out, err) = create();
     assert!(ok, "{err}");
     assert!(out.contains("operator root@example.com created"), "{out}");
     let (ok, _, err) = create();
     assert!(!ok && err.contains("email_taken"), "{err}");
-    let (ok, _, err) = run(caravan(&dir).args(["admin", "create", "--email", "x@example.com"]).env("CARAVAN_ADMIN_PASSWORD", "short"));
+    let (ok, _, err) = run(caravan(&dir)
+        .args(["admin", "create", "--email", "x@example.com"])
+        .env("CARAVAN_ADMIN_PASSWORD", "short"));
     assert!(!ok && err.contains("weak_password"), "{err}");
 }
 
 #[tokio::test]
 async fn migrate_runs_on_postgres_when_configured() {
-    let Some(db) = caravan_store::testing::TestDb::postgres().await.expect("CARAVAN_TEST_POSTGRES is set but unusable") else {
-        eprintln!("SKIPPED migrate_runs_on_postgres_when_configured: CARAVAN_TEST_POSTGRES is not set");
+    let Some(db) = caravan_store::testing::TestDb::postgres()
+        .await
+        .expect("CARAVAN_TEST_POSTGRES is set but unusable")
+    else {
+        eprintln!(
+            "SKIPPED migrate_runs_on_postgres_when_configured: CARAVAN_TEST_POSTGRES is not set"
+        );
         return;
     };
     let dir = temp();
@@ -109,7 +162,10 @@ async fn migrate_runs_on_postgres_when_configured() {
     assert!(out.contains("migrations applied"), "{out}");
     let (ok, _, err) = run(caravan(&dir).args(["demo", "--database-url", &db.url]));
     assert!(ok, "{err}");
-    assert!(db.store.is_empty().await.map(|e| !e).unwrap(), "the demo landed in PostgreSQL");
+    assert!(
+        db.store.is_empty().await.map(|e| !e).unwrap(),
+        "the demo landed in PostgreSQL"
+    );
     db.cleanup().await;
 }
 
@@ -139,7 +195,12 @@ fn serve(dir: &Path, args: &[&str]) -> (Server, String, String) {
         printed.push_str(&line);
         printed.push('\n');
         if let Some(rest) = line.strip_prefix("Caravan is serving on ") {
-            let url = rest.split_whitespace().next().unwrap().trim_end_matches('/').to_owned();
+            let url = rest
+                .split_whitespace()
+                .next()
+                .unwrap()
+                .trim_end_matches('/')
+                .to_owned();
             return (server, url, printed);
         }
     }
@@ -153,10 +214,16 @@ async fn serve_demo_seeds_once_and_answers() {
     assert!(printed.contains("demo marketplace seeded"), "{printed}");
     assert!(printed.contains("password for all"), "{printed}");
     for country in ["CN", "IT", "ES", "TR", "RU", "PL", "FR"] {
-        assert!(printed.contains(&format!("merchant  {country}")), "a merchant from {country}: {printed}");
+        assert!(
+            printed.contains(&format!("merchant  {country}")),
+            "a merchant from {country}: {printed}"
+        );
     }
     for country in ["RU", "FR", "ES", "PL"] {
-        assert!(printed.contains(&format!("buyer     {country}")), "a buyer in {country}: {printed}");
+        assert!(
+            printed.contains(&format!("buyer     {country}")),
+            "a buyer in {country}: {printed}"
+        );
     }
 
     let client = reqwest::Client::new();
@@ -182,8 +249,19 @@ async fn serve_demo_seeds_once_and_answers() {
         }
     }
     assert!(count >= 300, "{count} published products");
-    assert!(categories.len() >= 12, "{} categories with products", categories.len());
-    let ru: serde_json::Value = client.get(format!("{url}/api/v1/categories?locale=ru")).send().await.unwrap().json().await.unwrap();
+    assert!(
+        categories.len() >= 12,
+        "{} categories with products",
+        categories.len()
+    );
+    let ru: serde_json::Value = client
+        .get(format!("{url}/api/v1/categories?locale=ru"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert!(ru.as_array().unwrap().iter().any(|c| c["name"] == "Мода"));
     drop(server);
 
