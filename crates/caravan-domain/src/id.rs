@@ -83,6 +83,20 @@ typed_id! {
     ProductId => "prd_",
     /// A variant (SKU) of a product.
     VariantId => "var_",
+    /// A cart.
+    CartId => "crt_",
+    /// One checkout's group of orders.
+    GroupId => "grp_",
+    /// One merchant's order.
+    OrderId => "ord_",
+    /// A payment.
+    PaymentId => "pay_",
+    /// A dispute.
+    DisputeId => "dsp_",
+    /// A payout.
+    PayoutId => "pyo_",
+    /// A ledger transaction.
+    LedgerTxId => "ltx_",
 }
 
 #[cfg(test)]

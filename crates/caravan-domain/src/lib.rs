@@ -9,10 +9,14 @@ pub mod allocate;
 pub mod catalogue;
 pub mod country;
 pub mod error;
+pub mod fx;
 pub mod id;
+pub mod ledger;
 pub mod locale;
 pub mod merchant;
 pub mod money;
+pub mod order;
+pub mod shipping;
 
 pub use allocate::allocate;
 pub use country::Country;

@@ -9,6 +9,9 @@ use std::fmt;
 pub struct Currency(iso_currency::Currency);
 
 impl Currency {
+    /// The euro, the reference currency of exchange rates.
+    pub const EUR: Currency = Currency(iso_currency::Currency::EUR);
+
     /// Parses a three-letter ISO 4217 code (upper case).
     pub fn parse(code: &str) -> Result<Self, DomainError> {
         let currency = iso_currency::Currency::from_code(code)

@@ -114,7 +114,7 @@ impl Actor {
 }
 
 /// SHA-256 hex of a token secret (what the database keeps).
-fn token_hash(secret: &str) -> String {
+pub(crate) fn token_hash(secret: &str) -> String {
     Sha256::digest(secret.as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))

@@ -6,7 +6,9 @@ use caravan_store::StoreError;
 /// The family of an error; each maps to one HTTP status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorKind {
-    /// The input breaks a rule (400/422).
+    /// The request is malformed or lacks something required (400).
+    BadRequest,
+    /// The input breaks a rule (422).
     Invalid,
     /// No such object, or not the caller's (404).
     NotFound,
@@ -18,6 +20,10 @@ pub enum ErrorKind {
     Forbidden,
     /// Throttled (429).
     TooMany,
+    /// The payment was declined (402).
+    PaymentRequired,
+    /// Overloaded: try again after `retry_after` (503).
+    Unavailable,
     /// Something broke inside (500); the message is logged, never sent.
     Internal,
 }

@@ -4,18 +4,27 @@
 //! the web crate turns [`MarketError`] into status codes and the views here into JSON.
 
 pub mod accounts;
+pub mod carts;
 pub mod catalogue;
+pub mod checkout;
 mod clock;
 pub mod demo;
 mod error;
 pub mod merchants;
+pub mod orders;
 pub mod page;
+pub mod payments;
+pub mod payouts;
+mod pricing;
+pub mod rates;
+pub mod shipping;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{ErrorKind, MarketError};
 
 use caravan_store::Store;
-use std::sync::Arc;
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// Tunables of the use cases.
 #[derive(Debug, Clone)]
@@ -24,6 +33,20 @@ pub struct MarketConfig {
     pub login_max_failures: i64,
     /// Length of the failed-login window, in milliseconds.
     pub login_window_ms: i64,
+    /// Secret the payment provider signs webhooks with (HMAC-SHA256).
+    pub webhook_secret: String,
+    /// Unpaid orders are cancelled (stock returned) this long after placement.
+    pub unpaid_timeout_ms: i64,
+    /// A delivered order completes by itself this long after delivery, unless disputed.
+    pub auto_complete_ms: i64,
+    /// How long after delivery the buyer may open a dispute.
+    pub protection_window_ms: i64,
+    /// Smallest payout, in major units of the merchant's currency.
+    pub payout_minimum_units: i64,
+    /// Checkouts waiting for the order writer before new ones get 503.
+    pub writer_queue: usize,
+    /// Most checkouts the writer commits in one transaction.
+    pub writer_batch: usize,
 }
 
 impl Default for MarketConfig {
@@ -31,26 +54,57 @@ impl Default for MarketConfig {
         Self {
             login_max_failures: 5,
             login_window_ms: 15 * 60 * 1000,
+            webhook_secret: String::new(),
+            unpaid_timeout_ms: 30 * 60 * 1000,
+            auto_complete_ms: 15 * DAY_MS,
+            protection_window_ms: 15 * DAY_MS,
+            payout_minimum_units: 10,
+            writer_queue: 8192,
+            writer_batch: 1000,
         }
     }
 }
+
+/// One day in milliseconds.
+pub const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
 /// The marketplace: every use case hangs off this handle. Cheap to clone.
 #[derive(Clone)]
 pub struct Market {
     store: Store,
     clock: Arc<dyn Clock>,
-    config: MarketConfig,
+    config: Arc<MarketConfig>,
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    /// Started on first use, inside the runtime.
+    writer: OnceLock<checkout::writer::OrderWriter>,
+    provider: Arc<dyn payments::PaymentProvider>,
+    /// Idempotency keys being processed on this node: a repeat meanwhile is 409.
+    in_flight: Mutex<HashSet<(String, String)>>,
 }
 
 impl Market {
-    /// A market over `store`, reading time from `clock`.
+    /// A market over `store`, reading time from `clock`, paying through the sandbox provider.
     pub fn new(store: Store, clock: Arc<dyn Clock>, config: MarketConfig) -> Self {
+        let provider = Arc::new(payments::Sandbox::new(config.webhook_secret.clone()));
+        let inner = Inner {
+            writer: OnceLock::new(),
+            provider,
+            in_flight: Mutex::new(HashSet::new()),
+        };
         Self {
             store,
             clock,
-            config,
+            config: Arc::new(config),
+            inner: Arc::new(inner),
         }
+    }
+
+    /// The configuration in force.
+    pub fn config(&self) -> &MarketConfig {
+        &self.config
     }
 
     /// The underlying store (for health checks and tools).

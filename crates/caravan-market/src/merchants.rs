@@ -167,6 +167,18 @@ impl Market {
         Ok(m)
     }
 
+    /// The store the actor runs, in any status (a suspended store still ships and refunds).
+    pub(crate) async fn acting_merchant_any_status(
+        &self,
+        actor: &Actor,
+    ) -> Result<MerchantRecord, MarketError> {
+        actor.require(Role::Merchant)?;
+        self.store
+            .merchant_of_user(actor.user_id.as_str())
+            .await?
+            .ok_or_else(|| MarketError::forbidden("forbidden", "this account runs no store"))
+    }
+
     /// An operator approves, rejects, suspends or reinstates a merchant.
     pub async fn decide_merchant(
         &self,

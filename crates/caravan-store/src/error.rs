@@ -23,6 +23,9 @@ pub enum StoreError {
     /// A guarded update matched nothing (the row is gone or in another state).
     #[error("the row is not in the expected state")]
     Stale,
+    /// A guarded debit would take a balance below zero.
+    #[error("the balance does not cover this")]
+    Insufficient,
     /// Stored data that does not parse (a bug or a hand edit).
     #[error("corrupt stored value: {0}")]
     Corrupt(String),

@@ -5,10 +5,15 @@
 //! Times are passed in by callers (the clock is injected upstream); ids are generated upstream too.
 //! This crate holds no business rules beyond the guards that keep data consistent.
 
+pub mod checkout;
+pub mod commerce;
 mod connect;
 mod error;
+pub mod journal;
 pub mod merchants;
+pub mod orders;
 pub mod products;
+mod sql;
 pub mod testing;
 pub mod users;
 

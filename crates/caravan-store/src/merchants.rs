@@ -64,6 +64,26 @@ impl Store {
         )
     }
 
+    /// Merchants by id.
+    pub async fn merchants_by_ids(
+        &self,
+        ids: &[String],
+    ) -> Result<Vec<MerchantRecord>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list = (1..=ids.len())
+            .map(|i| format!("${i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!("SELECT {COLS} FROM merchants WHERE id IN ({list})");
+        let mut q = sqlx::query_as(&sql);
+        for id in ids {
+            q = q.bind(id);
+        }
+        Ok(q.fetch_all(&self.pool).await?)
+    }
+
     /// The merchant run by this user.
     pub async fn merchant_of_user(
         &self,

@@ -308,6 +308,34 @@ impl Store {
             .await?)
     }
 
+    /// Products by id (any status).
+    pub async fn products_by_ids(&self, ids: &[String]) -> Result<Vec<ProductRecord>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT {PRODUCT_COLS} FROM products p WHERE p.id IN ({})",
+            placeholders(ids.len())
+        );
+        Ok(bind_all(sqlx::query_as(&sql), ids)
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    /// Variants by id.
+    pub async fn variants_by_ids(&self, ids: &[String]) -> Result<Vec<VariantRecord>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT {VARIANT_COLS} FROM variants WHERE id IN ({})",
+            placeholders(ids.len())
+        );
+        Ok(bind_all(sqlx::query_as(&sql), ids)
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
     /// The variant with this id.
     pub async fn variant(&self, id: &str) -> Result<Option<VariantRecord>, StoreError> {
         Ok(sqlx::query_as(&format!(

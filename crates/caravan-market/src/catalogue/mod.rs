@@ -124,6 +124,22 @@ impl Market {
         Ok(out)
     }
 
+    /// An operator sets a category's platform fee rate (basis points; frozen on each sale).
+    pub async fn set_category_fee(
+        &self,
+        actor: &Actor,
+        id: &str,
+        bps: i64,
+    ) -> Result<(), MarketError> {
+        actor.require(Role::Operator)?;
+        let id = CategoryId::parse(id)?;
+        let bps = caravan_domain::order::fee_bps(bps)?;
+        self.store
+            .set_category_fee(id.as_str(), bps)
+            .await
+            .map_err(|_| MarketError::not_found("category"))
+    }
+
     /// An operator adds a category.
     pub async fn create_category(
         &self,

@@ -1,6 +1,7 @@
 //! The product listing query: filters, sorts and keyset pagination, built as portable SQL.
 
 use super::{ProductRecord, PRODUCT_COLS};
+use crate::sql::Sql;
 use crate::{Store, StoreError};
 
 /// Whose view of the catalogue a listing is.
@@ -50,37 +51,12 @@ pub struct ProductQuery {
     pub limit: i64,
 }
 
-enum Bind {
-    Int(i64),
-    Text(String),
-}
-
-#[derive(Default)]
-struct Sql {
-    text: String,
-    binds: Vec<Bind>,
-}
-
-impl Sql {
-    fn push(&mut self, s: &str) {
-        self.text.push_str(s);
-    }
-    fn int(&mut self, v: i64) -> String {
-        self.binds.push(Bind::Int(v));
-        format!("${}", self.binds.len())
-    }
-    fn text(&mut self, v: &str) -> String {
-        self.binds.push(Bind::Text(v.to_owned()));
-        format!("${}", self.binds.len())
-    }
-}
-
 impl Store {
     /// Lists products by `q`. Returns at most `q.limit` rows in `q.sort` order.
     pub async fn list_products(&self, q: &ProductQuery) -> Result<Vec<ProductRecord>, StoreError> {
         let mut sql = Sql::default();
         if let Some(cat) = &q.category_id {
-            let p = sql.text(cat);
+            let p = sql.bind(cat);
             sql.push(&format!(
                 "WITH RECURSIVE sub(id) AS (SELECT id FROM categories WHERE id = {p} \
                  UNION ALL SELECT c.id FROM categories c JOIN sub ON c.parent_id = sub.id) "
@@ -93,7 +69,7 @@ impl Store {
                  WHERE p.status = 'published' AND m.status = 'approved'",
             ),
             Visibility::OwnedBy(merchant) => {
-                let p = sql.text(merchant);
+                let p = sql.bind(merchant);
                 sql.push(&format!("WHERE p.merchant_id = {p}"));
             }
         }
@@ -101,23 +77,23 @@ impl Store {
             sql.push(" AND p.category_id IN (SELECT id FROM sub)");
         }
         if let Some(m) = &q.merchant_id {
-            let p = sql.text(m);
+            let p = sql.bind(m);
             sql.push(&format!(" AND p.merchant_id = {p}"));
         }
         if let Some(c) = &q.ship_from {
-            let p = sql.text(c);
+            let p = sql.bind(c);
             sql.push(&format!(" AND p.ship_from_country = {p}"));
         }
         if let Some(c) = &q.currency {
-            let p = sql.text(c);
+            let p = sql.bind(c);
             sql.push(&format!(" AND p.price_currency = {p}"));
         }
         if let Some(v) = q.min_price {
-            let p = sql.int(v);
+            let p = sql.bind(v);
             sql.push(&format!(" AND p.min_price_minor >= {p}"));
         }
         if let Some(v) = q.max_price {
-            let p = sql.int(v);
+            let p = sql.bind(v);
             sql.push(&format!(" AND p.min_price_minor <= {p}"));
         }
         if q.in_stock {
@@ -135,22 +111,18 @@ impl Store {
             ),
         };
         if let Some((k, id)) = &q.after {
-            let pk = sql.int(*k);
-            let pid = sql.text(id);
+            let pk = sql.bind(*k);
+            let pid = sql.bind(id);
             sql.push(&format!(
                 " AND ({key} {cmp} {pk} OR ({key} = {pk} AND p.id {cmp} {pid}))"
             ));
         }
-        let pl = sql.int(q.limit);
+        let pl = sql.bind(q.limit);
         sql.push(&format!(" ORDER BY {order} LIMIT {pl}"));
 
-        let mut query = sqlx::query_as::<_, ProductRecord>(&sql.text);
-        for b in sql.binds {
-            query = match b {
-                Bind::Int(v) => query.bind(v),
-                Bind::Text(v) => query.bind(v),
-            };
-        }
-        Ok(query.fetch_all(&self.pool).await?)
+        Ok(sql
+            .query_as::<ProductRecord>()
+            .fetch_all(&self.pool)
+            .await?)
     }
 }

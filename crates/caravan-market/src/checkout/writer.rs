@@ -1,0 +1,91 @@
+//! The order writer: checkouts queue here and are committed in batches, one transaction and one
+//! fsync per batch. A full queue answers at once (503) instead of letting latency explode.
+
+use crate::{ErrorKind, MarketError};
+use caravan_store::checkout::{Outcome, Placement};
+use caravan_store::Store;
+use tokio::sync::{mpsc, oneshot};
+
+struct Job {
+    placement: Placement,
+    reply: oneshot::Sender<Result<Outcome, MarketError>>,
+}
+
+/// A handle on the node's writer task.
+pub(crate) struct OrderWriter {
+    tx: mpsc::Sender<Job>,
+}
+
+impl OrderWriter {
+    /// Starts the writer task (inside the runtime).
+    pub(crate) fn start(store: Store, queue: usize, batch: usize) -> Self {
+        let (tx, rx) = mpsc::channel(queue.max(1));
+        tokio::spawn(run(store, rx, batch.max(1)));
+        Self { tx }
+    }
+
+    /// Queues a placement and waits for its outcome; `overloaded` at once if the queue is full.
+    pub(crate) async fn submit(&self, placement: Placement) -> Result<Outcome, MarketError> {
+        let (reply, answer) = oneshot::channel();
+        self.tx
+            .try_send(Job { placement, reply })
+            .map_err(|e| match e {
+                mpsc::error::TrySendError::Full(_) => {
+                    let mut e = MarketError::new(
+                        ErrorKind::Unavailable,
+                        "overloaded",
+                        "checkout is busy; retry in a moment",
+                    );
+                    e.retry_after = Some(1);
+                    e
+                }
+                mpsc::error::TrySendError::Closed(_) => {
+                    MarketError::internal("the order writer stopped")
+                }
+            })?;
+        answer
+            .await
+            .map_err(|_| MarketError::internal("the order writer dropped a checkout"))?
+    }
+}
+
+async fn run(store: Store, mut rx: mpsc::Receiver<Job>, max: usize) {
+    let mut placements = Vec::with_capacity(max);
+    let mut replies = Vec::with_capacity(max);
+    while let Some(first) = rx.recv().await {
+        placements.push(first.placement);
+        replies.push(first.reply);
+        while placements.len() < max {
+            match rx.try_recv() {
+                Ok(job) => {
+                    placements.push(job.placement);
+                    replies.push(job.reply);
+                }
+                Err(_) => break,
+            }
+        }
+        let started = std::time::Instant::now();
+        let result = store.write_batch(&placements).await;
+        tracing::debug!(
+            batch = placements.len(),
+            ms = started.elapsed().as_millis() as u64,
+            "order batch written"
+        );
+        match result {
+            Ok(outcomes) => {
+                for (reply, outcome) in replies.drain(..).zip(outcomes) {
+                    let _ = reply.send(Ok(outcome));
+                }
+            }
+            Err(e) => {
+                tracing::error!(error = %e, batch = placements.len(), "order batch failed; nothing was written");
+                for reply in replies.drain(..) {
+                    let _ = reply.send(Err(MarketError::internal(format!(
+                        "order batch failed: {e}"
+                    ))));
+                }
+            }
+        }
+        placements.clear();
+    }
+}

@@ -1,0 +1,179 @@
+//! What happens without a user: the payment provider's webhook, and the timers (unpaid orders
+//! cancelled, delivered orders completed, old idempotency records forgotten).
+
+use super::{event, next, restock, set_time, transition};
+use crate::checkout::payment_ledger;
+use crate::payments::{verify, SignatureError, WebhookEvent};
+use crate::{ErrorKind, Market, MarketError, DAY_MS};
+use caravan_domain::order::{OrderEvent, OrderStatus};
+use caravan_store::orders::Effects;
+use caravan_store::StoreError;
+
+/// What one run of the timers did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct TimerReport {
+    /// Unpaid orders cancelled.
+    pub cancelled: usize,
+    /// Delivered orders completed.
+    pub completed: usize,
+}
+
+impl Market {
+    /// Handles a signed provider event. Repeats of an event id are acknowledged and ignored.
+    /// Returns whether the event changed anything.
+    pub async fn payment_webhook(
+        &self,
+        signature: Option<&str>,
+        body: &[u8],
+    ) -> Result<bool, MarketError> {
+        let now_s = self.now() / 1000;
+        verify(
+            self.inner.provider.webhook_secret(),
+            signature.unwrap_or_default(),
+            body,
+            now_s,
+        )
+        .map_err(|e| {
+            let message = match e {
+                SignatureError::Malformed => "missing or malformed Caravan-Signature",
+                SignatureError::Expired => {
+                    "the signature timestamp is outside the five-minute tolerance"
+                }
+                SignatureError::Mismatch => "the signature does not match",
+            };
+            MarketError::new(ErrorKind::BadRequest, "invalid_signature", message)
+        })?;
+        let ev: WebhookEvent = serde_json::from_slice(body).map_err(|e| {
+            MarketError::new(ErrorKind::BadRequest, "malformed_json", e.to_string())
+        })?;
+        let payment = self
+            .store
+            .payment(&ev.payment_ref)
+            .await?
+            .ok_or_else(|| MarketError::not_found("payment"))?;
+        let orders = self
+            .store
+            .orders_by("group_id", &payment.group_id, 1000)
+            .await?;
+        let mut transitions = Vec::new();
+        let mut effects = Effects {
+            webhook_event: Some((ev.id.clone(), ev.kind.clone())),
+            ..Effects::default()
+        };
+        let now = self.now();
+        match (ev.kind.as_str(), payment.status.as_str()) {
+            ("payment.captured", "authorized") => {
+                for o in orders
+                    .iter()
+                    .filter(|o| o.status == OrderStatus::AwaitingPayment.as_str())
+                {
+                    let to = next(o, OrderEvent::Pay)?;
+                    let mut t = transition(o, to, Some("payment captured".into()));
+                    set_time(&mut t, "paid_at", now);
+                    transitions.push(t);
+                    effects.ledger.push(payment_ledger(o)?);
+                    effects.events.push(event(o, "order.paid", to));
+                }
+                effects.payment_status = Some((payment.id.clone(), "captured".into()));
+            }
+            ("payment.failed", "authorized") => {
+                for o in orders
+                    .iter()
+                    .filter(|o| o.status == OrderStatus::AwaitingPayment.as_str())
+                {
+                    let to = next(o, OrderEvent::Cancel)?;
+                    let mut t = transition(o, to, Some("payment failed".into()));
+                    set_time(&mut t, "cancelled_at", now);
+                    t.restock = restock(self, o).await?;
+                    transitions.push(t);
+                    effects.events.push(event(o, "order.cancelled", to));
+                }
+                effects.payment_status = Some((payment.id.clone(), "failed".into()));
+            }
+            ("payment.captured" | "payment.failed", _) => {}
+            (other, _) => {
+                return Err(MarketError::invalid(
+                    "unknown_event",
+                    format!("unknown event type {other:?}"),
+                ))
+            }
+        }
+        match self.store.apply(&transitions, &effects, now).await {
+            Ok(()) => Ok(!transitions.is_empty() || effects.payment_status.is_some()),
+            // The same event id again: already handled.
+            Err(StoreError::Conflict) => Ok(false),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Runs the timers once: cancels orders unpaid past the timeout (stock returned) and
+    /// completes delivered orders whose protection period has ended without a dispute.
+    pub async fn run_timers(&self) -> Result<TimerReport, MarketError> {
+        let now = self.now();
+        let mut report = TimerReport::default();
+        let unpaid = self
+            .store
+            .orders_due(
+                "awaiting_payment",
+                "placed_at",
+                now - self.config.unpaid_timeout_ms,
+                500,
+            )
+            .await?;
+        for o in unpaid {
+            match self.cancel_unpaid(&o).await {
+                Ok(()) => report.cancelled += 1,
+                Err(e) if e.code == "stale" || e.code == "invalid_transition" => {}
+                Err(e) => return Err(e),
+            }
+        }
+        let delivered = self
+            .store
+            .orders_due(
+                "delivered",
+                "delivered_at",
+                now - self.config.auto_complete_ms,
+                500,
+            )
+            .await?;
+        for o in delivered {
+            if self
+                .store
+                .dispute_of(&o.id)
+                .await?
+                .is_some_and(|d| d.status != "resolved")
+            {
+                continue;
+            }
+            match self
+                .complete(&o, Some("protection period ended".into()))
+                .await
+            {
+                Ok(()) => report.completed += 1,
+                Err(e) if e.code == "stale" || e.code == "invalid_transition" => {}
+                Err(e) => return Err(e),
+            }
+        }
+        // Idempotency answers are kept at least 24 hours; forget them after two days.
+        self.store.expire_idempotency(now - 2 * DAY_MS).await?;
+        Ok(report)
+    }
+
+    async fn cancel_unpaid(
+        &self,
+        o: &caravan_store::checkout::OrderRecord,
+    ) -> Result<(), MarketError> {
+        let to = next(o, OrderEvent::Cancel)?;
+        let mut t = transition(o, to, Some("unpaid: payment timed out".into()));
+        set_time(&mut t, "cancelled_at", self.now());
+        t.restock = restock(self, o).await?;
+        self.commit(
+            t,
+            Effects {
+                events: vec![event(o, "order.cancelled", to)],
+                ..Effects::default()
+            },
+        )
+        .await
+    }
+}

@@ -1,0 +1,169 @@
+//! What every money-moving or state-changing transaction appends: ledger postings (with running
+//! balances) and outbox events. Used inside transactions opened by other store modules.
+
+use crate::sql::{insert_rows, Val};
+use crate::StoreError;
+use caravan_domain::ledger::{check_balanced, Posting};
+use sqlx::{Any, Transaction};
+use std::collections::BTreeMap;
+
+/// One ledger transaction to record.
+#[derive(Debug, Clone)]
+pub struct LedgerTx {
+    /// `ltx_…`.
+    pub id: String,
+    /// payment, release, refund, payout…
+    pub kind: String,
+    /// What it is about (an order or payout id).
+    pub reference: String,
+    /// The legs; must balance per currency.
+    pub postings: Vec<Posting>,
+}
+
+/// One outbox event to append.
+#[derive(Debug, Clone)]
+pub struct NewEvent {
+    /// e.g. `order.placed`.
+    pub kind: String,
+    /// The id it is about.
+    pub subject: String,
+    /// JSON payload.
+    pub payload: String,
+}
+
+/// A stored event.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct EventRecord {
+    /// Gap-free, commit-ordered sequence number.
+    pub seq: i64,
+    /// Kind.
+    pub kind: String,
+    /// Subject id.
+    pub subject: String,
+    /// JSON payload.
+    pub payload: String,
+    /// UTC milliseconds.
+    pub created_at: i64,
+}
+
+/// Appends events, numbering them from the `events` sequence row (locked until commit, so
+/// numbers follow commit order).
+pub(crate) async fn append_events(
+    tx: &mut Transaction<'_, Any>,
+    events: &[NewEvent],
+    now: i64,
+) -> Result<(), StoreError> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    let n = i64::try_from(events.len()).unwrap_or(i64::MAX);
+    let end: i64 = sqlx::query_scalar(
+        "UPDATE sequences SET value = value + $1 WHERE name = 'events' RETURNING value",
+    )
+    .bind(n)
+    .fetch_one(&mut **tx)
+    .await?;
+    let rows: Vec<Vec<Val>> = events
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let seq = end - n + 1 + i64::try_from(i).unwrap_or(0);
+            vec![
+                seq.into(),
+                (&e.kind).into(),
+                (&e.subject).into(),
+                (&e.payload).into(),
+                now.into(),
+            ]
+        })
+        .collect();
+    insert_rows(
+        tx,
+        "events",
+        &["seq", "kind", "subject", "payload", "created_at"],
+        &rows,
+    )
+    .await
+}
+
+/// Account prefix whose balances may never go below zero (merchant payables).
+const GUARDED_PREFIX: &str = "merchant:";
+
+/// Records ledger transactions and moves the running balances. A debit that would take a
+/// merchant's payable below zero fails the whole transaction with `Insufficient`.
+pub(crate) async fn post_ledger(
+    tx: &mut Transaction<'_, Any>,
+    ledger: &[LedgerTx],
+    now: i64,
+) -> Result<(), StoreError> {
+    if ledger.is_empty() {
+        return Ok(());
+    }
+    let mut txs = Vec::with_capacity(ledger.len());
+    let mut entries = Vec::new();
+    let mut deltas: BTreeMap<(String, String), i64> = BTreeMap::new();
+    for l in ledger {
+        check_balanced(&l.postings).map_err(|e| StoreError::Corrupt(e.message))?;
+        txs.push(vec![
+            (&l.id).into(),
+            (&l.kind).into(),
+            (&l.reference).into(),
+            now.into(),
+        ]);
+        for (i, p) in l.postings.iter().enumerate() {
+            let currency = p.amount.currency().code().to_owned();
+            entries.push(vec![
+                (&l.id).into(),
+                Val::Int(i64::try_from(i).unwrap_or(0)),
+                (&p.account).into(),
+                currency.clone().into(),
+                p.amount.minor().into(),
+            ]);
+            *deltas.entry((p.account.clone(), currency)).or_default() += p.amount.minor();
+        }
+    }
+    insert_rows(
+        tx,
+        "ledger_transactions",
+        &["id", "kind", "reference", "created_at"],
+        &txs,
+    )
+    .await?;
+    insert_rows(
+        tx,
+        "ledger_entries",
+        &["tx_id", "position", "account", "currency", "amount_minor"],
+        &entries,
+    )
+    .await?;
+    for ((account, currency), delta) in deltas {
+        if delta == 0 {
+            continue;
+        }
+        if delta < 0 && account.starts_with(GUARDED_PREFIX) {
+            let done = sqlx::query(
+                "UPDATE balances SET balance_minor = balance_minor + $1 \
+                 WHERE account = $2 AND currency = $3 AND balance_minor + $1 >= 0",
+            )
+            .bind(delta)
+            .bind(&account)
+            .bind(&currency)
+            .execute(&mut **tx)
+            .await?;
+            if done.rows_affected() != 1 {
+                return Err(StoreError::Insufficient);
+            }
+        } else {
+            sqlx::query(
+                "INSERT INTO balances (account, currency, balance_minor) VALUES ($1, $2, $3) \
+                 ON CONFLICT (account, currency) DO UPDATE SET balance_minor = balances.balance_minor + excluded.balance_minor",
+            )
+            .bind(&account)
+            .bind(&currency)
+            .bind(delta)
+            .execute(&mut **tx)
+            .await?;
+        }
+    }
+    Ok(())
+}

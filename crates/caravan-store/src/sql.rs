@@ -1,0 +1,139 @@
+//! Small helpers for portable dynamic SQL: numbered placeholders, typed binds, multi-row inserts.
+
+use crate::StoreError;
+use sqlx::any::AnyArguments;
+use sqlx::query::{Query, QueryAs};
+use sqlx::{Any, Transaction};
+
+/// A value to bind.
+#[derive(Debug, Clone)]
+pub(crate) enum Val {
+    Int(i64),
+    Text(String),
+    OptInt(Option<i64>),
+    OptText(Option<String>),
+}
+
+impl From<i64> for Val {
+    fn from(v: i64) -> Self {
+        Val::Int(v)
+    }
+}
+impl From<&str> for Val {
+    fn from(v: &str) -> Self {
+        Val::Text(v.to_owned())
+    }
+}
+impl From<String> for Val {
+    fn from(v: String) -> Self {
+        Val::Text(v)
+    }
+}
+impl From<&String> for Val {
+    fn from(v: &String) -> Self {
+        Val::Text(v.clone())
+    }
+}
+impl From<Option<i64>> for Val {
+    fn from(v: Option<i64>) -> Self {
+        Val::OptInt(v)
+    }
+}
+impl From<Option<String>> for Val {
+    fn from(v: Option<String>) -> Self {
+        Val::OptText(v)
+    }
+}
+
+/// SQL text with its binds; `bind` returns the placeholder to splice in.
+#[derive(Debug, Default)]
+pub(crate) struct Sql {
+    pub text: String,
+    pub binds: Vec<Val>,
+}
+
+impl Sql {
+    pub fn push(&mut self, s: &str) {
+        self.text.push_str(s);
+    }
+
+    pub fn bind(&mut self, v: impl Into<Val>) -> String {
+        self.binds.push(v.into());
+        format!("${}", self.binds.len())
+    }
+
+    pub fn query(&self) -> Query<'_, Any, AnyArguments<'_>> {
+        bind_vals(sqlx::query(&self.text), &self.binds)
+    }
+
+    pub fn query_as<T>(&self) -> QueryAs<'_, Any, T, AnyArguments<'_>>
+    where
+        T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow>,
+    {
+        let mut q = sqlx::query_as::<_, T>(&self.text);
+        for v in &self.binds {
+            q = match v {
+                Val::Int(i) => q.bind(*i),
+                Val::Text(s) => q.bind(s.as_str()),
+                Val::OptInt(i) => q.bind(*i),
+                Val::OptText(s) => q.bind(s.as_deref()),
+            };
+        }
+        q
+    }
+}
+
+pub(crate) fn bind_vals<'q>(
+    mut q: Query<'q, Any, AnyArguments<'q>>,
+    vals: &'q [Val],
+) -> Query<'q, Any, AnyArguments<'q>> {
+    for v in vals {
+        q = match v {
+            Val::Int(i) => q.bind(*i),
+            Val::Text(s) => q.bind(s.as_str()),
+            Val::OptInt(i) => q.bind(*i),
+            Val::OptText(s) => q.bind(s.as_deref()),
+        };
+    }
+    q
+}
+
+/// Most parameters in one statement (SQLite allows 32,766; PostgreSQL 65,535).
+const MAX_PARAMS: usize = 30_000;
+
+/// Inserts `rows` into `table` with as few multi-row statements as the parameter limit allows.
+pub(crate) async fn insert_rows(
+    tx: &mut Transaction<'_, Any>,
+    table: &str,
+    cols: &[&str],
+    rows: &[Vec<Val>],
+) -> Result<(), StoreError> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let per_stmt = (MAX_PARAMS / cols.len()).max(1);
+    for chunk in rows.chunks(per_stmt) {
+        let mut sql = Sql::default();
+        sql.push(&format!(
+            "INSERT INTO {table} ({}) VALUES ",
+            cols.join(", ")
+        ));
+        for (i, row) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            let ps: Vec<String> = row.iter().map(|v| sql.bind(v.clone())).collect();
+            sql.push(&format!("({})", ps.join(", ")));
+        }
+        sql.query().execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// `$k, $k+1, …` for `n` values bound into `sql`.
+pub(crate) fn in_list(sql: &mut Sql, vals: impl IntoIterator<Item = Val>) -> String {
+    vals.into_iter()
+        .map(|v| sql.bind(v))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
