@@ -146,6 +146,116 @@ pub const ERROR_CODES: &[(&str, u16, &str)] = &[
     ),
     ("invalid_sort", 422, "unknown sort"),
     ("amount_out_of_range", 422, "an amount overflows"),
+    (
+        "idempotency_key_required",
+        400,
+        "this request moves money: send an Idempotency-Key header",
+    ),
+    (
+        "invalid_idempotency_key",
+        400,
+        "an Idempotency-Key has 1 to 255 visible ASCII characters",
+    ),
+    (
+        "idempotency_key_reused",
+        422,
+        "the Idempotency-Key was used with another request body",
+    ),
+    (
+        "idempotency_key_in_use",
+        409,
+        "a request with this Idempotency-Key is still running",
+    ),
+    (
+        "invalid_signature",
+        400,
+        "the webhook signature is missing, expired or wrong",
+    ),
+    ("unknown_event", 422, "unknown webhook event type"),
+    ("out_of_stock", 409, "not enough stock"),
+    (
+        "not_purchasable",
+        422,
+        "the product is unpublished or its store is not active",
+    ),
+    (
+        "not_shippable",
+        422,
+        "a store does not ship to the destination",
+    ),
+    (
+        "unknown_shipping_method",
+        422,
+        "the store does not offer that shipping method there",
+    ),
+    ("invalid_quantity", 422, "a quantity is 1 to 99"),
+    ("cart_empty", 422, "there is nothing to check out"),
+    ("cart_full", 422, "a cart holds at most 100 lines"),
+    (
+        "invalid_address",
+        422,
+        "an address field is empty or too long",
+    ),
+    ("invalid_payment_method", 422, "unknown payment method"),
+    ("payment_declined", 402, "the payment was declined"),
+    (
+        "rate_unavailable",
+        422,
+        "no exchange rate for a currency involved",
+    ),
+    (
+        "invalid_rate",
+        422,
+        "a rate is a positive decimal with at most 9 decimals",
+    ),
+    (
+        "invalid_rates_file",
+        422,
+        "not an ECB reference-rate XML file",
+    ),
+    (
+        "invalid_shipping",
+        422,
+        "shipping rules: bands, days or duplicates are wrong",
+    ),
+    ("invalid_fee", 422, "a fee rate is 0 to 5000 basis points"),
+    (
+        "invalid_tracking",
+        422,
+        "carrier and tracking number are required",
+    ),
+    (
+        "invalid_amount",
+        422,
+        "the amount is out of range for this order",
+    ),
+    (
+        "insufficient_balance",
+        409,
+        "the balance does not cover this",
+    ),
+    (
+        "payout_below_minimum",
+        422,
+        "the payout is below the minimum",
+    ),
+    ("dispute_open", 409, "an open dispute decides this order"),
+    ("dispute_exists", 409, "the order already has a dispute"),
+    (
+        "protection_expired",
+        409,
+        "disputes need a shipped order, or a delivered one within the protection window",
+    ),
+    (
+        "invalid_outcome",
+        422,
+        "a dispute outcome is refund or release",
+    ),
+    (
+        "overloaded",
+        503,
+        "checkout is busy; retry after Retry-After seconds",
+    ),
     ("not_ready", 503, "the database does not answer"),
     (
         "internal",
@@ -194,7 +304,10 @@ impl AppError {
 impl From<MarketError> for AppError {
     fn from(e: MarketError) -> Self {
         let status = match e.kind {
+            ErrorKind::BadRequest => StatusCode::BAD_REQUEST,
             ErrorKind::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorKind::PaymentRequired => StatusCode::PAYMENT_REQUIRED,
+            ErrorKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ErrorKind::NotFound => StatusCode::NOT_FOUND,
             ErrorKind::Conflict => StatusCode::CONFLICT,
             ErrorKind::Unauthenticated => StatusCode::UNAUTHORIZED,

@@ -77,6 +77,110 @@ impl FromRequestParts<AppState> for Auth {
     }
 }
 
+/// The caller if a bearer token is sent (a bad one is 401), else nobody.
+pub struct MaybeAuth(pub Option<Actor>);
+
+impl FromRequestParts<AppState> for MaybeAuth {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        if parts.headers.contains_key(header::AUTHORIZATION) {
+            let Auth(actor) = Auth::from_request_parts(parts, state).await?;
+            Ok(MaybeAuth(Some(actor)))
+        } else {
+            Ok(MaybeAuth(None))
+        }
+    }
+}
+
+/// The `X-Cart-Token` header of a guest cart.
+pub struct CartToken(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for CartToken {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(CartToken(
+            parts
+                .headers
+                .get("x-cart-token")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned),
+        ))
+    }
+}
+
+/// A JSON body kept with its SHA-256 and the `Idempotency-Key` header, for money-moving POSTs.
+pub struct IdemJson<T> {
+    /// The parsed body.
+    pub value: T,
+    /// SHA-256 (hex) of the raw body.
+    pub hash: String,
+    /// The `Idempotency-Key` header.
+    pub key: Option<String>,
+}
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for IdemJson<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let key = req
+            .headers()
+            .get("idempotency-key")
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+        let json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/json"));
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|r| {
+                if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    AppError::new(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        "body_too_large",
+                        format!("the body exceeds {} bytes", crate::BODY_LIMIT),
+                    )
+                } else {
+                    AppError::new(StatusCode::BAD_REQUEST, "malformed_json", r.body_text())
+                }
+            })?;
+        if !json {
+            return Err(AppError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "send Content-Type: application/json",
+            ));
+        }
+        let value = serde_json::from_slice(&bytes).map_err(|e| match e.classify() {
+            serde_json::error::Category::Data => AppError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_body",
+                e.to_string(),
+            ),
+            _ => AppError::new(StatusCode::BAD_REQUEST, "malformed_json", e.to_string()),
+        })?;
+        Ok(IdemJson {
+            value,
+            hash: sha256_hex(&bytes),
+            key,
+        })
+    }
+}
+
+/// SHA-256 of `bytes`, hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 /// The language to answer in: `?locale=` if given (and valid), else the best supported
 /// `Accept-Language` entry, else English.
 pub struct ReqLocale(pub Locale);

@@ -3,8 +3,10 @@
 mod accounts;
 mod admin;
 mod catalogue;
+mod commerce;
 mod merchants;
 mod ops;
+mod orders;
 
 use crate::AppState;
 use utoipa::OpenApi;
@@ -21,6 +23,8 @@ pub use ops::router as ops;
         (name = "catalogue", description = "Categories and products"),
         (name = "seller", description = "A merchant's own products"),
         (name = "operator", description = "Running the marketplace"),
+        (name = "buying", description = "Carts, checkout, orders, disputes"),
+        (name = "money", description = "Exchange rates and payment-provider webhooks"),
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail))
 )]
@@ -48,4 +52,29 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(admin::merchants))
         .routes(routes!(admin::decide))
         .routes(routes!(admin::users))
+        .routes(routes!(commerce::rates))
+        .routes(routes!(commerce::set_rates))
+        .routes(routes!(commerce::set_fee))
+        .routes(routes!(commerce::shipping, commerce::set_shipping))
+        .routes(routes!(commerce::create_cart))
+        .routes(routes!(commerce::cart, commerce::update_cart))
+        .routes(routes!(commerce::set_line))
+        .routes(routes!(commerce::remove_line))
+        .routes(routes!(commerce::claim_cart))
+        .routes(routes!(orders::checkout))
+        .routes(routes!(orders::webhook))
+        .routes(routes!(orders::my_orders))
+        .routes(routes!(orders::order))
+        .routes(routes!(orders::cancel))
+        .routes(routes!(orders::confirm))
+        .routes(routes!(orders::ship))
+        .routes(routes!(orders::deliver))
+        .routes(routes!(orders::refund))
+        .routes(routes!(orders::dispute, orders::open_dispute))
+        .routes(routes!(orders::answer_dispute))
+        .routes(routes!(orders::decide_dispute))
+        .routes(routes!(orders::disputes))
+        .routes(routes!(orders::store_orders))
+        .routes(routes!(orders::balance))
+        .routes(routes!(orders::payouts, orders::request_payout))
 }
