@@ -10,6 +10,7 @@ use serde_json::{json, Value};
 use std::sync::Arc;
 
 pub const PASSWORD: &str = "correct horse battery";
+pub const WEBHOOK_SECRET: &str = "whsec_test_secret";
 
 pub struct TestApp {
     pub base: String,
@@ -54,7 +55,11 @@ impl Res {
 impl TestApp {
     async fn start(db: TestDb) -> TestApp {
         let clock = Arc::new(ManualClock::new(1_800_000_000_000));
-        let market = Market::new(db.store.clone(), clock.clone(), MarketConfig::default());
+        let config = MarketConfig {
+            webhook_secret: WEBHOOK_SECRET.to_owned(),
+            ..MarketConfig::default()
+        };
+        let market = Market::new(db.store.clone(), clock.clone(), config);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind port 0");
@@ -124,6 +129,31 @@ impl TestApp {
 
     pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> Res {
         self.call(Method::POST, path, token, Some(body)).await
+    }
+
+    /// A POST with an `Idempotency-Key`.
+    pub async fn post_idem(&self, path: &str, token: &str, key: &str, body: Value) -> Res {
+        let res = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(token)
+            .header("Idempotency-Key", key)
+            .json(&body)
+            .send()
+            .await
+            .expect("request");
+        let status = res.status();
+        let headers = res.headers().clone();
+        let text = res.text().await.expect("body");
+        Res {
+            status,
+            headers,
+            body: serde_json::from_str(&text).unwrap_or(Value::Null),
+        }
+    }
+
+    pub async fn put(&self, path: &str, token: Option<&str>, body: Value) -> Res {
+        self.call(Method::PUT, path, token, Some(body)).await
     }
 
     pub async fn patch(&self, path: &str, token: Option<&str>, body: Value) -> Res {

@@ -11,8 +11,10 @@ mod accounts;
 mod app;
 mod bad_input;
 mod catalogue;
+mod checkout;
 mod merchants;
 mod ops;
+mod shop;
 
 /// Declares `sqlite::name` and `postgres::name` tests for each `async fn name(app: TestApp)`.
 #[macro_export]
