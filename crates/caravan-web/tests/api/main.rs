@@ -12,6 +12,7 @@ mod app;
 mod bad_input;
 mod catalogue;
 mod checkout;
+mod checkout_bad;
 mod concurrency;
 mod merchants;
 mod ops;
