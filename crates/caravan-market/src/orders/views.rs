@@ -7,7 +7,7 @@ use caravan_store::checkout::{LineRecord, OrderRecord};
 use serde::Serialize;
 
 /// A line of an order, frozen at sale.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct OrderLineView {
     /// `var_…`.
     pub variant_id: String,
@@ -28,7 +28,7 @@ pub struct OrderLineView {
 }
 
 /// A step in the order's history.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct HistoryView {
     /// Status reached.
     pub status: String,
@@ -39,7 +39,7 @@ pub struct HistoryView {
 }
 
 /// One merchant's order.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct OrderView {
     /// `ord_…`.
     pub id: String,

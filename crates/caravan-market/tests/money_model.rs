@@ -1,0 +1,575 @@
+//! A randomized state-machine test of the money: seeded random sequences of checkout, payment,
+//! ship, deliver, confirm, refund, cancel, dispute, payout and timers, on SQLite and (when
+//! `CARAVAN_TEST_POSTGRES` is set) PostgreSQL. After every step: each ledger transaction sums to
+//! zero per currency, running balances equal their entries, escrow equals the money of paid but
+//! not completed orders, no merchant balance is negative, and stock plus sold units equals the
+//! starting stock.
+
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    reason = "tests fail loudly on the first broken expectation"
+)]
+
+use caravan_domain::account::Role;
+use caravan_market::accounts::{Actor, Credentials, Registration};
+use caravan_market::carts::LineInput;
+use caravan_market::catalogue::{NewCategory, NewProduct, NewVariant, TextInput};
+use caravan_market::checkout::{Address, CheckoutRequest};
+use caravan_market::merchants::{Application, Decision};
+use caravan_market::orders::{CancelInput, DisputeDecision, NewDispute, RefundInput, ShipInput};
+use caravan_market::payouts::PayoutInput;
+use caravan_market::rates::SetRates;
+use caravan_market::shipping::{BandInput, RuleInput, ShippingRules};
+use caravan_market::{ManualClock, Market, MarketConfig, DAY_MS};
+use caravan_store::testing::TestDb;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+const SECRET: &str = "whsec_model";
+const STOCK: i64 = 40;
+
+struct World {
+    market: Market,
+    clock: Arc<ManualClock>,
+    op: Actor,
+    merchants: Vec<Actor>,
+    /// Store id → the actor who runs it.
+    store_owner: HashMap<String, Actor>,
+    buyers: Vec<Actor>,
+    variants: Vec<String>,
+}
+
+async fn actor(market: &Market, email: &str, extra: &[Role]) -> Actor {
+    let r = Registration {
+        email: email.into(),
+        password: "model password 1".into(),
+        display_name: email.into(),
+        country: Some("FR".into()),
+        locale: None,
+    };
+    market.register(r, extra).await.unwrap();
+    let t = market
+        .login(Credentials {
+            email: email.into(),
+            password: "model password 1".into(),
+        })
+        .await
+        .unwrap();
+    market.authenticate(&t.token).await.unwrap()
+}
+
+async fn world(db: &TestDb) -> World {
+    let clock = Arc::new(ManualClock::new(1_800_000_000_000));
+    let config = MarketConfig {
+        webhook_secret: SECRET.into(),
+        payout_minimum_units: 1,
+        ..MarketConfig::default()
+    };
+    let market = Market::new(db.store.clone(), clock.clone(), config);
+    let op = actor(&market, "op@model.test", &[Role::Operator]).await;
+    market
+        .set_rates(
+            &op,
+            SetRates {
+                rates: BTreeMap::from([
+                    ("PLN".into(), "4.3".into()),
+                    ("TRY".into(), "35.5".into()),
+                ]),
+            },
+        )
+        .await
+        .unwrap();
+    let cat = market
+        .create_category(
+            &op,
+            NewCategory {
+                slug: "things".into(),
+                parent_id: None,
+                position: 0,
+                names: BTreeMap::from([("en".into(), "Things".into())]),
+            },
+        )
+        .await
+        .unwrap();
+    market.set_category_fee(&op, &cat.id, 730).await.unwrap();
+    let mut merchants = Vec::new();
+    let mut store_owner = HashMap::new();
+    let mut variants = Vec::new();
+    for (i, (country, currency)) in [("IT", "EUR"), ("PL", "PLN"), ("TR", "TRY")]
+        .into_iter()
+        .enumerate()
+    {
+        let a = actor(&market, &format!("m{i}@model.test"), &[]).await;
+        let app = Application {
+            store_name: format!("Store {i}"),
+            country: country.into(),
+            settlement_currency: currency.into(),
+            default_locale: "en".into(),
+            description: String::new(),
+        };
+        let m = market.apply_to_sell(&a, app).await.unwrap();
+        market
+            .decide_merchant(
+                &op,
+                &m.id,
+                Decision {
+                    decision: caravan_domain::merchant::MerchantDecision::Approve,
+                    reason: None,
+                },
+            )
+            .await
+            .unwrap();
+        let a = market
+            .authenticate(&market.create_token(&a, "model").await.unwrap().token)
+            .await
+            .unwrap();
+        let rules = ShippingRules {
+            rules: vec![RuleInput {
+                destination: "*".into(),
+                method: "standard".into(),
+                bands: vec![BandInput {
+                    up_to_grams: 100_000,
+                    price_minor: 333 + i as i64 * 100,
+                }],
+                free_over_minor: Some(20_000),
+                min_days: 2,
+                max_days: 9,
+            }],
+        };
+        market.set_shipping(&a, rules).await.unwrap();
+        for j in 0..2 {
+            let p = NewProduct {
+                category_id: cat.id.clone(),
+                texts: BTreeMap::from([(
+                    "en".into(),
+                    TextInput {
+                        title: format!("Thing {i}{j}"),
+                        description: String::new(),
+                    },
+                )]),
+                images: vec![],
+                attributes: BTreeMap::new(),
+                hs_code: None,
+                origin_country: None,
+                ship_from_country: None,
+                weight_grams: 250,
+                status: Some("published".into()),
+                variants: vec![NewVariant {
+                    sku: format!("S{i}{j}"),
+                    options: BTreeMap::new(),
+                    price_minor: 1999 + (i * 2 + j) as i64 * 777,
+                    currency: None,
+                    stock: STOCK,
+                }],
+            };
+            variants.push(
+                market.create_product(&a, p).await.unwrap().variants[0]
+                    .id
+                    .clone(),
+            );
+        }
+        store_owner.insert(m.id.clone(), a.clone());
+        merchants.push(a);
+    }
+    let mut buyers = Vec::new();
+    for i in 0..3 {
+        buyers.push(actor(&market, &format!("b{i}@model.test"), &[]).await);
+    }
+    World {
+        market,
+        clock,
+        op,
+        merchants,
+        store_owner,
+        buyers,
+        variants,
+    }
+}
+
+async fn check_invariants(w: &World, step: usize, seed: u64) {
+    let store = w.market.store();
+    let entries = store.ledger_entries().await.unwrap();
+    let mut per_tx: HashMap<(String, String), i64> = HashMap::new();
+    let mut per_account: HashMap<(String, String), i64> = HashMap::new();
+    for (tx, account, currency, amount) in &entries {
+        *per_tx.entry((tx.clone(), currency.clone())).or_default() += amount;
+        *per_account
+            .entry((account.clone(), currency.clone()))
+            .or_default() += amount;
+    }
+    assert!(
+        per_tx.values().all(|v| *v == 0),
+        "seed {seed} step {step}: a ledger transaction does not balance"
+    );
+    let balances = store.balances().await.unwrap();
+    let mut escrow: BTreeMap<String, i64> = BTreeMap::new();
+    for (account, currency, balance) in &balances {
+        assert_eq!(
+            Some(balance),
+            per_account
+                .get(&(account.clone(), currency.clone()))
+                .or(Some(&0)),
+            "seed {seed} step {step}: {account}"
+        );
+        if account.starts_with("merchant:") {
+            assert!(
+                *balance >= 0,
+                "seed {seed} step {step}: {account} went negative"
+            );
+        }
+        if account == "escrow" && *balance != 0 {
+            escrow.insert(currency.clone(), *balance);
+        }
+    }
+    let mut held: BTreeMap<String, i64> = BTreeMap::new();
+    let mut sold: HashMap<String, i64> = HashMap::new();
+    let mut all = Vec::new();
+    for status in [
+        "awaiting_payment",
+        "paid",
+        "shipped",
+        "delivered",
+        "completed",
+        "refunded",
+        "cancelled",
+    ] {
+        all.extend(store.orders_by("status", status, 100_000).await.unwrap());
+    }
+    for o in &all {
+        if matches!(o.status.as_str(), "paid" | "shipped" | "delivered") {
+            *held.entry(o.currency.clone()).or_default() += o.total_minor - o.refunded_minor;
+        }
+        assert!(o.refunded_minor <= o.total_minor);
+    }
+    held.retain(|_, v| *v != 0);
+    assert_eq!(
+        escrow, held,
+        "seed {seed} step {step}: escrow ≠ money of paid, uncompleted orders"
+    );
+    let live: Vec<String> = all
+        .iter()
+        .filter(|o| o.status != "cancelled")
+        .map(|o| o.id.clone())
+        .collect();
+    for l in store.order_lines(&live).await.unwrap() {
+        *sold.entry(l.variant_id).or_default() += l.quantity;
+    }
+    for v in &w.variants {
+        let stock = store.variant(v).await.unwrap().unwrap().stock;
+        assert_eq!(
+            stock + sold.get(v).copied().unwrap_or(0),
+            STOCK,
+            "seed {seed} step {step}: stock of {v} leaked"
+        );
+    }
+}
+
+async fn run(db: &TestDb, seed: u64, steps: usize) {
+    let w = world(db).await;
+    let m = &w.market;
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut key = 0u64;
+    for step in 0..steps {
+        key += 1;
+        let mut all = Vec::new();
+        for (i, b) in w.buyers.iter().enumerate() {
+            all.extend(m.my_orders(b).await.unwrap().into_iter().map(|o| (i, o)));
+        }
+        let pick = |rng: &mut ChaCha8Rng, status: &[&str]| {
+            let c: Vec<_> = all
+                .iter()
+                .filter(|(_, o)| status.contains(&o.status.as_str()))
+                .collect();
+            (!c.is_empty()).then(|| (*c[rng.gen_range(0..c.len())]).clone())
+        };
+        let owner =
+            |o: &caravan_market::orders::OrderView| w.store_owner.get(&o.merchant_id).cloned();
+        match rng.gen_range(0..12) {
+            0..=2 => {
+                let buyer = &w.buyers[rng.gen_range(0..w.buyers.len())];
+                let n = rng.gen_range(1..=3);
+                let items = (0..n)
+                    .map(|_| LineInput {
+                        variant_id: w.variants[rng.gen_range(0..w.variants.len())].clone(),
+                        quantity: rng.gen_range(1..=4),
+                    })
+                    .collect();
+                let method = if rng.gen_bool(0.7) {
+                    "pm_sandbox_success"
+                } else {
+                    "pm_sandbox_delayed"
+                };
+                let currency = ["EUR", "PLN", "TRY"][rng.gen_range(0..3)];
+                let req = CheckoutRequest {
+                    cart_id: None,
+                    items: Some(items),
+                    currency: Some(currency.into()),
+                    shipping: BTreeMap::new(),
+                    address: Address {
+                        name: "A".into(),
+                        line1: "B".into(),
+                        line2: None,
+                        city: "C".into(),
+                        postal_code: "1".into(),
+                        country: "FR".into(),
+                        phone: None,
+                    },
+                    payment_method: method.into(),
+                };
+                let _ = m
+                    .checkout(
+                        buyer,
+                        Some(&format!("k{key}")),
+                        &format!("h{key}"),
+                        req,
+                        caravan_domain::Locale::En,
+                    )
+                    .await;
+            }
+            3 => {
+                if let Some((_, o)) = pick(&mut rng, &["awaiting_payment"]) {
+                    let group = m
+                        .store()
+                        .payment_of_group(&o.group_id)
+                        .await
+                        .unwrap()
+                        .unwrap();
+                    let kind = if rng.gen_bool(0.8) {
+                        "payment.captured"
+                    } else {
+                        "payment.failed"
+                    };
+                    let body = serde_json::json!({"id": format!("evt_{key}"), "type": kind, "payment_ref": group.provider_ref}).to_string();
+                    let sig = caravan_market::payments::sign(
+                        SECRET,
+                        w.clock_now() / 1000,
+                        body.as_bytes(),
+                    );
+                    m.payment_webhook(Some(&sig), body.as_bytes())
+                        .await
+                        .unwrap();
+                }
+            }
+            4 => {
+                if let Some((_, o)) = pick(&mut rng, &["paid"]) {
+                    let a = owner(&o).unwrap();
+                    m.ship(
+                        &a,
+                        &o.id,
+                        ShipInput {
+                            carrier: "DHL".into(),
+                            tracking_number: format!("T{key}"),
+                        },
+                    )
+                    .await
+                    .unwrap();
+                }
+            }
+            5 => {
+                if let Some((_, o)) = pick(&mut rng, &["shipped"]) {
+                    m.deliver(&owner(&o).unwrap(), &o.id).await.unwrap();
+                }
+            }
+            6 => {
+                if let Some((bi, o)) = pick(&mut rng, &["shipped", "delivered"]) {
+                    if let Err(e) = m.confirm_receipt(&w.buyers[bi], &o.id).await {
+                        assert_eq!(e.code, "dispute_open", "seed {seed} step {step}: {e}");
+                    }
+                }
+            }
+            7 => {
+                if let Some((_, o)) =
+                    pick(&mut rng, &["paid", "shipped", "delivered", "completed"])
+                {
+                    let left = o.total.amount_minor - o.refunded.amount_minor;
+                    if left > 0 {
+                        let amount = if rng.gen_bool(0.5) {
+                            left
+                        } else {
+                            rng.gen_range(1..=left)
+                        };
+                        let a = owner(&o).unwrap();
+                        let r = m
+                            .refund(
+                                &a,
+                                &o.id,
+                                Some(&format!("r{key}")),
+                                &format!("rh{key}"),
+                                RefundInput {
+                                    amount_minor: Some(amount),
+                                    reason: None,
+                                },
+                            )
+                            .await;
+                        if let Err(e) = r {
+                            assert_eq!(
+                                e.code, "insufficient_balance",
+                                "seed {seed} step {step}: {e}"
+                            );
+                        }
+                    }
+                }
+            }
+            8 => {
+                if let Some((bi, o)) = pick(&mut rng, &["awaiting_payment", "paid"]) {
+                    m.cancel(&w.buyers[bi], &o.id, CancelInput::default())
+                        .await
+                        .unwrap();
+                }
+            }
+            9 => {
+                if let Some((bi, o)) = pick(&mut rng, &["shipped", "delivered"]) {
+                    let _ = m
+                        .open_dispute(
+                            &w.buyers[bi],
+                            &o.id,
+                            NewDispute {
+                                reason: "broken".into(),
+                            },
+                        )
+                        .await;
+                    let outcome = if rng.gen_bool(0.5) {
+                        "refund"
+                    } else {
+                        "release"
+                    };
+                    let left = o.total.amount_minor - o.refunded.amount_minor;
+                    let amount = (outcome == "refund" && left > 1 && rng.gen_bool(0.5))
+                        .then(|| rng.gen_range(1..left));
+                    let _ = m
+                        .decide_dispute(
+                            &w.op,
+                            &o.id,
+                            DisputeDecision {
+                                outcome: outcome.into(),
+                                amount_minor: amount,
+                            },
+                        )
+                        .await;
+                }
+            }
+            10 => {
+                let a = &w.merchants[rng.gen_range(0..w.merchants.len())];
+                let amount = if rng.gen_bool(0.3) {
+                    None
+                } else {
+                    Some(rng.gen_range(1..20_000))
+                };
+                if let Err(e) = m
+                    .request_payout(
+                        a,
+                        Some(&format!("p{key}")),
+                        &format!("ph{key}"),
+                        PayoutInput {
+                            amount_minor: amount,
+                        },
+                    )
+                    .await
+                {
+                    assert!(
+                        ["insufficient_balance", "payout_below_minimum"].contains(&e.code),
+                        "seed {seed} step {step}: {e}"
+                    );
+                }
+            }
+            _ => {
+                w.clock
+                    .advance(rng.gen_range(0..4) * DAY_MS + rng.gen_range(0..3_600_000));
+                m.run_timers().await.unwrap();
+            }
+        }
+        check_invariants(&w, step, seed).await;
+    }
+    // Payouts under concurrency never overdraw.
+    for a in &w.merchants {
+        let mut set = tokio::task::JoinSet::new();
+        for k in 0..8 {
+            let (m, a) = (m.clone(), a.clone());
+            set.spawn(async move {
+                m.request_payout(
+                    &a,
+                    Some(&format!("race{k}")),
+                    &format!("race{k}"),
+                    PayoutInput {
+                        amount_minor: Some(100),
+                    },
+                )
+                .await
+            });
+        }
+        while set.join_next().await.is_some() {}
+    }
+    check_invariants(&w, steps, seed).await;
+    // The walk really went everywhere: orders in many states, refunds and payouts happened.
+    let mut statuses = std::collections::BTreeSet::new();
+    for b in &w.buyers {
+        statuses.extend(m.my_orders(b).await.unwrap().into_iter().map(|o| o.status));
+    }
+    let kinds: std::collections::BTreeSet<String> = m
+        .store()
+        .events_after(0, 100_000)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.kind)
+        .collect();
+    eprintln!("seed {seed}: statuses {statuses:?}, events {kinds:?}");
+    for k in [
+        "order.placed",
+        "order.paid",
+        "order.shipped",
+        "order.completed",
+        "order.refunded",
+        "order.cancelled",
+        "payout.paid",
+    ] {
+        assert!(
+            kinds.contains(k),
+            "seed {seed}: the walk never produced {k}"
+        );
+    }
+}
+
+impl World {
+    fn clock_now(&self) -> i64 {
+        use caravan_market::Clock;
+        self.clock.now_ms()
+    }
+}
+
+macro_rules! model_test {
+    ($name:ident, $seed:expr) => {
+        mod $name {
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let db = TestDb::sqlite().await.unwrap();
+                run(&db, $seed, 150).await;
+                db.cleanup().await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                match TestDb::postgres()
+                    .await
+                    .expect("CARAVAN_TEST_POSTGRES is set but unusable")
+                {
+                    Some(db) => {
+                        run(&db, $seed, 150).await;
+                        db.cleanup().await;
+                    }
+                    None => eprintln!("SKIPPED money model: CARAVAN_TEST_POSTGRES is not set"),
+                }
+            }
+        }
+    };
+}
+
+model_test!(seed_1, 1);
+model_test!(seed_2, 2);
+model_test!(seed_3, 3);
+model_test!(seed_4, 4);
