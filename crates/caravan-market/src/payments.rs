@@ -60,6 +60,12 @@ fn reference(prefix: &str) -> String {
     format!("{prefix}_{}", hex::encode(b))
 }
 
+/// A fresh random webhook secret (used when none is configured: webhooks then cannot be signed
+/// by anyone else, which disables them).
+pub fn random_secret() -> String {
+    reference("whsec")
+}
+
 /// The payment methods the sandbox knows.
 pub const SANDBOX_METHODS: [&str; 3] = [
     "pm_sandbox_success",

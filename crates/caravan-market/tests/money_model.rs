@@ -381,8 +381,7 @@ async fn run(db: &TestDb, seed: u64, steps: usize) {
                 }
             }
             7 => {
-                if let Some((_, o)) =
-                    pick(&mut rng, &["paid", "shipped", "delivered", "completed"])
+                if let Some((_, o)) = pick(&mut rng, &["paid", "shipped", "delivered", "completed"])
                 {
                     let left = o.total.amount_minor - o.refunded.amount_minor;
                     if left > 0 {

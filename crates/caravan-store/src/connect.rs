@@ -92,6 +92,11 @@ impl Store {
         Ok(())
     }
 
+    /// The connection pool, for tools and benchmarks that measure plain SQL beside Caravan.
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
     /// The engine behind this store.
     pub fn engine(&self) -> Engine {
         self.engine

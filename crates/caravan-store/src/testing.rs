@@ -54,6 +54,12 @@ impl TestDb {
         let Ok(base) = std::env::var(POSTGRES_ENV) else {
             return Ok(None);
         };
+        Self::postgres_at(&base).await.map(Some)
+    }
+
+    /// A new migrated database on the PostgreSQL server at `base`.
+    pub async fn postgres_at(base: &str) -> Result<TestDb, StoreError> {
+        let base = base.to_owned();
         let admin = Store::connect(&base).await?;
         let name = format!("caravan_t_{}", suffix());
         sqlx::query(&format!("CREATE DATABASE {name}"))
@@ -63,12 +69,12 @@ impl TestDb {
         let url = with_database(&base, &name);
         let store = Store::connect(&url).await?;
         store.migrate().await?;
-        Ok(Some(TestDb {
+        Ok(TestDb {
             store,
             url,
             dir: None,
             pg: Some((base, name)),
-        }))
+        })
     }
 
     /// Closes the store and removes the database.

@@ -33,6 +33,14 @@ pub struct GlobalArgs {
     /// Log format: text or json [default: text].
     #[arg(long, global = true, env = "CARAVAN_LOG_FORMAT")]
     pub log_format: Option<String>,
+    /// Secret the payment provider signs webhooks with [default: a random one per start].
+    #[arg(
+        long,
+        global = true,
+        env = "CARAVAN_WEBHOOK_SECRET",
+        hide_env_values = true
+    )]
+    pub webhook_secret: Option<String>,
 }
 
 /// Commands.
@@ -52,6 +60,18 @@ pub enum Command {
     Demo,
     /// Print the OpenAPI 3.1 document.
     Openapi,
+    /// Exchange rates.
+    Rates {
+        /// What to do.
+        #[command(subcommand)]
+        command: RatesCommand,
+    },
+    /// Measure Caravan on this machine.
+    Bench {
+        /// Which benchmark.
+        #[command(subcommand)]
+        command: BenchCommand,
+    },
     /// Operator accounts.
     Admin {
         /// What to do.
@@ -72,4 +92,21 @@ pub enum AdminCommand {
         #[arg(long, default_value = "Operator")]
         name: String,
     },
+}
+
+/// Exchange-rate commands.
+#[derive(Debug, Subcommand)]
+pub enum RatesCommand {
+    /// Import the ECB's daily reference rates (eurofxref-daily.xml).
+    Import {
+        /// The XML file.
+        file: std::path::PathBuf,
+    },
+}
+
+/// Benchmarks.
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Festival checkout over HTTP against the real server, with the row-lock and no-op baselines.
+    Checkout(crate::bench::CheckoutArgs),
 }

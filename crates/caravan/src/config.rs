@@ -13,6 +13,7 @@ struct FileConfig {
     data_dir: Option<PathBuf>,
     database_url: Option<String>,
     log_format: Option<String>,
+    webhook_secret: Option<String>,
 }
 
 /// The effective configuration.
@@ -28,6 +29,8 @@ pub struct Config {
     database_is_default: bool,
     /// text or json.
     pub log_format: String,
+    /// Webhook signing secret, if configured.
+    pub webhook_secret: Option<String>,
     /// Where each value came from, for `caravan config`.
     sources: Vec<(&'static str, &'static str)>,
 }
@@ -66,7 +69,13 @@ impl Config {
         if !matches!(log_format.as_str(), "text" | "json") {
             bail!("log format must be text or json, not {log_format:?}");
         }
+        let webhook_secret = args
+            .webhook_secret
+            .clone()
+            .or(file.webhook_secret)
+            .filter(|s| !s.is_empty());
         Ok(Config {
+            webhook_secret,
             bind,
             data_dir,
             database_url,
@@ -103,6 +112,14 @@ impl Config {
             ("data_dir", self.data_dir.display().to_string()),
             ("database_url", self.redacted_database_url()),
             ("log_format", self.log_format.clone()),
+            (
+                "webhook_secret",
+                if self.webhook_secret.is_some() {
+                    "***".to_owned()
+                } else {
+                    "(random per start)".to_owned()
+                },
+            ),
         ];
         let mut out = String::new();
         for (key, value) in values {

@@ -1,6 +1,7 @@
 //! The `caravan` command: serve the marketplace, migrate, print configuration, seed demo data,
 //! manage operators. Thin: parsing and wiring only; everything else lives in the library crates.
 
+mod bench;
 mod cli;
 mod config;
 
@@ -8,7 +9,7 @@ use anyhow::{bail, Context, Result};
 use caravan_market::{Market, MarketConfig, SystemClock};
 use caravan_store::Store;
 use clap::Parser;
-use cli::{AdminCommand, Cli, Command};
+use cli::{AdminCommand, BenchCommand, Cli, Command, RatesCommand};
 use config::Config;
 use std::sync::Arc;
 
@@ -41,10 +42,17 @@ async fn open(config: &Config) -> Result<Market> {
         .await
         .context("opening the database")?;
     store.migrate().await.context("applying migrations")?;
+    let webhook_secret = config
+        .webhook_secret
+        .clone()
+        .unwrap_or_else(caravan_market::payments::random_secret);
     Ok(Market::new(
         store,
         Arc::new(SystemClock),
-        MarketConfig::default(),
+        MarketConfig {
+            webhook_secret,
+            ..MarketConfig::default()
+        },
     ))
 }
 
@@ -67,6 +75,23 @@ async fn run(command: Command, config: Config) -> Result<()> {
             market.store().close().await;
             Ok(())
         }
+        Command::Rates {
+            command: RatesCommand::Import { file },
+        } => {
+            let xml = std::fs::read_to_string(&file)
+                .with_context(|| format!("reading {}", file.display()))?;
+            let market = open(&config).await?;
+            let n = market
+                .import_ecb(&xml)
+                .await
+                .map_err(|e| anyhow::anyhow!("{}: {}", e.code, e.message))?;
+            println!("imported {n} exchange rates from {}", file.display());
+            market.store().close().await;
+            Ok(())
+        }
+        Command::Bench {
+            command: BenchCommand::Checkout(args),
+        } => bench::checkout(args).await,
         Command::Openapi => {
             println!("{}", caravan_web::openapi_json());
             Ok(())
@@ -146,6 +171,17 @@ async fn serve(config: Config, demo: bool) -> Result<()> {
     let addr = listener.local_addr()?;
     println!("Caravan is serving on http://{addr}/  (API docs: http://{addr}/api/docs)");
     tracing::info!(%addr, database = %config.redacted_database_url(), "serving");
+    let timers = market.clone();
+    tokio::spawn(async move {
+        // Unpaid orders time out, delivered orders complete: check every ten seconds.
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(10));
+        loop {
+            tick.tick().await;
+            if let Err(e) = timers.run_timers().await {
+                tracing::warn!(code = e.code, error = %e.message, "timers failed; retrying");
+            }
+        }
+    });
     let state = caravan_web::AppState::new(market.clone());
     caravan_web::serve(listener, state, shutdown_signal()).await?;
     market.store().close().await;

@@ -6,11 +6,13 @@ mod words;
 use crate::accounts::{Actor, Registration};
 use crate::catalogue::{NewCategory, NewProduct, NewVariant, TextInput};
 use crate::merchants::{Application, Decision};
+use crate::shipping::{BandInput, RuleInput, ShippingRules};
 use crate::{Market, MarketError};
 use caravan_domain::account::Role;
+use caravan_domain::fx::Rate;
 use caravan_domain::id::{TypedId, UserId};
 use caravan_domain::merchant::MerchantDecision;
-use caravan_domain::{Country, Locale};
+use caravan_domain::{Country, Currency, Locale};
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -212,6 +214,25 @@ impl Market {
             async move { self.register(r, &extra).await }
         };
 
+        // Reference rates (units per euro); operators update them or import the ECB's file.
+        let rates: Vec<Rate> = [
+            ("USD", "1.08"),
+            ("GBP", "0.85"),
+            ("CNY", "7.7"),
+            ("TRY", "35"),
+            ("RUB", "95"),
+            ("PLN", "4.3"),
+            ("JPY", "160"),
+            ("CHF", "0.94"),
+            ("UAH", "44"),
+            ("SEK", "11.5"),
+            ("CZK", "25.2"),
+        ]
+        .iter()
+        .filter_map(|(c, r)| Rate::parse(Currency::parse(c).ok()?, r).ok())
+        .collect();
+        self.store_rates(&rates, "demo").await?;
+
         let op = register(
             "operator",
             "Caravan Operator",
@@ -308,6 +329,7 @@ impl Market {
             .await?;
             summary.merchants += 1;
             let owner = actor(&u.id, &[Role::Buyer, Role::Merchant])?;
+            self.set_shipping(&owner, demo_shipping(dm)).await?;
             let local = Locale::ALL
                 .iter()
                 .position(|l| *l == dm.locale)
@@ -376,5 +398,43 @@ impl Market {
         }
         debug_assert!(MERCHANTS.iter().all(|m| Country::parse(m.country).is_ok()));
         Ok(Some(summary))
+    }
+}
+
+/// Economy and standard to the whole world, express at home; free over about €60.
+fn demo_shipping(dm: &DemoMerchant) -> ShippingRules {
+    let eur = |cents: i64| cents * dm.per_eur.0 / dm.per_eur.1;
+    let bands = |base: i64| {
+        vec![
+            BandInput {
+                up_to_grams: 500,
+                price_minor: eur(base),
+            },
+            BandInput {
+                up_to_grams: 2000,
+                price_minor: eur(base * 2),
+            },
+            BandInput {
+                up_to_grams: 10_000,
+                price_minor: eur(base * 4),
+            },
+        ]
+    };
+    let rule =
+        |destination: &str, method: &str, base: i64, min_days: i64, max_days: i64| RuleInput {
+            destination: destination.to_owned(),
+            method: method.to_owned(),
+            bands: bands(base),
+            free_over_minor: (method != "express").then(|| eur(6000)),
+            min_days,
+            max_days,
+        };
+    ShippingRules {
+        rules: vec![
+            rule("*", "economy", 399, 12, 25),
+            rule("*", "standard", 899, 6, 12),
+            rule(dm.country, "standard", 499, 2, 4),
+            rule(dm.country, "express", 999, 1, 2),
+        ],
     }
 }
