@@ -284,17 +284,23 @@ impl Market {
         if !secret.starts_with(TOKEN_PREFIX) || secret.len() > 100 {
             return Err(unauthenticated());
         }
+        let hash = token_hash(secret);
+        if let Some(actor) = self.inner.cache.token(&hash) {
+            return Ok(actor);
+        }
         let token = self
             .store
-            .live_token(&token_hash(secret))
+            .live_token(&hash)
             .await?
             .ok_or_else(unauthenticated)?;
         let roles = self.store.roles_of(&token.user_id).await?;
-        Ok(Actor {
+        let actor = Actor {
             user_id: UserId::parse(&token.user_id)?,
             roles: roles.iter().filter_map(|r| Role::parse(r).ok()).collect(),
             token_id: token.id,
-        })
+        };
+        self.inner.cache.put_token(hash, actor.clone());
+        Ok(actor)
     }
 
     /// Revokes the token the actor is using (logout).
@@ -305,6 +311,7 @@ impl Market {
     /// Revokes one of the actor's tokens; another user's token is `not_found`.
     pub async fn revoke_token(&self, actor: &Actor, token_id: &str) -> Result<(), MarketError> {
         let id = TokenId::parse(token_id)?;
+        self.inner.cache.drop_token(id.as_str());
         self.store
             .revoke_token(id.as_str(), actor.user_id.as_str(), self.now())
             .await

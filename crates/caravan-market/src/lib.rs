@@ -4,6 +4,7 @@
 //! the web crate turns [`MarketError`] into status codes and the views here into JSON.
 
 pub mod accounts;
+mod cache;
 pub mod carts;
 pub mod catalogue;
 pub mod checkout;
@@ -83,6 +84,8 @@ struct Inner {
     provider: Arc<dyn payments::PaymentProvider>,
     /// Idempotency keys being processed on this node: a repeat meanwhile is 409.
     in_flight: Mutex<HashSet<(String, String)>>,
+    /// Read caches of the checkout path.
+    cache: cache::Caches,
 }
 
 impl Market {
@@ -93,6 +96,7 @@ impl Market {
             writer: OnceLock::new(),
             provider,
             in_flight: Mutex::new(HashSet::new()),
+            cache: cache::Caches::default(),
         };
         Self {
             store,

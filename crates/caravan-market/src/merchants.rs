@@ -212,6 +212,9 @@ impl Market {
                 self.now(),
             )
             .await?;
+        // Roles and what is on sale changed: forget cached tokens and catalogue.
+        self.inner.cache.drop_tokens();
+        self.inner.cache.invalidate();
         let m = self
             .store
             .merchant_by_id(id.as_str())

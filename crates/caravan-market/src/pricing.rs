@@ -1,6 +1,7 @@
 //! Pricing a basket (reads only): lines grouped by merchant, prices in the merchant's currency
 //! and the buyer's, platform fees frozen per line, shipping options to the destination.
 
+use crate::cache::{Tables, VariantInfo};
 use crate::{Market, MarketError};
 use caravan_domain::fx::{convert, cross_rate_e9, Rate};
 use caravan_domain::locale::pick;
@@ -9,6 +10,7 @@ use caravan_domain::shipping::{rules_for, ShippingMethod};
 use caravan_domain::{Country, Currency, Locale, Money};
 use caravan_store::merchants::MerchantRecord;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// One priced line.
 #[derive(Debug, Clone)]
@@ -76,62 +78,24 @@ impl Market {
         currency: Currency,
         locale: Locale,
     ) -> Result<PricedCart, MarketError> {
-        let ids: Vec<String> = items.iter().map(|(v, _)| v.clone()).collect();
-        let variants = self.store.variants_by_ids(&ids).await?;
-        let variants: HashMap<String, _> =
-            variants.into_iter().map(|v| (v.id.clone(), v)).collect();
-        let mut product_ids: Vec<String> =
-            variants.values().map(|v| v.product_id.clone()).collect();
-        product_ids.sort();
-        product_ids.dedup();
-        let products: HashMap<String, _> = self
-            .store
-            .products_by_ids(&product_ids)
-            .await?
-            .into_iter()
-            .map(|p| (p.id.clone(), p))
-            .collect();
-        let mut texts: HashMap<String, Vec<(Locale, String)>> = HashMap::new();
-        for t in self.store.product_texts(&product_ids).await? {
-            if let Ok(l) = Locale::parse(&t.locale) {
-                texts.entry(t.product_id).or_default().push((l, t.title));
-            }
-        }
-        let mut merchant_ids: Vec<String> =
-            products.values().map(|p| p.merchant_id.clone()).collect();
-        merchant_ids.sort();
-        merchant_ids.dedup();
-        let merchants: HashMap<String, MerchantRecord> = self
-            .store
-            .merchants_by_ids(&merchant_ids)
-            .await?
-            .into_iter()
-            .map(|m| (m.id.clone(), m))
-            .collect();
-        let fees: HashMap<String, i64> = self.store.category_fees().await?.into_iter().collect();
-        let rules = self.store.shipping_rules(&merchant_ids).await?;
-        let rates = self.rate_table().await?;
-        let to = rate_of(&rates, currency)?;
+        let infos = self.variant_infos(items).await?;
+        let tables = self.tables().await?;
+        let rates = &tables.rates;
+        let fees = &tables.fees;
+        let to = rate_of(rates, currency)?;
 
         let mut groups: Vec<PricedGroup> = Vec::new();
         for (variant_id, quantity) in items {
-            let v = variants
+            let info = infos
                 .get(variant_id)
                 .ok_or_else(|| MarketError::not_found("variant"))?;
-            let p = products
-                .get(&v.product_id)
-                .ok_or_else(|| MarketError::not_found("product"))?;
-            let m = merchants
-                .get(&p.merchant_id)
-                .ok_or_else(|| MarketError::not_found("merchant"))?;
+            let (v, p, m) = (&info.variant, &info.product, &info.merchant);
             let settlement = Currency::parse(&v.price_currency)?;
-            let from = rate_of(&rates, settlement)?;
+            let from = rate_of(rates, settlement)?;
             let total = Money::new(v.price_minor, settlement).checked_mul(*quantity)?;
             let fee_bps = fees.get(&p.category_id).copied().unwrap_or(0);
             let fallback = Locale::parse(&p.default_locale).unwrap_or(Locale::En);
-            let title = texts
-                .get(&p.id)
-                .and_then(|t| pick(t, locale, fallback))
+            let title = pick(&info.titles, locale, fallback)
                 .cloned()
                 .unwrap_or_default();
             let line = PricedLine {
@@ -170,13 +134,9 @@ impl Market {
             }
         }
         for g in &mut groups {
-            let from = rate_of(&rates, g.currency)?;
-            let own: Vec<_> = rules
-                .iter()
-                .filter(|r| r.merchant_id == g.merchant.id)
-                .filter_map(crate::shipping::parse_rule)
-                .collect();
-            for r in rules_for(&own, country) {
+            let from = rate_of(rates, g.currency)?;
+            let own = self.shipping_rules_of(&g.merchant.id).await?;
+            for r in rules_for(own.as_slice(), country) {
                 if let Some(price) = r.quote(g.weight_grams, g.goods_minor) {
                     g.options.push(ShipOption {
                         method: r.method,
@@ -194,5 +154,107 @@ impl Market {
             currency,
             groups,
         })
+    }
+}
+
+impl Market {
+    /// Variants with their product, titles and store, from the cache or in one batch of reads.
+    async fn variant_infos(
+        &self,
+        items: &[(String, i64)],
+    ) -> Result<HashMap<String, Arc<VariantInfo>>, MarketError> {
+        let mut out = HashMap::new();
+        let mut missing: Vec<String> = Vec::new();
+        for (id, _) in items {
+            match self.inner.cache.variant(id) {
+                Some(info) => {
+                    out.insert(id.clone(), info);
+                }
+                None => missing.push(id.clone()),
+            }
+        }
+        if missing.is_empty() {
+            return Ok(out);
+        }
+        let variants = self.store.variants_by_ids(&missing).await?;
+        let mut product_ids: Vec<String> = variants.iter().map(|v| v.product_id.clone()).collect();
+        product_ids.sort();
+        product_ids.dedup();
+        let products: HashMap<String, _> = self
+            .store
+            .products_by_ids(&product_ids)
+            .await?
+            .into_iter()
+            .map(|p| (p.id.clone(), p))
+            .collect();
+        let mut texts: HashMap<String, Vec<(Locale, String)>> = HashMap::new();
+        for t in self.store.product_texts(&product_ids).await? {
+            if let Ok(l) = Locale::parse(&t.locale) {
+                texts.entry(t.product_id).or_default().push((l, t.title));
+            }
+        }
+        let mut merchant_ids: Vec<String> =
+            products.values().map(|p| p.merchant_id.clone()).collect();
+        merchant_ids.sort();
+        merchant_ids.dedup();
+        let merchants: HashMap<String, MerchantRecord> = self
+            .store
+            .merchants_by_ids(&merchant_ids)
+            .await?
+            .into_iter()
+            .map(|m| (m.id.clone(), m))
+            .collect();
+        for v in variants {
+            let Some(p) = products.get(&v.product_id) else {
+                continue;
+            };
+            let Some(m) = merchants.get(&p.merchant_id) else {
+                continue;
+            };
+            let titles = texts.get(&v.product_id).cloned().unwrap_or_default();
+            let info = Arc::new(VariantInfo {
+                variant: v,
+                product: p.clone(),
+                titles,
+                merchant: m.clone(),
+            });
+            self.inner.cache.put_variant(info.clone());
+            out.insert(info.variant.id.clone(), info);
+        }
+        Ok(out)
+    }
+
+    /// Fees and rates, cached.
+    async fn tables(&self) -> Result<Arc<Tables>, MarketError> {
+        if let Some(t) = self.inner.cache.tables() {
+            return Ok(t);
+        }
+        let t = Arc::new(Tables {
+            fees: self.store.category_fees().await?.into_iter().collect(),
+            rates: self.rate_table().await?,
+        });
+        self.inner.cache.put_tables(t.clone());
+        Ok(t)
+    }
+
+    /// A store's shipping rules, cached.
+    async fn shipping_rules_of(
+        &self,
+        merchant_id: &str,
+    ) -> Result<Arc<Vec<caravan_domain::shipping::ShippingRule>>, MarketError> {
+        if let Some(r) = self.inner.cache.shipping(merchant_id) {
+            return Ok(r);
+        }
+        let records = self.store.shipping_rules(&[merchant_id.to_owned()]).await?;
+        let rules = Arc::new(
+            records
+                .iter()
+                .filter_map(crate::shipping::parse_rule)
+                .collect::<Vec<_>>(),
+        );
+        self.inner
+            .cache
+            .put_shipping(merchant_id.to_owned(), rules.clone());
+        Ok(rules)
     }
 }

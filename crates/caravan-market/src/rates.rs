@@ -134,6 +134,7 @@ impl Market {
             })
             .collect();
         self.store.set_rates(&records).await?;
+        self.inner.cache.invalidate();
         Ok(())
     }
 

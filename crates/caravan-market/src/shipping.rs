@@ -152,6 +152,7 @@ impl Market {
             });
         }
         self.store.replace_shipping_rules(&m.id, &records).await?;
+        self.inner.cache.invalidate();
         Ok(ShippingRulesView {
             currency: m.settlement_currency,
             rules: records.iter().map(input).collect(),

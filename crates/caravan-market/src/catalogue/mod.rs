@@ -184,6 +184,7 @@ impl Market {
                 }
                 other => other.into(),
             })?;
+        self.inner.cache.invalidate();
         let en = names
             .iter()
             .find(|(l, _)| l == "en")

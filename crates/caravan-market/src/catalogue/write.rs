@@ -120,6 +120,7 @@ impl Market {
             .insert_product(&record, &texts, &variants)
             .await
             .map_err(duplicate_sku)?;
+        self.inner.cache.invalidate();
         self.own_product(actor, &id, Locale::parse(&m.default_locale)?)
             .await
     }
@@ -165,6 +166,7 @@ impl Market {
             .update_product(&p, &texts)
             .await
             .map_err(|_| MarketError::not_found("product"))?;
+        self.inner.cache.invalidate();
         self.own_product(actor, &p.id, Locale::parse(&m.default_locale)?)
             .await
     }
@@ -194,6 +196,7 @@ impl Market {
             .insert_variant(&record)
             .await
             .map_err(duplicate_sku)?;
+        self.inner.cache.invalidate();
         self.own_product(actor, &p.id, Locale::parse(&m.default_locale)?)
             .await
     }
@@ -232,6 +235,7 @@ impl Market {
             StoreError::Stale => MarketError::not_found("variant"),
             other => duplicate_sku(other),
         })?;
+        self.inner.cache.invalidate();
         self.own_product(actor, &v.product_id, Locale::parse(&m.default_locale)?)
             .await
     }
