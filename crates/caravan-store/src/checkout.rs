@@ -189,6 +189,11 @@ pub enum Outcome {
     InFlight,
 }
 
+/// The primary key of an idempotency record.
+pub(crate) fn key_id(scope: &str, key: &str) -> String {
+    format!("{scope}\u{1f}{key}")
+}
+
 #[derive(sqlx::FromRow)]
 struct KeyRow {
     scope: String,
@@ -209,10 +214,9 @@ impl Store {
         key: &str,
     ) -> Result<Option<(String, i64, String)>, StoreError> {
         Ok(sqlx::query_as(
-            "SELECT request_hash, status_code, response FROM idempotency_keys WHERE scope = $1 AND idem_key = $2",
+            "SELECT request_hash, status_code, response FROM idempotency_keys WHERE id = $1",
         )
-        .bind(scope)
-        .bind(key)
+        .bind(key_id(scope, key))
         .fetch_optional(&self.pool)
         .await?)
     }
@@ -248,17 +252,16 @@ impl Store {
         let mut outcomes: Vec<Option<Outcome>> = vec![None; batch.len()];
 
         // Idempotency: keys seen before, and repeats within the batch.
-        let mut sql = Sql::default();
-        sql.push("SELECT scope, idem_key, request_hash, status_code, response FROM idempotency_keys WHERE ");
-        let conds: Vec<String> = batch
-            .iter()
-            .map(|p| {
-                let s = sql.bind(&p.scope);
-                let k = sql.bind(&p.idem_key);
-                format!("(scope = {s} AND idem_key = {k})")
-            })
-            .collect();
-        sql.push(&conds.join(" OR "));
+        let mut sql = Sql::for_conn(&tx);
+        let ids = in_list(
+            &mut sql,
+            batch
+                .iter()
+                .map(|p| Val::Text(key_id(&p.scope, &p.idem_key))),
+        );
+        sql.push(&format!(
+            "SELECT scope, idem_key, request_hash, status_code, response FROM idempotency_keys WHERE id IN ({ids})"
+        ));
         let known: Vec<KeyRow> = if batch.is_empty() {
             Vec::new()
         } else {
@@ -290,7 +293,7 @@ impl Store {
             .collect();
         let mut stock: HashMap<String, i64> = HashMap::new();
         if !variants.is_empty() {
-            let mut sql = Sql::default();
+            let mut sql = Sql::for_conn(&tx);
             let list = in_list(&mut sql, variants.iter().map(|v| Val::from(*v)));
             sql.push(&format!(
                 "SELECT id, stock FROM variants WHERE id IN ({list})"
@@ -542,6 +545,7 @@ async fn write_placed(
         .iter()
         .map(|p| {
             vec![
+                key_id(&p.scope, &p.idem_key).into(),
                 (&p.scope).into(),
                 (&p.idem_key).into(),
                 (&p.request_hash).into(),
@@ -555,6 +559,7 @@ async fn write_placed(
         tx,
         "idempotency_keys",
         &[
+            "id",
             "scope",
             "idem_key",
             "request_hash",
@@ -566,7 +571,7 @@ async fn write_placed(
     )
     .await?;
     let carts: Vec<&str> = placed.iter().map(|p| p.group.cart_id.as_str()).collect();
-    let mut sql = Sql::default();
+    let mut sql = Sql::for_conn(tx);
     let list = in_list(&mut sql, carts.iter().map(|c| Val::from(*c)));
     sql.push(&format!("DELETE FROM cart_lines WHERE cart_id IN ({list})"));
     sql.query().execute(&mut **tx).await?;

@@ -399,9 +399,10 @@ impl Store {
         }
         if let Some((scope, key, hash, status, response)) = &effects.idempotency {
             sqlx::query(
-                "INSERT INTO idempotency_keys (scope, idem_key, request_hash, status_code, response, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6)",
+                "INSERT INTO idempotency_keys (id, scope, idem_key, request_hash, status_code, response, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
             )
+            .bind(crate::checkout::key_id(scope, key))
             .bind(scope)
             .bind(key)
             .bind(hash)

@@ -50,6 +50,10 @@ impl From<Option<String>> for Val {
 pub(crate) struct Sql {
     pub text: String,
     pub binds: Vec<Val>,
+    /// Plain `?` placeholders, bound in order of appearance. SQLite looks every named parameter
+    /// (`$n`) up by scanning all of them, which makes a multi-row insert quadratic; plain `?` is
+    /// positional. PostgreSQL only speaks `$n`. Each placeholder must then be bound once.
+    positional: bool,
 }
 
 impl Sql {
@@ -57,9 +61,18 @@ impl Sql {
         self.text.push_str(s);
     }
 
-    pub fn bind(&mut self, v: impl Into<Val>) -> String {
+        pub fn bind(&mut self, v: impl Into<Val>) -> String {
         self.binds.push(v.into());
-        format!("${}", self.binds.len())
+        if self.positional {
+            "?".to_owned()
+        } else {
+            format!("${}", self.binds.len())
+        }
+    }
+
+    /// A builder in the cheapest placeholder style of `conn`'s engine (see `positional`).
+    pub fn for_conn(conn: &sqlx::AnyConnection) -> Self {
+        Sql { positional: conn.backend_name() == "SQLite", ..Sql::default() }
     }
 
     pub fn query(&self) -> Query<'_, Any, AnyArguments<'_>> {
@@ -113,9 +126,8 @@ pub(crate) async fn insert_rows(
     }
     let per_stmt = (MAX_PARAMS / cols.len()).max(1);
     for chunk in rows.chunks(per_stmt) {
-        let mut sql = Sql::default();
-        sql.push(&format!(
-            "INSERT INTO {table} ({}) VALUES ",
+                let mut sql = Sql::for_conn(tx);
+        sql.push(&format!("INSERT INTO {table} ({}) VALUES ",
             cols.join(", ")
         ));
         for (i, row) in chunk.iter().enumerate() {
