@@ -65,6 +65,18 @@ pub fn check_balanced(postings: &[Posting]) -> Result<(), DomainError> {
 /// The postings that move `presentment` paid by a buyer into escrow as `settlement`
 /// (through the FX position when the currencies differ).
 pub fn payment(presentment: Money, settlement: Money) -> Vec<Posting> {
+    if presentment == settlement {
+        return vec![
+            Posting {
+                account: EXTERNAL_PAYMENTS.into(),
+                amount: Money::new(-presentment.minor(), presentment.currency()),
+            },
+            Posting {
+                account: ESCROW.into(),
+                amount: settlement,
+            },
+        ];
+    }
     vec![
         Posting {
             account: EXTERNAL_PAYMENTS.into(),
@@ -87,6 +99,18 @@ pub fn payment(presentment: Money, settlement: Money) -> Vec<Posting> {
 
 /// The postings that return money from `from` (escrow or a merchant's payable) to the buyer.
 pub fn refund(from: &str, settlement: Money, presentment: Money) -> Vec<Posting> {
+    if presentment == settlement {
+        return vec![
+            Posting {
+                account: from.into(),
+                amount: Money::new(-settlement.minor(), settlement.currency()),
+            },
+            Posting {
+                account: EXTERNAL_REFUNDS.into(),
+                amount: presentment,
+            },
+        ];
+    }
     vec![
         Posting {
             account: from.into(),

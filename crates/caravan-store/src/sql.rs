@@ -61,7 +61,7 @@ impl Sql {
         self.text.push_str(s);
     }
 
-        pub fn bind(&mut self, v: impl Into<Val>) -> String {
+    pub fn bind(&mut self, v: impl Into<Val>) -> String {
         self.binds.push(v.into());
         if self.positional {
             "?".to_owned()
@@ -72,11 +72,15 @@ impl Sql {
 
     /// A builder in the cheapest placeholder style of `conn`'s engine (see `positional`).
     pub fn for_conn(conn: &sqlx::AnyConnection) -> Self {
-        Sql { positional: conn.backend_name() == "SQLite", ..Sql::default() }
+        Sql {
+            positional: conn.backend_name() == "SQLite",
+            ..Sql::default()
+        }
     }
 
     pub fn query(&self) -> Query<'_, Any, AnyArguments<'_>> {
-        bind_vals(sqlx::query(&self.text), &self.binds)
+        // Generated statements rarely repeat exactly: do not fill the prepared-statement cache.
+        bind_vals(sqlx::query(&self.text), &self.binds).persistent(false)
     }
 
     pub fn query_as<T>(&self) -> QueryAs<'_, Any, T, AnyArguments<'_>>
@@ -126,8 +130,9 @@ pub(crate) async fn insert_rows(
     }
     let per_stmt = (MAX_PARAMS / cols.len()).max(1);
     for chunk in rows.chunks(per_stmt) {
-                let mut sql = Sql::for_conn(tx);
-        sql.push(&format!("INSERT INTO {table} ({}) VALUES ",
+        let mut sql = Sql::for_conn(tx);
+        sql.push(&format!(
+            "INSERT INTO {table} ({}) VALUES ",
             cols.join(", ")
         ));
         for (i, row) in chunk.iter().enumerate() {

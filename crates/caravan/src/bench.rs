@@ -337,8 +337,16 @@ async fn seed(
                 .clone(),
         );
     }
-    let mut set = tokio::task::JoinSet::new();
+    let mut tokens = Vec::new();
+    let mut set: tokio::task::JoinSet<Result<String, caravan_market::MarketError>> =
+        tokio::task::JoinSet::new();
     for i in 0..buyers {
+        // A few at a time: password hashing is meant to be slow.
+        if set.len() >= 16 {
+            if let Some(t) = set.join_next().await {
+                tokens.push(t?.map_err(err)?);
+            }
+        }
         let market = market.clone();
         set.spawn(async move {
             let email = format!("buyer{i}@bench.test");
@@ -363,7 +371,6 @@ async fn seed(
                 .map(|t| t.token)
         });
     }
-    let mut tokens = Vec::new();
     while let Some(t) = set.join_next().await {
         tokens.push(t?.map_err(err)?);
     }

@@ -441,21 +441,17 @@ impl Market {
         let mut ledger = Vec::new();
         let mut events = Vec::new();
         for o in &mut orders {
+            if captured {
+                o.status = OrderStatus::Paid.as_str().to_owned();
+                o.paid_at = Some(now);
+                ledger.push(payment_ledger(o)?);
+            }
+            // One event per placed order; its status says whether it was paid at once.
             events.push(NewEvent {
                 kind: "order.placed".into(),
                 subject: o.id.clone(),
                 payload: event_payload(o),
             });
-            if captured {
-                o.status = OrderStatus::Paid.as_str().to_owned();
-                o.paid_at = Some(now);
-                ledger.push(payment_ledger(o)?);
-                events.push(NewEvent {
-                    kind: "order.paid".into(),
-                    subject: o.id.clone(),
-                    payload: event_payload(o),
-                });
-            }
         }
         let payment = PaymentRecord {
             id: payment_id.clone(),

@@ -362,7 +362,7 @@ async fn a_cart_across_two_stores_becomes_two_orders_and_the_money_flows(app: &T
     let events = app.market.store().events_after(0, 1000).await.unwrap();
     let kinds: Vec<&str> = events.iter().map(|e| e.kind.as_str()).collect();
     assert!(
-        kinds.starts_with(&["order.placed", "order.paid", "order.placed", "order.paid"]),
+        kinds.starts_with(&["order.placed", "order.placed"]),
         "{kinds:?}"
     );
     assert!(
