@@ -238,7 +238,7 @@ impl Market {
         access: CartAccess<'_>,
     ) -> Result<CartRecord, MarketError> {
         let not_found = || MarketError::not_found("cart");
-        if !id.starts_with("crt_") || id.len() != 36 {
+        if CartId::parse(id).is_err() {
             return Err(not_found());
         }
         let cart = self.store.cart(id).await?.ok_or_else(not_found)?;

@@ -7,7 +7,6 @@
 
 use caravan_domain::Money;
 use hmac::{Hmac, Mac};
-use rand::RngCore;
 use serde::Deserialize;
 use sha2::Sha256;
 use std::future::Future;
@@ -55,9 +54,8 @@ impl Sandbox {
 }
 
 fn reference(prefix: &str) -> String {
-    let mut b = [0u8; 12];
-    rand::rngs::OsRng.fill_bytes(&mut b);
-    format!("{prefix}_{}", hex::encode(b))
+    // Time-ordered like ids, so the unique index on provider references grows at its end.
+    format!("{prefix}_{}", caravan_domain::id::time_ordered_hex())
 }
 
 /// A fresh random webhook secret (used when none is configured: webhooks then cannot be signed

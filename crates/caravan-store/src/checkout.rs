@@ -248,7 +248,8 @@ impl Store {
     }
 
     async fn try_batch(&self, batch: &[Placement]) -> Result<Vec<Outcome>, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let t0 = std::time::Instant::now();
+        let mut tx = self.writer.begin().await?;
         let mut outcomes: Vec<Option<Outcome>> = vec![None; batch.len()];
 
         // Idempotency: keys seen before, and repeats within the batch.
@@ -346,8 +347,16 @@ impl Store {
             .filter(|(_, o)| matches!(o, Some(Outcome::Placed)))
             .map(|(p, _)| p)
             .collect();
+        let t_write = std::time::Instant::now();
         write_placed(&mut tx, &placed).await?;
+        let t_commit = std::time::Instant::now();
         tx.commit().await?;
+        tracing::debug!(
+            reads_us = t_write.duration_since(t0).as_micros() as u64,
+            write_us = t_commit.duration_since(t_write).as_micros() as u64,
+            commit_us = t_commit.elapsed().as_micros() as u64,
+            "batch phases"
+        );
         Ok(outcomes
             .into_iter()
             .map(|o| o.unwrap_or(Outcome::InFlight))

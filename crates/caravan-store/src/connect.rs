@@ -21,6 +21,8 @@ pub enum Engine {
 #[derive(Debug, Clone)]
 pub struct Store {
     pub(crate) pool: AnyPool,
+    /// One connection reserved for the order writer.
+    pub(crate) writer: AnyPool,
     engine: Engine,
 }
 
@@ -58,33 +60,22 @@ impl Store {
         } else {
             return Err(StoreError::BadUrl(redact_url(url)));
         };
-        let options = AnyPoolOptions::new()
-            .acquire_timeout(Duration::from_secs(10))
-            .max_connections(match engine {
+        let pool = open_pool(
+            &url,
+            engine,
+            match engine {
                 Engine::Sqlite => 8,
                 Engine::Postgres => 16,
-            })
-            .after_connect(move |conn, _meta| {
-                Box::pin(async move {
-                    if engine == Engine::Sqlite {
-                        // WAL for concurrent readers; FULL so an acknowledged write survives power loss.
-                        conn.execute("PRAGMA journal_mode = WAL").await?;
-                        conn.execute("PRAGMA synchronous = FULL").await?;
-                        conn.execute("PRAGMA foreign_keys = ON").await?;
-                        conn.execute("PRAGMA busy_timeout = 10000").await?;
-                        conn.execute("PRAGMA cache_size = -65536").await?;
-                    }
-                    Ok(())
-                })
-            });
-        let pool = options
-            .connect(&url)
-            .await
-            .map_err(|source| StoreError::Unreachable {
-                url: redact_url(&url),
-                source,
-            })?;
-        Ok(Store { pool, engine })
+            },
+        )
+        .await?;
+        // The order writer has its own connection, so a crowd of readers never makes it wait.
+        let writer = open_pool(&url, engine, 1).await?;
+        Ok(Store {
+            pool,
+            writer,
+            engine,
+        })
     }
 
     /// Applies pending migrations (idempotent; safe with several nodes on PostgreSQL).
@@ -120,5 +111,31 @@ impl Store {
     /// Closes every connection (checkpointing SQLite's WAL).
     pub async fn close(&self) {
         self.pool.close().await;
+        self.writer.close().await;
     }
+}
+
+async fn open_pool(url: &str, engine: Engine, max: u32) -> Result<AnyPool, StoreError> {
+    AnyPoolOptions::new()
+        .acquire_timeout(Duration::from_secs(10))
+        .max_connections(max)
+        .after_connect(move |conn, _meta| {
+            Box::pin(async move {
+                if engine == Engine::Sqlite {
+                    // WAL for concurrent readers; FULL so an acknowledged write survives power loss.
+                    conn.execute("PRAGMA journal_mode = WAL").await?;
+                    conn.execute("PRAGMA synchronous = FULL").await?;
+                    conn.execute("PRAGMA foreign_keys = ON").await?;
+                    conn.execute("PRAGMA busy_timeout = 10000").await?;
+                    conn.execute("PRAGMA cache_size = -65536").await?;
+                }
+                Ok(())
+            })
+        })
+        .connect(url)
+        .await
+        .map_err(|source| StoreError::Unreachable {
+            url: redact_url(url),
+            source,
+        })
 }

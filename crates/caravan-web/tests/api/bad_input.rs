@@ -129,7 +129,7 @@ async fn bad_product_input_changes_nothing(app: &TestApp) {
             "invalid_images",
         ),
         (
-            with(&|b| b["category_id"] = json!("cat_00000000000000000000000000000000")),
+            with(&|b| b["category_id"] = json!("cat_00000000000000000000000000000000000000000000")),
             422,
             "unknown_category",
         ),

@@ -87,7 +87,7 @@ async fn bad_checkouts_change_nothing(app: &TestApp) {
     app.post(
         &format!("/api/v1/carts/{cid}/lines"),
         Some(&anna),
-        json!({"variant_id": "var_00000000000000000000000000000000", "quantity": 1}),
+        json!({"variant_id": "var_00000000000000000000000000000000000000000000", "quantity": 1}),
     )
     .await
     .error(404, "not_found");

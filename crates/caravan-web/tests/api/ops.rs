@@ -43,7 +43,7 @@ async fn openapi_documents_every_route_and_docs_are_served(app: &TestApp) {
     assert!(paths.len() >= 19);
     // Every documented operation is routed (never the fallback's "no such route" or a 405).
     for (path, ops) in paths {
-        let concrete = path.replace("{id}", "prd_00000000000000000000000000000000");
+        let concrete = path.replace("{id}", "prd_00000000000000000000000000000000000000000000");
         for method in ops.as_object().unwrap().keys() {
             let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
             let res = app
