@@ -128,6 +128,9 @@ async fn open_pool(url: &str, engine: Engine, max: u32) -> Result<AnyPool, Store
                     conn.execute("PRAGMA foreign_keys = ON").await?;
                     conn.execute("PRAGMA busy_timeout = 10000").await?;
                     conn.execute("PRAGMA cache_size = -65536").await?;
+                    // A batch of orders writes megabytes of WAL; checkpoint every ~64 MiB rather
+                    // than every 4 MiB so most commits are one WAL append and one fsync.
+                    conn.execute("PRAGMA wal_autocheckpoint = 16384").await?;
                 }
                 Ok(())
             })
