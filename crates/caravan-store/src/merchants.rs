@@ -69,19 +69,8 @@ impl Store {
         &self,
         ids: &[String],
     ) -> Result<Vec<MerchantRecord>, StoreError> {
-        if ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        let list = (1..=ids.len())
-            .map(|i| format!("${i}"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let sql = format!("SELECT {COLS} FROM merchants WHERE id IN ({list})");
-        let mut q = sqlx::query_as(&sql);
-        for id in ids {
-            q = q.bind(id);
-        }
-        Ok(q.fetch_all(&self.pool).await?)
+        self.fetch_in(&format!("SELECT {COLS} FROM merchants WHERE id"), "", ids)
+            .await
     }
 
     /// The merchant run by this user.

@@ -134,6 +134,25 @@ fn bind_all<'q, T>(
 }
 
 impl Store {
+    /// The rows of `head IN (ids) tail`; nothing for no ids.
+    pub(crate) async fn fetch_in<T>(
+        &self,
+        head: &str,
+        tail: &str,
+        ids: &[String],
+    ) -> Result<Vec<T>, StoreError>
+    where
+        T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+    {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!("{head} IN ({}) {tail}", placeholders(ids.len()));
+        Ok(bind_all(sqlx::query_as(&sql), ids)
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
     /// Inserts a category with its names. `Conflict` on a duplicate slug.
     pub async fn insert_category(
         &self,
@@ -281,59 +300,37 @@ impl Store {
         &self,
         ids: &[String],
     ) -> Result<Vec<ProductTextRecord>, StoreError> {
-        if ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        let sql = format!(
-            "SELECT product_id, locale, title, description FROM product_texts \
-             WHERE product_id IN ({}) ORDER BY product_id, locale",
-            placeholders(ids.len())
-        );
-        Ok(bind_all(sqlx::query_as(&sql), ids)
-            .fetch_all(&self.pool)
-            .await?)
+        let head =
+            "SELECT product_id, locale, title, description FROM product_texts WHERE product_id";
+        self.fetch_in(head, "ORDER BY product_id, locale", ids)
+            .await
     }
 
     /// The variants of these products, in display order.
     pub async fn variants_of(&self, ids: &[String]) -> Result<Vec<VariantRecord>, StoreError> {
-        if ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        let sql = format!(
-            "SELECT {VARIANT_COLS} FROM variants WHERE product_id IN ({}) ORDER BY product_id, position, id",
-            placeholders(ids.len())
-        );
-        Ok(bind_all(sqlx::query_as(&sql), ids)
-            .fetch_all(&self.pool)
-            .await?)
+        let head = format!("SELECT {VARIANT_COLS} FROM variants WHERE product_id");
+        self.fetch_in(&head, "ORDER BY product_id, position, id", ids)
+            .await
     }
 
     /// Products by id (any status).
     pub async fn products_by_ids(&self, ids: &[String]) -> Result<Vec<ProductRecord>, StoreError> {
-        if ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        let sql = format!(
-            "SELECT {PRODUCT_COLS} FROM products p WHERE p.id IN ({})",
-            placeholders(ids.len())
-        );
-        Ok(bind_all(sqlx::query_as(&sql), ids)
-            .fetch_all(&self.pool)
-            .await?)
+        self.fetch_in(
+            &format!("SELECT {PRODUCT_COLS} FROM products p WHERE p.id"),
+            "",
+            ids,
+        )
+        .await
     }
 
     /// Variants by id.
     pub async fn variants_by_ids(&self, ids: &[String]) -> Result<Vec<VariantRecord>, StoreError> {
-        if ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        let sql = format!(
-            "SELECT {VARIANT_COLS} FROM variants WHERE id IN ({})",
-            placeholders(ids.len())
-        );
-        Ok(bind_all(sqlx::query_as(&sql), ids)
-            .fetch_all(&self.pool)
-            .await?)
+        self.fetch_in(
+            &format!("SELECT {VARIANT_COLS} FROM variants WHERE id"),
+            "",
+            ids,
+        )
+        .await
     }
 
     /// The variant with this id.

@@ -7,20 +7,10 @@
     reason = "tests fail loudly on the first broken expectation"
 )]
 
-use std::io::{BufRead, BufReader};
-use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+mod common;
 
-fn caravan(dir: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_caravan"));
-    c.current_dir(dir).stdin(Stdio::null());
-    for (k, _) in std::env::vars() {
-        if k.starts_with("CARAVAN_") {
-            c.env_remove(k);
-        }
-    }
-    c
-}
+use common::{caravan, serve};
+use std::process::{Command, Output};
 
 fn run(c: &mut Command) -> (bool, String, String) {
     let Output {
@@ -167,44 +157,6 @@ async fn migrate_runs_on_postgres_when_configured() {
         "the demo landed in PostgreSQL"
     );
     db.cleanup().await;
-}
-
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// Starts `caravan serve` on port 0; returns the server, its base URL and what it printed first.
-fn serve(dir: &Path, args: &[&str]) -> (Server, String, String) {
-    let mut child = caravan(dir)
-        .args(["serve", "--bind", "127.0.0.1:0"])
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn");
-    let stdout = child.stdout.take().expect("stdout");
-    let server = Server(child);
-    let mut printed = String::new();
-    for line in BufReader::new(stdout).lines() {
-        let line = line.expect("line");
-        printed.push_str(&line);
-        printed.push('\n');
-        if let Some(rest) = line.strip_prefix("Caravan is serving on ") {
-            let url = rest
-                .split_whitespace()
-                .next()
-                .unwrap()
-                .trim_end_matches('/')
-                .to_owned();
-            return (server, url, printed);
-        }
-    }
-    panic!("the server stopped before serving: {printed}");
 }
 
 #[tokio::test]

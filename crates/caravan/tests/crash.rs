@@ -8,53 +8,14 @@
 )]
 
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
+mod common;
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn serve(dir: &Path, demo: bool) -> (Server, String) {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_caravan"));
-    c.current_dir(dir)
-        .args(["serve", "--bind", "127.0.0.1:0"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null());
-    for (k, _) in std::env::vars() {
-        if k.starts_with("CARAVAN_") {
-            c.env_remove(k);
-        }
-    }
-    if demo {
-        c.arg("--demo");
-    }
-    let mut child = c.spawn().expect("spawn");
-    let out = child.stdout.take().expect("stdout");
-    let server = Server(child);
-    for line in BufReader::new(out).lines() {
-        let line = line.expect("line");
-        if let Some(rest) = line.strip_prefix("Caravan is serving on ") {
-            return (
-                server,
-                rest.split_whitespace()
-                    .next()
-                    .unwrap()
-                    .trim_end_matches('/')
-                    .to_owned(),
-            );
-        }
-    }
-    panic!("the server did not start");
+fn serve(dir: &std::path::Path, demo: bool) -> (common::Server, String) {
+    let (server, url, _) = common::serve(dir, if demo { &["--demo"] } else { &[] });
+    (server, url)
 }
 
 async fn login(client: &reqwest::Client, url: &str, email: &str) -> String {
