@@ -128,6 +128,9 @@ pub(crate) async fn insert_rows(
     if rows.is_empty() {
         return Ok(());
     }
+    if tx.backend_name() == "SQLite" {
+        return insert_rows_json(tx, table, cols, rows).await;
+    }
     let per_stmt = (MAX_PARAMS / cols.len()).max(1);
     for chunk in rows.chunks(per_stmt) {
         let mut sql = Sql::for_conn(tx);
@@ -153,4 +156,38 @@ pub(crate) fn in_list(sql: &mut Sql, vals: impl IntoIterator<Item = Val>) -> Str
         .map(|v| sql.bind(v))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// SQLite: all rows as one JSON array of arrays, bound as a single parameter and expanded by
+/// `json_each` inside SQLite. Binding thousands of values through the driver and parsing a
+/// statement with thousands of placeholders cost far more than SQLite's JSON reader.
+async fn insert_rows_json(
+    tx: &mut Transaction<'_, Any>,
+    table: &str,
+    cols: &[&str],
+    rows: &[Vec<Val>],
+) -> Result<(), StoreError> {
+    let json: Vec<serde_json::Value> = rows
+        .iter()
+        .map(|row| {
+            serde_json::Value::Array(
+                row.iter()
+                    .map(|v| match v {
+                        Val::Int(i) | Val::OptInt(Some(i)) => serde_json::Value::from(*i),
+                        Val::Text(s) | Val::OptText(Some(s)) => serde_json::Value::from(s.as_str()),
+                        Val::OptInt(None) | Val::OptText(None) => serde_json::Value::Null,
+                    })
+                    .collect(),
+            )
+        })
+        .collect();
+    let payload = serde_json::Value::Array(json).to_string();
+    let picks: Vec<String> = (0..cols.len()).map(|i| format!("value ->> {i}")).collect();
+    let sql = format!(
+        "INSERT INTO {table} ({}) SELECT {} FROM json_each(?)",
+        cols.join(", "),
+        picks.join(", ")
+    );
+    sqlx::query(&sql).bind(payload).execute(&mut **tx).await?;
+    Ok(())
 }

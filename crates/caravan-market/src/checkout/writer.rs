@@ -20,7 +20,22 @@ impl OrderWriter {
     /// Starts the writer task (inside the runtime).
     pub(crate) fn start(store: Store, queue: usize, batch: usize) -> Self {
         let (tx, rx) = mpsc::channel(queue.max(1));
-        tokio::spawn(run(store, rx, batch.max(1)));
+        // Its own thread and runtime: at peak the shared runtime runs hundreds of request tasks,
+        // and the writer's many short awaits per batch must not queue behind them.
+        let spawned = std::thread::Builder::new()
+            .name("caravan-writer".into())
+            .spawn(move || {
+                match tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                {
+                    Ok(rt) => rt.block_on(run(store, rx, batch.max(1))),
+                    Err(e) => tracing::error!(error = %e, "cannot start the order writer"),
+                }
+            });
+        if let Err(e) = spawned {
+            tracing::error!(error = %e, "cannot start the order writer thread");
+        }
         Self { tx }
     }
 
