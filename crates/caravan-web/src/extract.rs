@@ -113,6 +113,35 @@ impl<S: Send + Sync> FromRequestParts<S> for CartToken {
     }
 }
 
+/// Whoever may reach a cart: the signed-in caller and/or the `X-Cart-Token` of a guest cart.
+pub struct CartCaller {
+    actor: Option<Actor>,
+    token: Option<String>,
+}
+
+impl CartCaller {
+    /// What the market checks against the cart.
+    pub fn access(&self) -> caravan_market::carts::CartAccess<'_> {
+        caravan_market::carts::CartAccess {
+            actor: self.actor.as_ref(),
+            token: self.token.as_deref(),
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for CartCaller {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let MaybeAuth(actor) = MaybeAuth::from_request_parts(parts, state).await?;
+        let CartToken(token) = CartToken::from_request_parts(parts, state).await?;
+        Ok(CartCaller { actor, token })
+    }
+}
+
 /// A JSON body kept with its SHA-256 and the `Idempotency-Key` header, for money-moving POSTs.
 pub struct IdemJson<T> {
     /// The parsed body.

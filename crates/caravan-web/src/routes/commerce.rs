@@ -1,12 +1,12 @@
 //! Exchange rates, category fees, shipping rules and carts.
 
 use crate::error::{AppError, ErrorBody};
-use crate::extract::{ApiJson, Auth, CartToken, MaybeAuth, ReqLocale};
+use crate::extract::{ApiJson, Auth, CartCaller, CartToken, MaybeAuth, ReqLocale};
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use caravan_market::carts::{CartAccess, CartPatch, CartView, CreatedCart, LineInput, NewCart};
+use caravan_market::carts::{CartPatch, CartView, CreatedCart, LineInput, NewCart};
 use caravan_market::rates::{RateView, SetRates};
 use caravan_market::shipping::{ShippingRules, ShippingRulesView};
 use serde::Deserialize;
@@ -98,16 +98,11 @@ pub async fn create_cart(
     responses((status = 200, body = CartView), (status = 404, body = ErrorBody)))]
 pub async fn cart(
     State(state): State<AppState>,
-    MaybeAuth(actor): MaybeAuth,
-    CartToken(token): CartToken,
+    caller: CartCaller,
     ReqLocale(locale): ReqLocale,
     Path(id): Path<String>,
 ) -> Result<Json<CartView>, AppError> {
-    let access = CartAccess {
-        actor: actor.as_ref(),
-        token: token.as_deref(),
-    };
-    Ok(Json(state.market.cart(&id, access, locale).await?))
+    Ok(Json(state.market.cart(&id, caller.access(), locale).await?))
 }
 
 /// Changes a cart's destination country or display currency.
@@ -115,18 +110,16 @@ pub async fn cart(
     request_body = CartPatch, responses((status = 200, body = CartView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update_cart(
     State(state): State<AppState>,
-    MaybeAuth(actor): MaybeAuth,
-    CartToken(token): CartToken,
+    caller: CartCaller,
     ReqLocale(locale): ReqLocale,
     Path(id): Path<String>,
     ApiJson(p): ApiJson<CartPatch>,
 ) -> Result<Json<CartView>, AppError> {
-    let access = CartAccess {
-        actor: actor.as_ref(),
-        token: token.as_deref(),
-    };
     Ok(Json(
-        state.market.update_cart(&id, access, p, locale).await?,
+        state
+            .market
+            .update_cart(&id, caller.access(), p, locale)
+            .await?,
     ))
 }
 
@@ -136,18 +129,16 @@ pub async fn update_cart(
     responses((status = 200, body = CartView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn set_line(
     State(state): State<AppState>,
-    MaybeAuth(actor): MaybeAuth,
-    CartToken(token): CartToken,
+    caller: CartCaller,
     ReqLocale(locale): ReqLocale,
     Path(id): Path<String>,
     ApiJson(l): ApiJson<LineInput>,
 ) -> Result<Json<CartView>, AppError> {
-    let access = CartAccess {
-        actor: actor.as_ref(),
-        token: token.as_deref(),
-    };
     Ok(Json(
-        state.market.set_cart_line(&id, access, l, locale).await?,
+        state
+            .market
+            .set_cart_line(&id, caller.access(), l, locale)
+            .await?,
     ))
 }
 
@@ -157,15 +148,10 @@ pub async fn set_line(
     responses((status = 200, body = CartView), (status = 404, body = ErrorBody)))]
 pub async fn remove_line(
     State(state): State<AppState>,
-    MaybeAuth(actor): MaybeAuth,
-    CartToken(token): CartToken,
+    caller: CartCaller,
     ReqLocale(locale): ReqLocale,
     Path((id, variant_id)): Path<(String, String)>,
 ) -> Result<Json<CartView>, AppError> {
-    let access = CartAccess {
-        actor: actor.as_ref(),
-        token: token.as_deref(),
-    };
     let line = LineInput {
         variant_id,
         quantity: 0,
@@ -173,7 +159,7 @@ pub async fn remove_line(
     Ok(Json(
         state
             .market
-            .set_cart_line(&id, access, line, locale)
+            .set_cart_line(&id, caller.access(), line, locale)
             .await?,
     ))
 }
