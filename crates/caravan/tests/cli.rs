@@ -9,7 +9,7 @@
 
 mod common;
 
-use common::{caravan, serve};
+use common::{caravan, get_json, serve};
 use std::process::{Command, Output};
 
 fn run(c: &mut Command) -> (bool, String, String) {
@@ -183,14 +183,12 @@ async fn serve_demo_seeds_once_and_answers() {
     let mut categories = std::collections::HashSet::new();
     let mut cursor = String::new();
     loop {
-        let page: serde_json::Value = client
-            .get(format!("{url}/api/v1/products?limit=100{cursor}"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let page = get_json(
+            &client,
+            &format!("{url}/api/v1/products?limit=100{cursor}"),
+            None,
+        )
+        .await;
         for p in page["items"].as_array().unwrap() {
             count += 1;
             categories.insert(p["category_id"].as_str().unwrap().to_owned());
@@ -206,14 +204,7 @@ async fn serve_demo_seeds_once_and_answers() {
         "{} categories with products",
         categories.len()
     );
-    let ru: serde_json::Value = client
-        .get(format!("{url}/api/v1/categories?locale=ru"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let ru = get_json(&client, &format!("{url}/api/v1/categories?locale=ru"), None).await;
     assert!(ru.as_array().unwrap().iter().any(|c| c["name"] == "Мода"));
     drop(server);
 

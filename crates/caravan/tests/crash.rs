@@ -38,14 +38,7 @@ async fn kill_9_mid_burst_loses_no_acknowledged_order() {
     let (server, url) = serve(&dir, true);
     let merchant = login(&client, &url, "seta-como@demo.caravan.test").await;
     let buyer = login(&client, &url, "anna@demo.caravan.test").await;
-    let cats: Value = client
-        .get(format!("{url}/api/v1/categories"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let cats = common::get_json(&client, &format!("{url}/api/v1/categories"), None).await;
     let cat = cats
         .as_array()
         .unwrap()
@@ -126,15 +119,7 @@ async fn kill_9_mid_burst_loses_no_acknowledged_order() {
             "acknowledged order {id} survived the crash"
         );
     }
-    let orders: Value = client
-        .get(format!("{url}/api/v1/orders"))
-        .bearer_auth(&buyer)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let orders = common::get_json(&client, &format!("{url}/api/v1/orders"), Some(&buyer)).await;
     let sold: i64 = orders
         .as_array()
         .unwrap()
@@ -143,15 +128,12 @@ async fn kill_9_mid_burst_loses_no_acknowledged_order() {
         .filter(|l| l["variant_id"] == variant.as_str())
         .map(|l| l["quantity"].as_i64().unwrap())
         .sum();
-    let p: Value = client
-        .get(format!("{url}/api/v1/merchant/products/{product}"))
-        .bearer_auth(&merchant)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let p = common::get_json(
+        &client,
+        &format!("{url}/api/v1/merchant/products/{product}"),
+        Some(&merchant),
+    )
+    .await;
     let stock = p["variants"][0]["stock"].as_i64().unwrap();
     assert_eq!(
         stock + sold,

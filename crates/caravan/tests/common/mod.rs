@@ -57,3 +57,21 @@ pub fn serve(dir: &Path, args: &[&str]) -> (Server, String, String) {
     }
     panic!("the server stopped before serving: {printed}");
 }
+
+/// GET `url` (with a bearer token when given) and parse the JSON answer.
+pub async fn get_json(
+    client: &reqwest::Client,
+    url: &str,
+    token: Option<&str>,
+) -> serde_json::Value {
+    let mut req = client.get(url);
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    req.send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("JSON")
+}
