@@ -5,10 +5,13 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// A supported locale. Text shown to buyers is stored per locale.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Locale {
     /// English, the final fallback.
+    #[default]
     En,
     /// Russian.
     Ru,

@@ -1,0 +1,279 @@
+//! The index on disk (or in memory for tests): open, write, search, suggest.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Mutex;
+
+use tantivy::collector::{Count, TopDocs};
+use tantivy::directory::MmapDirectory;
+use tantivy::schema::Schema;
+use tantivy::{DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher, Term};
+
+use crate::analysis;
+use crate::facets::{FacetCollector, Facets};
+use crate::query::{self, SearchRequest, Sort};
+use crate::schema::{self, names, Fields, ProductDoc};
+use crate::SearchError;
+
+/// Memory for the live writer: small, it sees a few changes at a time.
+const LIVE_WRITER_BYTES: usize = 50_000_000;
+/// Memory per thread for a full rebuild.
+const BULK_WRITER_BYTES_PER_THREAD: usize = 200_000_000;
+/// Dictionary terms scanned at most for one suggestion request.
+const SUGGEST_SCAN: usize = 50_000;
+
+/// The product index.
+pub struct SearchIndex {
+    index: Index,
+    fields: Fields,
+    reader: IndexReader,
+    writer: Mutex<Option<IndexWriter>>,
+    fresh: bool,
+}
+
+/// What a search found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchResults {
+    /// Matching documents in all.
+    pub total: u64,
+    /// Product ids of the requested page, in order.
+    pub ids: Vec<String>,
+    /// Facet counts, when asked for.
+    pub facets: Option<Facets>,
+    /// True when nothing matched exactly and typo-tolerant matching was used.
+    pub typo_tolerant: bool,
+}
+
+impl SearchIndex {
+    /// Opens the index in `dir`, creating it when missing. An index written with another schema
+    /// (an older Caravan) is wiped and recreated empty; [`SearchIndex::is_fresh`] then says so.
+    pub fn open(dir: &Path) -> Result<Self, SearchError> {
+        let (schema, fields) = schema::build();
+        std::fs::create_dir_all(dir)?;
+        let existing = Index::exists(&MmapDirectory::open(dir)?)?;
+        let mut fresh = !existing;
+        let index = if existing {
+            let index = Index::open_in_dir(dir)?;
+            if index.schema() == schema {
+                index
+            } else {
+                tracing::warn!(dir = %dir.display(), "search index has another schema; recreating it");
+                drop(index);
+                std::fs::remove_dir_all(dir)?;
+                std::fs::create_dir_all(dir)?;
+                fresh = true;
+                Index::create_in_dir(dir, schema)?
+            }
+        } else {
+            Index::create_in_dir(dir, schema)?
+        };
+        Self::with_index(index, fields, fresh)
+    }
+
+    /// An index in memory (tests, benchmarks of the query path).
+    pub fn in_memory() -> Result<Self, SearchError> {
+        let (schema, fields): (Schema, Fields) = schema::build();
+        Self::with_index(Index::create_in_ram(schema), fields, true)
+    }
+
+    fn with_index(index: Index, fields: Fields, fresh: bool) -> Result<Self, SearchError> {
+        analysis::register(index.tokenizers());
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let writer = index.writer_with_num_threads(1, LIVE_WRITER_BYTES)?;
+        Ok(Self {
+            index,
+            fields,
+            reader,
+            writer: Mutex::new(Some(writer)),
+            fresh,
+        })
+    }
+
+    /// True when the index was created by this open (empty, needs a full build).
+    pub fn is_fresh(&self) -> bool {
+        self.fresh
+    }
+
+    /// Documents visible to searches.
+    pub fn len(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    /// True when no document is visible.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn lock(&self) -> Result<std::sync::MutexGuard<'_, Option<IndexWriter>>, SearchError> {
+        self.writer.lock().map_err(|_| SearchError::Poisoned)
+    }
+
+    /// Replaces the given products (deleting any older version) and removes `gone`; visible to
+    /// searches when this returns.
+    pub fn apply(&self, upserts: &[ProductDoc], gone: &[String]) -> Result<(), SearchError> {
+        let mut guard = self.lock()?;
+        let writer = guard.as_mut().ok_or(SearchError::Poisoned)?;
+        for id in gone.iter().chain(upserts.iter().map(|p| &p.id)) {
+            writer.delete_term(Term::from_field_text(self.fields.id, id));
+        }
+        for p in upserts {
+            writer.add_document(self.fields.document(p))?;
+        }
+        writer.commit()?;
+        drop(guard);
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Throws everything away and indexes `docs` with every core; returns the number indexed.
+    pub fn rebuild(&self, docs: impl Iterator<Item = ProductDoc>) -> Result<u64, SearchError> {
+        let mut guard = self.lock()?;
+        if let Some(live) = guard.take() {
+            live.wait_merging_threads()?;
+        }
+        let threads = std::thread::available_parallelism().map_or(2, |n| n.get().clamp(1, 8));
+        let mut bulk = self
+            .index
+            .writer_with_num_threads(threads, threads * BULK_WRITER_BYTES_PER_THREAD)?;
+        bulk.delete_all_documents()?;
+        let mut n = 0u64;
+        for p in docs {
+            bulk.add_document(self.fields.document(&p))?;
+            n += 1;
+        }
+        bulk.commit()?;
+        bulk.wait_merging_threads()?;
+        *guard = Some(self.index.writer_with_num_threads(1, LIVE_WRITER_BYTES)?);
+        drop(guard);
+        self.reader.reload()?;
+        Ok(n)
+    }
+
+    /// Runs a search.
+    pub fn search(&self, req: &SearchRequest) -> Result<SearchResults, SearchError> {
+        let searcher = self.reader.searcher();
+        let (q, has_text) = query::build(&self.fields, req, false);
+        let mut results = self.run(&searcher, q.as_ref(), req, has_text)?;
+        if has_text && results.total == 0 {
+            let (fuzzy, _) = query::build(&self.fields, req, true);
+            results = self.run(&searcher, fuzzy.as_ref(), req, true)?;
+            results.typo_tolerant = true;
+        }
+        Ok(results)
+    }
+
+    fn run(
+        &self,
+        searcher: &Searcher,
+        q: &dyn tantivy::query::Query,
+        req: &SearchRequest,
+        has_text: bool,
+    ) -> Result<SearchResults, SearchError> {
+        let top = TopDocs::with_limit(req.limit.max(1)).and_offset(req.offset);
+        let sort = match req.sort {
+            Sort::Relevance if !has_text => Sort::Newest,
+            s => s,
+        };
+        let facets = req.facets.then(|| FacetCollector {
+            bounds: req.price_bounds.clone(),
+        });
+        let (addresses, counted): (Vec<DocAddress>, Option<Facets>) = match sort {
+            Sort::Relevance => {
+                let (hits, f) = searcher.search(q, &(top.order_by_score(), facets))?;
+                (hits.into_iter().map(|(_, a)| a).collect(), f)
+            }
+            Sort::PriceAsc | Sort::PriceDesc | Sort::Newest | Sort::BestSelling => {
+                let (field, order) = match sort {
+                    Sort::PriceAsc => (names::PRICE, Order::Asc),
+                    Sort::PriceDesc => (names::PRICE, Order::Desc),
+                    Sort::BestSelling => (names::SOLD, Order::Desc),
+                    _ => (names::CREATED, Order::Desc),
+                };
+                let (hits, f) =
+                    searcher.search(q, &(top.order_by_fast_field::<i64>(field, order), facets))?;
+                (hits.into_iter().map(|(_, a)| a).collect(), f)
+            }
+        };
+        let total = match &counted {
+            Some(f) => f.total,
+            None => searcher.search(q, &Count)? as u64,
+        };
+        Ok(SearchResults {
+            total,
+            ids: self.ids(searcher, &addresses)?,
+            facets: counted,
+            typo_tolerant: false,
+        })
+    }
+
+    fn ids(
+        &self,
+        searcher: &Searcher,
+        addresses: &[DocAddress],
+    ) -> Result<Vec<String>, SearchError> {
+        let mut out = Vec::with_capacity(addresses.len());
+        for a in addresses {
+            let column = searcher
+                .segment_reader(a.segment_ord)
+                .fast_fields()
+                .str("id")?
+                .ok_or(SearchError::Corrupt("id column missing"))?;
+            let mut id = String::new();
+            if let Some(ord) = column.term_ords(a.doc_id).next() {
+                column.ord_to_str(ord, &mut id)?;
+            }
+            out.push(id);
+        }
+        Ok(out)
+    }
+
+    /// Up to `limit` completions of what the buyer is typing: the last word is completed from
+    /// the words of all titles, most frequent first, after the words already typed.
+    pub fn suggest(&self, text: &str, limit: usize) -> Result<Vec<String>, SearchError> {
+        let words = query::words(text);
+        let ends_word = text.chars().last().is_none_or(|c| !c.is_alphanumeric());
+        let Some((last, before)) = words.split_last() else {
+            return Ok(Vec::new());
+        };
+        if ends_word {
+            return Ok(Vec::new());
+        }
+        let searcher = self.reader.searcher();
+        let mut freq: HashMap<Vec<u8>, u64> = HashMap::new();
+        let mut scanned = 0usize;
+        for segment in searcher.segment_readers() {
+            let inverted = segment.inverted_index(self.fields.raw)?;
+            let mut stream = inverted.terms().range().ge(last.as_bytes()).into_stream()?;
+            while stream.advance() {
+                let key = stream.key();
+                if !key.starts_with(last.as_bytes()) || scanned >= SUGGEST_SCAN {
+                    break;
+                }
+                scanned += 1;
+                *freq.entry(key.to_vec()).or_default() += u64::from(stream.value().doc_freq);
+            }
+        }
+        let mut ranked: Vec<(Vec<u8>, u64)> = freq.into_iter().collect();
+        ranked.sort_by(|a, b| {
+            b.1.cmp(&a.1)
+                .then_with(|| a.0.len().cmp(&b.0.len()))
+                .then_with(|| a.0.cmp(&b.0))
+        });
+        let head = before.join(" ");
+        Ok(ranked
+            .into_iter()
+            .filter_map(|(k, _)| String::from_utf8(k).ok())
+            .take(limit)
+            .map(|w| {
+                if head.is_empty() {
+                    w
+                } else {
+                    format!("{head} {w}")
+                }
+            })
+            .collect())
+    }
+}

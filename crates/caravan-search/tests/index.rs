@@ -1,0 +1,314 @@
+//! The index through its public API: languages, typos, filters, facets, sorts, suggestions.
+
+#![allow(
+    clippy::unwrap_used,
+    reason = "a test fails loudly on the first broken expectation"
+)]
+
+use caravan_domain::Locale;
+use caravan_search::{Filters, ProductDoc, SearchIndex, SearchRequest, Sort};
+
+fn doc(
+    id: &str,
+    merchant: &str,
+    cats: &[&str],
+    texts: &[(Locale, &str)],
+    price: i64,
+) -> ProductDoc {
+    ProductDoc {
+        id: id.to_string(),
+        merchant: merchant.to_string(),
+        categories: cats.iter().map(|c| c.to_string()).collect(),
+        texts: texts
+            .iter()
+            .map(|(l, t)| (*l, t.to_string(), String::new()))
+            .collect(),
+        price,
+        ship_from: "PL".to_string(),
+        ships_to: vec!["PL".to_string(), "DE".to_string()],
+        created_ms: price,
+        sold: 0,
+        in_stock: true,
+    }
+}
+
+fn corpus() -> Vec<ProductDoc> {
+    vec![
+        doc(
+            "p1",
+            "m1",
+            &["fashion", "scarves"],
+            &[
+                (Locale::En, "Silk scarf Aurora"),
+                (Locale::Ru, "Шарф из шёлка Aurora"),
+            ],
+            2500,
+        ),
+        doc(
+            "p2",
+            "m2",
+            &["fashion", "bags"],
+            &[
+                (Locale::En, "Leather handbag Luna"),
+                (Locale::Pl, "Torebka ze skóry Luna"),
+            ],
+            8900,
+        ),
+        doc(
+            "p3",
+            "m2",
+            &["fashion", "bags"],
+            &[
+                (Locale::En, "Canvas bag Nova"),
+                (Locale::Ru, "Сумка из холста Nova"),
+            ],
+            1900,
+        ),
+        doc(
+            "p4",
+            "m3",
+            &["tea"],
+            &[
+                (Locale::En, "Green tea Sole"),
+                (Locale::Zh, "绿茶 Sole"),
+                (Locale::Pl, "Zielona herbata Sole"),
+            ],
+            1200,
+        ),
+        doc(
+            "p5",
+            "m3",
+            &["home"],
+            &[
+                (Locale::En, "Ceramic teapot Terra"),
+                (Locale::Tr, "Seramik çaydanlık Terra"),
+            ],
+            3400,
+        ),
+    ]
+}
+
+fn index() -> SearchIndex {
+    let index = SearchIndex::in_memory().unwrap();
+    index.apply(&corpus(), &[]).unwrap();
+    index
+}
+
+fn find(index: &SearchIndex, text: &str, locale: Locale) -> Vec<String> {
+    let req = SearchRequest {
+        text: text.to_string(),
+        locale,
+        limit: 10,
+        ..SearchRequest::default()
+    };
+    let mut ids = index.search(&req).unwrap().ids;
+    ids.sort();
+    ids
+}
+
+#[test]
+fn inflected_queries_find_base_forms_and_back() {
+    let index = index();
+    // Russian: accusative and plural queries find the nominative titles.
+    assert_eq!(find(&index, "сумку", Locale::Ru), ["p3"]);
+    assert_eq!(find(&index, "шарфы", Locale::Ru), ["p1"]);
+    // Polish: plural and instrumental find "Torebka"; genitive finds "herbata".
+    assert_eq!(find(&index, "torebki", Locale::Pl), ["p2"]);
+    assert_eq!(find(&index, "torebką", Locale::Pl), ["p2"]);
+    assert_eq!(find(&index, "herbaty", Locale::Pl), ["p4"]);
+    // English plural.
+    assert_eq!(find(&index, "bags", Locale::En), ["p3"]);
+    // Chinese is segmented: a word inside the title matches.
+    assert_eq!(find(&index, "绿茶", Locale::Zh), ["p4"]);
+    // Diacritics may be left out.
+    assert_eq!(find(&index, "skory", Locale::Pl), ["p2"]);
+    // Every word must match.
+    assert_eq!(find(&index, "silk bag", Locale::En), Vec::<String>::new());
+}
+
+#[test]
+fn typos_are_forgiven_only_when_nothing_matches_exactly() {
+    let index = index();
+    let req = SearchRequest {
+        text: "handbga".to_string(),
+        limit: 10,
+        ..SearchRequest::default()
+    };
+    let res = index.search(&req).unwrap();
+    assert_eq!(res.ids, ["p2"]);
+    assert!(res.typo_tolerant);
+    let exact = index
+        .search(&SearchRequest {
+            text: "handbag".to_string(),
+            limit: 10,
+            ..SearchRequest::default()
+        })
+        .unwrap();
+    assert!(!exact.typo_tolerant);
+    // Short words get no tolerance: "bak" is not "bag".
+    assert!(find(&index, "bak", Locale::En).is_empty());
+}
+
+#[test]
+fn the_buyers_locale_ranks_its_titles_first() {
+    let index = index();
+    index
+        .apply(
+            &[
+                doc("p6", "m1", &["tea"], &[(Locale::Ru, "Nova")], 10),
+                doc("p7", "m1", &["tea"], &[(Locale::En, "Nova")], 10),
+            ],
+            &[],
+        )
+        .unwrap();
+    let first = |locale| {
+        index
+            .search(&SearchRequest {
+                text: "nova".to_string(),
+                locale,
+                limit: 10,
+                ..SearchRequest::default()
+            })
+            .unwrap()
+            .ids[0]
+            .clone()
+    };
+    assert_eq!(first(Locale::Ru), "p6");
+    assert_eq!(first(Locale::En), "p7");
+}
+
+#[test]
+fn filters_facets_and_sorts() {
+    let index = index();
+    let req = SearchRequest {
+        filters: Filters {
+            category: Some("fashion".to_string()),
+            ..Filters::default()
+        },
+        sort: Sort::PriceAsc,
+        limit: 10,
+        facets: true,
+        price_bounds: vec![0, 2000, 5000],
+        ..SearchRequest::default()
+    };
+    let res = index.search(&req).unwrap();
+    assert_eq!(res.ids, ["p3", "p1", "p2"]);
+    let f = res.facets.unwrap();
+    assert_eq!(f.total, 3);
+    assert_eq!(f.category["fashion"], 3);
+    assert_eq!(f.category["bags"], 2);
+    assert_eq!(f.merchant["m2"], 2);
+    assert_eq!(f.price, [1, 1, 1]);
+    let dear = index
+        .search(&SearchRequest {
+            filters: Filters {
+                price_min: Some(3000),
+                ships_to: Some("DE".to_string()),
+                ..Filters::default()
+            },
+            sort: Sort::PriceDesc,
+            limit: 10,
+            ..SearchRequest::default()
+        })
+        .unwrap();
+    assert_eq!(dear.ids, ["p2", "p5"]);
+    let nowhere = index
+        .search(&SearchRequest {
+            filters: Filters {
+                ships_to: Some("BR".to_string()),
+                ..Filters::default()
+            },
+            limit: 10,
+            ..SearchRequest::default()
+        })
+        .unwrap();
+    assert_eq!(nowhere.total, 0);
+}
+
+#[test]
+fn removed_and_out_of_stock_products_leave_results() {
+    let index = index();
+    let mut gone = corpus()[1].clone();
+    gone.in_stock = false;
+    index.apply(&[gone], &["p3".to_string()]).unwrap();
+    assert!(find(&index, "bag", Locale::En).is_empty());
+    let with_sold_out = index
+        .search(&SearchRequest {
+            text: "handbag".to_string(),
+            filters: Filters {
+                include_out_of_stock: true,
+                ..Filters::default()
+            },
+            limit: 10,
+            ..SearchRequest::default()
+        })
+        .unwrap();
+    assert_eq!(with_sold_out.ids, ["p2"]);
+}
+
+#[test]
+fn absurd_input_is_harmless() {
+    let index = index();
+    for text in [
+        "\"unbalanced",
+        "((((",
+        "\u{0}\u{7}\u{1b}[31m",
+        "AND OR NOT",
+        "*",
+        ":::",
+    ] {
+        let res = index
+            .search(&SearchRequest {
+                text: text.to_string(),
+                limit: 10,
+                ..SearchRequest::default()
+            })
+            .unwrap();
+        assert!(res.total <= 5, "{text}");
+    }
+    let long = "scarf ".repeat(2000);
+    assert!(index
+        .search(&SearchRequest {
+            text: long,
+            limit: 10,
+            ..SearchRequest::default()
+        })
+        .is_ok());
+    let beyond = index
+        .search(&SearchRequest {
+            offset: 1000,
+            limit: 10,
+            ..SearchRequest::default()
+        })
+        .unwrap();
+    assert!(beyond.ids.is_empty());
+    assert_eq!(beyond.total, 5);
+}
+
+#[test]
+fn suggestions_complete_the_last_word() {
+    let index = index();
+    let s = index.suggest("gree", 10).unwrap();
+    assert_eq!(s, ["green"]);
+    let s = index.suggest("silk sca", 10).unwrap();
+    assert_eq!(s, ["silk scarf"]);
+    let s = index.suggest("с", 10).unwrap();
+    assert!(s.contains(&"сумка".to_string()), "{s:?}");
+    assert!(index.suggest("", 10).unwrap().is_empty());
+    assert!(index.suggest("zzzz", 10).unwrap().is_empty());
+    assert!(index.suggest("t", 1).unwrap().len() == 1);
+}
+
+#[test]
+fn an_index_on_disk_survives_reopening() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let index = SearchIndex::open(dir.path()).unwrap();
+        assert!(index.is_fresh());
+        assert_eq!(index.rebuild(corpus().into_iter()).unwrap(), 5);
+    }
+    let index = SearchIndex::open(dir.path()).unwrap();
+    assert!(!index.is_fresh());
+    assert_eq!(index.len(), 5);
+    assert_eq!(find(&index, "сумки", Locale::Ru), ["p3"]);
+}
