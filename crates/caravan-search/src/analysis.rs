@@ -86,6 +86,23 @@ pub fn terms(analyser: &mut TextAnalyzer, text: &str) -> Vec<String> {
     out
 }
 
+thread_local! {
+    /// Query-time analysers, built once per thread rather than per query word.
+    static ANALYSERS: std::cell::RefCell<Vec<TextAnalyzer>> =
+        std::cell::RefCell::new(Locale::ALL.iter().map(|l| analyser(*l)).collect());
+}
+
+/// The first term a word yields in a locale's analyser (query time).
+pub fn first_term(locale: Locale, word: &str) -> Option<String> {
+    let slot = Locale::ALL.iter().position(|l| *l == locale)?;
+    ANALYSERS.with(|a| {
+        let mut a = a.borrow_mut();
+        let analyser = a.get_mut(slot)?;
+        let mut stream = analyser.token_stream(word);
+        stream.advance().then(|| stream.token().text.clone())
+    })
+}
+
 /// Snowball stemming as a tantivy token filter; tokens must already be lowercase.
 #[derive(Clone, Copy)]
 struct Stem(frostem::Algorithm);

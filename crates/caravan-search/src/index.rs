@@ -76,8 +76,12 @@ impl SearchIndex {
         Self::with_index(Index::create_in_ram(schema), fields, true)
     }
 
-    fn with_index(index: Index, fields: Fields, fresh: bool) -> Result<Self, SearchError> {
+    fn with_index(mut index: Index, fields: Fields, fresh: bool) -> Result<Self, SearchError> {
         analysis::register(index.tokenizers());
+        // Segments are searched in parallel: a quiet server answers one big query with every
+        // core; a busy one is no worse off than with one thread per query.
+        let threads = std::thread::available_parallelism().map_or(2, |n| n.get().clamp(1, 8));
+        index.set_multithread_executor(threads)?;
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -100,6 +104,11 @@ impl SearchIndex {
     /// Documents visible to searches.
     pub fn len(&self) -> u64 {
         self.reader.searcher().num_docs()
+    }
+
+    /// Segments searched per query (fewer is faster).
+    pub fn segments(&self) -> usize {
+        self.reader.searcher().segment_readers().len()
     }
 
     /// True when no document is visible.
@@ -155,10 +164,15 @@ impl SearchIndex {
     /// Runs a search.
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults, SearchError> {
         let searcher = self.reader.searcher();
-        let (q, has_text) = query::build(&self.fields, req, false);
+        let known = |field, text: &str| {
+            searcher
+                .doc_freq(&Term::from_field_text(field, text))
+                .map_or(true, |n| n > 0)
+        };
+        let (q, has_text) = query::build(&self.fields, req, false, &known);
         let mut results = self.run(&searcher, q.as_ref(), req, has_text)?;
         if has_text && results.total == 0 {
-            let (fuzzy, _) = query::build(&self.fields, req, true);
+            let (fuzzy, _) = query::build(&self.fields, req, true, &known);
             results = self.run(&searcher, fuzzy.as_ref(), req, true)?;
             results.typo_tolerant = true;
         }
@@ -180,11 +194,15 @@ impl SearchIndex {
         let facets = req.facets.then(|| FacetCollector {
             bounds: req.price_bounds.clone(),
         });
-        let (addresses, counted): (Vec<DocAddress>, Option<Facets>) = match sort {
-            Sort::Relevance => {
-                let (hits, f) = searcher.search(q, &(top.order_by_score(), facets))?;
-                (hits.into_iter().map(|(_, a)| a).collect(), f)
-            }
+        // Two passes on purpose: the top-k pass skips most documents (block-max WAND), and the
+        // counting pass needs no scores, which makes a wide disjunction several times cheaper
+        // than counting inside the scoring pass.
+        let addresses: Vec<DocAddress> = match sort {
+            Sort::Relevance => searcher
+                .search(q, &top.order_by_score())?
+                .into_iter()
+                .map(|(_, a)| a)
+                .collect(),
             Sort::PriceAsc | Sort::PriceDesc | Sort::Newest | Sort::BestSelling => {
                 let (field, order) = match sort {
                     Sort::PriceAsc => (names::PRICE, Order::Asc),
@@ -192,10 +210,16 @@ impl SearchIndex {
                     Sort::BestSelling => (names::SOLD, Order::Desc),
                     _ => (names::CREATED, Order::Desc),
                 };
-                let (hits, f) =
-                    searcher.search(q, &(top.order_by_fast_field::<i64>(field, order), facets))?;
-                (hits.into_iter().map(|(_, a)| a).collect(), f)
+                searcher
+                    .search(q, &top.order_by_fast_field::<i64>(field, order))?
+                    .into_iter()
+                    .map(|(_, a)| a)
+                    .collect()
             }
+        };
+        let counted = match facets {
+            Some(collector) => Some(searcher.search(q, &collector)?),
+            None => None,
         };
         let total = match &counted {
             Some(f) => f.total,

@@ -13,11 +13,11 @@ use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, Query, RangeQuery,
     TermQuery,
 };
-use tantivy::schema::IndexRecordOption;
+use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::Term;
 
-use crate::analysis::{analyser, raw_analyser, terms};
+use crate::analysis::{first_term, raw_analyser, terms};
 use crate::schema::Fields;
 
 /// Longest query text considered; the rest is ignored.
@@ -97,12 +97,7 @@ fn is_cyrillic(c: char) -> bool {
     matches!(c, '\u{0400}'..='\u{04FF}')
 }
 
-fn term_clause(
-    field: tantivy::schema::Field,
-    text: &str,
-    boost: f32,
-    fuzzy: bool,
-) -> Box<dyn Query> {
+fn term_clause(field: Field, text: &str, boost: f32, fuzzy: bool) -> Box<dyn Query> {
     let term = Term::from_field_text(field, text);
     let len = text.chars().count();
     let q: Box<dyn Query> = if fuzzy && len >= 4 {
@@ -120,6 +115,7 @@ pub fn text_query(
     text: &str,
     locale: Locale,
     fuzzy: bool,
+    known: &dyn Fn(Field, &str) -> bool,
 ) -> Option<Box<dyn Query>> {
     let words = words(text);
     if words.is_empty() {
@@ -155,22 +151,36 @@ pub fn text_query(
             // Latin words (brands, models) also appear in Russian and Chinese titles.
             &Locale::ALL
         };
+        let stems: Vec<(Locale, String)> = candidates
+            .iter()
+            .filter_map(|&l| Some((l, first_term(l, word)?)))
+            .collect();
+        // In the typo pass a word the index knows stays exact; only unknown words widen, and
+        // only in the titles of the languages written in the word's script.
+        let widen = fuzzy
+            && !stems
+                .iter()
+                .any(|(l, t)| known(fields.title_of(*l), t) || known(fields.body_of(*l), t));
         let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let mut seen: Vec<(Locale, String)> = Vec::new();
-        for &l in candidates {
-            let Some(stem) = terms(&mut analyser(l), word).into_iter().next() else {
+        for (l, stem) in &stems {
+            let title_boost = if *l == locale { 2.0 } else { 1.0 };
+            if widen {
+                if matches!(l, Locale::Zh) || (*l == Locale::Ru) != word.chars().any(is_cyrillic) {
+                    continue;
+                }
+                alternatives.push((
+                    Occur::Should,
+                    term_clause(fields.title_of(*l), stem, title_boost * 0.5, true),
+                ));
                 continue;
-            };
-            seen.push((l, stem.clone()));
-            let title_boost = if l == locale { 2.0 } else { 1.0 };
-            let typo = if fuzzy { 0.5 } else { 1.0 };
+            }
             alternatives.push((
                 Occur::Should,
-                term_clause(fields.title_of(l), &stem, title_boost * typo, fuzzy),
+                term_clause(fields.title_of(*l), stem, title_boost, false),
             ));
             alternatives.push((
                 Occur::Should,
-                term_clause(fields.body_of(l), &stem, 0.3 * typo, fuzzy),
+                term_clause(fields.body_of(*l), stem, 0.3, false),
             ));
         }
         if !alternatives.is_empty() {
@@ -187,7 +197,7 @@ fn filter(q: Box<dyn Query>) -> (Occur, Box<dyn Query>) {
     (Occur::Must, Box::new(ConstScoreQuery::new(q, 0.0)))
 }
 
-fn exact(field: tantivy::schema::Field, value: &str) -> Box<dyn Query> {
+fn exact(field: Field, value: &str) -> Box<dyn Query> {
     Box::new(TermQuery::new(
         Term::from_field_text(field, value),
         IndexRecordOption::Basic,
@@ -195,8 +205,15 @@ fn exact(field: tantivy::schema::Field, value: &str) -> Box<dyn Query> {
 }
 
 /// Builds the whole query: text (if any) and every filter.
-pub fn build(fields: &Fields, req: &SearchRequest, fuzzy: bool) -> (Box<dyn Query>, bool) {
-    let text = text_query(fields, &req.text, req.locale, fuzzy);
+///
+/// `fuzzy` selects the typo pass; `known` tells whether a term occurs in a field.
+pub fn build(
+    fields: &Fields,
+    req: &SearchRequest,
+    fuzzy: bool,
+    known: &dyn Fn(Field, &str) -> bool,
+) -> (Box<dyn Query>, bool) {
+    let text = text_query(fields, &req.text, req.locale, fuzzy, known);
     let has_text = text.is_some();
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     if let Some(t) = text {
@@ -232,13 +249,18 @@ pub fn build(fields: &Fields, req: &SearchRequest, fuzzy: bool) -> (Box<dyn Quer
         clauses.push(filter(Box::new(RangeQuery::new(lower, upper))));
     }
     if !f.include_out_of_stock {
-        clauses.push(filter(Box::new(TermQuery::new(
-            Term::from_field_u64(fields.in_stock, 1),
-            IndexRecordOption::Basic,
-        ))));
+        // Excluding the few sold-out products is much cheaper than intersecting with the many
+        // in-stock ones.
+        clauses.push((
+            Occur::MustNot,
+            Box::new(TermQuery::new(
+                Term::from_field_u64(fields.in_stock, 0),
+                IndexRecordOption::Basic,
+            )),
+        ));
     }
-    if clauses.is_empty() {
-        return (Box::new(AllQuery), has_text);
+    if clauses.iter().all(|(o, _)| *o == Occur::MustNot) {
+        clauses.push((Occur::Must, Box::new(AllQuery)));
     }
     (Box::new(BooleanQuery::new(clauses)), has_text)
 }

@@ -15,7 +15,7 @@ pub struct ProductDoc {
     pub id: String,
     /// Public merchant id.
     pub merchant: String,
-    /// The product's category and all of its ancestors.
+    /// The product's category path, root first, leaf last.
     pub categories: Vec<String>,
     /// Title and description per locale.
     pub texts: Vec<(Locale, String, String)>,
@@ -52,6 +52,10 @@ pub struct Fields {
     pub ship_from: Field,
     /// Ships-to countries.
     pub ships_to: Field,
+    /// The category path (`root/…/leaf`), one value, for facet counting.
+    pub category_path: Field,
+    /// The ships-to set (`DE,FR,PL`), one value, for facet counting.
+    pub ships_to_set: Field,
     /// Reference price.
     pub price: Field,
     /// Creation time.
@@ -64,14 +68,14 @@ pub struct Fields {
 
 /// Field names, shared with the collectors that read fast fields by name.
 pub mod names {
-    /// Category fast field.
-    pub const CATEGORY: &str = "category";
+    /// Category path fast field (single-valued; counted, then split into its ancestors).
+    pub const CATEGORY_PATH: &str = "category_path";
+    /// Ships-to set fast field (single-valued; counted, then split into its countries).
+    pub const SHIPS_TO_SET: &str = "ships_to_set";
     /// Merchant fast field.
     pub const MERCHANT: &str = "merchant";
     /// Ship-from fast field.
     pub const SHIP_FROM: &str = "ship_from";
-    /// Ships-to fast field.
-    pub const SHIPS_TO: &str = "ships_to";
     /// Price fast field.
     pub const PRICE: &str = "price";
     /// Created fast field.
@@ -105,10 +109,12 @@ pub fn build() -> (Schema, Fields) {
         )
     });
     let raw = b.add_text_field("raw", text(RAW, IndexRecordOption::Basic));
-    let category = b.add_text_field(names::CATEGORY, STRING | FAST);
+    let category = b.add_text_field("category", STRING);
     let merchant = b.add_text_field(names::MERCHANT, STRING | FAST);
     let ship_from = b.add_text_field(names::SHIP_FROM, STRING | FAST);
-    let ships_to = b.add_text_field(names::SHIPS_TO, STRING | FAST);
+    let ships_to = b.add_text_field("ships_to", STRING);
+    let category_path = b.add_text_field(names::CATEGORY_PATH, FAST);
+    let ships_to_set = b.add_text_field(names::SHIPS_TO_SET, FAST);
     let price = b.add_i64_field(names::PRICE, FAST | INDEXED);
     let created = b.add_i64_field(names::CREATED, FAST);
     let sold = b.add_i64_field(names::SOLD, FAST);
@@ -122,6 +128,8 @@ pub fn build() -> (Schema, Fields) {
         merchant,
         ship_from,
         ships_to,
+        category_path,
+        ships_to_set,
         price,
         created,
         sold,
@@ -164,6 +172,8 @@ impl Fields {
         for c in &p.ships_to {
             d.add_text(self.ships_to, c);
         }
+        d.add_text(self.category_path, p.categories.join("/"));
+        d.add_text(self.ships_to_set, p.ships_to.join(","));
         d.add_i64(self.price, p.price);
         d.add_i64(self.created, p.created_ms);
         d.add_i64(self.sold, p.sold);

@@ -109,4 +109,6 @@ pub enum RatesCommand {
 pub enum BenchCommand {
     /// Festival checkout over HTTP against the real server, with the row-lock and no-op baselines.
     Checkout(crate::bench::CheckoutArgs),
+    /// Search over a synthetic multilingual catalogue: index build rate, size, query latencies.
+    Search(crate::search_bench::SearchArgs),
 }

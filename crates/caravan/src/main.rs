@@ -4,6 +4,7 @@
 mod bench;
 mod cli;
 mod config;
+mod search_bench;
 
 use anyhow::{bail, Context, Result};
 use caravan_market::{Market, MarketConfig, SystemClock};
@@ -92,6 +93,9 @@ async fn run(command: Command, config: Config) -> Result<()> {
         Command::Bench {
             command: BenchCommand::Checkout(args),
         } => bench::checkout(args).await,
+        Command::Bench {
+            command: BenchCommand::Search(args),
+        } => tokio::task::spawn_blocking(move || search_bench::search(args)).await?,
         Command::Openapi => {
             println!("{}", caravan_web::openapi_json());
             Ok(())

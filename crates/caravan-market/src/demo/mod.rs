@@ -1,7 +1,10 @@
 //! The demo marketplace: a deterministic, multi-country catalogue generated in code from word
 //! lists and a seeded RNG (no downloads). Seeds only an empty database.
 
+mod synthetic;
 mod words;
+
+pub use synthetic::{bench_queries, brand, synthetic_catalogue, BenchQuery};
 
 use crate::accounts::{Actor, Registration};
 use crate::catalogue::{NewCategory, NewProduct, NewVariant, TextInput};
