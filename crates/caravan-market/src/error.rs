@@ -99,3 +99,9 @@ impl From<StoreError> for MarketError {
         }
     }
 }
+
+impl From<caravan_search::SearchError> for MarketError {
+    fn from(e: caravan_search::SearchError) -> Self {
+        Self::internal(e.to_string())
+    }
+}

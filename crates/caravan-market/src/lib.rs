@@ -18,6 +18,7 @@ pub mod payments;
 pub mod payouts;
 mod pricing;
 pub mod rates;
+pub mod search;
 pub mod shipping;
 
 pub use clock::{Clock, ManualClock, SystemClock};
@@ -86,6 +87,8 @@ struct Inner {
     in_flight: Mutex<HashSet<(String, String)>>,
     /// Read caches of the checkout path.
     cache: cache::Caches,
+    /// The product index, when search is on.
+    search: OnceLock<Arc<caravan_search::SearchIndex>>,
 }
 
 impl Market {
@@ -97,6 +100,7 @@ impl Market {
             provider,
             in_flight: Mutex::new(HashSet::new()),
             cache: cache::Caches::default(),
+            search: OnceLock::new(),
         };
         Self {
             store,

@@ -151,7 +151,9 @@ impl Market {
                 max_days: rule.max_days,
             });
         }
-        self.store.replace_shipping_rules(&m.id, &records).await?;
+        self.store
+            .replace_shipping_rules(&m.id, &records, self.now())
+            .await?;
         self.inner.cache.invalidate();
         Ok(ShippingRulesView {
             currency: m.settlement_currency,

@@ -120,9 +120,24 @@ impl SearchIndex {
         self.writer.lock().map_err(|_| SearchError::Poisoned)
     }
 
-    /// Replaces the given products (deleting any older version) and removes `gone`; visible to
+    /// The outbox position recorded by the last commit (`None` for an index never written).
+    pub fn position(&self) -> Result<Option<i64>, SearchError> {
+        Ok(self
+            .index
+            .load_metas()?
+            .payload
+            .and_then(|p| p.parse().ok()))
+    }
+
+    /// Replaces the given products (deleting any older version) and removes `gone`, recording
+    /// `position` (the outbox sequence these changes reach) in the same commit; visible to
     /// searches when this returns.
-    pub fn apply(&self, upserts: &[ProductDoc], gone: &[String]) -> Result<(), SearchError> {
+    pub fn apply(
+        &self,
+        upserts: &[ProductDoc],
+        gone: &[String],
+        position: i64,
+    ) -> Result<(), SearchError> {
         let mut guard = self.lock()?;
         let writer = guard.as_mut().ok_or(SearchError::Poisoned)?;
         for id in gone.iter().chain(upserts.iter().map(|p| &p.id)) {
@@ -131,14 +146,21 @@ impl SearchIndex {
         for p in upserts {
             writer.add_document(self.fields.document(p))?;
         }
-        writer.commit()?;
+        let mut commit = writer.prepare_commit()?;
+        commit.set_payload(&position.to_string());
+        commit.commit()?;
         drop(guard);
         self.reader.reload()?;
         Ok(())
     }
 
-    /// Throws everything away and indexes `docs` with every core; returns the number indexed.
-    pub fn rebuild(&self, docs: impl Iterator<Item = ProductDoc>) -> Result<u64, SearchError> {
+    /// Throws everything away and indexes `docs` with every core, recording `position`;
+    /// returns the number indexed.
+    pub fn rebuild(
+        &self,
+        docs: impl Iterator<Item = ProductDoc>,
+        position: i64,
+    ) -> Result<u64, SearchError> {
         let mut guard = self.lock()?;
         if let Some(live) = guard.take() {
             live.wait_merging_threads()?;
@@ -153,7 +175,9 @@ impl SearchIndex {
             bulk.add_document(self.fields.document(&p))?;
             n += 1;
         }
-        bulk.commit()?;
+        let mut commit = bulk.prepare_commit()?;
+        commit.set_payload(&position.to_string());
+        commit.commit()?;
         bulk.wait_merging_threads()?;
         *guard = Some(self.index.writer_with_num_threads(1, LIVE_WRITER_BYTES)?);
         drop(guard);

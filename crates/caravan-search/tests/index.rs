@@ -91,7 +91,7 @@ fn corpus() -> Vec<ProductDoc> {
 
 fn index() -> SearchIndex {
     let index = SearchIndex::in_memory().unwrap();
-    index.apply(&corpus(), &[]).unwrap();
+    index.apply(&corpus(), &[], 1).unwrap();
     index
 }
 
@@ -163,6 +163,7 @@ fn the_buyers_locale_ranks_its_titles_first() {
                 doc("p7", "m1", &["tea"], &[(Locale::En, "Nova")], 10),
             ],
             &[],
+            2,
         )
         .unwrap();
     let first = |locale| {
@@ -234,7 +235,7 @@ fn removed_and_out_of_stock_products_leave_results() {
     let index = index();
     let mut gone = corpus()[1].clone();
     gone.in_stock = false;
-    index.apply(&[gone], &["p3".to_string()]).unwrap();
+    index.apply(&[gone], &["p3".to_string()], 2).unwrap();
     assert!(find(&index, "bag", Locale::En).is_empty());
     let with_sold_out = index
         .search(&SearchRequest {
@@ -309,10 +310,12 @@ fn an_index_on_disk_survives_reopening() {
     {
         let index = SearchIndex::open(dir.path()).unwrap();
         assert!(index.is_fresh());
-        assert_eq!(index.rebuild(corpus().into_iter()).unwrap(), 5);
+        assert_eq!(index.position().unwrap(), None);
+        assert_eq!(index.rebuild(corpus().into_iter(), 41).unwrap(), 5);
     }
     let index = SearchIndex::open(dir.path()).unwrap();
     assert!(!index.is_fresh());
+    assert_eq!(index.position().unwrap(), Some(41));
     assert_eq!(index.len(), 5);
     assert_eq!(find(&index, "сумки", Locale::Ru), ["p3"]);
 }

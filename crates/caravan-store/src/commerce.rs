@@ -1,5 +1,6 @@
 //! Exchange rates, shipping rules, category fees and carts.
 
+use crate::journal::{append_events, changed};
 use crate::sql::{in_list, insert_rows, Sql, Val};
 use crate::{Store, StoreError};
 
@@ -73,6 +74,8 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
+        let now = rates.iter().map(|r| r.updated_at).max().unwrap_or(0);
+        append_events(&mut tx, &[changed("rates.changed", "fx")], now).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -91,6 +94,7 @@ impl Store {
         &self,
         merchant_id: &str,
         rules: &[ShippingRuleRecord],
+        now: i64,
     ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
         sqlx::query("DELETE FROM shipping_rules WHERE merchant_id = $1")
@@ -128,6 +132,7 @@ impl Store {
             &rows,
         )
         .await?;
+        append_events(&mut tx, &[changed("merchant.changed", merchant_id)], now).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -48,6 +48,15 @@ pub struct EventRecord {
 
 /// Appends events, numbering them from the `events` sequence row (locked until commit, so
 /// numbers follow commit order).
+/// The event that tells followers (the search indexer) that something changed; they reread it.
+pub(crate) fn changed(kind: &str, subject: &str) -> NewEvent {
+    NewEvent {
+        kind: kind.to_owned(),
+        subject: subject.to_owned(),
+        payload: "{}".to_owned(),
+    }
+}
+
 pub(crate) async fn append_events(
     tx: &mut Transaction<'_, Any>,
     events: &[NewEvent],

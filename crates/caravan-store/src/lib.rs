@@ -13,6 +13,7 @@ pub mod journal;
 pub mod merchants;
 pub mod orders;
 pub mod products;
+pub mod search_feed;
 mod sql;
 pub mod testing;
 pub mod users;

@@ -1,5 +1,6 @@
 //! Merchants: applications, review and the public store page.
 
+use crate::journal::{append_events, changed};
 use crate::{Store, StoreError};
 
 /// A stored merchant.
@@ -144,6 +145,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
+        append_events(&mut tx, &[changed("merchant.changed", id)], now).await?;
         tx.commit().await?;
         Ok(())
     }

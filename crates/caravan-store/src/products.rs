@@ -1,5 +1,6 @@
 //! The catalogue: categories, products with per-locale text, variants, and the product listing.
 
+use crate::journal::{append_events, changed};
 use crate::{Store, StoreError};
 use sqlx::any::AnyArguments;
 use sqlx::query::QueryAs;
@@ -245,6 +246,7 @@ impl Store {
         for v in variants {
             insert_variant_row(&mut tx, v).await?;
         }
+        append_events(&mut tx, &[changed("product.changed", &p.id)], p.updated_at).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -281,6 +283,7 @@ impl Store {
         for t in texts {
             upsert_text(&mut tx, t).await?;
         }
+        append_events(&mut tx, &[changed("product.changed", &p.id)], p.updated_at).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -358,6 +361,12 @@ impl Store {
         }
         insert_variant_row(&mut tx, v).await?;
         refresh_min_price(&mut tx, &v.product_id, v.updated_at).await?;
+        append_events(
+            &mut tx,
+            &[changed("product.changed", &v.product_id)],
+            v.updated_at,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -383,6 +392,12 @@ impl Store {
             return Err(StoreError::Stale);
         }
         refresh_min_price(&mut tx, &v.product_id, v.updated_at).await?;
+        append_events(
+            &mut tx,
+            &[changed("product.changed", &v.product_id)],
+            v.updated_at,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

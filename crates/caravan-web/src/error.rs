@@ -145,6 +145,22 @@ pub const ERROR_CODES: &[(&str, u16, &str)] = &[
         "the cursor is not one this API gave out",
     ),
     ("invalid_sort", 422, "unknown sort"),
+    (
+        "query_too_long",
+        422,
+        "a search query has at most 500 characters",
+    ),
+    ("invalid_page", 422, "pages are numbered from 1"),
+    (
+        "page_too_deep",
+        422,
+        "search results beyond the first 10,000 are not paged",
+    ),
+    (
+        "search_unavailable",
+        503,
+        "search is not enabled on this node",
+    ),
     ("amount_out_of_range", 422, "an amount overflows"),
     (
         "idempotency_key_required",

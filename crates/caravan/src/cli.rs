@@ -58,6 +58,8 @@ pub enum Command {
     Config,
     /// Seed the demo marketplace into an empty database and exit.
     Demo,
+    /// Rebuild the search index (in the data directory) from the database and exit.
+    Reindex,
     /// Print the OpenAPI 3.1 document.
     Openapi,
     /// Exchange rates.

@@ -100,6 +100,11 @@ impl Config {
         Ok(())
     }
 
+    /// Where the search index lives: `search/` in the data directory.
+    pub fn search_dir(&self) -> std::path::PathBuf {
+        self.data_dir.join("search")
+    }
+
     /// The database URL with any password replaced by `***`.
     pub fn redacted_database_url(&self) -> String {
         caravan_store::StoreError::redact(&self.database_url)

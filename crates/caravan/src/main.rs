@@ -8,6 +8,7 @@ mod search_bench;
 
 use anyhow::{bail, Context, Result};
 use caravan_market::{Market, MarketConfig, SystemClock};
+use caravan_search::SearchIndex;
 use caravan_store::Store;
 use clap::Parser;
 use cli::{AdminCommand, BenchCommand, Cli, Command, RatesCommand};
@@ -68,6 +69,22 @@ async fn run(command: Command, config: Config) -> Result<()> {
         }
         Command::Config => {
             print!("{}", config.render());
+            Ok(())
+        }
+        Command::Reindex => {
+            let market = open(&config).await?;
+            attach_search(&market, &config)?;
+            let started = std::time::Instant::now();
+            let n = market
+                .reindex()
+                .await
+                .map_err(|e| anyhow::anyhow!("reindexing: {}: {}", e.code, e.message))?;
+            println!(
+                "search index rebuilt: {n} products in {:.1} s ({})",
+                started.elapsed().as_secs_f64(),
+                config.search_dir().display()
+            );
+            market.store().close().await;
             Ok(())
         }
         Command::Demo => {
@@ -164,11 +181,26 @@ async fn seed_demo(market: &Market) -> Result<()> {
     Ok(())
 }
 
+/// Opens the search index in the data directory and hands it to the market.
+fn attach_search(market: &Market, config: &Config) -> Result<()> {
+    let dir = config.search_dir();
+    let index = SearchIndex::open(&dir).with_context(|| {
+        format!(
+            "opening the search index in {} (is another caravan using it?)",
+            dir.display()
+        )
+    })?;
+    market.attach_search(Arc::new(index));
+    Ok(())
+}
+
 async fn serve(config: Config, demo: bool) -> Result<()> {
     let market = open(&config).await?;
     if demo {
         seed_demo(&market).await?;
     }
+    attach_search(&market, &config)?;
+    tokio::spawn(market.clone().run_indexer());
     let listener = tokio::net::TcpListener::bind(&config.bind)
         .await
         .with_context(|| format!("binding {}", config.bind))?;

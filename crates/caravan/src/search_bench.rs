@@ -45,7 +45,7 @@ pub fn search(args: SearchArgs) -> Result<()> {
     let dir = temp_dir().join("search");
     let index = SearchIndex::open(&dir)?;
     let started = Instant::now();
-    let built = index.rebuild(synthetic_catalogue(args.products, 42))?;
+    let built = index.rebuild(synthetic_catalogue(args.products, 42), 0)?;
     let build_s = started.elapsed().as_secs_f64();
     let index_mb = dir_bytes(&dir)? as f64 / 1_048_576.0;
     let queries = bench_queries(args.queries, 7);

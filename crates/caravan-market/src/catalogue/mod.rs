@@ -1,7 +1,7 @@
 //! The catalogue: the category tree, products with per-locale text, and variants.
 
 mod input;
-mod read;
+pub(crate) mod read;
 mod views;
 mod write;
 

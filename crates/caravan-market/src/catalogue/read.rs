@@ -45,7 +45,7 @@ pub struct ProductListParams {
     pub locale: Option<String>,
 }
 
-fn texts_by_product(
+pub(crate) fn texts_by_product(
     texts: Vec<ProductTextRecord>,
 ) -> HashMap<String, Vec<(Locale, ProductTextRecord)>> {
     let mut map: HashMap<String, Vec<(Locale, ProductTextRecord)>> = HashMap::new();
@@ -69,7 +69,7 @@ fn parse_json<T: serde::de::DeserializeOwned + Default>(s: &str) -> T {
     serde_json::from_str(s).unwrap_or_default()
 }
 
-fn summary(
+pub(crate) fn summary(
     p: ProductRecord,
     texts: &[(Locale, ProductTextRecord)],
     variants: &[VariantRecord],

@@ -7,6 +7,7 @@ mod commerce;
 mod merchants;
 mod ops;
 mod orders;
+mod search;
 
 use crate::AppState;
 use utoipa::OpenApi;
@@ -44,6 +45,8 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(merchants::public_merchant))
         .routes(routes!(catalogue::categories, catalogue::create_category))
         .routes(routes!(catalogue::list_products))
+        .routes(routes!(search::search))
+        .routes(routes!(search::suggest))
         .routes(routes!(catalogue::product))
         .routes(routes!(merchants::own_products, merchants::create_product))
         .routes(routes!(merchants::own_product, merchants::update_product))

@@ -3,6 +3,7 @@
 use caravan_domain::account::Role;
 use caravan_market::accounts::Registration;
 use caravan_market::{ManualClock, Market, MarketConfig};
+use caravan_search::SearchIndex;
 use caravan_store::testing::TestDb;
 use caravan_web::{AppState, ERROR_CODES};
 use reqwest::{Method, StatusCode};
@@ -19,6 +20,7 @@ pub struct TestApp {
     pub clock: Arc<ManualClock>,
     db: TestDb,
     server: tokio::task::JoinHandle<()>,
+    indexer: tokio::task::JoinHandle<()>,
 }
 
 /// A response: status, headers and JSON body (Null when empty or not JSON).
@@ -60,6 +62,10 @@ impl TestApp {
             ..MarketConfig::default()
         };
         let market = Market::new(db.store.clone(), clock.clone(), config);
+        market.attach_search(Arc::new(
+            SearchIndex::in_memory().expect("in-memory search index"),
+        ));
+        let indexer = tokio::spawn(market.clone().run_indexer());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind port 0");
@@ -77,6 +83,7 @@ impl TestApp {
             clock,
             db,
             server,
+            indexer,
         }
     }
 
@@ -93,6 +100,7 @@ impl TestApp {
 
     pub async fn cleanup(self) {
         self.server.abort();
+        self.indexer.abort();
         self.db.cleanup().await;
     }
 

@@ -16,6 +16,7 @@ mod checkout_bad;
 mod concurrency;
 mod merchants;
 mod ops;
+mod search;
 mod shop;
 
 /// Declares `sqlite::name` and `postgres::name` tests for each `async fn name(app: TestApp)`.
