@@ -257,14 +257,29 @@ async fn check_invariants(w: &World, step: usize, seed: u64) {
     for l in store.order_lines(&live).await.unwrap() {
         *sold.entry(l.variant_id).or_default() += l.quantity;
     }
+    let mut sold_per_product: BTreeMap<String, i64> = BTreeMap::new();
     for v in &w.variants {
-        let stock = store.variant(v).await.unwrap().unwrap().stock;
+        let record = store.variant(v).await.unwrap().unwrap();
         assert_eq!(
-            stock + sold.get(v).copied().unwrap_or(0),
+            record.stock + sold.get(v).copied().unwrap_or(0),
             STOCK,
             "seed {seed} step {step}: stock of {v} leaked"
         );
+        *sold_per_product.entry(record.product_id).or_default() +=
+            sold.get(v).copied().unwrap_or(0);
     }
+    // The running "units sold" that search ranks best sellers by agrees with the orders.
+    let products: Vec<String> = sold_per_product.keys().cloned().collect();
+    let counted: BTreeMap<String, i64> = store
+        .units_sold(&products)
+        .await
+        .unwrap()
+        .into_iter()
+        .collect();
+    assert_eq!(
+        counted, sold_per_product,
+        "seed {seed} step {step}: units sold drifted"
+    );
 }
 
 async fn run(db: &TestDb, seed: u64, steps: usize) {

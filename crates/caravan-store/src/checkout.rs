@@ -331,7 +331,7 @@ impl Store {
         taken.sort(); // a fixed lock order across nodes avoids deadlocks
         for (variant, qty) in &taken {
             let done =
-                sqlx::query("UPDATE variants SET stock = stock - $1 WHERE id = $2 AND stock >= $1")
+                sqlx::query("UPDATE variants SET stock = stock - $1, sold = sold + $1 WHERE id = $2 AND stock >= $1")
                     .bind(*qty)
                     .bind(variant)
                     .execute(&mut *tx)

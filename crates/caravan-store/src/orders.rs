@@ -333,11 +333,14 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             for (variant, qty) in &t.restock {
-                sqlx::query("UPDATE variants SET stock = stock + $1 WHERE id = $2")
-                    .bind(*qty)
-                    .bind(variant)
-                    .execute(&mut *tx)
-                    .await?;
+                // Only placed orders are restocked (cancellations), so they were counted as sold.
+                sqlx::query(
+                    "UPDATE variants SET stock = stock + $1, sold = sold - $1 WHERE id = $2",
+                )
+                .bind(*qty)
+                .bind(variant)
+                .execute(&mut *tx)
+                .await?;
             }
         }
         if let Some((id, status)) = &effects.payment_status {

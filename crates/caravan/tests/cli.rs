@@ -206,7 +206,37 @@ async fn serve_demo_seeds_once_and_answers() {
     );
     let ru = get_json(&client, &format!("{url}/api/v1/categories?locale=ru"), None).await;
     assert!(ru.as_array().unwrap().iter().any(|c| c["name"] == "Мода"));
+    // The search index is built in the background from the database.
+    let started = std::time::Instant::now();
+    loop {
+        let found = get_json(
+            &client,
+            &format!("{url}/api/v1/search?q=%D0%BA%D1%80%D1%83%D0%B6%D0%BA%D0%B8&locale=ru"),
+            None,
+        )
+        .await;
+        if found["total"].as_u64().unwrap_or(0) > 0 {
+            assert_eq!(found["items"][0]["locale"], "ru", "{found}");
+            break;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(30),
+            "search never found кружки (mugs): {found}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
     drop(server);
+
+    // With the server gone, the index can be rebuilt by hand.
+    let (ok, out, err) = run(caravan(&dir).args(["reindex"]));
+    assert!(ok, "{err}");
+    assert!(out.contains("search index rebuilt: "), "{out}");
+    let n: u64 = out["search index rebuilt: ".len()..]
+        .split_whitespace()
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    assert!(n >= 300, "{out}");
 
     // A second --demo never touches a database that holds data.
     let (_server, _, printed) = serve(&dir, &["--demo"]);
