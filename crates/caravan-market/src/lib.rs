@@ -16,7 +16,7 @@ pub mod orders;
 pub mod page;
 pub mod payments;
 pub mod payouts;
-mod pricing;
+pub mod pricing;
 pub mod rates;
 pub mod search;
 pub mod shipping;

@@ -258,3 +258,71 @@ impl Market {
         Ok(rules)
     }
 }
+
+/// One way a product can reach the buyer.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct ShippingQuote {
+    /// economy, standard or express.
+    pub method: String,
+    /// For one unit, in the requested currency (0 when free).
+    pub price: crate::catalogue::MoneyView,
+    /// Delivery estimate, in days.
+    pub min_days: i64,
+    /// Delivery estimate, in days.
+    pub max_days: i64,
+}
+
+impl Market {
+    /// The shipping methods of a product's store to `country` for one unit, priced in
+    /// `currency`; empty when the store does not deliver there.
+    pub async fn shipping_quote(
+        &self,
+        product_id: &str,
+        country: &str,
+        currency: &str,
+    ) -> Result<Vec<ShippingQuote>, MarketError> {
+        let country = Country::parse(country)?;
+        let to = Currency::parse(currency)?;
+        let p = self
+            .store
+            .product(product_id)
+            .await?
+            .ok_or_else(|| MarketError::not_found("product"))?;
+        let from_currency = Currency::parse(&p.price_currency)?;
+        let rates = self.rate_table().await?;
+        let (from, to_rate) = (rate_of(&rates, from_currency)?, rate_of(&rates, to)?);
+        let rules = self.shipping_rules_of(&p.merchant_id).await?;
+        let mut out = Vec::new();
+        for r in rules_for(rules.as_slice(), country) {
+            if let Some(price) = r.quote(p.weight_grams, p.min_price_minor) {
+                let shown = convert(Money::new(price, from_currency), from, to_rate)?;
+                out.push(ShippingQuote {
+                    method: r.method.as_str().to_owned(),
+                    price: crate::catalogue::MoneyView::new(shown.minor(), to.code()),
+                    min_days: r.min_days,
+                    max_days: r.max_days,
+                });
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl Market {
+    /// `minor` units of `from` shown in `to` at today's rates.
+    pub async fn display_price(
+        &self,
+        minor: i64,
+        from: &str,
+        to: &str,
+    ) -> Result<crate::catalogue::MoneyView, MarketError> {
+        let (from, to) = (Currency::parse(from)?, Currency::parse(to)?);
+        let rates = self.rate_table().await?;
+        let shown = convert(
+            Money::new(minor, from),
+            rate_of(&rates, from)?,
+            rate_of(&rates, to)?,
+        )?;
+        Ok(crate::catalogue::MoneyView::new(shown.minor(), to.code()))
+    }
+}

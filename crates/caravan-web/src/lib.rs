@@ -8,6 +8,7 @@ mod docs;
 mod error;
 mod extract;
 mod metrics;
+pub mod pages;
 mod routes;
 
 pub use error::{AppError, ERROR_CODES};
@@ -52,6 +53,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api)
         .merge(routes::ops())
         .merge(docs::router(openapi))
+        .merge(pages::router())
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(

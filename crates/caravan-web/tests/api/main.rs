@@ -16,6 +16,7 @@ mod checkout_bad;
 mod concurrency;
 mod merchants;
 mod ops;
+mod pages;
 mod search;
 mod shop;
 

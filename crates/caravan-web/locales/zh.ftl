@@ -1,0 +1,54 @@
+site-tagline = 全球购物，用您的货币付款
+nav-search-placeholder = 搜索商品
+nav-search = 搜索
+nav-ship-to = 配送至
+nav-language = 语言
+nav-currency = 货币
+nav-apply = 应用
+home-categories = 分类
+home-new = 新品上架
+home-popular = 热门商品
+search-title = “{ $query }”的搜索结果
+search-browse = 全部商品
+search-results = { $count ->
+   *[other] { $count } 件商品
+}
+search-none = 没有找到结果。请尝试其他关键词或减少筛选条件。
+search-typo = 没有完全匹配的结果，以下为相近结果。
+facet-categories = 分类
+facet-merchants = 店铺
+facet-ship-from = 发货地
+facet-price = 价格
+facet-all = 全部
+facet-price-from = { $min } 起
+facet-price-range = { $min } – { $max }
+sort-label = 排序
+sort-relevance = 综合
+sort-price_asc = 价格从低到高
+sort-price_desc = 价格从高到低
+sort-newest = 最新
+sort-best_selling = 销量最高
+page-prev = 上一页
+page-next = 下一页
+page-of = 第 { $page } 页
+product-from = { $price } 起
+product-in-stock = 有货
+product-sold-out = 已售罄
+product-left = { $count ->
+   *[other] 仅剩 { $count } 件
+}
+product-variant = 规格
+product-ships-from = 发货地：{ $country }
+product-delivery = 配送至：{ $country }
+product-delivery-days = { $min }–{ $max } 天
+product-no-delivery = 该店铺不配送至 { $country }。
+product-sold-by = 卖家
+product-description = 商品描述
+product-details = 商品参数
+method-economy = 经济
+method-standard = 标准
+method-express = 快递
+free = 免费
+footer-note = Caravan —— 开源跨境电商平台
+not-found-title = 页面不存在
+not-found-text = 这里什么也没有，试试搜索吧。

@@ -1,0 +1,128 @@
+//! What every page shares: the header (search box and the ship-to / language / currency
+//! selectors) and product cards.
+
+use super::i18n::Tr;
+use super::prefs::{Prefs, DESTINATIONS};
+use caravan_domain::Country;
+use caravan_market::search::SearchItem;
+use caravan_market::Market;
+
+/// Each language named in itself.
+const LANGUAGES: [(&str, &str); 8] = [
+    ("en", "English"),
+    ("ru", "Русский"),
+    ("fr", "Français"),
+    ("es", "Español"),
+    ("pl", "Polski"),
+    ("it", "Italiano"),
+    ("tr", "Türkçe"),
+    ("zh", "中文"),
+];
+
+/// The header's data.
+pub struct Chrome {
+    /// `lang` attribute and selected language.
+    pub lang: &'static str,
+    /// Selected currency.
+    pub currency: String,
+    /// Selected destination.
+    pub country: String,
+    /// CSRF token for the forms.
+    pub csrf: String,
+    /// Where the preferences form returns to.
+    pub back: String,
+    /// What is in the search box.
+    pub query: String,
+    /// (code, name) of the destinations offered.
+    pub countries: Vec<(String, String)>,
+    /// (code, name) of the languages.
+    pub languages: Vec<(&'static str, &'static str)>,
+    /// Currencies with a rate.
+    pub currencies: Vec<String>,
+}
+
+impl Chrome {
+    /// The header for `prefs`, returning to `back`.
+    pub async fn new(market: &Market, prefs: &Prefs, back: &str, query: &str) -> Self {
+        let mut currencies: Vec<String> = market
+            .rates()
+            .await
+            .map(|r| r.into_iter().map(|r| r.currency).collect())
+            .unwrap_or_default();
+        if !currencies.iter().any(|c| c == "EUR") {
+            currencies.push("EUR".to_owned());
+        }
+        currencies.sort();
+        let mut countries: Vec<(String, String)> = DESTINATIONS
+            .iter()
+            .filter_map(|c| Country::parse(c).ok())
+            .map(|c| (c.code().to_owned(), format!("{} ({})", c.name(), c.code())))
+            .collect();
+        if !countries.iter().any(|(c, _)| *c == prefs.country) {
+            if let Ok(c) = Country::parse(&prefs.country) {
+                countries.push((c.code().to_owned(), format!("{} ({})", c.name(), c.code())));
+            }
+        }
+        countries.sort_by(|a, b| a.1.cmp(&b.1));
+        Self {
+            lang: prefs.locale.code(),
+            currency: prefs.currency.clone(),
+            country: prefs.country.clone(),
+            csrf: prefs.csrf.clone(),
+            back: back.to_owned(),
+            query: query.to_owned(),
+            countries,
+            languages: LANGUAGES.to_vec(),
+            currencies,
+        }
+    }
+}
+
+/// A product in a grid.
+pub struct Card {
+    /// Link to the product page.
+    pub href: String,
+    /// Title in the buyer's language (or the fallback).
+    pub title: String,
+    /// First letter, shown when there is no image.
+    pub initial: String,
+    /// First image.
+    pub image: Option<String>,
+    /// "from …" in the buyer's currency.
+    pub price: String,
+    /// Ship-from country.
+    pub meta: String,
+    /// Nothing in stock.
+    pub sold_out: bool,
+}
+
+impl Card {
+    /// The card of a search hit.
+    pub fn of(item: &SearchItem, tr: Tr) -> Self {
+        let p = &item.product;
+        let price = match &item.display_price {
+            Some(m) => tr.money(m.amount_minor, &m.currency),
+            None => tr.money(p.price_from.amount_minor, &p.price_from.currency),
+        };
+        Self {
+            href: format!("/p/{}", p.id),
+            initial: p.title.chars().next().map(String::from).unwrap_or_default(),
+            title: p.title.clone(),
+            image: p.image.clone(),
+            price: tr.t1("product-from", "price", &price),
+            meta: tr.t1(
+                "product-ships-from",
+                "country",
+                &country_name(&p.ship_from_country),
+            ),
+            sold_out: !p.in_stock,
+        }
+    }
+}
+
+/// A country's name (English for now) or the code as given.
+pub fn country_name(code: &str) -> String {
+    Country::parse(code)
+        .map(|c| c.name().to_owned())
+        .unwrap_or_else(|_| code.to_owned())
+}

@@ -1,0 +1,178 @@
+//! The marketplace in the browser: server-rendered pages (askama, auto-escaping), Fluent text in
+//! eight languages, ICU4X numbers, a cookie for the buyer's language, currency and destination.
+//!
+//! Every page works without JavaScript; `suggest.js` only fills the search box's suggestions.
+//! Responses carry a Content-Security-Policy without inline scripts, and every form a CSRF token.
+
+mod chrome;
+pub mod i18n;
+pub mod prefs;
+mod shop;
+
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Form, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use chrome::Chrome;
+use i18n::Tr;
+use prefs::{is_secure, Prefs};
+use serde::Deserialize;
+
+/// The Content-Security-Policy of every page: our own scripts and styles only, no framing.
+pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; \
+     connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'";
+
+const CSS: &str = include_str!("../../assets/site/site.css");
+const SUGGEST_JS: &str = include_str!("../../assets/site/suggest.js");
+
+/// The pages and their assets.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(shop::home))
+        .route("/search", get(shop::search))
+        .route("/p/{id}", get(shop::product))
+        .route("/prefs", post(set_prefs))
+        .route(
+            "/assets/site.css",
+            get(|| async { asset("text/css; charset=utf-8", CSS) }),
+        )
+        .route(
+            "/assets/suggest.js",
+            get(|| async { asset("text/javascript; charset=utf-8", SUGGEST_JS) }),
+        )
+        .layer(axum::middleware::map_response(security_headers))
+}
+
+fn asset(content_type: &'static str, body: &'static str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+async fn security_headers(mut res: Response) -> Response {
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("strict-origin-when-cross-origin"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    res
+}
+
+/// An HTML response; sets the CSRF cookie on a first visit.
+pub(crate) fn html(headers: &HeaderMap, prefs: &Prefs, body: askama::Result<String>) -> Response {
+    html_status(headers, prefs, StatusCode::OK, body)
+}
+
+fn html_status(
+    headers: &HeaderMap,
+    prefs: &Prefs,
+    status: StatusCode,
+    body: askama::Result<String>,
+) -> Response {
+    let body = match body {
+        Ok(b) => b,
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            return (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();
+        }
+    };
+    let mut res = (
+        status,
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        body,
+    )
+        .into_response();
+    if prefs.new_csrf {
+        if let Ok(v) = HeaderValue::from_str(&prefs.csrf_cookie(is_secure(headers))) {
+            res.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    res
+}
+
+#[derive(Template)]
+#[template(path = "not_found.html")]
+struct NotFound {
+    tr: Tr,
+    chrome: Chrome,
+}
+
+/// The 404 page.
+pub(crate) async fn not_found(state: &AppState, headers: &HeaderMap, prefs: &Prefs) -> Response {
+    let page = NotFound {
+        tr: Tr::new(prefs.locale),
+        chrome: Chrome::new(&state.market, prefs, "/", "").await,
+    };
+    html_status(headers, prefs, StatusCode::NOT_FOUND, page.render())
+}
+
+/// The header's preferences form.
+#[derive(Debug, Deserialize)]
+pub struct PrefsForm {
+    csrf: String,
+    locale: String,
+    currency: String,
+    country: String,
+    back: Option<String>,
+}
+
+/// `POST /prefs`: remembers language, currency and destination, then goes back.
+async fn set_prefs(
+    State(_): State<AppState>,
+    headers: HeaderMap,
+    prefs: Prefs,
+    Form(f): Form<PrefsForm>,
+) -> Response {
+    if prefs.new_csrf || f.csrf != prefs.csrf {
+        return (
+            StatusCode::FORBIDDEN,
+            "the form expired; go back, reload the page and try again",
+        )
+            .into_response();
+    }
+    let Some((locale, currency, country)) =
+        prefs::parse(&format!("{}.{}.{}", f.locale, f.currency, f.country))
+    else {
+        return (
+            StatusCode::BAD_REQUEST,
+            "unknown language, currency or country",
+        )
+            .into_response();
+    };
+    let chosen = Prefs {
+        locale,
+        currency,
+        country,
+        ..prefs
+    };
+    // Only our own paths: never an open redirect.
+    let back = f
+        .back
+        .filter(|b| b.starts_with('/') && !b.starts_with("//") && !b.contains('\\'))
+        .unwrap_or_else(|| "/".to_owned());
+    let mut res = (StatusCode::SEE_OTHER, [(header::LOCATION, back)]).into_response();
+    if let Ok(v) = HeaderValue::from_str(&chosen.set_cookie(is_secure(&headers))) {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    res
+}

@@ -1,0 +1,483 @@
+//! The storefront: home, search and category results with facets, product pages.
+
+use super::chrome::{country_name, Card, Chrome};
+use super::i18n::Tr;
+use super::prefs::Prefs;
+use super::{html, not_found};
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use caravan_market::search::{SearchPage, SearchParams};
+use serde::Deserialize;
+
+/// Home page.
+#[derive(Template)]
+#[template(path = "home.html")]
+struct Home {
+    tr: Tr,
+    chrome: Chrome,
+    roots: Vec<Root>,
+    popular: Vec<Card>,
+    newest: Vec<Card>,
+}
+
+struct Root {
+    id: String,
+    name: String,
+    children: Vec<Root>,
+}
+
+async fn cards(state: &AppState, prefs: &Prefs, sort: &str, limit: i64) -> Vec<Card> {
+    let params = SearchParams {
+        sort: Some(sort.to_owned()),
+        limit: Some(limit),
+        currency: Some(prefs.currency.clone()),
+        ..SearchParams::default()
+    };
+    match state.market.search(params, prefs.locale).await {
+        Ok(page) => page
+            .items
+            .iter()
+            .map(|i| Card::of(i, Tr::new(prefs.locale)))
+            .collect(),
+        Err(e) => {
+            tracing::warn!(code = e.code, "home page search failed");
+            Vec::new()
+        }
+    }
+}
+
+/// `GET /`.
+pub async fn home(State(state): State<AppState>, headers: HeaderMap, prefs: Prefs) -> Response {
+    let cats = state
+        .market
+        .categories(prefs.locale)
+        .await
+        .unwrap_or_default();
+    let roots = cats
+        .iter()
+        .filter(|c| c.parent_id.is_none())
+        .map(|r| Root {
+            id: r.id.clone(),
+            name: r.name.clone(),
+            children: cats
+                .iter()
+                .filter(|c| c.parent_id.as_deref() == Some(r.id.as_str()))
+                .map(|c| Root {
+                    id: c.id.clone(),
+                    name: c.name.clone(),
+                    children: Vec::new(),
+                })
+                .collect(),
+        })
+        .collect();
+    let page = Home {
+        tr: Tr::new(prefs.locale),
+        chrome: Chrome::new(&state.market, &prefs, "/", "").await,
+        roots,
+        popular: cards(&state, &prefs, "best_selling", 12).await,
+        newest: cards(&state, &prefs, "newest", 12).await,
+    };
+    html(&headers, &prefs, page.render())
+}
+
+/// Query of the search page; everything optional and lenient (bad values are ignored).
+#[derive(Debug, Default, Deserialize)]
+pub struct SearchQuery {
+    q: Option<String>,
+    category: Option<String>,
+    merchant: Option<String>,
+    ship_from: Option<String>,
+    sort: Option<String>,
+    page: Option<String>,
+    min_price: Option<String>,
+    max_price: Option<String>,
+}
+
+/// Search results page.
+#[derive(Template)]
+#[template(path = "search.html")]
+struct Results {
+    tr: Tr,
+    chrome: Chrome,
+    heading: String,
+    summary: String,
+    typo: bool,
+    cards: Vec<Card>,
+    facets: Vec<FacetBox>,
+    sorts: Vec<(String, String, bool)>,
+    hidden: Vec<(String, String)>,
+    prev: Option<String>,
+    next: Option<String>,
+    page_label: String,
+}
+
+struct FacetBox {
+    title: String,
+    values: Vec<FacetLink>,
+}
+
+struct FacetLink {
+    label: String,
+    href: String,
+    count: u64,
+    active: bool,
+}
+
+const SORTS: [&str; 5] = [
+    "relevance",
+    "price_asc",
+    "price_desc",
+    "newest",
+    "best_selling",
+];
+const PAGE_SIZE: i64 = 24;
+
+impl SearchQuery {
+    fn pairs(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        for (k, v) in [
+            ("q", &self.q),
+            ("category", &self.category),
+            ("merchant", &self.merchant),
+            ("ship_from", &self.ship_from),
+            ("min_price", &self.min_price),
+            ("max_price", &self.max_price),
+            ("sort", &self.sort),
+        ] {
+            if let Some(v) = v.as_ref().filter(|v| !v.is_empty()) {
+                out.push((k, v.clone()));
+            }
+        }
+        out
+    }
+
+    /// This query with `changes` applied (an empty value removes the key), page reset unless set.
+    fn with(&self, changes: &[(&'static str, &str)]) -> String {
+        let mut pairs = self.pairs();
+        for (k, v) in changes {
+            pairs.retain(|(key, _)| key != k);
+            if !v.is_empty() {
+                pairs.push((k, (*v).to_owned()));
+            }
+        }
+        format!(
+            "/search?{}",
+            serde_urlencoded::to_string(&pairs).unwrap_or_default()
+        )
+    }
+}
+
+/// `GET /search`: results, facets, sort and pages; an empty query browses.
+pub async fn search(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    prefs: Prefs,
+    Query(q): Query<SearchQuery>,
+) -> Response {
+    let tr = Tr::new(prefs.locale);
+    let page_no = q
+        .page
+        .as_deref()
+        .and_then(|p| p.parse::<i64>().ok())
+        .unwrap_or(1)
+        .clamp(1, 400);
+    let sort = q.sort.clone().filter(|s| SORTS.contains(&s.as_str()));
+    let text: String = q.q.clone().unwrap_or_default().chars().take(200).collect();
+    let params = SearchParams {
+        q: Some(text.clone()),
+        category: q.category.clone().filter(|c| !c.is_empty()),
+        merchant: q.merchant.clone().filter(|c| !c.is_empty()),
+        ship_from: q.ship_from.clone().filter(|c| !c.is_empty()),
+        min_price: q.min_price.as_deref().and_then(|v| v.parse().ok()),
+        max_price: q.max_price.as_deref().and_then(|v| v.parse().ok()),
+        currency: Some(prefs.currency.clone()),
+        sort: sort.clone(),
+        page: Some(page_no),
+        limit: Some(PAGE_SIZE),
+        ..SearchParams::default()
+    };
+    let found: SearchPage = match state.market.search(params, prefs.locale).await {
+        Ok(p) => p,
+        Err(e) => {
+            tracing::info!(code = e.code, "search page: {}", e.message);
+            SearchPage {
+                total: 0,
+                page: page_no,
+                limit: PAGE_SIZE as usize,
+                typo_tolerant: false,
+                items: Vec::new(),
+                facets: None,
+            }
+        }
+    };
+    let back = q.with(&[]);
+    let mut facets = Vec::new();
+    if let Some(f) = &found.facets {
+        let active_cat = q.category.clone().unwrap_or_default();
+        let mut cat_values: Vec<FacetLink> = f
+            .categories
+            .iter()
+            .filter(|c| {
+                c.depth == 0
+                    || c.parent_id.as_deref() == Some(active_cat.as_str())
+                    || c.id == active_cat
+            })
+            .map(|c| FacetLink {
+                label: c.name.clone(),
+                href: q.with(&[("category", &c.id)]),
+                count: c.count,
+                active: c.id == active_cat,
+            })
+            .collect();
+        if !active_cat.is_empty() {
+            cat_values.insert(
+                0,
+                FacetLink {
+                    label: tr.t("facet-all"),
+                    href: q.with(&[("category", "")]),
+                    count: found.total,
+                    active: false,
+                },
+            );
+        }
+        facets.push(FacetBox {
+            title: tr.t("facet-categories"),
+            values: cat_values,
+        });
+        let price = f
+            .price
+            .iter()
+            .map(|p| {
+                let min = tr.money(p.min.amount_minor, &p.min.currency);
+                let (label, max) = match &p.max {
+                    Some(m) => (
+                        tr.t2(
+                            "facet-price-range",
+                            ("min", &min),
+                            ("max", &tr.money(m.amount_minor, &m.currency)),
+                        ),
+                        (m.amount_minor - 1).to_string(),
+                    ),
+                    None => (tr.t1("facet-price-from", "min", &min), String::new()),
+                };
+                let lo = p.min.amount_minor.to_string();
+                FacetLink {
+                    active: q.min_price.as_deref() == Some(lo.as_str()),
+                    href: q.with(&[("min_price", &lo), ("max_price", &max)]),
+                    label,
+                    count: p.count,
+                }
+            })
+            .collect();
+        facets.push(FacetBox {
+            title: tr.t("facet-price"),
+            values: price,
+        });
+        facets.push(FacetBox {
+            title: tr.t("facet-ship-from"),
+            values: f
+                .ship_from
+                .iter()
+                .map(|c| FacetLink {
+                    label: country_name(&c.country),
+                    href: q.with(&[("ship_from", &c.country)]),
+                    count: c.count,
+                    active: q.ship_from.as_deref() == Some(c.country.as_str()),
+                })
+                .collect(),
+        });
+        facets.push(FacetBox {
+            title: tr.t("facet-merchants"),
+            values: f
+                .merchants
+                .iter()
+                .take(10)
+                .map(|m| FacetLink {
+                    label: m.name.clone(),
+                    href: q.with(&[("merchant", &m.id)]),
+                    count: m.count,
+                    active: q.merchant.as_deref() == Some(m.id.as_str()),
+                })
+                .collect(),
+        });
+    }
+    let heading = if text.trim().is_empty() {
+        tr.t("search-browse")
+    } else {
+        tr.t1("search-title", "query", text.trim())
+    };
+    let current_sort = sort.unwrap_or_else(|| "relevance".to_owned());
+    let pages = (found.total as i64 + PAGE_SIZE - 1) / PAGE_SIZE;
+    let page_text = page_no.to_string();
+    let page = Results {
+        summary: tr.count("search-results", found.total as i64),
+        typo: found.typo_tolerant,
+        cards: found.items.iter().map(|i| Card::of(i, tr)).collect(),
+        facets,
+        sorts: SORTS
+            .iter()
+            .map(|s| {
+                (
+                    (*s).to_owned(),
+                    tr.t(&format!("sort-{s}")),
+                    *s == current_sort,
+                )
+            })
+            .collect(),
+        hidden: q
+            .pairs()
+            .into_iter()
+            .filter(|(k, _)| *k != "sort")
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect(),
+        prev: (page_no > 1).then(|| q.with(&[("page", &(page_no - 1).to_string())])),
+        next: (page_no < pages).then(|| q.with(&[("page", &(page_no + 1).to_string())])),
+        page_label: tr.t1("page-of", "page", &page_text),
+        chrome: Chrome::new(&state.market, &prefs, &back, &text).await,
+        heading,
+        tr,
+    };
+    html(&headers, &prefs, page.render())
+}
+
+/// Product page.
+#[derive(Template)]
+#[template(path = "product.html")]
+struct ProductPage {
+    tr: Tr,
+    chrome: Chrome,
+    href: String,
+    title: String,
+    initial: String,
+    crumbs: Vec<(String, String)>,
+    images: Vec<String>,
+    price: String,
+    stock: String,
+    variants: Vec<(String, String, bool)>,
+    delivery_heading: String,
+    no_delivery: String,
+    shipping: Vec<(String, String, String)>,
+    ships_from: String,
+    merchant: String,
+    merchant_country: String,
+    description: String,
+    attributes: Vec<(String, String)>,
+}
+
+/// Which variant the picker shows.
+#[derive(Debug, Default, Deserialize)]
+pub struct VariantQuery {
+    variant: Option<String>,
+}
+
+/// `GET /p/{id}`.
+pub async fn product(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    prefs: Prefs,
+    Path(id): Path<String>,
+    Query(v): Query<VariantQuery>,
+) -> Response {
+    let tr = Tr::new(prefs.locale);
+    let href = format!("/p/{id}");
+    let Ok(p) = state.market.product(&id, prefs.locale).await else {
+        return not_found(&state, &headers, &prefs).await;
+    };
+    let chosen = v
+        .variant
+        .as_deref()
+        .and_then(|want| p.variants.iter().find(|x| x.id == want))
+        .or_else(|| p.variants.iter().find(|x| x.stock > 0))
+        .or(p.variants.first());
+    let shown = |minor: i64, currency: &str| {
+        let state = state.clone();
+        let (currency, to) = (currency.to_owned(), prefs.currency.clone());
+        async move {
+            match state.market.display_price(minor, &currency, &to).await {
+                Ok(m) => tr.money(m.amount_minor, &m.currency),
+                Err(_) => tr.money(minor, &currency),
+            }
+        }
+    };
+    let (price, stock) = match chosen {
+        Some(x) => (
+            shown(x.price.amount_minor, &x.price.currency).await,
+            if x.stock > 0 {
+                tr.count("product-left", x.stock)
+            } else {
+                tr.t("product-sold-out")
+            },
+        ),
+        None => (String::new(), tr.t("product-sold-out")),
+    };
+    let mut variants = Vec::new();
+    for x in &p.variants {
+        let options: Vec<String> = x.options.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+        let label = format!(
+            "{} — {}",
+            options.join(", "),
+            shown(x.price.amount_minor, &x.price.currency).await
+        );
+        variants.push((x.id.clone(), label, chosen.is_some_and(|c| c.id == x.id)));
+    }
+    let quotes = state
+        .market
+        .shipping_quote(&p.id, &prefs.country, &prefs.currency)
+        .await
+        .unwrap_or_default();
+    let destination = country_name(&prefs.country);
+    let page = ProductPage {
+        href,
+        initial: p.title.chars().next().map(String::from).unwrap_or_default(),
+        crumbs: p
+            .category
+            .path
+            .iter()
+            .map(|c| (c.id.clone(), c.name.clone()))
+            .collect(),
+        images: p.images.clone(),
+        price,
+        stock,
+        variants,
+        delivery_heading: tr.t1("product-delivery", "country", &destination),
+        no_delivery: tr.t1("product-no-delivery", "country", &destination),
+        shipping: quotes
+            .iter()
+            .map(|q| {
+                (
+                    tr.t(&format!("method-{}", q.method)),
+                    if q.price.amount_minor == 0 {
+                        tr.t("free")
+                    } else {
+                        tr.money(q.price.amount_minor, &q.price.currency)
+                    },
+                    tr.t2(
+                        "product-delivery-days",
+                        ("min", &q.min_days.to_string()),
+                        ("max", &q.max_days.to_string()),
+                    ),
+                )
+            })
+            .collect(),
+        ships_from: tr.t1(
+            "product-ships-from",
+            "country",
+            &country_name(&p.ship_from_country),
+        ),
+        merchant: p.merchant.store_name.clone(),
+        merchant_country: country_name(&p.merchant.country),
+        description: p.description.clone(),
+        attributes: p
+            .attributes
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+        title: p.title.clone(),
+        chrome: Chrome::new(&state.market, &prefs, &format!("/p/{id}"), "").await,
+        tr,
+    };
+    html(&headers, &prefs, page.render())
+}

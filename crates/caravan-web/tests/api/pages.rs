@@ -1,0 +1,207 @@
+//! The HTML pages over HTTP: language negotiation, the preferences cookie, CSRF, security
+//! headers, no open redirects, and a 404 page.
+
+use crate::app::{product_body, TestApp};
+use crate::on_both_engines;
+use reqwest::redirect::Policy;
+use std::time::{Duration, Instant};
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// The body of a GET with `cookies`.
+async fn fetch(c: &reqwest::Client, url: String, cookies: &str) -> String {
+    c.get(url)
+        .header("cookie", cookies)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+/// Posts the preferences form with `cookie`.
+async fn post_prefs<T: serde::Serialize + ?Sized>(
+    c: &reqwest::Client,
+    base: &str,
+    cookie: Option<&str>,
+    form: &T,
+) -> reqwest::Response {
+    let mut req = c.post(format!("{base}/prefs")).form(form);
+    if let Some(cookie) = cookie {
+        req = req.header("cookie", cookie);
+    }
+    req.send().await.unwrap()
+}
+
+fn set_cookie(res: &reqwest::Response, name: &str) -> Option<String> {
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .map(|v| v.split(';').next().unwrap().to_owned())
+}
+
+async fn pages_are_localised_and_safe(app: &TestApp) {
+    let op = app.operator().await;
+    let (_, cat) = app.categories(&op).await;
+    let (token, _) = app.merchant(&op, "it@example.com", "IT", "EUR").await;
+    let p = app
+        .post(
+            "/api/v1/merchant/products",
+            Some(&token),
+            product_body(&cat, "S-1", 2500, 3),
+        )
+        .await
+        .ok(201)["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.put(
+        "/api/v1/admin/rates",
+        Some(&op),
+        serde_json::json!({"rates": {"RUB": "95", "PLN": "4.3"}}),
+    )
+    .await
+    .ok(200);
+    let c = client();
+    let base = &app.base;
+
+    // A first visit negotiates the language; the CSRF cookie is set; the headers are strict.
+    let res = c
+        .get(format!("{base}/"))
+        .header("accept-language", "pl-PL,pl;q=0.9,en;q=0.5")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let h = res.headers().clone();
+    assert!(h["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .contains("script-src 'self'"));
+    assert!(h["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .contains("frame-ancestors 'none'"));
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert_eq!(h["referrer-policy"], "strict-origin-when-cross-origin");
+    let csrf_cookie = set_cookie(&res, "caravan_csrf").expect("csrf cookie");
+    let raw = h
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(
+        raw.contains("HttpOnly") && raw.contains("SameSite=Lax"),
+        "{raw}"
+    );
+    let body = res.text().await.unwrap();
+    assert!(body.contains("<html lang=\"pl\">"));
+    assert!(body.contains("Kupuj na całym świecie"));
+    assert!(!body.contains("<script>"), "no inline scripts");
+    let csrf = csrf_cookie.split('=').nth(1).unwrap().to_owned();
+
+    // The preferences form: without the token 403, foreign redirect targets refused.
+    let form = |token: &str, back: &str| {
+        vec![
+            ("csrf", token.to_owned()),
+            ("locale", "ru".to_owned()),
+            ("currency", "RUB".to_owned()),
+            ("country", "RU".to_owned()),
+            ("back", back.to_owned()),
+        ]
+    };
+    let denied = post_prefs(
+        &c,
+        base,
+        Some(&csrf_cookie),
+        &form("00000000000000000000000000000000", "/"),
+    )
+    .await;
+    assert_eq!(denied.status(), 403);
+    let no_cookie = post_prefs(&c, base, None, &form(&csrf, "/")).await;
+    assert_eq!(no_cookie.status(), 403);
+    let bad = post_prefs(
+        &c,
+        base,
+        Some(&csrf_cookie),
+        &[
+            ("csrf", csrf.as_str()),
+            ("locale", "xx"),
+            ("currency", "RUB"),
+            ("country", "RU"),
+        ],
+    )
+    .await;
+    assert_eq!(bad.status(), 400);
+    let ok = post_prefs(
+        &c,
+        base,
+        Some(&csrf_cookie),
+        &form(&csrf, "//evil.example/"),
+    )
+    .await;
+    assert_eq!(ok.status(), 303);
+    assert_eq!(ok.headers()["location"], "/", "never an open redirect");
+    let prefs = set_cookie(&ok, "caravan_prefs").expect("prefs cookie");
+    assert_eq!(prefs, "caravan_prefs=ru.RUB.RU");
+
+    // With the cookie: Russian, roubles, delivery to Russia on the product page.
+    let cookies = format!("{prefs}; {csrf_cookie}");
+    let started = Instant::now();
+    let page = loop {
+        let page = fetch(&c, format!("{base}/search?q=scarf"), &cookies).await;
+        if page.contains(&format!("/p/{p}")) || started.elapsed() > Duration::from_secs(10) {
+            break page;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(page.contains("Результаты по запросу «scarf»"), "{page}");
+    assert!(page.contains("1 товар<"), "Russian plural for one");
+    assert!(page.contains("₽"));
+    let product = fetch(&c, format!("{base}/p/{p}"), &cookies).await;
+    assert!(product.contains("Шёлковый шарф"));
+    assert!(
+        product.contains("2\u{a0}375,00\u{a0}₽"),
+        "25 € at 95 ₽/€, formatted by ICU4X for ru"
+    );
+    assert!(product.contains("Доставка в"));
+
+    // Text is escaped: a query with markup comes back inert.
+    let xss = c
+        .get(format!(
+            "{base}/search?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E"
+        ))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!xss.contains("<script>alert(1)</script>"));
+    assert!(xss.contains("&#60;script&#62;alert(1)"));
+
+    // Unknown product: a 404 page, in the buyer's language.
+    let missing = c
+        .get(format!("{base}/p/prd_nonsense"))
+        .header("cookie", &cookies)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+    assert!(missing
+        .text()
+        .await
+        .unwrap()
+        .contains("Страница не найдена"));
+}
+
+on_both_engines!(pages_are_localised_and_safe);
