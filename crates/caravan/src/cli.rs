@@ -113,4 +113,6 @@ pub enum BenchCommand {
     Checkout(crate::bench::CheckoutArgs),
     /// Search over a synthetic multilingual catalogue: index build rate, size, query latencies.
     Search(crate::search_bench::SearchArgs),
+    /// Server time of the storefront's product, search and home pages on the demo data.
+    Pages(crate::pages_bench::PagesArgs),
 }

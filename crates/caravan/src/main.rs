@@ -4,6 +4,7 @@
 mod bench;
 mod cli;
 mod config;
+mod pages_bench;
 mod search_bench;
 
 use anyhow::{bail, Context, Result};
@@ -110,6 +111,9 @@ async fn run(command: Command, config: Config) -> Result<()> {
         Command::Bench {
             command: BenchCommand::Checkout(args),
         } => bench::checkout(args).await,
+        Command::Bench {
+            command: BenchCommand::Pages(args),
+        } => pages_bench::pages(args).await,
         Command::Bench {
             command: BenchCommand::Search(args),
         } => tokio::task::spawn_blocking(move || search_bench::search(args)).await?,
