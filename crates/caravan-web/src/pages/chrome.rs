@@ -3,6 +3,8 @@
 
 use super::i18n::Tr;
 use super::prefs::{Prefs, DESTINATIONS};
+use super::session::Session;
+use caravan_domain::account::Role;
 use caravan_domain::Country;
 use caravan_market::search::SearchItem;
 use caravan_market::Market;
@@ -31,6 +33,8 @@ pub struct Chrome {
     pub csrf: String,
     /// Where the preferences form returns to.
     pub back: String,
+    /// `back`, encoded for a query string.
+    pub back_q: String,
     /// What is in the search box.
     pub query: String,
     /// (code, name) of the destinations offered.
@@ -39,11 +43,21 @@ pub struct Chrome {
     pub languages: Vec<(&'static str, &'static str)>,
     /// Currencies with a rate.
     pub currencies: Vec<String>,
+    /// Someone is signed in.
+    pub signed_in: bool,
+    /// The signed-in account runs a store.
+    pub merchant: bool,
 }
 
 impl Chrome {
     /// The header for `prefs`, returning to `back`.
-    pub async fn new(market: &Market, prefs: &Prefs, back: &str, query: &str) -> Self {
+    pub async fn new(
+        market: &Market,
+        prefs: &Prefs,
+        session: &Session,
+        back: &str,
+        query: &str,
+    ) -> Self {
         let mut currencies: Vec<String> = market
             .rates()
             .await
@@ -70,10 +84,19 @@ impl Chrome {
             country: prefs.country.clone(),
             csrf: prefs.csrf.clone(),
             back: back.to_owned(),
+            back_q: serde_urlencoded::to_string([("b", back)])
+                .unwrap_or_default()
+                .trim_start_matches("b=")
+                .to_owned(),
             query: query.to_owned(),
             countries,
             languages: LANGUAGES.to_vec(),
             currencies,
+            signed_in: session.0.is_some(),
+            merchant: session
+                .0
+                .as_ref()
+                .is_some_and(|a| a.roles.contains(&Role::Merchant)),
         }
     }
 }

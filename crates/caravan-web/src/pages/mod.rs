@@ -4,9 +4,13 @@
 //! Every page works without JavaScript; `suggest.js` only fills the search box's suggestions.
 //! Responses carry a Content-Security-Policy without inline scripts, and every form a CSRF token.
 
+mod account;
+mod buy;
 mod chrome;
 pub mod i18n;
 pub mod prefs;
+mod seller;
+mod session;
 mod shop;
 
 use crate::AppState;
@@ -35,6 +39,21 @@ pub fn router() -> Router<AppState> {
         .route("/search", get(shop::search))
         .route("/p/{id}", get(shop::product))
         .route("/prefs", post(set_prefs))
+        .route("/login", get(account::login_page).post(account::login))
+        .route(
+            "/register",
+            get(account::register_page).post(account::register),
+        )
+        .route("/logout", post(account::logout))
+        .route("/cart", get(buy::cart))
+        .route("/cart/add", post(buy::add))
+        .route("/cart/remove", post(buy::remove))
+        .route("/checkout", post(buy::checkout))
+        .route("/orders", get(buy::orders))
+        .route("/orders/{id}/confirm", post(buy::confirm))
+        .route("/seller", get(seller::dashboard))
+        .route("/seller/orders/{id}/ship", post(seller::ship))
+        .route("/seller/orders/{id}/deliver", post(seller::deliver))
         .route(
             "/assets/site.css",
             get(|| async { asset("text/css; charset=utf-8", CSS) }),
@@ -118,12 +137,49 @@ struct NotFound {
 }
 
 /// The 404 page.
-pub(crate) async fn not_found(state: &AppState, headers: &HeaderMap, prefs: &Prefs) -> Response {
+pub(crate) async fn not_found(
+    state: &AppState,
+    headers: &HeaderMap,
+    prefs: &Prefs,
+    session: &session::Session,
+) -> Response {
     let page = NotFound {
         tr: Tr::new(prefs.locale),
-        chrome: Chrome::new(&state.market, prefs, "/", "").await,
+        chrome: Chrome::new(&state.market, prefs, session, "/", "").await,
     };
     html_status(headers, prefs, StatusCode::NOT_FOUND, page.render())
+}
+
+#[derive(Template)]
+#[template(path = "message.html")]
+struct Message {
+    tr: Tr,
+    chrome: Chrome,
+    message: String,
+    back: String,
+}
+
+/// A page explaining why an action did not happen (nothing changed), with a way back.
+pub(crate) async fn message(
+    state: &AppState,
+    headers: &HeaderMap,
+    prefs: &Prefs,
+    session: &session::Session,
+    text: &str,
+    back: &str,
+) -> Response {
+    let page = Message {
+        tr: Tr::new(prefs.locale),
+        chrome: Chrome::new(&state.market, prefs, session, back, "").await,
+        message: text.to_owned(),
+        back: back.to_owned(),
+    };
+    html_status(
+        headers,
+        prefs,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        page.render(),
+    )
 }
 
 /// The header's preferences form.
@@ -143,12 +199,8 @@ async fn set_prefs(
     prefs: Prefs,
     Form(f): Form<PrefsForm>,
 ) -> Response {
-    if prefs.new_csrf || f.csrf != prefs.csrf {
-        return (
-            StatusCode::FORBIDDEN,
-            "the form expired; go back, reload the page and try again",
-        )
-            .into_response();
+    if let Some(r) = session::check_csrf(&prefs, &f.csrf) {
+        return r;
     }
     let Some((locale, currency, country)) =
         prefs::parse(&format!("{}.{}.{}", f.locale, f.currency, f.country))
@@ -165,11 +217,7 @@ async fn set_prefs(
         country,
         ..prefs
     };
-    // Only our own paths: never an open redirect.
-    let back = f
-        .back
-        .filter(|b| b.starts_with('/') && !b.starts_with("//") && !b.contains('\\'))
-        .unwrap_or_else(|| "/".to_owned());
+    let back = session::local(f.back);
     let mut res = (StatusCode::SEE_OTHER, [(header::LOCATION, back)]).into_response();
     if let Ok(v) = HeaderValue::from_str(&chosen.set_cookie(is_secure(&headers))) {
         res.headers_mut().append(header::SET_COOKIE, v);

@@ -3,6 +3,7 @@
 use super::chrome::{country_name, Card, Chrome};
 use super::i18n::Tr;
 use super::prefs::Prefs;
+use super::session::Session;
 use super::{html, not_found};
 use crate::AppState;
 use askama::Template;
@@ -50,7 +51,12 @@ async fn cards(state: &AppState, prefs: &Prefs, sort: &str, limit: i64) -> Vec<C
 }
 
 /// `GET /`.
-pub async fn home(State(state): State<AppState>, headers: HeaderMap, prefs: Prefs) -> Response {
+pub async fn home(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    prefs: Prefs,
+    session: Session,
+) -> Response {
     let cats = state
         .market
         .categories(prefs.locale)
@@ -75,7 +81,7 @@ pub async fn home(State(state): State<AppState>, headers: HeaderMap, prefs: Pref
         .collect();
     let page = Home {
         tr: Tr::new(prefs.locale),
-        chrome: Chrome::new(&state.market, &prefs, "/", "").await,
+        chrome: Chrome::new(&state.market, &prefs, &session, "/", "").await,
         roots,
         popular: cards(&state, &prefs, "best_selling", 12).await,
         newest: cards(&state, &prefs, "newest", 12).await,
@@ -175,6 +181,7 @@ pub async fn search(
     State(state): State<AppState>,
     headers: HeaderMap,
     prefs: Prefs,
+    session: Session,
     Query(q): Query<SearchQuery>,
 ) -> Response {
     let tr = Tr::new(prefs.locale);
@@ -336,7 +343,7 @@ pub async fn search(
         prev: (page_no > 1).then(|| q.with(&[("page", &(page_no - 1).to_string())])),
         next: (page_no < pages).then(|| q.with(&[("page", &(page_no + 1).to_string())])),
         page_label: tr.t1("page-of", "page", &page_text),
-        chrome: Chrome::new(&state.market, &prefs, &back, &text).await,
+        chrome: Chrome::new(&state.market, &prefs, &session, &back, &text).await,
         heading,
         tr,
     };
@@ -357,6 +364,7 @@ struct ProductPage {
     price: String,
     stock: String,
     variants: Vec<(String, String, bool)>,
+    chosen: Option<String>,
     delivery_heading: String,
     no_delivery: String,
     shipping: Vec<(String, String, String)>,
@@ -378,13 +386,14 @@ pub async fn product(
     State(state): State<AppState>,
     headers: HeaderMap,
     prefs: Prefs,
+    session: Session,
     Path(id): Path<String>,
     Query(v): Query<VariantQuery>,
 ) -> Response {
     let tr = Tr::new(prefs.locale);
     let href = format!("/p/{id}");
     let Ok(p) = state.market.product(&id, prefs.locale).await else {
-        return not_found(&state, &headers, &prefs).await;
+        return not_found(&state, &headers, &prefs, &session).await;
     };
     let chosen = v
         .variant
@@ -441,6 +450,7 @@ pub async fn product(
         images: p.images.clone(),
         price,
         stock,
+        chosen: chosen.filter(|c| c.stock > 0).map(|c| c.id.clone()),
         variants,
         delivery_heading: tr.t1("product-delivery", "country", &destination),
         no_delivery: tr.t1("product-no-delivery", "country", &destination),
@@ -476,7 +486,7 @@ pub async fn product(
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect(),
         title: p.title.clone(),
-        chrome: Chrome::new(&state.market, &prefs, &format!("/p/{id}"), "").await,
+        chrome: Chrome::new(&state.market, &prefs, &session, &format!("/p/{id}"), "").await,
         tr,
     };
     html(&headers, &prefs, page.render())

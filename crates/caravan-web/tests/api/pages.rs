@@ -175,6 +175,79 @@ async fn pages_are_localised_and_safe(app: &TestApp) {
     );
     assert!(product.contains("Доставка в"));
 
+    // Sessions: registering signs in; the session id changes at each login and dies at logout.
+    let post = |path: &'static str, cookie: String, form: Vec<(&'static str, String)>| {
+        let c = c.clone();
+        let base = base.clone();
+        async move {
+            c.post(format!("{base}{path}"))
+                .header("cookie", cookie)
+                .form(&form)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let account = |csrf: &str| {
+        vec![
+            ("csrf", csrf.to_owned()),
+            ("email", "olga@example.com".to_owned()),
+            ("password", "correct horse battery".to_owned()),
+            ("display_name", "Ольга".to_owned()),
+            ("back", "/orders".to_owned()),
+        ]
+    };
+    let forged = post("/register", csrf_cookie.clone(), account("f00d")).await;
+    assert_eq!(forged.status(), 403, "no account without the CSRF token");
+    let reg = post("/register", csrf_cookie.clone(), account(&csrf)).await;
+    assert_eq!(reg.status(), 303);
+    assert_eq!(reg.headers()["location"], "/orders");
+    let first = set_cookie(&reg, "caravan_session").expect("session cookie");
+    let orders = |cookie: String| {
+        let c = c.clone();
+        let base = base.clone();
+        async move {
+            c.get(format!("{base}/orders"))
+                .header("cookie", cookie)
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    assert_eq!(orders(format!("{first}; {csrf_cookie}")).await, 200);
+    let again = post("/login", format!("{first}; {csrf_cookie}"), account(&csrf)).await;
+    let second = set_cookie(&again, "caravan_session").expect("a new session");
+    assert_ne!(first, second, "the session id changes at login");
+    assert_eq!(
+        orders(format!("{first}; {csrf_cookie}")).await,
+        303,
+        "the old session is gone"
+    );
+    let out = post(
+        "/logout",
+        format!("{second}; {csrf_cookie}"),
+        vec![("csrf", csrf.clone())],
+    )
+    .await;
+    assert_eq!(out.status(), 303);
+    assert_eq!(
+        orders(format!("{second}; {csrf_cookie}")).await,
+        303,
+        "dead after logout"
+    );
+    let wrong = post(
+        "/login",
+        csrf_cookie.clone(),
+        vec![
+            ("csrf", csrf.clone()),
+            ("email", "olga@example.com".to_owned()),
+            ("password", "wrong password".to_owned()),
+        ],
+    )
+    .await;
+    assert_eq!(wrong.status(), 200, "the form again, with the reason");
+
     // Text is escaped: a query with markup comes back inert.
     let xss = c
         .get(format!(

@@ -1,0 +1,440 @@
+//! Buying in the browser: the cart grouped by store with a shipping choice per store, checkout
+//! with an address and the sandbox payment, and the buyer's orders with receipt confirmation.
+
+use super::chrome::Chrome;
+use super::i18n::Tr;
+use super::prefs::{cookie, is_secure, Prefs};
+use super::session::{check_csrf, local, see_other, Session, TokenForm};
+use super::{html, message};
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Form, Path, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use caravan_market::accounts::Actor;
+use caravan_market::carts::{CartAccess, CartPatch, CartView, LineInput, NewCart};
+use caravan_market::checkout::{Address, CheckoutRequest};
+use rand::RngCore;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// Cookie naming the signed-in buyer's cart.
+const CART_COOKIE: &str = "caravan_cart";
+
+fn login_first(back: &str) -> Response {
+    let q = serde_urlencoded::to_string([("back", back)]).unwrap_or_default();
+    see_other(&format!("/login?{q}"), &[])
+}
+
+/// The buyer's cart in the chosen country and currency, created when there is none.
+/// Returns the cart and, when it is new, the cookie to set.
+async fn open_cart(
+    state: &AppState,
+    headers: &HeaderMap,
+    prefs: &Prefs,
+    actor: &Actor,
+) -> Result<(CartView, Option<String>), caravan_market::MarketError> {
+    let access = || CartAccess {
+        actor: Some(actor),
+        token: None,
+    };
+    if let Some(id) = cookie(headers, CART_COOKIE) {
+        if let Ok(cart) = state.market.cart(id, access(), prefs.locale).await {
+            if cart.country == prefs.country && cart.currency == prefs.currency {
+                return Ok((cart, None));
+            }
+            let patch = CartPatch {
+                country: Some(prefs.country.clone()),
+                currency: Some(prefs.currency.clone()),
+            };
+            return Ok((
+                state
+                    .market
+                    .update_cart(id, access(), patch, prefs.locale)
+                    .await?,
+                None,
+            ));
+        }
+    }
+    let created = state
+        .market
+        .create_cart(
+            Some(actor),
+            NewCart {
+                country: prefs.country.clone(),
+                currency: Some(prefs.currency.clone()),
+            },
+            prefs.locale,
+        )
+        .await?;
+    let c = format!(
+        "{CART_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax{}",
+        created.cart.id,
+        if is_secure(headers) { "; Secure" } else { "" }
+    );
+    Ok((created.cart, Some(c)))
+}
+
+/// Add-to-cart and remove forms.
+#[derive(Debug, Deserialize)]
+pub struct LineForm {
+    csrf: String,
+    variant_id: String,
+    quantity: Option<i64>,
+    back: Option<String>,
+}
+
+async fn set_line(
+    state: &AppState,
+    headers: &HeaderMap,
+    prefs: &Prefs,
+    session: &Session,
+    f: LineForm,
+    remove: bool,
+) -> Response {
+    if let Some(r) = check_csrf(prefs, &f.csrf) {
+        return r;
+    }
+    let back = local(f.back.clone());
+    let Some(actor) = &session.0 else {
+        return login_first(&back);
+    };
+    let (cart, set) = match open_cart(state, headers, prefs, actor).await {
+        Ok(c) => c,
+        Err(e) => return message(state, headers, prefs, session, &e.message, &back).await,
+    };
+    let already = cart
+        .groups
+        .iter()
+        .flat_map(|g| &g.lines)
+        .find(|l| l.variant_id == f.variant_id)
+        .map_or(0, |l| l.quantity);
+    let quantity = if remove {
+        0
+    } else {
+        already + f.quantity.unwrap_or(1)
+    };
+    let line = LineInput {
+        variant_id: f.variant_id,
+        quantity,
+    };
+    let access = CartAccess {
+        actor: Some(actor),
+        token: None,
+    };
+    match state
+        .market
+        .set_cart_line(&cart.id, access, line, prefs.locale)
+        .await
+    {
+        Ok(_) => see_other("/cart", &set.into_iter().collect::<Vec<_>>()),
+        Err(e) => message(state, headers, prefs, session, &e.message, &back).await,
+    }
+}
+
+/// `POST /cart/add`.
+pub async fn add(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    prefs: Prefs,
+    session: Session,
+    Form(f): Form<LineForm>,
+) -> Response {
+    set_line(&state, &headers, &prefs, &session, f, false).await
+}
+
+/// `POST /cart/remove`.
+pub async fn remove(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    prefs: Prefs,
+    session: Session,
+    Form(f): Form<LineForm>,
+) -> Response {
+    set_line(&state, &headers, &prefs, &session, f, true).await
+}
+
+#[derive(Template)]
+#[template(path = "cart.html")]
+struct CartPage {
+    tr: Tr,
+    chrome: Chrome,
+    groups: Vec<GroupRow>,
+    total: String,
+    key: String,
+    name: String,
+}
+
+struct GroupRow {
+    merchant_id: String,
+    merchant: String,
+    lines: Vec<(String, String, String, i64, String)>,
+    options: Vec<(String, String, bool)>,
+}
+
+/// `GET /cart`.
+pub async fn cart(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    prefs: Prefs,
+    session: Session,
+) -> Response {
+    let Some(actor) = &session.0 else {
+        return login_first("/cart");
+    };
+    let tr = Tr::new(prefs.locale);
+    let (cart, set) = match open_cart(&state, &headers, &prefs, actor).await {
+        Ok(c) => c,
+        Err(e) => return message(&state, &headers, &prefs, &session, &e.message, "/").await,
+    };
+    let groups = cart
+        .groups
+        .iter()
+        .map(|g| GroupRow {
+            merchant_id: g.merchant.id.clone(),
+            merchant: g.merchant.store_name.clone(),
+            lines: g
+                .lines
+                .iter()
+                .map(|l| {
+                    let opts: Vec<String> = l.options.values().cloned().collect();
+                    (
+                        l.variant_id.clone(),
+                        l.title.clone(),
+                        opts.join(", "),
+                        l.quantity,
+                        tr.money(l.total.amount_minor, &l.total.currency),
+                    )
+                })
+                .collect(),
+            options: g
+                .shipping_options
+                .iter()
+                .enumerate()
+                .map(|(i, o)| {
+                    let price = if o.price.amount_minor == 0 {
+                        tr.t("free")
+                    } else {
+                        tr.money(o.price.amount_minor, &o.price.currency)
+                    };
+                    let days = tr.t2(
+                        "product-delivery-days",
+                        ("min", &o.min_days.to_string()),
+                        ("max", &o.max_days.to_string()),
+                    );
+                    (
+                        o.method.clone(),
+                        format!(
+                            "{} · {price} · {days}",
+                            tr.t(&format!("method-{}", o.method))
+                        ),
+                        i == 0,
+                    )
+                })
+                .collect(),
+        })
+        .collect();
+    let mut key = [0u8; 16];
+    rand::thread_rng().fill_bytes(&mut key);
+    let me = state
+        .market
+        .me(actor)
+        .await
+        .map(|u| u.display_name)
+        .unwrap_or_default();
+    let page = CartPage {
+        groups,
+        total: tr.t1(
+            "cart-total",
+            "total",
+            &tr.money(cart.goods_total.amount_minor, &cart.goods_total.currency),
+        ),
+        key: hex::encode(key),
+        name: me,
+        chrome: Chrome::new(&state.market, &prefs, &session, "/cart", "").await,
+        tr,
+    };
+    let mut res = html(&headers, &prefs, page.render());
+    if let Some(c) = set.and_then(|c| axum::http::HeaderValue::from_str(&c).ok()) {
+        res.headers_mut().append(axum::http::header::SET_COOKIE, c);
+    }
+    res
+}
+
+/// The checkout form: address, a method per store (`ship_<merchant id>`), payment.
+#[derive(Debug, Deserialize)]
+pub struct CheckoutForm {
+    csrf: String,
+    key: String,
+    name: String,
+    line1: String,
+    city: String,
+    postal_code: String,
+    #[serde(flatten)]
+    rest: BTreeMap<String, String>,
+}
+
+/// `POST /checkout`: one order per store, paid with the sandbox; the form's key makes a double
+/// submit place the orders once.
+pub async fn checkout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    prefs: Prefs,
+    session: Session,
+    Form(f): Form<CheckoutForm>,
+) -> Response {
+    if let Some(r) = check_csrf(&prefs, &f.csrf) {
+        return r;
+    }
+    let Some(actor) = &session.0 else {
+        return login_first("/cart");
+    };
+    let (cart, _) = match open_cart(&state, &headers, &prefs, actor).await {
+        Ok(c) => c,
+        Err(e) => return message(&state, &headers, &prefs, &session, &e.message, "/cart").await,
+    };
+    let shipping = f
+        .rest
+        .iter()
+        .filter_map(|(k, v)| k.strip_prefix("ship_").map(|m| (m.to_owned(), v.clone())))
+        .collect();
+    let req = CheckoutRequest {
+        cart_id: Some(cart.id.clone()),
+        items: None,
+        currency: Some(prefs.currency.clone()),
+        shipping,
+        address: Address {
+            name: f.name,
+            line1: f.line1,
+            line2: None,
+            city: f.city,
+            postal_code: f.postal_code,
+            country: prefs.country.clone(),
+            phone: None,
+        },
+        payment_method: "pm_sandbox_success".to_owned(),
+    };
+    let hash = format!("page:{}:{}", cart.id, f.key);
+    match state
+        .market
+        .checkout(actor, Some(&f.key), &hash, req, prefs.locale)
+        .await
+    {
+        Ok(r) if r.status < 300 => see_other("/orders?placed=1", &[]),
+        Ok(r) => {
+            let body: serde_json::Value = serde_json::from_str(&r.body).unwrap_or_default();
+            let text = body["error"]["message"]
+                .as_str()
+                .unwrap_or("checkout failed")
+                .to_owned();
+            message(&state, &headers, &prefs, &session, &text, "/cart").await
+        }
+        Err(e) => message(&state, &headers, &prefs, &session, &e.message, "/cart").await,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "orders.html")]
+struct OrdersPage {
+    tr: Tr,
+    chrome: Chrome,
+    placed: bool,
+    orders: Vec<OrderRow>,
+}
+
+/// An order as the pages show it (buyer and seller).
+pub struct OrderRow {
+    /// `ord_…`.
+    pub id: String,
+    /// Machine status.
+    pub status: String,
+    /// Localised status.
+    pub status_label: String,
+    /// What the buyer paid, in their currency.
+    pub total: String,
+    /// Title × quantity per line.
+    pub lines: Vec<String>,
+    /// Carrier and tracking number, once shipped.
+    pub tracking: Option<String>,
+}
+
+/// Rows for a list of orders.
+pub fn rows(orders: &[caravan_market::orders::OrderView], tr: Tr, buyer: bool) -> Vec<OrderRow> {
+    orders
+        .iter()
+        .map(|o| OrderRow {
+            id: o.id.clone(),
+            status: o.status.clone(),
+            status_label: tr.t(&format!("status-{}", o.status)),
+            total: if buyer {
+                tr.money(
+                    o.presentment_total.amount_minor,
+                    &o.presentment_total.currency,
+                )
+            } else {
+                tr.money(o.total.amount_minor, &o.total.currency)
+            },
+            lines: o
+                .lines
+                .iter()
+                .map(|l| format!("{} × {}", l.title, l.quantity))
+                .collect(),
+            tracking: o.tracking_number.as_ref().map(|n| {
+                tr.t2(
+                    "order-tracking",
+                    ("carrier", o.carrier.as_deref().unwrap_or("")),
+                    ("number", n),
+                )
+            }),
+        })
+        .collect()
+}
+
+/// Shows that the orders were just placed.
+#[derive(Debug, Default, Deserialize)]
+pub struct Placed {
+    placed: Option<String>,
+}
+
+/// `GET /orders`.
+pub async fn orders(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    prefs: Prefs,
+    session: Session,
+    axum::extract::Query(p): axum::extract::Query<Placed>,
+) -> Response {
+    let Some(actor) = &session.0 else {
+        return login_first("/orders");
+    };
+    let tr = Tr::new(prefs.locale);
+    let list = state.market.my_orders(actor).await.unwrap_or_default();
+    let page = OrdersPage {
+        placed: p.placed.is_some(),
+        orders: rows(&list, tr, true),
+        chrome: Chrome::new(&state.market, &prefs, &session, "/orders", "").await,
+        tr,
+    };
+    html(&headers, &prefs, page.render())
+}
+
+/// `POST /orders/{id}/confirm`: the buyer confirms receipt; the order completes.
+pub async fn confirm(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    prefs: Prefs,
+    session: Session,
+    Path(id): Path<String>,
+    Form(f): Form<TokenForm>,
+) -> Response {
+    if let Some(r) = check_csrf(&prefs, &f.csrf) {
+        return r;
+    }
+    let Some(actor) = &session.0 else {
+        return login_first("/orders");
+    };
+    match state.market.confirm_receipt(actor, &id).await {
+        Ok(_) => see_other("/orders", &[]),
+        Err(e) => message(&state, &headers, &prefs, &session, &e.message, "/orders").await,
+    }
+}
