@@ -47,6 +47,8 @@ pub struct Chrome {
     pub signed_in: bool,
     /// The signed-in account runs a store.
     pub merchant: bool,
+    /// The signed-in account is an operator.
+    pub operator: bool,
 }
 
 impl Chrome {
@@ -97,6 +99,10 @@ impl Chrome {
                 .0
                 .as_ref()
                 .is_some_and(|a| a.roles.contains(&Role::Merchant)),
+            operator: session
+                .0
+                .as_ref()
+                .is_some_and(|a| a.roles.contains(&Role::Operator)),
         }
     }
 }

@@ -5,6 +5,7 @@
 //! Responses carry a Content-Security-Policy without inline scripts, and every form a CSRF token.
 
 mod account;
+mod admin;
 mod buy;
 mod chrome;
 pub mod i18n;
@@ -52,6 +53,14 @@ pub fn router() -> Router<AppState> {
         .route("/orders", get(buy::orders))
         .route("/orders/{id}/confirm", post(buy::confirm))
         .route("/seller", get(seller::dashboard))
+        .route("/admin", get(admin::console))
+        .route(
+            "/admin/merchants/{id}/decision",
+            post(admin::decide_merchant),
+        )
+        .route("/admin/disputes/{id}/decide", post(admin::decide_dispute))
+        .route("/admin/rates", post(admin::set_rate))
+        .route("/admin/fees", post(admin::set_fee))
         .route("/seller/orders/{id}/ship", post(seller::ship))
         .route("/seller/orders/{id}/deliver", post(seller::deliver))
         .route(
