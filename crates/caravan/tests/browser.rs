@@ -349,6 +349,42 @@ async fn a_russian_buyer_buys_from_two_stores_and_the_store_gets_paid() {
     );
     shot(&c, "08-seller-paid-ru").await;
 
+    // The store lists a new product from the seller centre; search finds it moments later.
+    type_into(
+        &c,
+        "form.new-product input[name=title]",
+        "Кружка тестовая Caravan",
+    )
+    .await;
+    type_into(&c, "form.new-product input[name=price]", "1234,50").await;
+    type_into(&c, "form.new-product input[name=sku]", "TEST-1").await;
+    click(&c, "form.new-product button").await;
+    shows(&c, "Кружка тестовая Caravan").await;
+    // And pays out what is available.
+    click(&c, "form[action='/seller/payout'] button").await;
+    shows(&c, "Выплата отправлена").await;
+    assert!(text(&c, "p.balance").await.starts_with("Доступно: 0,00"));
+    shot(&c, "08b-seller-products-ru").await;
+    let started = Instant::now();
+    loop {
+        c.goto(&format!(
+            "{url}/search?q=%D1%82%D0%B5%D1%81%D1%82%D0%BE%D0%B2%D0%B0%D1%8F"
+        ))
+        .await
+        .unwrap();
+        if text(&c, "section.hits")
+            .await
+            .contains("Кружка тестовая Caravan")
+        {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "the new product never became searchable"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+
     log_out(&c).await;
 
     // The operator approves a pending store application in the console.

@@ -62,6 +62,9 @@ pub fn router() -> Router<AppState> {
         .route("/admin/rates", post(admin::set_rate))
         .route("/admin/fees", post(admin::set_fee))
         .route("/seller/orders/{id}/ship", post(seller::ship))
+        .route("/seller/products", post(seller::create_product))
+        .route("/seller/products/{id}/status", post(seller::set_status))
+        .route("/seller/payout", post(seller::payout))
         .route("/seller/orders/{id}/deliver", post(seller::deliver))
         .route(
             "/assets/site.css",
