@@ -322,11 +322,7 @@ pub async fn checkout(
     {
         Ok(r) if r.status < 300 => see_other("/orders?placed=1", &[]),
         Ok(r) => {
-            let body: serde_json::Value = serde_json::from_str(&r.body).unwrap_or_default();
-            let text = body["error"]["message"]
-                .as_str()
-                .unwrap_or("checkout failed")
-                .to_owned();
+            let text = super::replay_error(&r.body, "checkout failed");
             message(&state, &headers, &prefs, &session, &text, "/cart").await
         }
         Err(e) => message(&state, &headers, &prefs, &session, &e.message, "/cart").await,

@@ -194,6 +194,15 @@ pub(crate) async fn message(
     )
 }
 
+/// The message of an error answer replayed from a money-moving use case.
+pub(crate) fn replay_error(body: &str, fallback: &str) -> String {
+    let body: serde_json::Value = serde_json::from_str(body).unwrap_or_default();
+    body["error"]["message"]
+        .as_str()
+        .unwrap_or(fallback)
+        .to_owned()
+}
+
 /// The header's preferences form.
 #[derive(Debug, Deserialize)]
 pub struct PrefsForm {

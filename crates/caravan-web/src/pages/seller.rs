@@ -339,11 +339,7 @@ pub async fn payout(
     {
         Ok(r) if r.status < 300 => see_other("/seller?paid=1", &[]),
         Ok(r) => {
-            let body: serde_json::Value = serde_json::from_str(&r.body).unwrap_or_default();
-            let text = body["error"]["message"]
-                .as_str()
-                .unwrap_or("payout failed")
-                .to_owned();
+            let text = super::replay_error(&r.body, "payout failed");
             message(&state, &headers, &prefs, &session, &text, "/seller").await
         }
         Err(e) => message(&state, &headers, &prefs, &session, &e.message, "/seller").await,
