@@ -129,34 +129,14 @@ pub async fn login(
         return r;
     }
     let back = local(f.back);
-    match state
+    let issued = state
         .market
         .login(Credentials {
             email: f.email,
             password: f.password,
         })
-        .await
-    {
-        Ok(t) => {
-            // A session that was already open is ended: the id always changes at login.
-            if let Some(old) = &session.0 {
-                let _ = state.market.logout(old).await;
-            }
-            see_other(&back, &[start(&t.token, is_secure(&headers))])
-        }
-        Err(e) => {
-            form_page(
-                &state,
-                &headers,
-                &prefs,
-                &session,
-                false,
-                back,
-                Some(message(&e)),
-            )
-            .await
-        }
-    }
+        .await;
+    finish(&state, &headers, &prefs, &session, false, back, issued).await
 }
 
 /// `POST /register`: creates the account and signs in.
@@ -190,15 +170,34 @@ pub async fn register(
         }
         Err(e) => Err(e),
     };
-    match done {
-        Ok(t) => see_other(&back, &[start(&t.token, is_secure(&headers))]),
+    finish(&state, &headers, &prefs, &session, true, back, done).await
+}
+
+/// After login or registration: a new session and back where the buyer was, or the form again
+/// with the reason. A session already open in this browser is ended, so the id always changes.
+async fn finish(
+    state: &AppState,
+    headers: &HeaderMap,
+    prefs: &Prefs,
+    session: &Session,
+    register: bool,
+    back: String,
+    issued: Result<caravan_market::accounts::IssuedToken, MarketError>,
+) -> Response {
+    match issued {
+        Ok(t) => {
+            if let Some(old) = &session.0 {
+                let _ = state.market.logout(old).await;
+            }
+            see_other(&back, &[start(&t.token, is_secure(headers))])
+        }
         Err(e) => {
             form_page(
-                &state,
-                &headers,
-                &prefs,
-                &session,
-                true,
+                state,
+                headers,
+                prefs,
+                session,
+                register,
                 back,
                 Some(message(&e)),
             )
