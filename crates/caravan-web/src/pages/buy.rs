@@ -21,7 +21,7 @@ use std::collections::BTreeMap;
 /// Cookie naming the signed-in buyer's cart.
 const CART_COOKIE: &str = "caravan_cart";
 
-fn login_first(back: &str) -> Response {
+pub(crate) fn login_first(back: &str) -> Response {
     let q = serde_urlencoded::to_string([("back", back)]).unwrap_or_default();
     see_other(&format!("/login?{q}"), &[])
 }

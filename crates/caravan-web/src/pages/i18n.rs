@@ -6,6 +6,11 @@
 use caravan_domain::{Currency, Locale};
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use icu_calendar::Gregorian;
+use icu_datetime::fieldsets::YMDT;
+use icu_datetime::input::{Date, DateTime, Time};
+use icu_datetime::options::TimePrecision;
+use icu_datetime::FixedCalendarDateTimeFormatter;
 use icu_decimal::input::Decimal;
 use icu_decimal::DecimalFormatter;
 use std::borrow::Cow;
@@ -36,6 +41,23 @@ thread_local! {
                 .parse::<icu_locale_core::Locale>()
                 .ok()
                 .and_then(|l| DecimalFormatter::try_new(l.into(), Default::default()).ok())
+        })
+        .collect();
+
+    /// Date and time to the minute, per language (ICU4X, Gregorian calendar).
+    static DATES: Vec<Option<FixedCalendarDateTimeFormatter<Gregorian, YMDT>>> = Locale::ALL
+        .iter()
+        .map(|l| {
+            l.code()
+                .parse::<icu_locale_core::Locale>()
+                .ok()
+                .and_then(|l| {
+                    FixedCalendarDateTimeFormatter::try_new(
+                        l.into(),
+                        YMDT::medium().with_time_precision(TimePrecision::Minute),
+                    )
+                    .ok()
+                })
         })
         .collect();
 }
@@ -147,6 +169,26 @@ impl Tr {
         )
     }
 
+    /// A moment (milliseconds since the epoch) as this language writes a date and time, in UTC
+    /// (ICU4X); the caller labels the time zone.
+    pub fn datetime(&self, ms: i64) -> String {
+        let Ok(t) = time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000)) else {
+            return String::new();
+        };
+        let date = Date::try_new_gregorian(t.year(), u8::from(t.month()), t.day());
+        let clock = Time::try_new(t.hour(), t.minute(), t.second(), 0);
+        let (Ok(date), Ok(time)) = (date, clock) else {
+            return String::new();
+        };
+        let value = DateTime { date, time };
+        DATES.with(
+            |d| match d.get(slot(self.locale)).and_then(Option::as_ref) {
+                Some(f) => f.format(&value).to_string(),
+                None => t.to_string(),
+            },
+        )
+    }
+
     /// An amount of money: the number by ICU4X, the currency's symbol placed as the language
     /// places it.
     pub fn money(&self, minor: i64, currency: &str) -> String {
@@ -247,6 +289,19 @@ mod tests {
         );
         assert_eq!(Tr::new(Locale::Es).number(123456, 2), "1234,56");
         assert_eq!(Tr::new(Locale::Zh).money(500, "JPY"), "¥500");
+    }
+
+    #[test]
+    fn dates_follow_each_language() {
+        // 2026-11-11 00:05:00 UTC.
+        let ms = 1_794_355_500_000;
+        let en = Tr::new(Locale::En).datetime(ms);
+        let ru = Tr::new(Locale::Ru).datetime(ms);
+        let zh = Tr::new(Locale::Zh).datetime(ms);
+        assert!(en.contains("Nov") && en.contains("2026"), "{en}");
+        assert!(ru.contains("нояб") && ru.contains("00:05"), "{ru}");
+        assert!(zh.contains("2026年11月11日"), "{zh}");
+        assert_ne!(Tr::new(Locale::Fr).datetime(ms), en);
     }
 
     #[test]

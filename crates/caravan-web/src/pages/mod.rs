@@ -9,6 +9,7 @@ mod admin;
 mod buy;
 mod chrome;
 pub mod i18n;
+mod order;
 pub mod prefs;
 mod seller;
 mod session;
@@ -51,6 +52,8 @@ pub fn router() -> Router<AppState> {
         .route("/cart/remove", post(buy::remove))
         .route("/checkout", post(buy::checkout))
         .route("/orders", get(buy::orders))
+        .route("/orders/{id}", get(order::show))
+        .route("/orders/{id}/dispute", post(order::open_dispute))
         .route("/orders/{id}/confirm", post(buy::confirm))
         .route("/seller", get(seller::dashboard))
         .route("/admin", get(admin::console))

@@ -277,4 +277,97 @@ async fn pages_are_localised_and_safe(app: &TestApp) {
         .contains("Страница не найдена"));
 }
 
-on_both_engines!(pages_are_localised_and_safe);
+/// The buyer's order page: lines, delivery estimate, a timeline with dates in the buyer's
+/// language, and buyer protection opened from a form (CSRF-checked, once only).
+async fn order_page_shows_the_timeline_and_opens_a_dispute(app: &TestApp) {
+    let s = crate::shop::shop(app).await;
+    let buyer = app.buyer("reader@example.com").await;
+    let (it_token, it_id, it_var) = &s.it;
+    let body = serde_json::json!({"items": [{"variant_id": it_var, "quantity": 2}],
+        "shipping": {it_id.clone(): "express"}, "currency": "RUB",
+        "address": crate::shop::address("RU"), "payment_method": "pm_sandbox_success"});
+    let placed = app
+        .post_idem("/api/v1/checkout", &buyer, "page-1", body)
+        .await;
+    let oid = placed.ok(201)["orders"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.post(
+        &format!("/api/v1/orders/{oid}/ship"),
+        Some(it_token),
+        serde_json::json!({"carrier": "DHL", "tracking_number": "JD0123"}),
+    )
+    .await
+    .ok(200);
+
+    let c = client();
+    let base = &app.base;
+    let csrf = "0123456789abcdef0123456789abcdef";
+    let cookies = format!("caravan_csrf={csrf}; caravan_prefs=ru.RUB.RU; caravan_session={buyer}");
+    let page = fetch(&c, format!("{base}/orders/{oid}"), &cookies).await;
+    assert!(page.contains("<h1>Заказ</h1>"), "{page}");
+    assert!(
+        page.contains("Экспресс") || page.contains("3–5 дн."),
+        "{page}"
+    );
+    assert!(page.contains("JD0123"));
+    assert!(page.contains("История"));
+    // Paid then shipped, each with a localised date (ICU4X writes Russian month names; the
+    // test clock stands at 15 January 2027).
+    assert!(
+        page.contains("Оплачен") && page.contains("Отправлен"),
+        "{page}"
+    );
+    assert!(page.matches("янв. 2027").count() >= 2, "{page}");
+    assert!(page.contains("<time datetime=\""));
+    assert!(page.contains("Открыть спор"));
+    // The list links to it.
+    let list = fetch(&c, format!("{base}/orders"), &cookies).await;
+    assert!(list.contains(&format!("href=\"/orders/{oid}\"")));
+
+    // Someone else's order is a 404 page; without a session the page asks to log in.
+    let other = app.buyer("other@example.com").await;
+    let res = c
+        .get(format!("{base}/orders/{oid}"))
+        .header("cookie", format!("caravan_session={other}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+    let res = c.get(format!("{base}/orders/{oid}")).send().await.unwrap();
+    assert_eq!(res.status(), 303);
+
+    // Without the CSRF token nothing happens; with it the dispute opens, once.
+    let dispute = |token: &str| {
+        c.post(format!("{base}/orders/{oid}/dispute"))
+            .header("cookie", cookies.clone())
+            .form(&[("csrf", token), ("reason", "Коробка пришла пустой")])
+            .send()
+    };
+    assert_eq!(dispute("wrong").await.unwrap().status(), 403);
+    app.get(&format!("/api/v1/orders/{oid}/dispute"), Some(&buyer))
+        .await
+        .error(404, "not_found");
+    let res = dispute(csrf).await.unwrap();
+    assert_eq!(res.status(), 303);
+    let page = fetch(&c, format!("{base}/orders/{oid}"), &cookies).await;
+    assert!(page.contains("Спор") && page.contains("Коробка пришла пустой"));
+    assert!(
+        !page.contains("Открыть спор"),
+        "the form is gone once opened"
+    );
+    let again = dispute(csrf).await.unwrap().text().await.unwrap();
+    assert!(again.contains("already has a dispute"), "{again}");
+    assert_eq!(
+        app.get(&format!("/api/v1/orders/{oid}/dispute"), Some(&buyer))
+            .await
+            .ok(200)["status"],
+        "open"
+    );
+}
+
+on_both_engines!(
+    pages_are_localised_and_safe,
+    order_page_shows_the_timeline_and_opens_a_dispute
+);
