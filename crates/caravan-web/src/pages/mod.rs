@@ -54,6 +54,8 @@ pub fn router() -> Router<AppState> {
         .route("/orders", get(buy::orders))
         .route("/orders/{id}", get(order::show))
         .route("/orders/{id}/dispute", post(order::open_dispute))
+        .route("/orders/{id}/dispute/answer", post(order::answer_dispute))
+        .route("/orders/{id}/refund", post(order::refund))
         .route("/orders/{id}/confirm", post(buy::confirm))
         .route("/seller", get(seller::dashboard))
         .route("/admin", get(admin::console))

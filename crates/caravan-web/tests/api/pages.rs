@@ -365,6 +365,67 @@ async fn order_page_shows_the_timeline_and_opens_a_dispute(app: &TestApp) {
             .ok(200)["status"],
         "open"
     );
+
+    // The store reads it on the same page, answers, and refunds part of the order.
+    let store = format!("caravan_csrf={csrf}; caravan_prefs=en.EUR.IT; caravan_session={it_token}");
+    let page = fetch(&c, format!("{base}/orders/{oid}"), &store).await;
+    assert!(page.contains("Your answer to the buyer") && page.contains("Refund the buyer"));
+    assert!(!page.contains("Open a dispute"), "only the buyer opens one");
+    let res = c
+        .post(format!("{base}/orders/{oid}/dispute/answer"))
+        .header("cookie", store.clone())
+        .form(&[("csrf", csrf), ("answer", "Sent in full, see the weight")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    let refund = |amount: &'static str, key: &'static str| {
+        c.post(format!("{base}/orders/{oid}/refund"))
+            .header("cookie", store.clone())
+            .form(&[
+                ("csrf", csrf),
+                ("key", key),
+                ("amount", amount),
+                ("reason", "goodwill"),
+            ])
+            .send()
+    };
+    let bad = refund("ten", "k1").await.unwrap().text().await.unwrap();
+    assert!(bad.contains("Enter an amount"), "{bad}");
+    assert_eq!(refund("10.00", "k2").await.unwrap().status(), 303);
+    // The same form sent twice (same key) refunds once.
+    assert_eq!(refund("10.00", "k2").await.unwrap().status(), 303);
+    let order = app
+        .get(&format!("/api/v1/orders/{oid}"), Some(&buyer))
+        .await;
+    assert_eq!(order.ok(200)["refunded"]["amount_minor"], 1000);
+    // The buyer cannot refund themselves through the form.
+    let own = c
+        .post(format!("{base}/orders/{oid}/refund"))
+        .header("cookie", cookies.clone())
+        .form(&[
+            ("csrf", csrf),
+            ("key", "k3"),
+            ("amount", ""),
+            ("reason", ""),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        own.contains("buyers ask for refunds with a dispute"),
+        "{own}"
+    );
+    let page = fetch(&c, format!("{base}/orders/{oid}"), &cookies).await;
+    assert!(page.contains("Sent in full, see the weight"));
+    assert!(page.contains("есть ответ"));
+    assert!(
+        page.contains("Возвращено") && page.contains("10,00"),
+        "{page}"
+    );
 }
 
 on_both_engines!(
