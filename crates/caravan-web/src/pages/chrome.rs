@@ -10,7 +10,7 @@ use caravan_market::search::SearchItem;
 use caravan_market::Market;
 
 /// Each language named in itself.
-const LANGUAGES: [(&str, &str); 8] = [
+pub(crate) const LANGUAGES: [(&str, &str); 8] = [
     ("en", "English"),
     ("ru", "Русский"),
     ("fr", "Français"),

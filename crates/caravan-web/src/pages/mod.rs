@@ -9,6 +9,7 @@ mod admin;
 mod buy;
 mod chrome;
 pub mod i18n;
+mod listing;
 mod order;
 pub mod prefs;
 mod seller;
@@ -69,6 +70,12 @@ pub fn router() -> Router<AppState> {
         .route("/seller/orders/{id}/ship", post(seller::ship))
         .route("/seller/products", post(seller::create_product))
         .route("/seller/products/{id}/status", post(seller::set_status))
+        .route(
+            "/seller/products/{id}",
+            get(listing::edit).post(listing::save),
+        )
+        .route("/seller/products/{id}/variants", post(listing::add_variant))
+        .route("/seller/variants/{id}", post(listing::update_variant))
         .route("/seller/payout", post(seller::payout))
         .route("/seller/orders/{id}/deliver", post(seller::deliver))
         .route(

@@ -428,7 +428,169 @@ async fn order_page_shows_the_timeline_and_opens_a_dispute(app: &TestApp) {
     );
 }
 
+/// The seller centre's product editor: a text per language, a variant's price and stock, a new
+/// variant; another store cannot reach it, and a bad price changes nothing.
+async fn seller_edits_a_product_in_two_languages(app: &TestApp) {
+    let s = crate::shop::shop(app).await;
+    let (it_token, _, it_var) = &s.it;
+    let res = app.get("/api/v1/merchant/products", Some(it_token)).await;
+    let mine = res.ok(200);
+    let pid = mine["items"][0]["id"].as_str().unwrap().to_owned();
+    let c = client();
+    let base = &app.base;
+    let csrf = "0123456789abcdef0123456789abcdef";
+    let store = format!("caravan_csrf={csrf}; caravan_prefs=en.EUR.IT; caravan_session={it_token}");
+    let dash = fetch(&c, format!("{base}/seller"), &store).await;
+    assert!(
+        dash.contains(&format!("href=\"/seller/products/{pid}\"")),
+        "{dash}"
+    );
+    let page = fetch(&c, format!("{base}/seller/products/{pid}"), &store).await;
+    assert!(page.contains("Edit the product"), "{page}");
+    assert!(
+        page.contains("value=\"IT-1\"") && page.contains("value=\"25.00\""),
+        "{page}"
+    );
+    assert!(page.contains("value=\"10\""));
+
+    let post = |path: String, cookie: String, form: Vec<(&'static str, &'static str)>| {
+        c.post(format!("{base}{path}"))
+            .header("cookie", cookie)
+            .form(&form)
+            .send()
+    };
+    // A Russian title beside the original one.
+    let ru = vec![
+        ("csrf", csrf),
+        ("lang", "ru"),
+        ("title", "Шерстяной шарф"),
+        ("description", "Тёплый и мягкий"),
+        ("weight_grams", "250"),
+        ("images", "/assets/scarf.jpg\n"),
+    ];
+    let mut forged = ru.clone();
+    forged[0] = ("csrf", "wrong");
+    let res = post(format!("/seller/products/{pid}"), store.clone(), forged)
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    let res = post(format!("/seller/products/{pid}"), store.clone(), ru)
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    let shown = fetch(
+        &c,
+        format!("{base}/p/{pid}"),
+        &format!("caravan_prefs=ru.RUB.RU; caravan_csrf={csrf}"),
+    )
+    .await;
+    assert!(shown.contains("Шерстяной шарф"), "{shown}");
+    let english = app
+        .get(&format!("/api/v1/products/{pid}?locale=en"), None)
+        .await;
+    let english = english.ok(200);
+    assert_ne!(english["title"], "Шерстяной шарф");
+    assert_eq!(english["weight_grams"], 250);
+    assert_eq!(english["images"][0], "/assets/scarf.jpg");
+    let page = fetch(&c, format!("{base}/seller/products/{pid}?lang=ru"), &store).await;
+    assert!(page.contains("value=\"Шерстяной шарф\"") && page.contains("Русский ✓"));
+
+    // A bad price changes nothing; a good one and a new stock count land.
+    let variant = format!("/seller/variants/{it_var}");
+    let bad = post(
+        variant.clone(),
+        store.clone(),
+        vec![
+            ("csrf", csrf),
+            ("sku", "IT-1"),
+            ("price", "abc"),
+            ("stock", "7"),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(bad.status(), 422);
+    assert!(bad.text().await.unwrap().contains("Price (EUR)"));
+    let res = post(
+        variant.clone(),
+        store.clone(),
+        vec![
+            ("csrf", csrf),
+            ("sku", "IT-1"),
+            ("price", "30,50"),
+            ("stock", "7"),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 303);
+    let res = app.get(&format!("/api/v1/products/{pid}"), None).await;
+    let p = res.ok(200);
+    assert_eq!(p["variants"][0]["price"]["amount_minor"], 3050);
+    assert_eq!(p["variants"][0]["stock"], 7);
+
+    // A second variant with an option.
+    let res = post(
+        format!("/seller/products/{pid}/variants"),
+        store.clone(),
+        vec![
+            ("csrf", csrf),
+            ("option", "colour"),
+            ("value", "red"),
+            ("sku", "IT-1-RED"),
+            ("price", "27"),
+            ("stock", "3"),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 303);
+    let res = app.get(&format!("/api/v1/products/{pid}"), None).await;
+    let p = res.ok(200);
+    assert_eq!(p["variants"].as_array().unwrap().len(), 2);
+    assert_eq!(p["variants"][1]["options"]["colour"], "red");
+    assert_eq!(p["variants"][1]["price"]["amount_minor"], 2700);
+    // The same SKU twice is refused with the reason.
+    let dup = post(
+        format!("/seller/products/{pid}/variants"),
+        store.clone(),
+        vec![
+            ("csrf", csrf),
+            ("sku", "IT-1-RED"),
+            ("price", "27"),
+            ("stock", "3"),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(dup.status(), 422);
+    assert!(dup.text().await.unwrap().contains("SKU"));
+
+    // Another store sees a 404 and cannot change the variant.
+    let (pl_token, _, _) = &s.pl;
+    let other = format!("caravan_csrf={csrf}; caravan_prefs=en.EUR.IT; caravan_session={pl_token}");
+    let res = c
+        .get(format!("{base}/seller/products/{pid}"))
+        .header("cookie", &other)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+    let res = post(
+        variant,
+        other,
+        vec![("csrf", csrf), ("sku", "X"), ("price", "1"), ("stock", "0")],
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 422);
+    let res = app.get(&format!("/api/v1/products/{pid}"), None).await;
+    let p = res.ok(200);
+    assert_eq!(p["variants"][0]["stock"], 7);
+}
+
 on_both_engines!(
     pages_are_localised_and_safe,
-    order_page_shows_the_timeline_and_opens_a_dispute
+    order_page_shows_the_timeline_and_opens_a_dispute,
+    seller_edits_a_product_in_two_languages
 );
