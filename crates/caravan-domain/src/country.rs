@@ -30,6 +30,11 @@ impl Country {
         self.0.alpha2()
     }
 
+    /// Every country, by alpha-2 code.
+    pub fn all() -> impl Iterator<Item = Country> {
+        isocountry::CountryCode::iter_alpha2().map(|c| Country(*c))
+    }
+
     /// The English short name.
     pub fn name(self) -> &'static str {
         self.0.name()

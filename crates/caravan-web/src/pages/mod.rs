@@ -14,6 +14,7 @@ mod order;
 pub mod prefs;
 mod seller;
 mod session;
+mod shipping;
 mod shop;
 
 use crate::AppState;
@@ -76,6 +77,8 @@ pub fn router() -> Router<AppState> {
         )
         .route("/seller/products/{id}/variants", post(listing::add_variant))
         .route("/seller/variants/{id}", post(listing::update_variant))
+        .route("/seller/shipping", get(shipping::page).post(shipping::save))
+        .route("/seller/shipping/remove", post(shipping::remove))
         .route("/seller/payout", post(seller::payout))
         .route("/seller/orders/{id}/deliver", post(seller::deliver))
         .route(

@@ -589,8 +589,111 @@ async fn seller_edits_a_product_in_two_languages(app: &TestApp) {
     assert_eq!(p["variants"][0]["stock"], 7);
 }
 
+/// The seller centre's shipping rates: the store's rules in a table, a rule added, replaced
+/// for the same destination and method, refused when malformed (nothing changes), removed.
+async fn seller_sets_shipping_rates(app: &TestApp) {
+    let s = crate::shop::shop(app).await;
+    let (it_token, _, _) = &s.it;
+    let c = client();
+    let base = &app.base;
+    let csrf = "0123456789abcdef0123456789abcdef";
+    let store = format!("caravan_csrf={csrf}; caravan_prefs=en.EUR.IT; caravan_session={it_token}");
+    let page = fetch(&c, format!("{base}/seller/shipping"), &store).await;
+    assert!(
+        page.contains("Shipping rates") && page.contains("Rest of the world"),
+        "{page}"
+    );
+    assert!(
+        page.contains("up to 1,000 g: €9.00") && page.contains("free from €1,000.00"),
+        "{page}"
+    );
+    assert_eq!(page.matches("<tr class=\"rule\">").count(), 2);
+
+    let rules = || async {
+        let res = app.get("/api/v1/merchant/shipping", Some(it_token)).await;
+        res.ok(200)["rules"].as_array().unwrap().clone()
+    };
+    let save = |bands: &'static str, destination: &'static str, min: &'static str| {
+        c.post(format!("{base}/seller/shipping"))
+            .header("cookie", store.clone())
+            .form(&[
+                ("csrf", csrf),
+                ("destination", destination),
+                ("method", "economy"),
+                ("bands", bands),
+                ("free_over", "50"),
+                ("min_days", min),
+                ("max_days", "20"),
+            ])
+            .send()
+    };
+    let res = save("500 4.90\r\n2000 9,90", "FR", "10").await.unwrap();
+    assert_eq!(res.status(), 303);
+    let now = rules().await;
+    assert_eq!(now.len(), 3);
+    let fr = now.iter().find(|r| r["destination"] == "FR").unwrap();
+    assert_eq!(fr["bands"][0]["price_minor"], 490);
+    assert_eq!(fr["bands"][1]["up_to_grams"], 2000);
+    assert_eq!(fr["free_over_minor"], 5000);
+    let page = fetch(&c, format!("{base}/seller/shipping"), &store).await;
+    assert!(
+        page.contains("France (FR)") && page.contains("Economy"),
+        "{page}"
+    );
+
+    // The same destination and method again replaces the rule.
+    assert_eq!(save("1000 5", "FR", "8").await.unwrap().status(), 303);
+    let now = rules().await;
+    assert_eq!(now.len(), 3);
+    let fr = now.iter().find(|r| r["destination"] == "FR").unwrap();
+    assert_eq!(fr["bands"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        (
+            fr["bands"][0]["price_minor"].as_i64(),
+            fr["min_days"].as_i64()
+        ),
+        (Some(500), Some(8))
+    );
+
+    // Malformed bands, an unknown country, more days at least than at most: refused, unchanged.
+    for (bands, destination, min) in [
+        ("heavy 4.90", "FR", "3"),
+        ("500 4.90", "XX", "3"),
+        ("500 4.90", "FR", "30"),
+    ] {
+        let res = save(bands, destination, min).await.unwrap();
+        assert_eq!(res.status(), 422, "{bands} {destination} {min}");
+        assert_eq!(rules().await, now);
+    }
+
+    // Removed.
+    let res = c
+        .post(format!("{base}/seller/shipping/remove"))
+        .header("cookie", store.clone())
+        .form(&[("csrf", csrf), ("destination", "FR"), ("method", "economy")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    assert_eq!(rules().await.len(), 2);
+    let res = c
+        .post(format!("{base}/seller/shipping/remove"))
+        .header("cookie", store.clone())
+        .form(&[
+            ("csrf", "nope"),
+            ("destination", "*"),
+            ("method", "standard"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    assert_eq!(rules().await.len(), 2);
+}
+
 on_both_engines!(
     pages_are_localised_and_safe,
     order_page_shows_the_timeline_and_opens_a_dispute,
-    seller_edits_a_product_in_two_languages
+    seller_edits_a_product_in_two_languages,
+    seller_sets_shipping_rates
 );
