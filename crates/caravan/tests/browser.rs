@@ -335,6 +335,11 @@ async fn a_russian_buyer_buys_from_two_stores_and_the_store_gets_paid() {
         text(&c, "body").await.contains("RA123456789RU"),
         "tracking shown to the buyer"
     );
+    // Its order page has the timeline.
+    click(&c, "section.order a[href^='/orders/']").await;
+    shows(&c, "История").await;
+    shot(&c, "07b-order-ru").await;
+    c.goto(&format!("{url}/orders")).await.unwrap();
     click(&c, "section.order form button").await;
     shows(&c, "Завершён").await;
     log_out(&c).await;
@@ -364,7 +369,18 @@ async fn a_russian_buyer_buys_from_two_stores_and_the_store_gets_paid() {
     click(&c, "form[action='/seller/payout'] button").await;
     shows(&c, "Выплата отправлена").await;
     assert!(text(&c, "p.balance").await.starts_with("Доступно: 0,00"));
+    assert_eq!(
+        c.find_all(Locator::Css("table.payouts tr"))
+            .await
+            .unwrap()
+            .len(),
+        1,
+        "the payout is listed"
+    );
     shot(&c, "08b-seller-products-ru").await;
+    c.goto(&format!("{url}/seller/shipping")).await.unwrap();
+    shows(&c, "Тарифы доставки").await;
+    shot(&c, "08c-seller-shipping-ru").await;
     let started = Instant::now();
     loop {
         c.goto(&format!(

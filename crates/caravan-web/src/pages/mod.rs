@@ -67,6 +67,8 @@ pub fn router() -> Router<AppState> {
         )
         .route("/admin/disputes/{id}/decide", post(admin::decide_dispute))
         .route("/admin/rates", post(admin::set_rate))
+        .route("/admin/categories", post(admin::create_category))
+        .route("/admin/users", get(admin::users))
         .route("/admin/fees", post(admin::set_fee))
         .route("/seller/orders/{id}/ship", post(seller::ship))
         .route("/seller/products", post(seller::create_product))

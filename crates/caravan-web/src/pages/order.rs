@@ -56,7 +56,7 @@ struct OrderPage {
     key: String,
 }
 
-fn millis(rfc3339: &str) -> Option<i64> {
+pub(super) fn millis(rfc3339: &str) -> Option<i64> {
     let t = OffsetDateTime::parse(rfc3339, &Rfc3339).ok()?;
     i64::try_from(t.unix_timestamp_nanos() / 1_000_000).ok()
 }

@@ -34,6 +34,8 @@ struct Dashboard {
     products: Vec<(String, String, String, String, String)>,
     categories: Vec<(String, String)>,
     price_label: String,
+    /// (date, ISO date, amount, status) of the store's payouts, newest first.
+    payouts: Vec<(String, String, String, String)>,
 }
 
 /// Shows that a payout was just sent.
@@ -97,6 +99,7 @@ pub async fn dashboard(
         .categories(prefs.locale)
         .await
         .unwrap_or_default();
+    let payouts = state.market.payouts(actor).await.unwrap_or_default();
     let mut key = [0u8; 16];
     rand::thread_rng().fill_bytes(&mut key);
     let page = Dashboard {
@@ -122,6 +125,20 @@ pub async fn dashboard(
             .map(|c| (c.id.clone(), c.name.clone()))
             .collect(),
         price_label: tr.t1("field-price", "currency", &currency),
+        payouts: payouts
+            .iter()
+            .map(|p| {
+                let when = super::order::millis(&p.created_at)
+                    .map(|ms| tr.datetime(ms))
+                    .unwrap_or_default();
+                (
+                    when,
+                    p.created_at.clone(),
+                    tr.money(p.amount.amount_minor, &p.amount.currency),
+                    tr.t(&format!("status-{}", p.status)),
+                )
+            })
+            .collect(),
         chrome: Chrome::new(&state.market, &prefs, &session, "/seller", "").await,
         tr,
     };

@@ -691,9 +691,135 @@ async fn seller_sets_shipping_rates(app: &TestApp) {
     assert_eq!(rules().await.len(), 2);
 }
 
+/// The operator console: a dispute decided with a partial refund, a category created with its
+/// name in the console's language, and the list of accounts; none of it for a buyer.
+async fn operator_console_refunds_in_part_and_adds_categories(app: &TestApp) {
+    let s = crate::shop::shop(app).await;
+    let buyer = app.buyer("reader@example.com").await;
+    let (it_token, it_id, it_var) = &s.it;
+    let body = serde_json::json!({"items": [{"variant_id": it_var, "quantity": 1}],
+        "shipping": {it_id.clone(): "standard"}, "currency": "EUR",
+        "address": crate::shop::address("FR"), "payment_method": "pm_sandbox_success"});
+    let placed = app
+        .post_idem("/api/v1/checkout", &buyer, "op-1", body)
+        .await;
+    let oid = placed.ok(201)["orders"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.post(
+        &format!("/api/v1/orders/{oid}/ship"),
+        Some(it_token),
+        serde_json::json!({"carrier": "DHL", "tracking_number": "JD1"}),
+    )
+    .await
+    .ok(200);
+    let res = app
+        .post(
+            &format!("/api/v1/orders/{oid}/dispute"),
+            Some(&buyer),
+            serde_json::json!({"reason": "one glove missing"}),
+        )
+        .await;
+    let dispute = res.ok(201)["id"].as_str().unwrap().to_owned();
+
+    let c = client();
+    let base = &app.base;
+    let csrf = "0123456789abcdef0123456789abcdef";
+    let op = format!(
+        "caravan_csrf={csrf}; caravan_prefs=ru.EUR.FR; caravan_session={}",
+        s.op
+    );
+    let page = fetch(&c, format!("{base}/admin"), &op).await;
+    assert!(
+        page.contains(&format!("href=\"/orders/{oid}\"")) && page.contains("one glove missing"),
+        "{page}"
+    );
+    assert!(page.contains("Новая категория"));
+    let decide = |amount: &'static str| {
+        c.post(format!("{base}/admin/disputes/{dispute}/decide"))
+            .header("cookie", op.clone())
+            .form(&[("csrf", csrf), ("outcome", "refund"), ("amount", amount)])
+            .send()
+    };
+    let bad = decide("lots").await.unwrap();
+    assert_eq!(bad.status(), 422);
+    let order = |who: String| {
+        let path = format!("/api/v1/orders/{oid}");
+        async move { app.get(&path, Some(&who)).await.ok(200).clone() }
+    };
+    assert_eq!(order(buyer.clone()).await["refunded"]["amount_minor"], 0);
+    assert_eq!(decide("5,00").await.unwrap().status(), 303);
+    assert_eq!(order(buyer.clone()).await["refunded"]["amount_minor"], 500);
+    let res = app
+        .get(&format!("/api/v1/orders/{oid}/dispute"), Some(&buyer))
+        .await;
+    assert_eq!(res.ok(200)["status"], "resolved");
+    let page = fetch(&c, format!("{base}/admin"), &op).await;
+    assert!(
+        !page.contains("one glove missing"),
+        "decided disputes leave the list"
+    );
+    crate::shop::audit(app).await;
+
+    // A category with its Russian name; a bad address name changes nothing.
+    let count = || async {
+        let res = app.get("/api/v1/categories", None).await;
+        res.ok(200).as_array().map(Vec::len).unwrap_or(0)
+    };
+    let before = count().await;
+    let create = |slug: &'static str, cookie: String| {
+        c.post(format!("{base}/admin/categories"))
+            .header("cookie", cookie)
+            .form(&[
+                ("csrf", csrf),
+                ("slug", slug),
+                ("parent_id", ""),
+                ("name_en", "Home and garden"),
+                ("name_local", "Дом и сад"),
+            ])
+            .send()
+    };
+    assert_eq!(create("Bad Slug", op.clone()).await.unwrap().status(), 422);
+    let shopper = format!("caravan_csrf={csrf}; caravan_prefs=ru.EUR.FR; caravan_session={buyer}");
+    assert_eq!(create("home", shopper.clone()).await.unwrap().status(), 422);
+    assert_eq!(count().await, before);
+    assert_eq!(create("home", op.clone()).await.unwrap().status(), 303);
+    assert_eq!(count().await, before + 1);
+    let res = app.get("/api/v1/categories?locale=ru", None).await;
+    let names: Vec<String> = res
+        .ok(200)
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap_or("").to_owned())
+        .collect();
+    assert!(names.iter().any(|n| n == "Дом и сад"), "{names:?}");
+
+    // Accounts, newest first, with their roles in the console's language.
+    let users = fetch(&c, format!("{base}/admin/users"), &op).await;
+    assert!(
+        users.contains("reader@example.com") && users.contains("it@example.com"),
+        "{users}"
+    );
+    assert!(
+        users.contains("продавец") && users.contains("оператор"),
+        "{users}"
+    );
+    assert!(users.find("reader@example.com") < users.find("op@example.com"));
+    let res = c
+        .get(format!("{base}/admin/users"))
+        .header("cookie", shopper)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303, "a buyer is sent to log in");
+}
+
 on_both_engines!(
     pages_are_localised_and_safe,
     order_page_shows_the_timeline_and_opens_a_dispute,
     seller_edits_a_product_in_two_languages,
-    seller_sets_shipping_rates
+    seller_sets_shipping_rates,
+    operator_console_refunds_in_part_and_adds_categories
 );
