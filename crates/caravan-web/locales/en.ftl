@@ -192,3 +192,4 @@ category-top = Top level
 field-name-en = Name in English
 field-name-local = Name in this language
 admin-create-category = Create the category
+cart-guest = Your cart is kept on this device. Log in or create an account to check out: it comes with you.

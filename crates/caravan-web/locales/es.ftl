@@ -192,3 +192,4 @@ category-top = Nivel superior
 field-name-en = Nombre en inglés
 field-name-local = Nombre en este idioma
 admin-create-category = Crear la categoría
+cart-guest = Tu carrito se guarda en este dispositivo. Inicia sesión o crea una cuenta para pagar: el carrito te acompaña.

@@ -192,3 +192,4 @@ category-top = Premier niveau
 field-name-en = Nom en anglais
 field-name-local = Nom dans cette langue
 admin-create-category = Créer la catégorie
+cart-guest = Votre panier est gardé sur cet appareil. Connectez-vous ou créez un compte pour commander : il vous suit.

@@ -192,3 +192,4 @@ category-top = Livello principale
 field-name-en = Nome in inglese
 field-name-local = Nome in questa lingua
 admin-create-category = Crea la categoria
+cart-guest = Il carrello è salvato su questo dispositivo. Accedi o crea un account per completare l’ordine: il carrello ti segue.

@@ -196,3 +196,4 @@ category-top = Najwyższy poziom
 field-name-en = Nazwa po angielsku
 field-name-local = Nazwa w tym języku
 admin-create-category = Utwórz kategorię
+cart-guest = Koszyk jest zapisany na tym urządzeniu. Zaloguj się lub załóż konto, aby złożyć zamówienie: koszyk przejdzie na Twoje konto.

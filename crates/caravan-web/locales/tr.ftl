@@ -192,3 +192,4 @@ category-top = En üst düzey
 field-name-en = İngilizce ad
 field-name-local = Bu dildeki ad
 admin-create-category = Kategoriyi oluştur
+cart-guest = Sepetiniz bu cihazda saklanıyor. Siparişi tamamlamak için giriş yapın veya hesap oluşturun: sepetiniz sizinle gelir.

@@ -190,3 +190,4 @@ category-top = 顶级
 field-name-en = 英文名称
 field-name-local = 本语言名称
 admin-create-category = 创建类目
+cart-guest = 购物车保存在本设备上。登录或注册后即可结账，购物车会随您一起转入账户。

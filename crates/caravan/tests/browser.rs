@@ -250,18 +250,29 @@ async fn a_russian_buyer_buys_from_two_stores_and_the_store_gets_paid() {
     shot(&c, "04-product-ru-phone").await;
     c.set_window_size(1280, 900).await.unwrap();
 
-    // A Russian buyer logs in and buys from two stores in one checkout, paying with the sandbox.
-    let buyer = login_of("buyer", "RU");
-    log_in(&c, &url, &buyer).await;
-    c.goto(&format!(
-        "{url}/search?q=%D0%BA%D1%80%D1%83%D0%B6%D0%BA%D0%B8"
-    ))
-    .await
-    .unwrap();
-    click(&c, "li.card a").await;
-    arrive(&c, "/p/").await;
+    // Still a guest, the buyer puts the mug in the cart; checking out asks to log in.
     click(&c, "form.addcart button").await;
     arrive(&c, "/cart").await;
+    assert!(text(&c, "p.guest").await.contains("Войдите"));
+    assert!(c
+        .find(Locator::Css("#checkout input[name=line1]"))
+        .await
+        .is_err());
+    shot(&c, "04b-cart-guest-ru").await;
+
+    // A Russian buyer logs in (the guest cart comes along) and buys from two stores in one
+    // checkout, paying with the sandbox.
+    let buyer = login_of("buyer", "RU");
+    log_in(&c, &url, &buyer).await;
+    c.goto(&format!("{url}/cart")).await.unwrap();
+    assert_eq!(
+        c.find_all(Locator::Css("section.group"))
+            .await
+            .unwrap()
+            .len(),
+        1,
+        "the guest's mug is in the buyer's cart"
+    );
     c.goto(&format!("{url}/search?q=scarf&ship_from=IT"))
         .await
         .unwrap();

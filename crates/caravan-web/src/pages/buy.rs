@@ -20,44 +20,161 @@ use std::collections::BTreeMap;
 
 /// Cookie naming the signed-in buyer's cart.
 const CART_COOKIE: &str = "caravan_cart";
+/// Cookie holding a guest cart as `<cart id>.<secret token>` (HttpOnly: scripts never see it).
+const GUEST_COOKIE: &str = "caravan_guest";
 
 pub(crate) fn login_first(back: &str) -> Response {
     let q = serde_urlencoded::to_string([("back", back)]).unwrap_or_default();
     see_other(&format!("/login?{q}"), &[])
 }
 
-/// The buyer's cart in the chosen country and currency, created when there is none.
-/// Returns the cart and, when it is new, the cookie to set.
+fn set_cookie(headers: &HeaderMap, name: &str, value: &str, max_age: Option<u32>) -> String {
+    format!(
+        "{name}={value}; Path=/; HttpOnly; SameSite=Lax{}{}",
+        max_age
+            .map(|a| format!("; Max-Age={a}"))
+            .unwrap_or_default(),
+        if is_secure(headers) { "; Secure" } else { "" }
+    )
+}
+
+/// The cart a request works on, how to reach it, and the cookies to set.
+struct OpenCart {
+    cart: CartView,
+    /// The guest token (guests only).
+    token: Option<String>,
+    cookies: Vec<String>,
+}
+
+impl OpenCart {
+    fn access<'a>(&'a self, actor: Option<&'a Actor>) -> CartAccess<'a> {
+        CartAccess {
+            actor,
+            token: self.token.as_deref(),
+        }
+    }
+}
+
+/// Brings a cart to the chosen country and currency.
+async fn fit(
+    state: &AppState,
+    prefs: &Prefs,
+    cart: CartView,
+    access: CartAccess<'_>,
+) -> Result<CartView, caravan_market::MarketError> {
+    if cart.country == prefs.country && cart.currency == prefs.currency {
+        return Ok(cart);
+    }
+    let patch = CartPatch {
+        country: Some(prefs.country.clone()),
+        currency: Some(prefs.currency.clone()),
+    };
+    state
+        .market
+        .update_cart(&cart.id, access, patch, prefs.locale)
+        .await
+}
+
+/// The visitor's cart in the chosen country and currency, created when there is none. A guest's
+/// cart lives behind its secret token; when the guest signs in, it becomes theirs (or its lines
+/// join the cart they already had).
 async fn open_cart(
     state: &AppState,
     headers: &HeaderMap,
     prefs: &Prefs,
-    actor: &Actor,
-) -> Result<(CartView, Option<String>), caravan_market::MarketError> {
-    let access = || CartAccess {
+    actor: Option<&Actor>,
+) -> Result<OpenCart, caravan_market::MarketError> {
+    let m = &state.market;
+    let guest = cookie(headers, GUEST_COOKIE).and_then(|v| v.split_once('.'));
+    let Some(actor) = actor else {
+        if let Some((id, token)) = guest {
+            let access = CartAccess {
+                actor: None,
+                token: Some(token),
+            };
+            if let Ok(cart) = m.cart(id, access, prefs.locale).await {
+                return Ok(OpenCart {
+                    cart: fit(state, prefs, cart, access).await?,
+                    token: Some(token.to_owned()),
+                    cookies: Vec::new(),
+                });
+            }
+        }
+        let created = m
+            .create_cart(
+                None,
+                NewCart {
+                    country: prefs.country.clone(),
+                    currency: Some(prefs.currency.clone()),
+                },
+                prefs.locale,
+            )
+            .await?;
+        let token = created.token.unwrap_or_default();
+        let value = format!("{}.{token}", created.cart.id);
+        return Ok(OpenCart {
+            cookies: vec![set_cookie(headers, GUEST_COOKIE, &value, None)],
+            cart: created.cart,
+            token: Some(token),
+        });
+    };
+    let mine = CartAccess {
         actor: Some(actor),
         token: None,
     };
-    if let Some(id) = cookie(headers, CART_COOKIE) {
-        if let Ok(cart) = state.market.cart(id, access(), prefs.locale).await {
-            if cart.country == prefs.country && cart.currency == prefs.currency {
-                return Ok((cart, None));
+    let mut cookies = Vec::new();
+    let mut cart = match cookie(headers, CART_COOKIE) {
+        Some(id) => m.cart(id, mine, prefs.locale).await.ok(),
+        None => None,
+    };
+    if let Some((gid, token)) = guest {
+        cookies.push(set_cookie(headers, GUEST_COOKIE, "", Some(0)));
+        match &cart {
+            None => {
+                if let Ok(claimed) = m.claim_cart(gid, actor, Some(token), prefs.locale).await {
+                    cookies.push(set_cookie(headers, CART_COOKIE, &claimed.id, None));
+                    cart = Some(claimed);
+                }
             }
-            let patch = CartPatch {
-                country: Some(prefs.country.clone()),
-                currency: Some(prefs.currency.clone()),
-            };
-            return Ok((
-                state
-                    .market
-                    .update_cart(id, access(), patch, prefs.locale)
-                    .await?,
-                None,
-            ));
+            Some(own) => {
+                let access = CartAccess {
+                    actor: None,
+                    token: Some(token),
+                };
+                if let Ok(g) = m.cart(gid, access, prefs.locale).await {
+                    for l in g.groups.iter().flat_map(|g| &g.lines) {
+                        let already = own
+                            .groups
+                            .iter()
+                            .flat_map(|g| &g.lines)
+                            .find(|o| o.variant_id == l.variant_id)
+                            .map_or(0, |o| o.quantity);
+                        let line = LineInput {
+                            variant_id: l.variant_id.clone(),
+                            quantity: (already + l.quantity).min(99),
+                        };
+                        // A line that no longer fits (sold out meanwhile) is dropped; either
+                        // way it leaves the guest cart, so a second pass never adds it twice.
+                        let _ = m.set_cart_line(&own.id, mine, line, prefs.locale).await;
+                        let gone = LineInput {
+                            variant_id: l.variant_id.clone(),
+                            quantity: 0,
+                        };
+                        let _ = m.set_cart_line(gid, access, gone, prefs.locale).await;
+                    }
+                    cart = m.cart(&own.id, mine, prefs.locale).await.ok();
+                }
+            }
         }
     }
-    let created = state
-        .market
+    if let Some(cart) = cart {
+        return Ok(OpenCart {
+            cart: fit(state, prefs, cart, mine).await?,
+            token: None,
+            cookies,
+        });
+    }
+    let created = m
         .create_cart(
             Some(actor),
             NewCart {
@@ -67,12 +184,12 @@ async fn open_cart(
             prefs.locale,
         )
         .await?;
-    let c = format!(
-        "{CART_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax{}",
-        created.cart.id,
-        if is_secure(headers) { "; Secure" } else { "" }
-    );
-    Ok((created.cart, Some(c)))
+    cookies.push(set_cookie(headers, CART_COOKIE, &created.cart.id, None));
+    Ok(OpenCart {
+        cart: created.cart,
+        token: None,
+        cookies,
+    })
 }
 
 /// Add-to-cart and remove forms.
@@ -96,14 +213,13 @@ async fn set_line(
         return r;
     }
     let back = local(f.back.clone());
-    let Some(actor) = &session.0 else {
-        return login_first(&back);
-    };
-    let (cart, set) = match open_cart(state, headers, prefs, actor).await {
+    let actor = session.0.as_ref();
+    let open = match open_cart(state, headers, prefs, actor).await {
         Ok(c) => c,
         Err(e) => return message(state, headers, prefs, session, &e.message, &back).await,
     };
-    let already = cart
+    let already = open
+        .cart
         .groups
         .iter()
         .flat_map(|g| &g.lines)
@@ -118,16 +234,12 @@ async fn set_line(
         variant_id: f.variant_id,
         quantity,
     };
-    let access = CartAccess {
-        actor: Some(actor),
-        token: None,
-    };
     match state
         .market
-        .set_cart_line(&cart.id, access, line, prefs.locale)
+        .set_cart_line(&open.cart.id, open.access(actor), line, prefs.locale)
         .await
     {
-        Ok(_) => see_other("/cart", &set.into_iter().collect::<Vec<_>>()),
+        Ok(_) => see_other("/cart", &open.cookies),
         Err(e) => message(state, headers, prefs, session, &e.message, &back).await,
     }
 }
@@ -163,6 +275,8 @@ struct CartPage {
     total: String,
     key: String,
     name: String,
+    /// Guests see their cart and are asked to log in to check out.
+    signed_in: bool,
 }
 
 struct GroupRow {
@@ -179,13 +293,23 @@ pub async fn cart(
     prefs: Prefs,
     session: Session,
 ) -> Response {
-    let Some(actor) = &session.0 else {
-        return login_first("/cart");
-    };
+    let actor = session.0.as_ref();
     let tr = Tr::new(prefs.locale);
-    let (cart, set) = match open_cart(&state, &headers, &prefs, actor).await {
-        Ok(c) => c,
-        Err(e) => return message(&state, &headers, &prefs, &session, &e.message, "/").await,
+    let (cart, cookies) = if actor.is_none() && cookie(&headers, GUEST_COOKIE).is_none() {
+        // A visitor who never added anything sees an empty cart; no row is written for them.
+        let empty = CartView {
+            id: String::new(),
+            country: prefs.country.clone(),
+            currency: prefs.currency.clone(),
+            groups: Vec::new(),
+            goods_total: caravan_market::catalogue::MoneyView::new(0, &prefs.currency),
+        };
+        (empty, Vec::new())
+    } else {
+        match open_cart(&state, &headers, &prefs, actor).await {
+            Ok(c) => (c.cart, c.cookies),
+            Err(e) => return message(&state, &headers, &prefs, &session, &e.message, "/").await,
+        }
     };
     let groups = cart
         .groups
@@ -236,12 +360,15 @@ pub async fn cart(
         .collect();
     let mut key = [0u8; 16];
     rand::thread_rng().fill_bytes(&mut key);
-    let me = state
-        .market
-        .me(actor)
-        .await
-        .map(|u| u.display_name)
-        .unwrap_or_default();
+    let me = match actor {
+        Some(a) => state
+            .market
+            .me(a)
+            .await
+            .map(|u| u.display_name)
+            .unwrap_or_default(),
+        None => String::new(),
+    };
     let page = CartPage {
         groups,
         total: tr.t1(
@@ -251,12 +378,15 @@ pub async fn cart(
         ),
         key: hex::encode(key),
         name: me,
+        signed_in: actor.is_some(),
         chrome: Chrome::new(&state.market, &prefs, &session, "/cart", "").await,
         tr,
     };
     let mut res = html(&headers, &prefs, page.render());
-    if let Some(c) = set.and_then(|c| axum::http::HeaderValue::from_str(&c).ok()) {
-        res.headers_mut().append(axum::http::header::SET_COOKIE, c);
+    for c in cookies {
+        if let Ok(v) = axum::http::HeaderValue::from_str(&c) {
+            res.headers_mut().append(axum::http::header::SET_COOKIE, v);
+        }
     }
     res
 }
@@ -289,8 +419,8 @@ pub async fn checkout(
     let Some(actor) = &session.0 else {
         return login_first("/cart");
     };
-    let (cart, _) = match open_cart(&state, &headers, &prefs, actor).await {
-        Ok(c) => c,
+    let cart = match open_cart(&state, &headers, &prefs, Some(actor)).await {
+        Ok(c) => c.cart,
         Err(e) => return message(&state, &headers, &prefs, &session, &e.message, "/cart").await,
     };
     let shipping = f

@@ -816,10 +816,172 @@ async fn operator_console_refunds_in_part_and_adds_categories(app: &TestApp) {
     assert_eq!(res.status(), 303, "a buyer is sent to log in");
 }
 
+/// A guest fills a cart (reached by an HttpOnly cookie holding the cart id and its secret
+/// token), is asked to log in to check out, and on login the cart becomes theirs; a buyer who
+/// already had a cart gets the guest's lines merged in, once.
+async fn guest_cart_follows_the_buyer_into_their_account(app: &TestApp) {
+    let s = crate::shop::shop(app).await;
+    let (_, _, it_var) = &s.it;
+    let (_, _, pl_var) = &s.pl;
+    let c = client();
+    let base = &app.base;
+    let csrf = "0123456789abcdef0123456789abcdef";
+    let anon = format!("caravan_csrf={csrf}; caravan_prefs=ru.RUB.RU");
+
+    // Looking at an empty cart writes nothing and sets no cookie.
+    let res = c
+        .get(format!("{base}/cart"))
+        .header("cookie", &anon)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(set_cookie(&res, "caravan_guest").is_none());
+    assert!(res.text().await.unwrap().contains("Корзина пуста"));
+
+    let add = |cookies: String, variant: String, qty: &'static str| {
+        let c = c.clone();
+        let url = format!("{base}/cart/add");
+        async move {
+            c.post(url)
+                .header("cookie", cookies)
+                .form(&[
+                    ("csrf", csrf),
+                    ("variant_id", variant.as_str()),
+                    ("quantity", qty),
+                    ("back", "/"),
+                ])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let res = add(anon.clone(), it_var.clone(), "2").await;
+    assert_eq!(res.status(), 303);
+    let raw = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("caravan_guest="))
+        .unwrap()
+        .to_owned();
+    assert!(
+        raw.contains("HttpOnly") && raw.contains("SameSite=Lax"),
+        "{raw}"
+    );
+    let guest = set_cookie(&res, "caravan_guest").unwrap();
+    let (id, token) = guest["caravan_guest=".len()..].split_once('.').unwrap();
+    assert!(id.starts_with("crt_") && token.len() >= 20, "{guest}");
+    let page = fetch(&c, format!("{base}/cart"), &format!("{anon}; {guest}")).await;
+    assert!(page.contains("× 2"), "{page}");
+    assert!(page.contains("class=\"guest\""), "{page}");
+    assert!(page.contains("Войдите"), "{page}");
+    assert!(!page.contains("name=\"line1\""), "a guest cannot check out");
+    // Checking out as a guest sends to the login page.
+    let res = c
+        .post(format!("{base}/checkout"))
+        .header("cookie", format!("{anon}; {guest}"))
+        .form(&[
+            ("csrf", csrf),
+            ("key", "k"),
+            ("name", "A"),
+            ("line1", "B"),
+            ("city", "C"),
+            ("postal_code", "1"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    assert!(res.headers()["location"]
+        .to_str()
+        .unwrap()
+        .starts_with("/login"));
+    // The cart id without its token (or with a wrong one) opens nothing.
+    let forged = format!("{anon}; caravan_guest={id}.{}", "x".repeat(token.len()));
+    let page = fetch(&c, format!("{base}/cart"), &forged).await;
+    assert!(!page.contains("× 2"), "{page}");
+
+    // Registering from the cart: the guest cart becomes the new buyer's.
+    let res = c
+        .post(format!("{base}/register"))
+        .header("cookie", format!("{anon}; {guest}"))
+        .form(&[
+            ("csrf", csrf),
+            ("email", "guest@example.com"),
+            ("password", crate::app::PASSWORD),
+            ("display_name", "Гость"),
+            ("back", "/cart"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    let session = set_cookie(&res, "caravan_session").unwrap();
+    let mine = format!("{anon}; {session}; {guest}");
+    let res = c
+        .get(format!("{base}/cart"))
+        .header("cookie", &mine)
+        .send()
+        .await
+        .unwrap();
+    let cleared = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.starts_with("caravan_guest=;") && v.contains("Max-Age=0"));
+    assert!(cleared, "the guest cookie is cleared at login");
+    let cart_cookie = set_cookie(&res, "caravan_cart").unwrap();
+    assert_eq!(cart_cookie, format!("caravan_cart={id}"));
+    let page = res.text().await.unwrap();
+    assert!(
+        page.contains("× 2") && page.contains("name=\"line1\""),
+        "{page}"
+    );
+    // The old token no longer opens it.
+    let page = fetch(&c, format!("{base}/cart"), &format!("{anon}; {guest}")).await;
+    assert!(!page.contains("× 2"), "{page}");
+
+    // A buyer with a cart of their own: the guest's lines join it, and only once.
+    let buyer = app.buyer("merge@example.com").await;
+    let signed = format!("{anon}; caravan_session={buyer}");
+    let res = add(signed.clone(), pl_var.clone(), "1").await;
+    let own = set_cookie(&res, "caravan_cart").unwrap();
+    let res = add(anon.clone(), it_var.clone(), "3").await;
+    let guest = set_cookie(&res, "caravan_guest").unwrap();
+    let res = add(anon.clone(), pl_var.clone(), "1").await;
+    let other_guest = set_cookie(&res, "caravan_guest").unwrap();
+    assert_ne!(guest, other_guest, "each visitor has their own cart");
+    let both = format!("{signed}; {own}; {guest}");
+    let first = fetch(&c, format!("{base}/cart"), &both).await;
+    assert_eq!(first.matches("class=\"panel group\"").count(), 2, "{first}");
+    assert!(first.contains("× 3") && first.contains("× 1"), "{first}");
+    // A browser that kept the stale guest cookie does not add the lines again.
+    let again = fetch(&c, format!("{base}/cart"), &both).await;
+    assert!(again.contains("× 3") && !again.contains("× 6"), "{again}");
+    // The API sees the same cart.
+    let cart_id = &own["caravan_cart=".len()..];
+    let res = app
+        .get(&format!("/api/v1/carts/{cart_id}"), Some(&buyer))
+        .await;
+    let api = res.ok(200);
+    let qty: i64 = api["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|g| g["lines"].as_array().unwrap())
+        .map(|l| l["quantity"].as_i64().unwrap())
+        .sum();
+    assert_eq!(qty, 4);
+}
+
 on_both_engines!(
     pages_are_localised_and_safe,
     order_page_shows_the_timeline_and_opens_a_dispute,
     seller_edits_a_product_in_two_languages,
     seller_sets_shipping_rates,
-    operator_console_refunds_in_part_and_adds_categories
+    operator_console_refunds_in_part_and_adds_categories,
+    guest_cart_follows_the_buyer_into_their_account
 );
