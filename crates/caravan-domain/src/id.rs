@@ -111,6 +111,8 @@ typed_id! {
     PayoutId => "pyo_",
     /// A ledger transaction.
     LedgerTxId => "ltx_",
+    /// A buyer's saved delivery address.
+    AddressId => "adr_",
 }
 
 #[cfg(test)]

@@ -264,6 +264,18 @@ impl Market {
         self.cart_view(&cart, locale).await
     }
 
+    /// The actor's most recently used cart, priced, if they have one (another device's cart).
+    pub async fn latest_cart(
+        &self,
+        actor: &Actor,
+        locale: Locale,
+    ) -> Result<Option<CartView>, MarketError> {
+        match self.store.latest_cart_of(actor.user_id.as_str()).await? {
+            Some(cart) => Ok(Some(self.cart_view(&cart, locale).await?)),
+            None => Ok(None),
+        }
+    }
+
     async fn cart_view(&self, cart: &CartRecord, locale: Locale) -> Result<CartView, MarketError> {
         let lines = self.store.cart_lines(&cart.id).await?;
         let priced = self

@@ -4,6 +4,7 @@
 //! the web crate turns [`MarketError`] into status codes and the views here into JSON.
 
 pub mod accounts;
+pub mod addresses;
 mod cache;
 pub mod carts;
 pub mod catalogue;

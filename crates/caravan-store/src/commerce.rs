@@ -201,6 +201,18 @@ impl Store {
             .await?)
     }
 
+    /// The user's most recently used cart (by its newest line, else its creation), if any.
+    pub async fn latest_cart_of(&self, user_id: &str) -> Result<Option<CartRecord>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT id, user_id, token_hash, country, currency, created_at, updated_at FROM carts c \
+             WHERE user_id = $1 ORDER BY COALESCE((SELECT MAX(added_at) FROM cart_lines l \
+             WHERE l.cart_id = c.id), created_at) DESC, id DESC LIMIT 1",
+        )
+        .bind(user_id)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
     /// Changes a cart's owner, country or currency.
     pub async fn update_cart(&self, c: &CartRecord) -> Result<(), StoreError> {
         sqlx::query("UPDATE carts SET user_id = $1, token_hash = $2, country = $3, currency = $4, updated_at = $5 WHERE id = $6")

@@ -5,6 +5,7 @@
 //! Times are passed in by callers (the clock is injected upstream); ids are generated upstream too.
 //! This crate holds no business rules beyond the guards that keep data consistent.
 
+pub mod addresses;
 pub mod checkout;
 pub mod commerce;
 mod connect;

@@ -193,3 +193,15 @@ field-name-en = Name in English
 field-name-local = Name in this language
 admin-create-category = Create the category
 cart-guest = Your cart is kept on this device. Log in or create an account to check out: it comes with you.
+account-addresses = Delivery addresses
+account-no-addresses = No saved addresses yet. Add one here, or tick “save” at checkout.
+account-add-address = Add an address
+account-save-address = Save address
+account-address-count = { $count ->
+    [one] { $count } saved address
+   *[other] { $count } saved addresses
+}
+address-saved = Address saved.
+field-line2 = Address line 2 (optional)
+field-phone = Phone (optional)
+checkout-save-address = Save this address for next time

@@ -193,3 +193,15 @@ field-name-en = Nombre en inglés
 field-name-local = Nombre en este idioma
 admin-create-category = Crear la categoría
 cart-guest = Tu carrito se guarda en este dispositivo. Inicia sesión o crea una cuenta para pagar: el carrito te acompaña.
+account-addresses = Direcciones de envío
+account-no-addresses = Aún no hay direcciones guardadas. Añade una aquí o marca «guardar» al pagar.
+account-add-address = Añadir una dirección
+account-save-address = Guardar dirección
+account-address-count = { $count ->
+    [one] { $count } dirección guardada
+   *[other] { $count } direcciones guardadas
+}
+address-saved = Dirección guardada.
+field-line2 = Piso, puerta (opcional)
+field-phone = Teléfono (opcional)
+checkout-save-address = Guardar esta dirección para la próxima vez

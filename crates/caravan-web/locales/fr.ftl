@@ -193,3 +193,15 @@ field-name-en = Nom en anglais
 field-name-local = Nom dans cette langue
 admin-create-category = Créer la catégorie
 cart-guest = Votre panier est gardé sur cet appareil. Connectez-vous ou créez un compte pour commander : il vous suit.
+account-addresses = Adresses de livraison
+account-no-addresses = Aucune adresse enregistrée. Ajoutez-en une ici, ou cochez « enregistrer » lors de la commande.
+account-add-address = Ajouter une adresse
+account-save-address = Enregistrer l’adresse
+account-address-count = { $count ->
+    [one] { $count } adresse enregistrée
+   *[other] { $count } adresses enregistrées
+}
+address-saved = Adresse enregistrée.
+field-line2 = Complément d’adresse (facultatif)
+field-phone = Téléphone (facultatif)
+checkout-save-address = Enregistrer cette adresse pour la prochaine fois

@@ -193,3 +193,15 @@ field-name-en = Nome in inglese
 field-name-local = Nome in questa lingua
 admin-create-category = Crea la categoria
 cart-guest = Il carrello è salvato su questo dispositivo. Accedi o crea un account per completare l’ordine: il carrello ti segue.
+account-addresses = Indirizzi di consegna
+account-no-addresses = Nessun indirizzo salvato. Aggiungine uno qui o spunta «salva» al momento dell’ordine.
+account-add-address = Aggiungi un indirizzo
+account-save-address = Salva indirizzo
+account-address-count = { $count ->
+    [one] { $count } indirizzo salvato
+   *[other] { $count } indirizzi salvati
+}
+address-saved = Indirizzo salvato.
+field-line2 = Interno, scala (facoltativo)
+field-phone = Telefono (facoltativo)
+checkout-save-address = Salva questo indirizzo per la prossima volta

@@ -197,3 +197,17 @@ field-name-en = Nazwa po angielsku
 field-name-local = Nazwa w tym języku
 admin-create-category = Utwórz kategorię
 cart-guest = Koszyk jest zapisany na tym urządzeniu. Zaloguj się lub załóż konto, aby złożyć zamówienie: koszyk przejdzie na Twoje konto.
+account-addresses = Adresy dostawy
+account-no-addresses = Nie masz jeszcze zapisanych adresów. Dodaj adres tutaj albo zaznacz „zapisz” przy zamówieniu.
+account-add-address = Dodaj adres
+account-save-address = Zapisz adres
+account-address-count = { $count ->
+    [one] { $count } zapisany adres
+    [few] { $count } zapisane adresy
+    [many] { $count } zapisanych adresów
+   *[other] { $count } zapisanego adresu
+}
+address-saved = Adres zapisany.
+field-line2 = Nr mieszkania (opcjonalnie)
+field-phone = Telefon (opcjonalnie)
+checkout-save-address = Zapisz ten adres na następny raz

@@ -193,3 +193,15 @@ field-name-en = İngilizce ad
 field-name-local = Bu dildeki ad
 admin-create-category = Kategoriyi oluştur
 cart-guest = Sepetiniz bu cihazda saklanıyor. Siparişi tamamlamak için giriş yapın veya hesap oluşturun: sepetiniz sizinle gelir.
+account-addresses = Teslimat adresleri
+account-no-addresses = Henüz kayıtlı adres yok. Buradan ekleyin ya da sipariş verirken “kaydet” kutusunu işaretleyin.
+account-add-address = Adres ekle
+account-save-address = Adresi kaydet
+account-address-count = { $count ->
+    [one] { $count } kayıtlı adres
+   *[other] { $count } kayıtlı adres
+}
+address-saved = Adres kaydedildi.
+field-line2 = Daire, kat (isteğe bağlı)
+field-phone = Telefon (isteğe bağlı)
+checkout-save-address = Bu adresi sonraki siparişler için kaydet

@@ -191,3 +191,14 @@ field-name-en = 英文名称
 field-name-local = 本语言名称
 admin-create-category = 创建类目
 cart-guest = 购物车保存在本设备上。登录或注册后即可结账，购物车会随您一起转入账户。
+account-addresses = 收货地址
+account-no-addresses = 还没有保存的地址。可在此添加，或在结账时勾选“保存”。
+account-add-address = 添加地址
+account-save-address = 保存地址
+account-address-count = { $count ->
+   *[other] 已保存 { $count } 个地址
+}
+address-saved = 地址已保存。
+field-line2 = 门牌、楼层（可选）
+field-phone = 电话（可选）
+checkout-save-address = 保存此地址，下次使用

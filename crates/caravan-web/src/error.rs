@@ -208,6 +208,11 @@ pub const ERROR_CODES: &[(&str, u16, &str)] = &[
     ("cart_empty", 422, "there is nothing to check out"),
     ("cart_full", 422, "a cart holds at most 100 lines"),
     (
+        "too_many_addresses",
+        422,
+        "an account keeps at most 20 saved addresses",
+    ),
+    (
         "invalid_address",
         422,
         "an address field is empty or too long",

@@ -322,6 +322,14 @@ async fn a_russian_buyer_buys_from_two_stores_and_the_store_gets_paid() {
         assert_eq!(s.text().await.unwrap(), "Оплачен");
     }
     shot(&c, "06-orders-ru").await;
+    // "Save this address" was ticked: the account page keeps it for next time.
+    c.goto(&format!("{url}/account")).await.unwrap();
+    let book = text(&c, "section.addresses").await;
+    assert!(
+        book.contains("ул. Тверская, 1") && book.contains("1 сохранённый адрес"),
+        "{book}"
+    );
+    shot(&c, "06b-account-ru").await;
     log_out(&c).await;
 
     // The Russian store ships with tracking and reports delivery.

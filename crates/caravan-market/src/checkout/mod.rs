@@ -43,6 +43,27 @@ pub struct Address {
     pub phone: Option<String>,
 }
 
+/// Checks an address (required parts 1 to 200 characters, no control characters; phone at most
+/// 40) and returns its country.
+pub(crate) fn check_address(a: &Address) -> Result<Country, MarketError> {
+    let country = Country::parse(&a.country)?;
+    for (v, what) in [
+        (&a.name, "a name"),
+        (&a.line1, "an address line"),
+        (&a.city, "a city"),
+        (&a.postal_code, "a postal code"),
+    ] {
+        clean_name(v, 200, "invalid_address", what)?;
+    }
+    if let Some(l) = a.line2.as_deref().filter(|l| !l.trim().is_empty()) {
+        clean_name(l, 200, "invalid_address", "a second address line")?;
+    }
+    if let Some(p) = a.phone.as_deref().filter(|p| !p.trim().is_empty()) {
+        clean_name(p, 40, "invalid_address", "a phone number")?;
+    }
+    Ok(country)
+}
+
 /// A checkout: a cart, or items bought at once ("buy now"). Prices and totals are always
 /// computed on the server.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -291,16 +312,7 @@ impl Market {
                 "at most 100 lines per checkout",
             ));
         }
-        let a = &req.address;
-        let country = Country::parse(&a.country)?;
-        for (v, what) in [
-            (&a.name, "a name"),
-            (&a.line1, "an address line"),
-            (&a.city, "a city"),
-            (&a.postal_code, "a postal code"),
-        ] {
-            clean_name(v, 200, "invalid_address", what)?;
-        }
+        let country = check_address(&req.address)?;
         let currency = match req.currency.as_deref().or(cart_currency.as_deref()) {
             Some(c) => Currency::parse(c)?,
             None => Currency::EUR,

@@ -1,6 +1,7 @@
 //! Buying in the browser: the cart grouped by store with a shipping choice per store, checkout
 //! with an address and the sandbox payment, and the buyer's orders with receipt confirmation.
 
+use super::addresses::latest_in;
 use super::chrome::Chrome;
 use super::i18n::Tr;
 use super::prefs::{cookie, is_secure, Prefs};
@@ -127,6 +128,13 @@ async fn open_cart(
         Some(id) => m.cart(id, mine, prefs.locale).await.ok(),
         None => None,
     };
+    if cart.is_none() {
+        // Signed in on another device, or the cookie was lost: the buyer's own latest cart.
+        cart = m.latest_cart(actor, prefs.locale).await?;
+        if let Some(c) = &cart {
+            cookies.push(set_cookie(headers, CART_COOKIE, &c.id, None));
+        }
+    }
     if let Some((gid, token)) = guest {
         cookies.push(set_cookie(headers, GUEST_COOKIE, "", Some(0)));
         match &cart {
@@ -275,6 +283,11 @@ struct CartPage {
     total: String,
     key: String,
     name: String,
+    line1: String,
+    city: String,
+    postal_code: String,
+    /// "Save this address" starts ticked when none is saved for this country.
+    save_address: bool,
     /// Guests see their cart and are asked to log in to check out.
     signed_in: bool,
 }
@@ -360,14 +373,18 @@ pub async fn cart(
         .collect();
     let mut key = [0u8; 16];
     rand::thread_rng().fill_bytes(&mut key);
-    let me = match actor {
-        Some(a) => state
-            .market
-            .me(a)
-            .await
-            .map(|u| u.display_name)
-            .unwrap_or_default(),
-        None => String::new(),
+    // The form starts from the newest saved address in the ship-to country.
+    let (me, address) = match actor {
+        Some(a) => {
+            let name = state
+                .market
+                .me(a)
+                .await
+                .map(|u| u.display_name)
+                .unwrap_or_default();
+            (name, latest_in(&state.market, a, &prefs.country).await)
+        }
+        None => (String::new(), None),
     };
     let page = CartPage {
         groups,
@@ -377,7 +394,17 @@ pub async fn cart(
             &tr.money(cart.goods_total.amount_minor, &cart.goods_total.currency),
         ),
         key: hex::encode(key),
-        name: me,
+        name: address.as_ref().map_or(me, |a| a.name.clone()),
+        line1: address
+            .as_ref()
+            .map(|a| a.line1.clone())
+            .unwrap_or_default(),
+        city: address.as_ref().map(|a| a.city.clone()).unwrap_or_default(),
+        postal_code: address
+            .as_ref()
+            .map(|a| a.postal_code.clone())
+            .unwrap_or_default(),
+        save_address: address.is_none(),
         signed_in: actor.is_some(),
         chrome: Chrome::new(&state.market, &prefs, &session, "/cart", "").await,
         tr,
@@ -400,6 +427,7 @@ pub struct CheckoutForm {
     line1: String,
     city: String,
     postal_code: String,
+    save_address: Option<String>,
     #[serde(flatten)]
     rest: BTreeMap<String, String>,
 }
@@ -445,12 +473,21 @@ pub async fn checkout(
         payment_method: "pm_sandbox_success".to_owned(),
     };
     let hash = format!("page:{}:{}", cart.id, f.key);
+    let keep = f.save_address.is_some().then(|| req.address.clone());
     match state
         .market
         .checkout(actor, Some(&f.key), &hash, req, prefs.locale)
         .await
     {
-        Ok(r) if r.status < 300 => see_other("/orders?placed=1", &[]),
+        Ok(r) if r.status < 300 => {
+            if let Some(a) = keep {
+                // The order stands either way; a full address book only means it is not kept.
+                if let Err(e) = state.market.add_address(actor, a).await {
+                    tracing::info!(code = e.code, "checkout address not saved");
+                }
+            }
+            see_other("/orders?placed=1", &[])
+        }
         Ok(r) => {
             let text = super::replay_error(&r.body, "checkout failed");
             message(&state, &headers, &prefs, &session, &text, "/cart").await

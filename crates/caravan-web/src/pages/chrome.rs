@@ -21,6 +21,15 @@ pub(crate) const LANGUAGES: [(&str, &str); 8] = [
     ("zh", "中文"),
 ];
 
+/// (code, "Name (CODE)") of every country, by name: the choices of a country select.
+pub(crate) fn all_countries() -> Vec<(String, String)> {
+    let mut all: Vec<(String, String)> = Country::all()
+        .map(|c| (c.code().to_owned(), format!("{} ({})", c.name(), c.code())))
+        .collect();
+    all.sort_by(|a, b| a.1.cmp(&b.1));
+    all
+}
+
 /// The header's data.
 pub struct Chrome {
     /// `lang` attribute and selected language.

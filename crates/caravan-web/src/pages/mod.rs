@@ -5,6 +5,7 @@
 //! Responses carry a Content-Security-Policy without inline scripts, and every form a CSRF token.
 
 mod account;
+mod addresses;
 mod admin;
 mod buy;
 mod chrome;
@@ -49,6 +50,9 @@ pub fn router() -> Router<AppState> {
             get(account::register_page).post(account::register),
         )
         .route("/logout", post(account::logout))
+        .route("/account", get(addresses::page))
+        .route("/account/addresses", post(addresses::add))
+        .route("/account/addresses/remove", post(addresses::remove))
         .route("/cart", get(buy::cart))
         .route("/cart/add", post(buy::add))
         .route("/cart/remove", post(buy::remove))

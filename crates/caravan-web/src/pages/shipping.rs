@@ -103,10 +103,7 @@ pub async fn page(
             ),
         })
         .collect();
-    let mut places: Vec<(String, String)> = Country::all()
-        .map(|c| (c.code().to_owned(), format!("{} ({})", c.name(), c.code())))
-        .collect();
-    places.sort_by(|a, b| a.1.cmp(&b.1));
+    let mut places = super::chrome::all_countries();
     places.insert(0, ("*".to_owned(), tr.t("shipping-rest")));
     let page = RulesPage {
         rules,

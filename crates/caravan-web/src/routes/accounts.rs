@@ -7,6 +7,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use caravan_market::accounts::{Credentials, IssuedToken, Registration, TokenView, UserView};
+use caravan_market::addresses::SavedAddress;
+use caravan_market::checkout::Address;
 use serde::Deserialize;
 
 /// Creates a buyer account.
@@ -106,5 +108,52 @@ pub async fn revoke_token(
     Path(id): Path<String>,
 ) -> Result<StatusCode, AppError> {
     state.market.revoke_token(&actor, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The caller's saved delivery addresses, newest first.
+#[utoipa::path(get, path = "/api/v1/me/addresses", tag = "accounts", security(("bearer" = [])),
+    responses((status = 200, body = Vec<SavedAddress>), (status = 401, body = ErrorBody)))]
+pub async fn list_addresses(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+) -> Result<Json<Vec<SavedAddress>>, AppError> {
+    Ok(Json(state.market.addresses(&actor).await?))
+}
+
+/// Saves a delivery address (checked as at checkout; at most 20 per account). Saving an address
+/// equal to a saved one answers 200 with that one.
+#[utoipa::path(post, path = "/api/v1/me/addresses", tag = "accounts", security(("bearer" = [])),
+    request_body = Address,
+    responses(
+        (status = 201, description = "Saved", body = SavedAddress),
+        (status = 200, description = "Already saved", body = SavedAddress),
+        (status = 401, body = ErrorBody),
+        (status = 422, description = "Invalid address, or 20 saved already", body = ErrorBody),
+    ))]
+pub async fn add_address(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiJson(a): ApiJson<Address>,
+) -> Result<(StatusCode, Json<SavedAddress>), AppError> {
+    let (saved, new) = state.market.add_address(&actor, a).await?;
+    let status = if new {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(saved)))
+}
+
+/// Removes one of the caller's addresses; another account's is 404.
+#[utoipa::path(delete, path = "/api/v1/me/addresses/{id}", tag = "accounts", security(("bearer" = [])),
+    params(("id" = String, Path, description = "`adr_…`")),
+    responses((status = 204, description = "Removed"), (status = 404, body = ErrorBody)))]
+pub async fn remove_address(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    Path(id): Path<String>,
+) -> Result<StatusCode, AppError> {
+    state.market.remove_address(&actor, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -40,6 +40,8 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(accounts::me))
         .routes(routes!(accounts::list_tokens, accounts::create_token))
         .routes(routes!(accounts::revoke_token))
+        .routes(routes!(accounts::list_addresses, accounts::add_address))
+        .routes(routes!(accounts::remove_address))
         .routes(routes!(merchants::apply))
         .routes(routes!(merchants::my_merchant))
         .routes(routes!(merchants::public_merchant))

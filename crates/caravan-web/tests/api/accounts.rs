@@ -5,7 +5,11 @@ use crate::on_both_engines;
 use reqwest::Method;
 use serde_json::json;
 
-on_both_engines!(register_login_tokens_logout, failed_logins_are_throttled);
+on_both_engines!(
+    register_login_tokens_logout,
+    failed_logins_are_throttled,
+    address_book
+);
 
 async fn register_login_tokens_logout(app: &TestApp) {
     let res = app
@@ -126,4 +130,114 @@ async fn failed_logins_are_throttled(app: &TestApp) {
     app.buyer("dee@example.com").await;
     app.clock.advance(15 * 60 * 1000 + 1);
     app.login("cy@example.com").await;
+}
+
+/// The address book: saved, listed newest first, not saved twice, checked like a checkout's
+/// address, capped at 20, and private to its owner.
+async fn address_book(app: &TestApp) {
+    let ana = app.buyer("ana@example.com").await;
+    let home = serde_json::json!({"name": "Ana Lopez", "line1": "Calle Mayor 5", "line2": "3º B",
+        "city": "Madrid", "postal_code": "28013", "country": "ES", "phone": "+34 600 000 000"});
+    let res = app
+        .post("/api/v1/me/addresses", Some(&ana), home.clone())
+        .await;
+    let saved = res.ok(201).clone();
+    let id = saved["id"].as_str().unwrap().to_owned();
+    assert!(id.starts_with("adr_"), "{saved}");
+    assert_eq!(saved["address"]["line2"], "3º B");
+    // The same address again is the same entry (200), with surrounding spaces ignored.
+    let mut spaced = home.clone();
+    spaced["city"] = serde_json::json!("  Madrid ");
+    let res = app.post("/api/v1/me/addresses", Some(&ana), spaced).await;
+    assert_eq!(res.ok(200)["id"], id.as_str());
+    let work = serde_json::json!({"name": "Ana Lopez", "line1": "ul. Marszałkowska 1",
+        "city": "Warszawa", "postal_code": "00-001", "country": "PL"});
+    let res = app.post("/api/v1/me/addresses", Some(&ana), work).await;
+    let work_id = res.ok(201)["id"].as_str().unwrap().to_owned();
+    let list = app.get("/api/v1/me/addresses", Some(&ana)).await;
+    let list = list.ok(200).as_array().unwrap().clone();
+    assert_eq!(list.len(), 2);
+    assert_eq!(list[0]["id"], work_id.as_str(), "newest first");
+    assert_eq!(list[0]["address"]["line2"], serde_json::Value::Null);
+
+    // Bad input changes nothing.
+    for (bad, code) in [
+        (
+            serde_json::json!({"name": "A", "line1": "B", "city": "C", "postal_code": "1", "country": "XX"}),
+            "invalid_country",
+        ),
+        (
+            serde_json::json!({"name": " ", "line1": "B", "city": "C", "postal_code": "1", "country": "ES"}),
+            "invalid_address",
+        ),
+        (
+            serde_json::json!({"name": "A", "line1": "B", "city": "C", "postal_code": "1", "country": "ES", "phone": "1".repeat(41)}),
+            "invalid_address",
+        ),
+        (
+            serde_json::json!({"name": "A", "line1": "B\u{0007}", "city": "C", "postal_code": "1", "country": "ES"}),
+            "invalid_address",
+        ),
+    ] {
+        app.post("/api/v1/me/addresses", Some(&ana), bad)
+            .await
+            .error(422, code);
+    }
+    let res = app
+        .post("/api/v1/me/addresses", Some(&ana), serde_json::json!({"name": "A", "line1": "B", "city": "C", "postal_code": "1", "country": "ES", "floor": 3}))
+        .await;
+    assert_eq!(res.status.as_u16(), 422, "{}", res.body);
+    app.post("/api/v1/me/addresses", None, home.clone())
+        .await
+        .error(401, "unauthenticated");
+    let list = app.get("/api/v1/me/addresses", Some(&ana)).await;
+    assert_eq!(list.ok(200).as_array().unwrap().len(), 2);
+
+    // Someone else sees none of them and cannot remove them.
+    let bo = app.buyer("bo@example.com").await;
+    let theirs = app.get("/api/v1/me/addresses", Some(&bo)).await;
+    assert!(theirs.ok(200).as_array().unwrap().is_empty());
+    for target in [id.as_str(), "adr_nope", "tok_x"] {
+        app.call(
+            Method::DELETE,
+            &format!("/api/v1/me/addresses/{target}"),
+            Some(&bo),
+            None,
+        )
+        .await
+        .error(404, "not_found");
+    }
+    let res = app
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/me/addresses/{id}"),
+            Some(&ana),
+            None,
+        )
+        .await;
+    assert_eq!(res.status.as_u16(), 204);
+    app.call(
+        Method::DELETE,
+        &format!("/api/v1/me/addresses/{id}"),
+        Some(&ana),
+        None,
+    )
+    .await
+    .error(404, "not_found");
+
+    // At most 20.
+    for i in 0..19 {
+        let a = serde_json::json!({"name": "Bo", "line1": format!("Street {i}"), "city": "Lyon", "postal_code": "69001", "country": "FR"});
+        app.post("/api/v1/me/addresses", Some(&bo), a).await.ok(201);
+    }
+    let twentieth = serde_json::json!({"name": "Bo", "line1": "Street 19", "city": "Lyon", "postal_code": "69001", "country": "FR"});
+    app.post("/api/v1/me/addresses", Some(&bo), twentieth)
+        .await
+        .ok(201);
+    let one_more = serde_json::json!({"name": "Bo", "line1": "Street 20", "city": "Lyon", "postal_code": "69001", "country": "FR"});
+    app.post("/api/v1/me/addresses", Some(&bo), one_more)
+        .await
+        .error(422, "too_many_addresses");
+    let theirs = app.get("/api/v1/me/addresses", Some(&bo)).await;
+    assert_eq!(theirs.ok(200).as_array().unwrap().len(), 20);
 }

@@ -977,11 +977,170 @@ async fn guest_cart_follows_the_buyer_into_their_account(app: &TestApp) {
     assert_eq!(qty, 4);
 }
 
+/// The account page's address book, and the checkout form saving and reusing an address.
+async fn account_page_keeps_addresses_for_checkout(app: &TestApp) {
+    let s = crate::shop::shop(app).await;
+    let (_, _, it_var) = &s.it;
+    let buyer = app.buyer("book@example.com").await;
+    let c = client();
+    let base = &app.base;
+    let csrf = "0123456789abcdef0123456789abcdef";
+    let cookies = format!("caravan_csrf={csrf}; caravan_prefs=ru.RUB.RU; caravan_session={buyer}");
+    let post = |path: &str, form: Vec<(&str, String)>| {
+        c.post(format!("{base}{path}"))
+            .header("cookie", &cookies)
+            .form(&form)
+            .send()
+    };
+    let csrf_field = || ("csrf", csrf.to_owned());
+
+    let page = fetch(&c, format!("{base}/account"), &cookies).await;
+    assert!(page.contains("<h1>Аккаунт</h1>"), "{page}");
+    assert!(page.contains("book@example.com"));
+    assert!(page.contains("Сохранённых адресов пока нет"), "{page}");
+    assert!(
+        page.contains("<option value=\"RU\" selected>"),
+        "the ship-to country first"
+    );
+    // Without a session it asks to log in.
+    let res = c.get(format!("{base}/account")).send().await.unwrap();
+    assert_eq!(res.status(), 303);
+
+    // Checkout with "save this address" ticked (it is, while none is saved for Russia).
+    let res = post(
+        "/cart/add",
+        vec![
+            csrf_field(),
+            ("variant_id", it_var.clone()),
+            ("quantity", "1".into()),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 303);
+    let cart = fetch(&c, format!("{base}/cart"), &cookies).await;
+    assert!(
+        cart.contains("name=\"save_address\" value=\"1\" checked"),
+        "{cart}"
+    );
+    let res = post(
+        "/checkout",
+        vec![
+            csrf_field(),
+            ("key", "00112233445566778899aabbccddeeff".into()),
+            ("name", "Анна Иванова".into()),
+            ("line1", "ул. Тверская, 1".into()),
+            ("city", "Москва".into()),
+            ("postal_code", "125009".into()),
+            ("save_address", "1".into()),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], "/orders?placed=1");
+    let page = fetch(&c, format!("{base}/account"), &cookies).await;
+    assert!(page.contains("1 сохранённый адрес"), "{page}");
+    assert!(
+        page.contains("ул. Тверская, 1") && page.contains("125009 Москва"),
+        "{page}"
+    );
+
+    // A second address from the form; Russian plural "few".
+    let res = post(
+        "/account/addresses",
+        vec![
+            csrf_field(),
+            ("name", "Anna".into()),
+            ("line1", "ul. Marszałkowska 1".into()),
+            ("line2", "m. 4".into()),
+            ("city", "Warszawa".into()),
+            ("postal_code", "00-001".into()),
+            ("country", "PL".into()),
+            ("phone", "".into()),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], "/account?saved=1");
+    let page = fetch(&c, format!("{base}/account?saved=1"), &cookies).await;
+    assert!(page.contains("2 сохранённых адреса"), "{page}");
+    assert!(page.contains("Адрес сохранён"));
+    assert!(page.contains("m. 4") && page.contains("Poland"), "{page}");
+
+    // The next checkout to Russia starts from the Russian address, with "save" unticked.
+    post(
+        "/cart/add",
+        vec![
+            csrf_field(),
+            ("variant_id", it_var.clone()),
+            ("quantity", "1".into()),
+        ],
+    )
+    .await
+    .unwrap();
+    let cart = fetch(&c, format!("{base}/cart"), &cookies).await;
+    assert!(cart.contains("value=\"ул. Тверская, 1\""), "{cart}");
+    assert!(cart.contains("value=\"125009\""), "{cart}");
+    assert!(
+        cart.contains("name=\"save_address\" value=\"1\">"),
+        "{cart}"
+    );
+
+    // Bad input: a clear page, nothing saved; no CSRF token: refused.
+    let res = post(
+        "/account/addresses",
+        vec![
+            csrf_field(),
+            ("name", "X".into()),
+            ("line1", "Y".into()),
+            ("city", "Z".into()),
+            ("postal_code", "1".into()),
+            ("country", "XX".into()),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 422);
+    let res = c
+        .post(format!("{base}/account/addresses"))
+        .header("cookie", &cookies)
+        .form(&[
+            ("csrf", "f".repeat(32)),
+            ("name", "X".into()),
+            ("line1", "Y".into()),
+            ("city", "Z".into()),
+            ("postal_code", "1".into()),
+            ("country", "FR".into()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    let listed = app.get("/api/v1/me/addresses", Some(&buyer)).await;
+    let listed = listed.ok(200).as_array().unwrap().clone();
+    assert_eq!(listed.len(), 2);
+
+    // Remove the Polish one from the page.
+    let pl = listed[0]["id"].as_str().unwrap().to_owned();
+    let res = post("/account/addresses/remove", vec![csrf_field(), ("id", pl)])
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    let page = fetch(&c, format!("{base}/account"), &cookies).await;
+    assert!(
+        page.contains("1 сохранённый адрес") && !page.contains("Warszawa"),
+        "{page}"
+    );
+}
+
 on_both_engines!(
     pages_are_localised_and_safe,
     order_page_shows_the_timeline_and_opens_a_dispute,
     seller_edits_a_product_in_two_languages,
     seller_sets_shipping_rates,
     operator_console_refunds_in_part_and_adds_categories,
-    guest_cart_follows_the_buyer_into_their_account
+    guest_cart_follows_the_buyer_into_their_account,
+    account_page_keeps_addresses_for_checkout
 );
