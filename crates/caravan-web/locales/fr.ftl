@@ -41,9 +41,9 @@ product-left = { $count ->
 }
 product-variant = Option
 product-ships-from = Expédié depuis { $country }
-product-delivery = Livraison en { $country }
+product-delivery = Livraison : { $country }
 product-delivery-days = { $min } à { $max } jours
-product-no-delivery = Cette boutique ne livre pas en { $country }.
+product-no-delivery = Cette boutique ne livre pas dans ce pays : { $country }.
 product-sold-by = Vendu par
 product-description = Description
 product-details = Caractéristiques

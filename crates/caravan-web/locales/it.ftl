@@ -41,9 +41,9 @@ product-left = { $count ->
 }
 product-variant = Opzione
 product-ships-from = Spedito da { $country }
-product-delivery = Consegna in { $country }
+product-delivery = Consegna: { $country }
 product-delivery-days = { $min }–{ $max } giorni
-product-no-delivery = Questo negozio non spedisce in { $country }.
+product-no-delivery = Questo negozio non spedisce in questo paese: { $country }.
 product-sold-by = Venduto da
 product-description = Descrizione
 product-details = Dettagli

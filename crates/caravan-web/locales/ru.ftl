@@ -45,9 +45,9 @@ product-left = { $count ->
 }
 product-variant = Вариант
 product-ships-from = Отправка из страны { $country }
-product-delivery = Доставка в { $country }
+product-delivery = Доставка: { $country }
 product-delivery-days = { $min }–{ $max } дн.
-product-no-delivery = Этот магазин не доставляет в { $country }.
+product-no-delivery = Этот магазин не доставляет в страну { $country }.
 product-sold-by = Продавец
 product-description = Описание
 product-details = Характеристики

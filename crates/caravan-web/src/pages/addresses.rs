@@ -12,7 +12,6 @@ use askama::Template;
 use axum::extract::{Form, Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
-use caravan_domain::Country;
 use caravan_market::accounts::Actor;
 use caravan_market::addresses::SavedAddress;
 use caravan_market::checkout::Address;
@@ -45,10 +44,8 @@ pub struct Saved {
 }
 
 /// The address as printed on a parcel, one line each.
-fn printed(a: &Address) -> Vec<String> {
-    let place = Country::parse(&a.country)
-        .map(|c| c.name().to_owned())
-        .unwrap_or_else(|_| a.country.clone());
+fn printed(tr: &Tr, a: &Address) -> Vec<String> {
+    let place = tr.country(&a.country);
     [
         Some(a.name.clone()),
         Some(a.line1.clone()),
@@ -89,7 +86,7 @@ pub async fn page(
         Err(e) => return message(&state, &headers, &prefs, &session, &e.message, "/").await,
     };
     let tr = Tr::new(prefs.locale);
-    let countries = super::chrome::all_countries()
+    let countries = super::chrome::all_countries(&tr)
         .into_iter()
         .map(|(code, name)| {
             let selected = code == prefs.country;
@@ -104,7 +101,7 @@ pub async fn page(
             .iter()
             .map(|s| Row {
                 id: s.id.clone(),
-                lines: printed(&s.address),
+                lines: printed(&tr, &s.address),
             })
             .collect(),
         countries,

@@ -21,10 +21,10 @@ pub(crate) const LANGUAGES: [(&str, &str); 8] = [
     ("zh", "中文"),
 ];
 
-/// (code, "Name (CODE)") of every country, by name: the choices of a country select.
-pub(crate) fn all_countries() -> Vec<(String, String)> {
+/// (code, name) of every country in `tr`'s language, by name: the choices of a country select.
+pub(crate) fn all_countries(tr: &Tr) -> Vec<(String, String)> {
     let mut all: Vec<(String, String)> = Country::all()
-        .map(|c| (c.code().to_owned(), format!("{} ({})", c.name(), c.code())))
+        .map(|c| (c.code().to_owned(), tr.country(c.code())))
         .collect();
     all.sort_by(|a, b| a.1.cmp(&b.1));
     all
@@ -78,14 +78,15 @@ impl Chrome {
             currencies.push("EUR".to_owned());
         }
         currencies.sort();
+        let tr = Tr::new(prefs.locale);
         let mut countries: Vec<(String, String)> = DESTINATIONS
             .iter()
             .filter_map(|c| Country::parse(c).ok())
-            .map(|c| (c.code().to_owned(), format!("{} ({})", c.name(), c.code())))
+            .map(|c| (c.code().to_owned(), tr.country(c.code())))
             .collect();
         if !countries.iter().any(|(c, _)| *c == prefs.country) {
             if let Ok(c) = Country::parse(&prefs.country) {
-                countries.push((c.code().to_owned(), format!("{} ({})", c.name(), c.code())));
+                countries.push((c.code().to_owned(), tr.country(c.code())));
             }
         }
         countries.sort_by(|a, b| a.1.cmp(&b.1));
@@ -151,16 +152,9 @@ impl Card {
             meta: tr.t1(
                 "product-ships-from",
                 "country",
-                &country_name(&p.ship_from_country),
+                &tr.country(&p.ship_from_country),
             ),
             sold_out: !p.in_stock,
         }
     }
-}
-
-/// A country's name (English for now) or the code as given.
-pub fn country_name(code: &str) -> String {
-    Country::parse(code)
-        .map(|c| c.name().to_owned())
-        .unwrap_or_else(|_| code.to_owned())
 }

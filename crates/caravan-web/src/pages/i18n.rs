@@ -13,6 +13,7 @@ use icu_datetime::options::TimePrecision;
 use icu_datetime::FixedCalendarDateTimeFormatter;
 use icu_decimal::input::Decimal;
 use icu_decimal::DecimalFormatter;
+use icu_experimental::displaynames::multi::RegionDisplayNames;
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
@@ -58,6 +59,19 @@ thread_local! {
                     )
                     .ok()
                 })
+        })
+        .collect();
+}
+
+thread_local! {
+    /// Country names per language (CLDR data through ICU4X).
+    static REGIONS: Vec<Option<RegionDisplayNames>> = Locale::ALL
+        .iter()
+        .map(|l| {
+            l.code()
+                .parse::<icu_locale_core::Locale>()
+                .ok()
+                .and_then(|l| RegionDisplayNames::try_new(l.into(), Default::default()).ok())
         })
         .collect();
 }
@@ -119,6 +133,26 @@ impl Tr {
             }
         }
         key.to_owned()
+    }
+
+    /// The name of the country with ISO 3166-1 alpha-2 `code` in this language (CLDR), else
+    /// its English name, else the code itself.
+    pub fn country(&self, code: &str) -> String {
+        let local = icu_locale_core::subtags::Region::try_from_str(code)
+            .ok()
+            .and_then(|r| {
+                REGIONS.with(|all| {
+                    all.get(slot(self.locale))
+                        .and_then(Option::as_ref)
+                        .and_then(|names| names.of(r))
+                        .map(str::to_owned)
+                })
+            });
+        local.unwrap_or_else(|| {
+            caravan_domain::Country::parse(code)
+                .map(|c| c.name().to_owned())
+                .unwrap_or_else(|_| code.to_owned())
+        })
     }
 
     /// The message `key`.
@@ -289,6 +323,24 @@ mod tests {
         );
         assert_eq!(Tr::new(Locale::Es).number(123456, 2), "1234,56");
         assert_eq!(Tr::new(Locale::Zh).money(500, "JPY"), "¥500");
+    }
+
+    #[test]
+    fn countries_are_named_in_each_language() {
+        assert_eq!(Tr::new(Locale::Ru).country("RU"), "Россия");
+        assert_eq!(Tr::new(Locale::Zh).country("GB"), "英国");
+        assert_eq!(Tr::new(Locale::Pl).country("DE"), "Niemcy");
+        assert_eq!(Tr::new(Locale::Tr).country("TR"), "Türkiye");
+        assert_eq!(Tr::new(Locale::En).country("US"), "United States");
+        assert_eq!(Tr::new(Locale::Fr).country("ES"), "Espagne");
+        // Every country a select offers has a name in every language, not its code.
+        for l in Locale::ALL {
+            for c in caravan_domain::Country::all() {
+                let name = Tr::new(l).country(c.code());
+                assert!(!name.is_empty() && name != c.code(), "{l:?} {}", c.code());
+            }
+        }
+        assert_eq!(Tr::new(Locale::Ru).country("XX"), "XX");
     }
 
     #[test]

@@ -55,7 +55,7 @@ fn place(tr: &Tr, destination: &str) -> String {
         return tr.t("shipping-rest");
     }
     Country::parse(destination)
-        .map(|c| format!("{} ({})", c.name(), c.code()))
+        .map(|c| tr.country(c.code()))
         .unwrap_or_else(|_| destination.to_owned())
 }
 
@@ -103,7 +103,7 @@ pub async fn page(
             ),
         })
         .collect();
-    let mut places = super::chrome::all_countries();
+    let mut places = super::chrome::all_countries(&tr);
     places.insert(0, ("*".to_owned(), tr.t("shipping-rest")));
     let page = RulesPage {
         rules,

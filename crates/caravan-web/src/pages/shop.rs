@@ -1,6 +1,6 @@
 //! The storefront: home, search and category results with facets, product pages.
 
-use super::chrome::{country_name, Card, Chrome};
+use super::chrome::{Card, Chrome};
 use super::i18n::Tr;
 use super::prefs::Prefs;
 use super::session::Session;
@@ -289,7 +289,7 @@ pub async fn search(
                 .ship_from
                 .iter()
                 .map(|c| FacetLink {
-                    label: country_name(&c.country),
+                    label: tr.country(&c.country),
                     href: q.with(&[("ship_from", &c.country)]),
                     count: c.count,
                     active: q.ship_from.as_deref() == Some(c.country.as_str()),
@@ -437,7 +437,7 @@ pub async fn product(
         .shipping_quote(&p.id, &prefs.country, &prefs.currency)
         .await
         .unwrap_or_default();
-    let destination = country_name(&prefs.country);
+    let destination = tr.country(&prefs.country);
     let page = ProductPage {
         href,
         initial: p.title.chars().next().map(String::from).unwrap_or_default(),
@@ -475,10 +475,10 @@ pub async fn product(
         ships_from: tr.t1(
             "product-ships-from",
             "country",
-            &country_name(&p.ship_from_country),
+            &tr.country(&p.ship_from_country),
         ),
         merchant: p.merchant.store_name.clone(),
-        merchant_country: country_name(&p.merchant.country),
+        merchant_country: tr.country(&p.merchant.country),
         description: p.description.clone(),
         attributes: p
             .attributes
