@@ -113,6 +113,8 @@ typed_id! {
     LedgerTxId => "ltx_",
     /// A buyer's saved delivery address.
     AddressId => "adr_",
+    /// An uploaded product image.
+    ImageId => "img_",
 }
 
 #[cfg(test)]

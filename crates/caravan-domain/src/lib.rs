@@ -11,6 +11,7 @@ pub mod country;
 pub mod error;
 pub mod fx;
 pub mod id;
+pub mod image;
 pub mod ledger;
 pub mod locale;
 pub mod merchant;

@@ -12,6 +12,7 @@ pub mod checkout;
 mod clock;
 pub mod demo;
 mod error;
+pub mod images;
 pub mod merchants;
 pub mod orders;
 pub mod page;

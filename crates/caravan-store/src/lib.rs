@@ -10,6 +10,7 @@ pub mod checkout;
 pub mod commerce;
 mod connect;
 mod error;
+pub mod images;
 pub mod journal;
 pub mod merchants;
 pub mod orders;

@@ -25,7 +25,18 @@ pub const ERROR_CODES: &[(&str, u16, &str)] = &[
         415,
         "send Content-Type: application/json",
     ),
-    ("body_too_large", 413, "the body exceeds 256 KiB"),
+    (
+        "body_too_large",
+        413,
+        "the body exceeds 256 KiB (6 MiB for an image upload)",
+    ),
+    ("unreadable_body", 400, "the request body could not be read"),
+    (
+        "invalid_image",
+        422,
+        "not a PNG, JPEG, WebP or GIF of at most 5 MiB and 10,000 pixels a side",
+    ),
+    ("too_many_images", 422, "a store keeps at most 2,000 images"),
     ("unauthenticated", 401, "no valid bearer token"),
     ("invalid_credentials", 401, "wrong e-mail or password"),
     (

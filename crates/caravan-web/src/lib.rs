@@ -25,6 +25,8 @@ use tower_http::trace::TraceLayer;
 
 /// Largest request body accepted, in bytes.
 pub const BODY_LIMIT: usize = 256 * 1024;
+/// Largest body of an image upload (the image itself is at most 5 MiB).
+pub const UPLOAD_LIMIT: usize = 6 * 1024 * 1024;
 
 /// Everything a handler needs. Cheap to clone.
 #[derive(Clone)]

@@ -82,6 +82,67 @@ async fn shot(c: &Client, name: &str) {
     std::fs::write(screenshots().join(format!("{name}.png")), png).unwrap();
 }
 
+/// A `side`×`side` RGB gradient as a PNG, written with stored (uncompressed) zlib blocks.
+fn gradient_png(side: u32) -> Vec<u8> {
+    fn crc32(bytes: &[u8]) -> u32 {
+        let mut crc = 0xffff_ffffu32;
+        for b in bytes {
+            crc ^= u32::from(*b);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 {
+                    (crc >> 1) ^ 0xedb8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        !crc
+    }
+    fn chunk(out: &mut Vec<u8>, kind: &[u8], data: &[u8]) {
+        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        let mut body = kind.to_vec();
+        body.extend_from_slice(data);
+        out.extend_from_slice(&body);
+        out.extend_from_slice(&crc32(&body).to_be_bytes());
+    }
+    let mut raw = Vec::new();
+    for y in 0..side {
+        raw.push(0); // no filter
+        for x in 0..side {
+            let (r, g, b) = (
+                230 - x * 80 / side,
+                90 + y * 100 / side,
+                60 + (x + y) * 90 / side,
+            );
+            raw.extend_from_slice(&[r as u8, g as u8, b as u8]);
+        }
+    }
+    let mut z = vec![0x78, 0x01];
+    let blocks: Vec<&[u8]> = raw.chunks(65_535).collect();
+    for (i, block) in blocks.iter().enumerate() {
+        z.push(u8::from(i + 1 == blocks.len()));
+        let len = block.len() as u16;
+        z.extend_from_slice(&len.to_le_bytes());
+        z.extend_from_slice(&(!len).to_le_bytes());
+        z.extend_from_slice(block);
+    }
+    let (mut a, mut b) = (1u32, 0u32);
+    for byte in &raw {
+        a = (a + u32::from(*byte)) % 65_521;
+        b = (b + a) % 65_521;
+    }
+    z.extend_from_slice(&((b << 16) | a).to_be_bytes());
+    let mut png = vec![0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a];
+    let mut header = Vec::new();
+    header.extend_from_slice(&side.to_be_bytes());
+    header.extend_from_slice(&side.to_be_bytes());
+    header.extend_from_slice(&[8, 2, 0, 0, 0]);
+    chunk(&mut png, b"IHDR", &header);
+    chunk(&mut png, b"IDAT", &z);
+    chunk(&mut png, b"IEND", &[]);
+    png
+}
+
 async fn click(c: &Client, css: &str) {
     c.find(Locator::Css(css))
         .await
@@ -240,7 +301,9 @@ async fn a_russian_buyer_buys_from_two_stores_and_the_store_gets_paid() {
     click(&c, "li.card a").await;
     arrive(&c, "/p/").await;
     assert!(text(&c, "p.price.big").await.contains('₽'));
-    assert!(text(&c, ".delivery h2").await.starts_with("Доставка: Россия"));
+    assert!(text(&c, ".delivery h2")
+        .await
+        .starts_with("Доставка: Россия"));
     assert!(!text(&c, ".seller").await.is_empty());
     shot(&c, "03-product-ru").await;
 
@@ -400,6 +463,25 @@ async fn a_russian_buyer_buys_from_two_stores_and_the_store_gets_paid() {
     c.goto(&format!("{url}/seller/shipping")).await.unwrap();
     shows(&c, "Тарифы доставки").await;
     shot(&c, "08c-seller-shipping-ru").await;
+    // A photo uploaded from the product editor joins the gallery.
+    c.goto(&format!("{url}/seller")).await.unwrap();
+    click(&c, "a[href^='/seller/products/']").await;
+    arrive(&c, "/seller/products/").await;
+    let photos = c.find_all(Locator::Css(".thumbs img")).await.unwrap().len();
+    let file = std::env::temp_dir().join(format!("caravan-photo-{}.png", std::process::id()));
+    std::fs::write(&file, gradient_png(96)).unwrap();
+    type_into(&c, "form.upload input[type=file]", file.to_str().unwrap()).await;
+    click(&c, "form.upload button").await;
+    shows(&c, "Сохранено").await;
+    assert_eq!(
+        c.find_all(Locator::Css(".thumbs img")).await.unwrap().len(),
+        photos + 1
+    );
+    let mut here = c.current_url().await.unwrap();
+    here.set_fragment(Some("photos"));
+    c.goto(here.as_str()).await.unwrap();
+    shot(&c, "08d-seller-photo-ru").await;
+    let _ = std::fs::remove_file(&file);
     let started = Instant::now();
     loop {
         c.goto(&format!(

@@ -10,7 +10,7 @@ use super::session::{check_csrf, see_other, Session};
 use super::{html, message, not_found};
 use crate::AppState;
 use askama::Template;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Form, Multipart, Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use caravan_market::catalogue::{NewVariant, ProductPatch, TextInput, VariantPatch};
@@ -42,6 +42,8 @@ struct Editor {
     languages: Vec<(&'static str, &'static str, bool)>,
     weight_grams: i64,
     images: String,
+    /// The images as the gallery shows them.
+    gallery: Vec<String>,
     variants: Vec<VariantRow>,
     price_label: String,
     saved: bool,
@@ -109,6 +111,7 @@ pub async fn edit(
         lang,
         weight_grams: p.weight_grams,
         images: p.images.join("\n"),
+        gallery: p.images.clone(),
         variants: p
             .variants
             .iter()
@@ -302,6 +305,74 @@ pub async fn update_variant(
     match state.market.update_variant(actor, &id, patch).await {
         Ok(p) => see_other(&format!("/seller/products/{}?saved=1", p.id), &[]),
         Err(e) => message(&state, &headers, &prefs, &session, &e.message, "/seller").await,
+    }
+}
+
+/// `POST /seller/products/{id}/images` (multipart: `csrf` and `file`): uploads a photo and adds
+/// it to the product's gallery.
+pub async fn upload(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    prefs: Prefs,
+    session: Session,
+    Path(id): Path<String>,
+    mut form: Multipart,
+) -> Response {
+    let back = format!("/seller/products/{id}");
+    let mut csrf = String::new();
+    let mut file = None;
+    loop {
+        match form.next_field().await {
+            Ok(Some(field)) => match field.name() {
+                Some("csrf") => csrf = field.text().await.unwrap_or_default(),
+                Some("file") => match field.bytes().await {
+                    Ok(b) => file = Some(b),
+                    Err(e) => {
+                        let text = e.body_text();
+                        return message(&state, &headers, &prefs, &session, &text, &back).await;
+                    }
+                },
+                _ => {}
+            },
+            Ok(None) => break,
+            Err(e) => {
+                let text = e.body_text();
+                return message(&state, &headers, &prefs, &session, &text, &back).await;
+            }
+        }
+    }
+    if let Some(r) = check_csrf(&prefs, &csrf) {
+        return r;
+    }
+    let Some(actor) = &session.0 else {
+        return see_other("/login", &[]);
+    };
+    let tr = Tr::new(prefs.locale);
+    let Some(file) = file.filter(|f| !f.is_empty()) else {
+        let text = tr.t("upload-choose");
+        return message(&state, &headers, &prefs, &session, &text, &back).await;
+    };
+    // The gallery must have room before the file is stored.
+    let mut images = match state.market.own_product(actor, &id, prefs.locale).await {
+        Ok(p) => p.images,
+        Err(e) => return message(&state, &headers, &prefs, &session, &e.message, "/seller").await,
+    };
+    if images.len() >= caravan_domain::catalogue::MAX_IMAGES {
+        let text = tr.t("upload-gallery-full");
+        return message(&state, &headers, &prefs, &session, &text, &back).await;
+    }
+    let uploaded = match state.market.upload_image(actor, file.to_vec()).await {
+        Ok(v) => v,
+        Err(e) => return message(&state, &headers, &prefs, &session, &e.message, &back).await,
+    };
+    images.push(uploaded.url);
+    let patch = ProductPatch {
+        images: Some(images),
+        ..ProductPatch::default()
+    };
+    match state.market.update_product(actor, &id, patch).await {
+        Ok(p) => see_other(&format!("/seller/products/{}?saved=1", p.id), &[]),
+        Err(e) => message(&state, &headers, &prefs, &session, &e.message, &back).await,
     }
 }
 

@@ -82,6 +82,11 @@ pub fn router() -> Router<AppState> {
             get(listing::edit).post(listing::save),
         )
         .route("/seller/products/{id}/variants", post(listing::add_variant))
+        .route(
+            "/seller/products/{id}/images",
+            post(listing::upload).layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
+        )
+        .route("/media/{id}", get(media))
         .route("/seller/variants/{id}", post(listing::update_variant))
         .route("/seller/shipping", get(shipping::page).post(shipping::save))
         .route("/seller/shipping/remove", post(shipping::remove))
@@ -96,6 +101,27 @@ pub fn router() -> Router<AppState> {
             get(|| async { asset("text/javascript; charset=utf-8", SUGGEST_JS) }),
         )
         .layer(axum::middleware::map_response(security_headers))
+}
+
+/// `GET /media/{id}`: an uploaded image, cached for good (an id never changes its bytes).
+async fn media(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Response {
+    match state.market.image(&id).await {
+        Ok((content_type, data)) => (
+            [
+                (header::CONTENT_TYPE, content_type),
+                (
+                    header::CACHE_CONTROL,
+                    "public, max-age=31536000, immutable".to_owned(),
+                ),
+            ],
+            data,
+        )
+            .into_response(),
+        Err(e) => crate::AppError::from(e).into_response(),
+    }
 }
 
 fn asset(content_type: &'static str, body: &'static str) -> Response {

@@ -10,6 +10,7 @@ use caravan_market::catalogue::{
     NewProduct, NewVariant, ProductDetail, ProductListParams, ProductPatch, ProductSummary,
     VariantPatch,
 };
+use caravan_market::images::ImageView;
 use caravan_market::merchants::{Application, MerchantView, PublicMerchant};
 use caravan_market::page::Page;
 
@@ -138,4 +139,36 @@ pub async fn update_variant(
     ApiJson(v): ApiJson<VariantPatch>,
 ) -> Result<Json<ProductDetail>, AppError> {
     Ok(Json(state.market.update_variant(&actor, &id, v).await?))
+}
+
+/// Uploads a product image (the file itself as the body: PNG, JPEG, WebP or GIF, at most 5 MiB,
+/// recognised by its bytes). Put the returned `url` in a product's `images`.
+#[utoipa::path(post, path = "/api/v1/merchant/images", tag = "seller", security(("bearer" = [])),
+    request_body(content = String, content_type = "application/octet-stream",
+        description = "The image file"),
+    responses(
+        (status = 201, description = "Stored", body = ImageView),
+        (status = 401, body = ErrorBody),
+        (status = 403, description = "Not an approved store", body = ErrorBody),
+        (status = 413, description = "Over 6 MiB", body = ErrorBody),
+        (status = 422, description = "Not an accepted image", body = ErrorBody),
+    ))]
+pub async fn upload_image(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<(StatusCode, Json<ImageView>), AppError> {
+    let body = body.map_err(|r| {
+        if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "body_too_large",
+                format!("an upload is at most {} bytes", crate::UPLOAD_LIMIT),
+            )
+        } else {
+            AppError::new(StatusCode::BAD_REQUEST, "unreadable_body", r.body_text())
+        }
+    })?;
+    let view = state.market.upload_image(&actor, body.to_vec()).await?;
+    Ok((StatusCode::CREATED, Json(view)))
 }

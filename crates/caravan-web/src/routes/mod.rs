@@ -53,6 +53,11 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(merchants::own_products, merchants::create_product))
         .routes(routes!(merchants::own_product, merchants::update_product))
         .routes(routes!(merchants::add_variant))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(merchants::upload_image))
+                .layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
+        )
         .routes(routes!(merchants::update_variant))
         .routes(routes!(admin::merchants))
         .routes(routes!(admin::decide))

@@ -1141,6 +1141,133 @@ async fn account_page_keeps_addresses_for_checkout(app: &TestApp) {
     );
 }
 
+/// A 1×1 PNG.
+const PNG: [u8; 67] = [
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4,
+    0x89, 0x00, 0x00, 0x00, 0x0a, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0x00, 0x01, 0x00, 0x00,
+    0x05, 0x00, 0x01, 0x0d, 0x0a, 0x2d, 0xb4, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae,
+    0x42, 0x60, 0x82,
+];
+
+/// Product photos: uploaded over the API or from the product editor, recognised by their bytes,
+/// served from `/media/{id}` and shown in the gallery.
+async fn images_are_uploaded_checked_and_served(app: &TestApp) {
+    let s = crate::shop::shop(app).await;
+    let (it_token, _, _) = &s.it;
+    let c = client();
+    let base = &app.base;
+    let upload = |token: Option<&str>, body: Vec<u8>| {
+        let mut req = c
+            .post(format!("{base}/api/v1/merchant/images"))
+            .header("content-type", "application/octet-stream")
+            .body(body);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        req.send()
+    };
+    let res = upload(Some(it_token), PNG.to_vec()).await.unwrap();
+    assert_eq!(res.status(), 201);
+    let img: serde_json::Value = res.json().await.unwrap();
+    let url = img["url"].as_str().unwrap().to_owned();
+    assert!(url.starts_with("/media/img_"), "{img}");
+    assert_eq!(img["content_type"], "image/png");
+    assert_eq!(
+        (img["width"].as_i64(), img["size"].as_i64()),
+        (Some(1), Some(67))
+    );
+    let res = c.get(format!("{base}{url}")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "image/png");
+    assert!(res.headers()["cache-control"]
+        .to_str()
+        .unwrap()
+        .contains("immutable"));
+    assert_eq!(res.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(res.bytes().await.unwrap().as_ref(), &PNG[..]);
+
+    // Bad uploads change nothing: not an image (an SVG could carry a script), too big, not a
+    // store, no token; an unknown image is 404.
+    let svg = b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>".to_vec();
+    let res = upload(Some(it_token), svg).await.unwrap();
+    assert_eq!(res.status(), 422);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "invalid_image");
+    let res = upload(Some(it_token), vec![0u8; 7 * 1024 * 1024])
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 413);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "body_too_large");
+    let buyer = app.buyer("snoop@example.com").await;
+    assert_eq!(
+        upload(Some(&buyer), PNG.to_vec()).await.unwrap().status(),
+        403
+    );
+    assert_eq!(upload(None, PNG.to_vec()).await.unwrap().status(), 401);
+    for missing in ["img_0000", "nope", "prd_x"] {
+        let res = c
+            .get(format!("{base}/media/{missing}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 404);
+    }
+
+    // From the product editor: the photo joins the gallery and the product page shows it.
+    let res = app.get("/api/v1/merchant/products", Some(it_token)).await;
+    let pid = res.ok(200)["items"][0]["id"].as_str().unwrap().to_owned();
+    let csrf = "0123456789abcdef0123456789abcdef";
+    let store = format!("caravan_csrf={csrf}; caravan_prefs=en.EUR.IT; caravan_session={it_token}");
+    let editor = fetch(&c, format!("{base}/seller/products/{pid}"), &store).await;
+    assert!(
+        editor.contains("enctype=\"multipart/form-data\""),
+        "{editor}"
+    );
+    let send = |csrf: &str, bytes: Vec<u8>| {
+        let file = reqwest::multipart::Part::bytes(bytes)
+            .file_name("mug.png")
+            .mime_str("image/png")
+            .unwrap();
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", csrf.to_owned())
+            .part("file", file);
+        c.post(format!("{base}/seller/products/{pid}/images"))
+            .header("cookie", &store)
+            .multipart(form)
+            .send()
+    };
+    let detail = app
+        .get(&format!("/api/v1/merchant/products/{pid}"), Some(it_token))
+        .await;
+    let before = detail.ok(200)["images"].as_array().unwrap().len();
+    assert_eq!(
+        send(&"f".repeat(32), PNG.to_vec()).await.unwrap().status(),
+        403
+    );
+    let res = send(csrf, b"GIF89a but not really".to_vec()).await.unwrap();
+    assert_eq!(res.status(), 422);
+    let res = send(csrf, PNG.to_vec()).await.unwrap();
+    assert_eq!(res.status(), 303);
+    let detail = app
+        .get(&format!("/api/v1/merchant/products/{pid}"), Some(it_token))
+        .await;
+    let images = detail.ok(200)["images"].as_array().unwrap().clone();
+    assert_eq!(images.len(), before + 1, "only the good upload joined");
+    let shown = images[before].as_str().unwrap().to_owned();
+    assert!(shown.starts_with("/media/img_") && shown != url);
+    let editor = fetch(&c, format!("{base}/seller/products/{pid}"), &store).await;
+    assert!(
+        editor.contains(&format!("<img src=\"{shown}\"")),
+        "{editor}"
+    );
+    let product = fetch(&c, format!("{base}/p/{pid}"), &store).await;
+    assert!(product.contains(&format!("src=\"{shown}\"")), "{product}");
+    let res = c.get(format!("{base}{shown}")).send().await.unwrap();
+    assert_eq!(res.bytes().await.unwrap().as_ref(), &PNG[..]);
+}
+
 on_both_engines!(
     pages_are_localised_and_safe,
     order_page_shows_the_timeline_and_opens_a_dispute,
@@ -1148,5 +1275,6 @@ on_both_engines!(
     seller_sets_shipping_rates,
     operator_console_refunds_in_part_and_adds_categories,
     guest_cart_follows_the_buyer_into_their_account,
-    account_page_keeps_addresses_for_checkout
+    account_page_keeps_addresses_for_checkout,
+    images_are_uploaded_checked_and_served
 );
