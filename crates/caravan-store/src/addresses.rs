@@ -50,16 +50,13 @@ impl Store {
         .bind(a.created_at)
         .execute(&mut *tx)
         .await?;
-        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM addresses WHERE user_id = $1")
-            .bind(&a.user_id)
-            .fetch_one(&mut *tx)
-            .await?;
-        if n > max {
-            tx.rollback().await?;
-            return Ok(false);
-        }
-        tx.commit().await?;
-        Ok(true)
+        crate::sql::commit_within(
+            tx,
+            "SELECT COUNT(*) FROM addresses WHERE user_id = $1",
+            &a.user_id,
+            max,
+        )
+        .await
     }
 
     /// A user's addresses, newest first.

@@ -39,16 +39,13 @@ impl Store {
         .bind(i.created_at)
         .execute(&mut *tx)
         .await?;
-        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM images WHERE merchant_id = $1")
-            .bind(&i.merchant_id)
-            .fetch_one(&mut *tx)
-            .await?;
-        if n > max {
-            tx.rollback().await?;
-            return Ok(false);
-        }
-        tx.commit().await?;
-        Ok(true)
+        crate::sql::commit_within(
+            tx,
+            "SELECT COUNT(*) FROM images WHERE merchant_id = $1",
+            &i.merchant_id,
+            max,
+        )
+        .await
     }
 
     /// An image's type and bytes.

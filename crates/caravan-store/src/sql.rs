@@ -191,3 +191,24 @@ async fn insert_rows_json(
     sqlx::query(&sql).bind(payload).execute(&mut **tx).await?;
     Ok(())
 }
+
+/// Commits `tx`, which has just inserted a row owned by `owner`, if the owner's rows counted by
+/// `count_sql` (one `$1` parameter) are now at most `max`; otherwise rolls it back. Inserting
+/// first means SQLite takes the write lock at once instead of upgrading a read lock.
+pub(crate) async fn commit_within(
+    mut tx: Transaction<'_, Any>,
+    count_sql: &str,
+    owner: &str,
+    max: i64,
+) -> Result<bool, StoreError> {
+    let (n,): (i64,) = sqlx::query_as(count_sql)
+        .bind(owner)
+        .fetch_one(&mut *tx)
+        .await?;
+    if n > max {
+        tx.rollback().await?;
+        return Ok(false);
+    }
+    tx.commit().await?;
+    Ok(true)
+}
