@@ -60,6 +60,8 @@ pub struct UserView {
     pub roles: Vec<Role>,
     /// RFC 3339.
     pub created_at: String,
+    /// An operator suspended the account: it cannot log in.
+    pub suspended: bool,
 }
 
 /// A freshly issued token: the secret is shown once and never again.
@@ -149,6 +151,7 @@ fn user_view(u: UserRecord, roles: Vec<String>) -> UserView {
         locale: u.locale,
         roles: roles.iter().filter_map(|r| Role::parse(r).ok()).collect(),
         created_at: rfc3339(u.created_at),
+        suspended: u.suspended_at.is_some(),
     }
 }
 
@@ -182,6 +185,7 @@ impl Market {
             country: country.map(|c| c.code().to_owned()),
             locale: locale.code().to_owned(),
             created_at: self.now(),
+            suspended_at: None,
         };
         let mut roles = vec![Role::Buyer];
         roles.extend(extra_roles.iter().copied().filter(|r| *r != Role::Buyer));
@@ -236,6 +240,12 @@ impl Market {
             ));
         };
         self.store.clear_login_failures(&email).await?;
+        if user.suspended_at.is_some() {
+            return Err(MarketError::forbidden(
+                "account_suspended",
+                "this account is suspended; contact the marketplace",
+            ));
+        }
         self.issue_token(user, "login").await
     }
 
@@ -335,6 +345,32 @@ impl Market {
     /// The actor's own account.
     pub async fn me(&self, actor: &Actor) -> Result<UserView, MarketError> {
         let user = self.user_record(&actor.user_id).await?;
+        let roles = self.store.roles_of(&user.id).await?;
+        Ok(user_view(user, roles))
+    }
+
+    /// Suspends or reinstates an account (operators only; not their own). Suspension revokes
+    /// every token of the account at once, so its sessions end and it cannot log in.
+    pub async fn suspend_user(
+        &self,
+        actor: &Actor,
+        user_id: &str,
+        suspended: bool,
+    ) -> Result<UserView, MarketError> {
+        actor.require(Role::Operator)?;
+        let id = UserId::parse(user_id).map_err(|_| MarketError::not_found("user"))?;
+        if id == actor.user_id {
+            return Err(MarketError::invalid(
+                "cannot_suspend_self",
+                "an operator cannot suspend their own account",
+            ));
+        }
+        let at = suspended.then(|| self.now());
+        if !self.store.set_user_suspended(id.as_str(), at).await? {
+            return Err(MarketError::not_found("user"));
+        }
+        self.inner.cache.drop_tokens();
+        let user = self.user_record(&id).await?;
         let roles = self.store.roles_of(&user.id).await?;
         Ok(user_view(user, roles))
     }

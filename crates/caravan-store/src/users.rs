@@ -19,6 +19,8 @@ pub struct UserRecord {
     pub locale: String,
     /// UTC milliseconds.
     pub created_at: i64,
+    /// When an operator suspended the account, if it is suspended.
+    pub suspended_at: Option<i64>,
 }
 
 /// A stored API token (never the secret itself, only its hash).
@@ -38,7 +40,8 @@ pub struct TokenRecord {
     pub revoked_at: Option<i64>,
 }
 
-const USER_COLS: &str = "id, email, password_hash, display_name, country, locale, created_at";
+const USER_COLS: &str =
+    "id, email, password_hash, display_name, country, locale, created_at, suspended_at";
 
 impl Store {
     /// Inserts a user with the given initial roles. `Conflict` if the e-mail is taken.
@@ -67,6 +70,35 @@ impl Store {
         }
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Suspends (`at` set: also revokes every live token of the account) or reinstates a user, in
+    /// one transaction. `false` when there is no such user.
+    pub async fn set_user_suspended(
+        &self,
+        user_id: &str,
+        at: Option<i64>,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query("UPDATE users SET suspended_at = $1 WHERE id = $2")
+            .bind(at)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        if let Some(at) = at {
+            sqlx::query(
+                "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+            )
+            .bind(at)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(true)
     }
 
     /// The user with this (normalised) e-mail.

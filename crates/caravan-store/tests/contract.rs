@@ -62,6 +62,7 @@ fn user(id: &str, email: &str) -> UserRecord {
         country: Some("FR".to_owned()),
         locale: "fr".to_owned(),
         created_at: 1_000,
+        suspended_at: None,
     }
 }
 

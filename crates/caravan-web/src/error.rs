@@ -38,6 +38,16 @@ pub const ERROR_CODES: &[(&str, u16, &str)] = &[
     ),
     ("too_many_images", 422, "a store keeps at most 2,000 images"),
     ("unauthenticated", 401, "no valid bearer token"),
+    (
+        "account_suspended",
+        403,
+        "an operator suspended this account; it cannot log in",
+    ),
+    (
+        "cannot_suspend_self",
+        422,
+        "an operator cannot suspend their own account",
+    ),
     ("invalid_credentials", 401, "wrong e-mail or password"),
     (
         "too_many_attempts",

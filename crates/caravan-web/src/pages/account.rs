@@ -113,8 +113,21 @@ pub struct AccountForm {
     back: Option<String>,
 }
 
-fn message(e: &MarketError) -> String {
-    e.message.clone()
+/// The error in the visitor's language where the page knows the code, else the API's text.
+fn message(prefs: &Prefs, e: &MarketError) -> String {
+    const KNOWN: [&str; 6] = [
+        "invalid_credentials",
+        "account_suspended",
+        "too_many_attempts",
+        "email_taken",
+        "invalid_email",
+        "weak_password",
+    ];
+    if KNOWN.contains(&e.code) {
+        Tr::new(prefs.locale).t(&format!("error-{}", e.code.replace('_', "-")))
+    } else {
+        e.message.clone()
+    }
 }
 
 /// `POST /login`: a new session (a new token) on success.
@@ -199,7 +212,7 @@ async fn finish(
                 session,
                 register,
                 back,
-                Some(message(&e)),
+                Some(message(prefs, &e)),
             )
             .await
         }

@@ -355,6 +355,10 @@ pub async fn create_category(
 
 /// An account as the list shows it.
 struct UserRow {
+    id: String,
+    suspended: bool,
+    /// The operator's own row (no suspend button).
+    me: bool,
     email: String,
     name: String,
     country: String,
@@ -406,6 +410,9 @@ pub async fn users(
         .items
         .into_iter()
         .map(|u| UserRow {
+            me: u.id == actor.user_id.to_string(),
+            id: u.id.clone(),
+            suspended: u.suspended,
             when: super::order::millis(&u.created_at)
                 .map(|ms| tr.datetime(ms))
                 .unwrap_or_default(),
@@ -431,4 +438,43 @@ pub async fn users(
         tr,
     };
     html(&headers, &prefs, page.render())
+}
+
+/// The suspend / reinstate button.
+#[derive(Debug, Deserialize)]
+pub struct SuspendForm {
+    csrf: String,
+    suspended: String,
+}
+
+/// `POST /admin/users/{id}/suspension`.
+pub async fn suspend_user(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    prefs: Prefs,
+    session: Session,
+    Path(id): Path<String>,
+    Form(f): Form<SuspendForm>,
+) -> Response {
+    if let Some(r) = check_csrf(&prefs, &f.csrf) {
+        return r;
+    }
+    let Some(actor) = &session.0 else {
+        return see_other("/login?back=%2Fadmin%2Fusers", &[]);
+    };
+    let suspended = f.suspended == "1";
+    match state.market.suspend_user(actor, &id, suspended).await {
+        Ok(_) => see_other("/admin/users", &[]),
+        Err(e) => {
+            message(
+                &state,
+                &headers,
+                &prefs,
+                &session,
+                &e.message,
+                "/admin/users",
+            )
+            .await
+        }
+    }
 }

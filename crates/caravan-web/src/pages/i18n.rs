@@ -282,6 +282,8 @@ mod tests {
                 "{locale:?} does not parse"
             );
             let own = keys(source);
+            let unique: std::collections::BTreeSet<&String> = own.iter().collect();
+            assert_eq!(unique.len(), own.len(), "{locale:?} defines a key twice");
             for k in &english {
                 assert!(own.contains(k), "{locale:?} lacks {k}");
             }

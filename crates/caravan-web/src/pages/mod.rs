@@ -73,6 +73,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/rates", post(admin::set_rate))
         .route("/admin/categories", post(admin::create_category))
         .route("/admin/users", get(admin::users))
+        .route("/admin/users/{id}/suspension", post(admin::suspend_user))
         .route("/admin/fees", post(admin::set_fee))
         .route("/seller/orders/{id}/ship", post(seller::ship))
         .route("/seller/products", post(seller::create_product))

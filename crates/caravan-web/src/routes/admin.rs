@@ -79,3 +79,33 @@ pub async fn users(
             .await?,
     ))
 }
+
+/// Whether an account is suspended.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Suspension {
+    /// `true` suspends (the account's tokens are revoked and it cannot log in), `false` reinstates.
+    pub suspended: bool,
+}
+
+/// Suspends or reinstates an account (operators; not their own).
+#[utoipa::path(post, path = "/api/v1/admin/users/{id}/suspension", tag = "operator",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "`usr_…`")),
+    request_body = Suspension,
+    responses(
+        (status = 200, body = UserView),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 422, description = "Own account", body = ErrorBody),
+    ))]
+pub async fn suspend(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    Path(id): Path<String>,
+    ApiJson(s): ApiJson<Suspension>,
+) -> Result<Json<UserView>, AppError> {
+    Ok(Json(
+        state.market.suspend_user(&actor, &id, s.suspended).await?,
+    ))
+}

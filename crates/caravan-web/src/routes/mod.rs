@@ -62,6 +62,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(admin::merchants))
         .routes(routes!(admin::decide))
         .routes(routes!(admin::users))
+        .routes(routes!(admin::suspend))
         .routes(routes!(commerce::rates))
         .routes(routes!(commerce::set_rates))
         .routes(routes!(commerce::set_fee))

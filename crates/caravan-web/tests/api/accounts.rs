@@ -8,7 +8,8 @@ use serde_json::json;
 on_both_engines!(
     register_login_tokens_logout,
     failed_logins_are_throttled,
-    address_book
+    address_book,
+    operators_suspend_and_reinstate_accounts
 );
 
 async fn register_login_tokens_logout(app: &TestApp) {
@@ -240,4 +241,86 @@ async fn address_book(app: &TestApp) {
         .error(422, "too_many_addresses");
     let theirs = app.get("/api/v1/me/addresses", Some(&bo)).await;
     assert_eq!(theirs.ok(200).as_array().unwrap().len(), 20);
+}
+
+/// Suspension ends every session of the account and stops logins (with the right password only:
+/// a wrong one still says "wrong credentials"); reinstating lets it log in again.
+async fn operators_suspend_and_reinstate_accounts(app: &TestApp) {
+    let op = crate::shop::shop(app).await.op;
+    let first = app.buyer("mallory@example.com").await;
+    let second = app.login("mallory@example.com").await;
+    let me = app.get("/api/v1/me", Some(&first)).await;
+    let id = me.ok(200)["id"].as_str().unwrap().to_owned();
+    let path = format!("/api/v1/admin/users/{id}/suspension");
+
+    // Only operators, never themselves, only real accounts, only the documented body.
+    let other = app.buyer("bystander@example.com").await;
+    app.post(&path, Some(&other), json!({"suspended": true}))
+        .await
+        .error(403, "forbidden");
+    let op_me = app.get("/api/v1/me", Some(&op)).await;
+    let op_id = op_me.ok(200)["id"].as_str().unwrap().to_owned();
+    app.post(
+        &format!("/api/v1/admin/users/{op_id}/suspension"),
+        Some(&op),
+        json!({"suspended": true}),
+    )
+    .await
+    .error(422, "cannot_suspend_self");
+    for missing in [
+        "usr_0000000000000000000000000000000000000000000000000000",
+        "nope",
+    ] {
+        app.post(
+            &format!("/api/v1/admin/users/{missing}/suspension"),
+            Some(&op),
+            json!({"suspended": true}),
+        )
+        .await
+        .error(404, "not_found");
+    }
+    let res = app
+        .post(&path, Some(&op), json!({"suspended": true, "why": "x"}))
+        .await;
+    assert_eq!(res.status.as_u16(), 422);
+    app.get("/api/v1/me", Some(&first)).await.ok(200);
+
+    let res = app.post(&path, Some(&op), json!({"suspended": true})).await;
+    assert_eq!(res.ok(200)["suspended"], true);
+    for token in [&first, &second] {
+        app.get("/api/v1/me", Some(token))
+            .await
+            .error(401, "unauthenticated");
+    }
+    let creds = json!({"email": "mallory@example.com", "password": PASSWORD});
+    app.post("/api/v1/auth/login", None, creds.clone())
+        .await
+        .error(403, "account_suspended");
+    app.post(
+        "/api/v1/auth/login",
+        None,
+        json!({"email": "mallory@example.com", "password": "not the password"}),
+    )
+    .await
+    .error(401, "invalid_credentials");
+    let list = app.get("/api/v1/admin/users?limit=100", Some(&op)).await;
+    let row = list.ok(200)["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["id"] == id.as_str())
+        .unwrap()
+        .clone();
+    assert_eq!(row["suspended"], true);
+
+    // Reinstated: a new login works; the old sessions stay ended.
+    let res = app
+        .post(&path, Some(&op), json!({"suspended": false}))
+        .await;
+    assert_eq!(res.ok(200)["suspended"], false);
+    let fresh = app.login("mallory@example.com").await;
+    app.get("/api/v1/me", Some(&fresh)).await.ok(200);
+    app.get("/api/v1/me", Some(&first))
+        .await
+        .error(401, "unauthenticated");
 }

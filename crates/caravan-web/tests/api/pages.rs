@@ -1268,6 +1268,74 @@ async fn images_are_uploaded_checked_and_served(app: &TestApp) {
     assert_eq!(res.bytes().await.unwrap().as_ref(), &PNG[..]);
 }
 
+/// The operator suspends an account from the console; its browser session ends and the login
+/// page says why, in the visitor's language.
+async fn operator_suspends_an_account_from_the_console(app: &TestApp) {
+    let op = crate::shop::shop(app).await.op;
+    let buyer = app.buyer("spammer@example.com").await;
+    let me = app.get("/api/v1/me", Some(&buyer)).await;
+    let id = me.ok(200)["id"].as_str().unwrap().to_owned();
+    let c = client();
+    let base = &app.base;
+    let csrf = "0123456789abcdef0123456789abcdef";
+    let console = format!("caravan_csrf={csrf}; caravan_prefs=ru.RUB.RU; caravan_session={op}");
+    let page = fetch(&c, format!("{base}/admin/users"), &console).await;
+    let action = format!("action=\"/admin/users/{id}/suspension\"");
+    assert!(page.contains(&action), "{page}");
+    assert!(page.contains("Заблокировать"), "{page}");
+    let suspend = |csrf: &str, value: &str| {
+        c.post(format!("{base}/admin/users/{id}/suspension"))
+            .header("cookie", &console)
+            .form(&[("csrf", csrf), ("suspended", value)])
+            .send()
+    };
+    assert_eq!(suspend(&"f".repeat(32), "1").await.unwrap().status(), 403);
+    let buyer_page =
+        format!("caravan_csrf={csrf}; caravan_prefs=ru.RUB.RU; caravan_session={buyer}");
+    assert!(fetch(&c, format!("{base}/orders"), &buyer_page)
+        .await
+        .contains("Выйти"));
+    let res = suspend(csrf, "1").await.unwrap();
+    assert_eq!(res.status(), 303);
+    let page = fetch(&c, format!("{base}/admin/users"), &console).await;
+    assert!(
+        page.contains("Заблокирован") && page.contains("Разблокировать"),
+        "{page}"
+    );
+    // The buyer's session is over; logging in again is refused with a reason in Russian.
+    let res = c
+        .get(format!("{base}/orders"))
+        .header("cookie", &buyer_page)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303, "sent to log in");
+    let res = c
+        .post(format!("{base}/login"))
+        .header(
+            "cookie",
+            format!("caravan_csrf={csrf}; caravan_prefs=ru.RUB.RU"),
+        )
+        .form(&[
+            ("csrf", csrf),
+            ("email", "spammer@example.com"),
+            ("password", crate::app::PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(set_cookie(&res, "caravan_session").is_none());
+    let body = res.text().await.unwrap();
+    assert!(body.contains("Этот аккаунт заблокирован"), "{body}");
+    // The operator's own row has no button.
+    let me = app.get("/api/v1/me", Some(&op)).await;
+    let op_id = me.ok(200)["id"].as_str().unwrap().to_owned();
+    assert!(!page.contains(&format!("/admin/users/{op_id}/suspension")));
+    // Reinstated.
+    assert_eq!(suspend(csrf, "0").await.unwrap().status(), 303);
+    app.login("spammer@example.com").await;
+}
+
 on_both_engines!(
     pages_are_localised_and_safe,
     order_page_shows_the_timeline_and_opens_a_dispute,
@@ -1276,5 +1344,6 @@ on_both_engines!(
     operator_console_refunds_in_part_and_adds_categories,
     guest_cart_follows_the_buyer_into_their_account,
     account_page_keeps_addresses_for_checkout,
-    images_are_uploaded_checked_and_served
+    images_are_uploaded_checked_and_served,
+    operator_suspends_an_account_from_the_console
 );
