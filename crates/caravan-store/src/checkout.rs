@@ -327,6 +327,16 @@ impl Store {
                 }
             });
         }
+        let placed: Vec<&Placement> = batch
+            .iter()
+            .zip(&outcomes)
+            .filter(|(_, o)| matches!(o, Some(Outcome::Placed)))
+            .map(|(p, _)| p)
+            .collect();
+        let t_write = std::time::Instant::now();
+        write_placed(&mut tx, &placed).await?;
+        // The stock decrements come last, so on PostgreSQL a hot SKU's row lock is held only for
+        // them and the commit, while other writers' inserts proceed in parallel.
         let mut taken: Vec<(String, i64)> = taken.into_iter().collect();
         taken.sort(); // a fixed lock order across nodes avoids deadlocks
         for (variant, qty) in &taken {
@@ -340,15 +350,6 @@ impl Store {
                 return Err(StoreError::Stale);
             }
         }
-
-        let placed: Vec<&Placement> = batch
-            .iter()
-            .zip(&outcomes)
-            .filter(|(_, o)| matches!(o, Some(Outcome::Placed)))
-            .map(|(p, _)| p)
-            .collect();
-        let t_write = std::time::Instant::now();
-        write_placed(&mut tx, &placed).await?;
         let t_commit = std::time::Instant::now();
         tx.commit().await?;
         tracing::debug!(

@@ -69,8 +69,10 @@ impl Store {
             },
         )
         .await?;
-        // The order writer has its own connection, so a crowd of readers never makes it wait.
-        let writer = open_pool(&url, engine, 1).await?;
+        // The order writer has its own connections, so a crowd of readers never makes it wait:
+        // one on SQLite (one writer at a time anyway), several on PostgreSQL, which commits
+        // concurrent transactions in parallel.
+        let writer = open_pool(&url, engine, writers(engine) as u32).await?;
         Ok(Store {
             pool,
             writer,
@@ -87,6 +89,11 @@ impl Store {
     /// The connection pool, for tools and benchmarks that measure plain SQL beside Caravan.
     pub fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// How many order writers this store runs (one connection each).
+    pub fn writer_connections(&self) -> usize {
+        writers(self.engine)
     }
 
     /// The engine behind this store.
@@ -112,6 +119,18 @@ impl Store {
     pub async fn close(&self) {
         self.pool.close().await;
         self.writer.close().await;
+    }
+}
+
+/// Order writers per engine; `CARAVAN_POSTGRES_WRITERS` overrides PostgreSQL's 4 (1 to 32).
+fn writers(engine: Engine) -> usize {
+    match engine {
+        Engine::Sqlite => 1,
+        Engine::Postgres => std::env::var("CARAVAN_POSTGRES_WRITERS")
+            .ok()
+            .and_then(|v| v.parse::<usize>().ok())
+            .filter(|n| (1..=32).contains(n))
+            .unwrap_or(4),
     }
 }
 

@@ -4,7 +4,8 @@
 use crate::{ErrorKind, MarketError};
 use caravan_store::checkout::{Outcome, Placement};
 use caravan_store::Store;
-use tokio::sync::{mpsc, oneshot};
+use std::sync::Arc;
+use tokio::sync::{mpsc, oneshot, Mutex};
 
 struct Job {
     placement: Placement,
@@ -17,9 +18,11 @@ pub(crate) struct OrderWriter {
 }
 
 impl OrderWriter {
-    /// Starts the writer task (inside the runtime).
+    /// Starts the writer tasks (one per writer connection of the store) on their own thread.
     pub(crate) fn start(store: Store, queue: usize, batch: usize) -> Self {
         let (tx, rx) = mpsc::channel(queue.max(1));
+        let rx = Arc::new(Mutex::new(rx));
+        let writers = store.writer_connections().max(1);
         // Its own thread and runtime: at peak the shared runtime runs hundreds of request tasks,
         // and the writer's many short awaits per batch must not queue behind them.
         let spawned = std::thread::Builder::new()
@@ -29,7 +32,13 @@ impl OrderWriter {
                     .enable_all()
                     .build()
                 {
-                    Ok(rt) => rt.block_on(run(store, rx, batch.max(1))),
+                    Ok(rt) => rt.block_on(async move {
+                        let mut runs = tokio::task::JoinSet::new();
+                        for _ in 0..writers {
+                            runs.spawn(run(store.clone(), rx.clone(), batch.max(1)));
+                        }
+                        while runs.join_next().await.is_some() {}
+                    }),
                     Err(e) => tracing::error!(error = %e, "cannot start the order writer"),
                 }
             });
@@ -64,19 +73,27 @@ impl OrderWriter {
     }
 }
 
-async fn run(store: Store, mut rx: mpsc::Receiver<Job>, max: usize) {
+/// One writer: takes what is queued (up to `max`), writes it as one batch, answers, repeats.
+/// Several writers share the queue; each holds it only while taking a batch.
+async fn run(store: Store, rx: Arc<Mutex<mpsc::Receiver<Job>>>, max: usize) {
     let mut placements = Vec::with_capacity(max);
     let mut replies = Vec::with_capacity(max);
-    while let Some(first) = rx.recv().await {
-        placements.push(first.placement);
-        replies.push(first.reply);
-        while placements.len() < max {
-            match rx.try_recv() {
-                Ok(job) => {
-                    placements.push(job.placement);
-                    replies.push(job.reply);
+    loop {
+        {
+            let mut rx = rx.lock().await;
+            let Some(first) = rx.recv().await else {
+                break;
+            };
+            placements.push(first.placement);
+            replies.push(first.reply);
+            while placements.len() < max {
+                match rx.try_recv() {
+                    Ok(job) => {
+                        placements.push(job.placement);
+                        replies.push(job.reply);
+                    }
+                    Err(_) => break,
                 }
-                Err(_) => break,
             }
         }
         let started = std::time::Instant::now();
