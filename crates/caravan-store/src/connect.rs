@@ -122,15 +122,11 @@ impl Store {
     }
 }
 
-/// Order writers per engine; `CARAVAN_POSTGRES_WRITERS` overrides PostgreSQL's 4 (1 to 32).
+/// Order writers per engine: four on PostgreSQL measured best (ADR 0004).
 fn writers(engine: Engine) -> usize {
     match engine {
         Engine::Sqlite => 1,
-        Engine::Postgres => std::env::var("CARAVAN_POSTGRES_WRITERS")
-            .ok()
-            .and_then(|v| v.parse::<usize>().ok())
-            .filter(|n| (1..=32).contains(n))
-            .unwrap_or(4),
+        Engine::Postgres => 4,
     }
 }
 
