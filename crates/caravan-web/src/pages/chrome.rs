@@ -26,7 +26,7 @@ pub(crate) fn all_countries(tr: &Tr) -> Vec<(String, String)> {
     let mut all: Vec<(String, String)> = Country::all()
         .map(|c| (c.code().to_owned(), tr.country(c.code())))
         .collect();
-    all.sort_by(|a, b| a.1.cmp(&b.1));
+    tr.sort_by_name(&mut all);
     all
 }
 
@@ -89,7 +89,7 @@ impl Chrome {
                 countries.push((c.code().to_owned(), tr.country(c.code())));
             }
         }
-        countries.sort_by(|a, b| a.1.cmp(&b.1));
+        tr.sort_by_name(&mut countries);
         Self {
             lang: prefs.locale.code(),
             currency: prefs.currency.clone(),

@@ -7,6 +7,7 @@ use caravan_domain::{Currency, Locale};
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use icu_calendar::Gregorian;
+use icu_collator::{Collator, CollatorBorrowed};
 use icu_datetime::fieldsets::YMDT;
 use icu_datetime::input::{Date, DateTime, Time};
 use icu_datetime::options::TimePrecision;
@@ -64,6 +65,17 @@ thread_local! {
 }
 
 thread_local! {
+    /// Alphabetical order per language (CLDR collation; pinyin for Chinese).
+    static COLLATORS: Vec<Option<CollatorBorrowed<'static>>> = Locale::ALL
+        .iter()
+        .map(|l| {
+            l.code()
+                .parse::<icu_locale_core::Locale>()
+                .ok()
+                .and_then(|l| Collator::try_new(l.into(), Default::default()).ok())
+        })
+        .collect();
+
     /// Country names per language (CLDR data through ICU4X).
     static REGIONS: Vec<Option<RegionDisplayNames>> = Locale::ALL
         .iter()
@@ -153,6 +165,16 @@ impl Tr {
                 .map(|c| c.name().to_owned())
                 .unwrap_or_else(|_| code.to_owned())
         })
+    }
+
+    /// Sorts `(code, name)` pairs by name in this language's alphabetical order.
+    pub fn sort_by_name(&self, items: &mut [(String, String)]) {
+        COLLATORS.with(
+            |all| match all.get(slot(self.locale)).and_then(Option::as_ref) {
+                Some(c) => items.sort_by(|a, b| c.compare(&a.1, &b.1)),
+                None => items.sort_by(|a, b| a.1.cmp(&b.1)),
+            },
+        );
     }
 
     /// The message `key`.
@@ -343,6 +365,37 @@ mod tests {
             }
         }
         assert_eq!(Tr::new(Locale::Ru).country("XX"), "XX");
+    }
+
+    #[test]
+    fn names_sort_in_each_languages_order() {
+        let sorted = |l: Locale, names: &[&str]| {
+            let mut v: Vec<(String, String)> = names
+                .iter()
+                .map(|n| (String::new(), (*n).to_owned()))
+                .collect();
+            Tr::new(l).sort_by_name(&mut v);
+            v.into_iter().map(|(_, n)| n).collect::<Vec<_>>()
+        };
+        // Accents sort with their letter, not after "z".
+        assert_eq!(
+            sorted(Locale::Fr, &["Zambie", "Égypte", "Espagne", "Allemagne"]),
+            ["Allemagne", "Égypte", "Espagne", "Zambie"]
+        );
+        // Polish Ł comes after L; Turkish Ç after C.
+        assert_eq!(
+            sorted(Locale::Pl, &["Łotwa", "Malta", "Litwa"]),
+            ["Litwa", "Łotwa", "Malta"]
+        );
+        assert_eq!(
+            sorted(Locale::Tr, &["Çin", "Danimarka", "Cezayir"]),
+            ["Cezayir", "Çin", "Danimarka"]
+        );
+        // Chinese in pinyin order: 德国 (Déguó) before 法国 (Fǎguó) before 美国 (Měiguó).
+        assert_eq!(
+            sorted(Locale::Zh, &["美国", "法国", "德国"]),
+            ["德国", "法国", "美国"]
+        );
     }
 
     #[test]
