@@ -4,25 +4,31 @@
 use crate::{ErrorKind, MarketError};
 use caravan_store::checkout::{Outcome, Placement};
 use caravan_store::Store;
-use std::sync::Arc;
-use tokio::sync::{mpsc, oneshot, Mutex};
+use tokio::sync::{mpsc, oneshot};
 
 struct Job {
     placement: Placement,
     reply: oneshot::Sender<Result<Outcome, MarketError>>,
 }
 
-/// A handle on the node's writer task.
+/// A handle on the node's writer tasks.
 pub(crate) struct OrderWriter {
-    tx: mpsc::Sender<Job>,
+    /// One queue per writer; a checkout goes to the writer of its first SKU, so writers work on
+    /// different rows in parallel (PostgreSQL) and one SKU's buyers stay first come, first served.
+    queues: Vec<mpsc::Sender<Job>>,
 }
 
 impl OrderWriter {
     /// Starts the writer tasks (one per writer connection of the store) on their own thread.
     pub(crate) fn start(store: Store, queue: usize, batch: usize) -> Self {
-        let (tx, rx) = mpsc::channel(queue.max(1));
-        let rx = Arc::new(Mutex::new(rx));
         let writers = store.writer_connections().max(1);
+        let mut queues = Vec::with_capacity(writers);
+        let mut receivers = Vec::with_capacity(writers);
+        for _ in 0..writers {
+            let (tx, rx) = mpsc::channel((queue / writers).max(1));
+            queues.push(tx);
+            receivers.push(rx);
+        }
         // Its own thread and runtime: at peak the shared runtime runs hundreds of request tasks,
         // and the writer's many short awaits per batch must not queue behind them.
         let spawned = std::thread::Builder::new()
@@ -34,8 +40,8 @@ impl OrderWriter {
                 {
                     Ok(rt) => rt.block_on(async move {
                         let mut runs = tokio::task::JoinSet::new();
-                        for _ in 0..writers {
-                            runs.spawn(run(store.clone(), rx.clone(), batch.max(1)));
+                        for rx in receivers {
+                            runs.spawn(run(store.clone(), rx, batch.max(1)));
                         }
                         while runs.join_next().await.is_some() {}
                     }),
@@ -45,13 +51,27 @@ impl OrderWriter {
         if let Err(e) = spawned {
             tracing::error!(error = %e, "cannot start the order writer thread");
         }
-        Self { tx }
+        Self { queues }
+    }
+
+    fn queue_for(&self, p: &Placement) -> &mpsc::Sender<Job> {
+        let n = self.queues.len();
+        let first = p
+            .lines
+            .iter()
+            .map(|l| l.variant_id.as_str())
+            .min()
+            .unwrap_or("");
+        let h = first.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+        });
+        &self.queues[(h % n as u64) as usize]
     }
 
     /// Queues a placement and waits for its outcome; `overloaded` at once if the queue is full.
     pub(crate) async fn submit(&self, placement: Placement) -> Result<Outcome, MarketError> {
         let (reply, answer) = oneshot::channel();
-        self.tx
+        self.queue_for(&placement)
             .try_send(Job { placement, reply })
             .map_err(|e| match e {
                 mpsc::error::TrySendError::Full(_) => {
@@ -74,26 +94,19 @@ impl OrderWriter {
 }
 
 /// One writer: takes what is queued (up to `max`), writes it as one batch, answers, repeats.
-/// Several writers share the queue; each holds it only while taking a batch.
-async fn run(store: Store, rx: Arc<Mutex<mpsc::Receiver<Job>>>, max: usize) {
+async fn run(store: Store, mut rx: mpsc::Receiver<Job>, max: usize) {
     let mut placements = Vec::with_capacity(max);
     let mut replies = Vec::with_capacity(max);
-    loop {
-        {
-            let mut rx = rx.lock().await;
-            let Some(first) = rx.recv().await else {
-                break;
-            };
-            placements.push(first.placement);
-            replies.push(first.reply);
-            while placements.len() < max {
-                match rx.try_recv() {
-                    Ok(job) => {
-                        placements.push(job.placement);
-                        replies.push(job.reply);
-                    }
-                    Err(_) => break,
+    while let Some(first) = rx.recv().await {
+        placements.push(first.placement);
+        replies.push(first.reply);
+        while placements.len() < max {
+            match rx.try_recv() {
+                Ok(job) => {
+                    placements.push(job.placement);
+                    replies.push(job.reply);
                 }
+                Err(_) => break,
             }
         }
         let started = std::time::Instant::now();

@@ -1194,12 +1194,16 @@ async fn images_are_uploaded_checked_and_served(app: &TestApp) {
     assert_eq!(res.status(), 422);
     let body: serde_json::Value = res.json().await.unwrap();
     assert_eq!(body["error"]["code"], "invalid_image");
-    let res = upload(Some(it_token), vec![0u8; 7 * 1024 * 1024])
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 413);
-    let body: serde_json::Value = res.json().await.unwrap();
-    assert_eq!(body["error"]["code"], "body_too_large");
+    // The server answers 413 as soon as the limit is passed and closes the connection; a client
+    // still sending the rest may see the connection reset before it reads that answer.
+    match upload(Some(it_token), vec![0u8; 7 * 1024 * 1024]).await {
+        Ok(res) => {
+            assert_eq!(res.status(), 413);
+            let body: serde_json::Value = res.json().await.unwrap();
+            assert_eq!(body["error"]["code"], "body_too_large");
+        }
+        Err(e) => assert!(e.is_request() || e.is_body(), "{e}"),
+    }
     let buyer = app.buyer("snoop@example.com").await;
     assert_eq!(
         upload(Some(&buyer), PNG.to_vec()).await.unwrap().status(),
