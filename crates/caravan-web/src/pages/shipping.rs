@@ -209,20 +209,7 @@ pub async fn save(
         Ok(())
     })
     .await;
-    match done {
-        Ok(()) => see_other("/seller/shipping?saved=1", &[]),
-        Err(text) => {
-            message(
-                &state,
-                &headers,
-                &prefs,
-                &session,
-                &text,
-                "/seller/shipping",
-            )
-            .await
-        }
-    }
+    answer(&state, &headers, &prefs, &session, done).await
 }
 
 /// Which rule to remove.
@@ -252,19 +239,20 @@ pub async fn remove(
         Ok(())
     })
     .await;
+    answer(&state, &headers, &prefs, &session, done).await
+}
+
+/// Back to the rules after a change, or the reason it was refused.
+async fn answer(
+    state: &AppState,
+    headers: &HeaderMap,
+    prefs: &Prefs,
+    session: &Session,
+    done: Result<(), String>,
+) -> Response {
     match done {
         Ok(()) => see_other("/seller/shipping?saved=1", &[]),
-        Err(text) => {
-            message(
-                &state,
-                &headers,
-                &prefs,
-                &session,
-                &text,
-                "/seller/shipping",
-            )
-            .await
-        }
+        Err(text) => message(state, headers, prefs, session, &text, "/seller/shipping").await,
     }
 }
 
