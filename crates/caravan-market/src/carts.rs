@@ -40,7 +40,7 @@ pub struct CartPatch {
 }
 
 /// Sets how many units of a variant are in the cart.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LineInput {
     /// `var_…`.

@@ -97,6 +97,16 @@ impl Market {
     /// A market over `store`, reading time from `clock`, paying through the sandbox provider.
     pub fn new(store: Store, clock: Arc<dyn Clock>, config: MarketConfig) -> Self {
         let provider = Arc::new(payments::Sandbox::new(config.webhook_secret.clone()));
+        Self::with_provider(store, clock, config, provider)
+    }
+
+    /// A market paying through `provider`.
+    pub fn with_provider(
+        store: Store,
+        clock: Arc<dyn Clock>,
+        config: MarketConfig,
+        provider: Arc<dyn payments::PaymentProvider>,
+    ) -> Self {
         let inner = Inner {
             writer: OnceLock::new(),
             provider,

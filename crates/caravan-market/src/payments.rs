@@ -35,6 +35,8 @@ pub trait PaymentProvider: Send + Sync {
         -> ProviderFuture<'a, Authorization>;
     /// Returns `amount` of a captured payment to the buyer; the provider's refund reference.
     fn refund<'a>(&'a self, payment_ref: &'a str, amount: Money) -> ProviderFuture<'a, String>;
+    /// Cancels an authorization that was never captured (nothing is taken from the buyer).
+    fn void<'a>(&'a self, payment_ref: &'a str) -> ProviderFuture<'a, ()>;
     /// Pays `amount` out to a merchant; the provider's transfer reference.
     fn payout<'a>(&'a self, merchant_id: &'a str, amount: Money) -> ProviderFuture<'a, String>;
     /// The webhook signing secret.
@@ -92,6 +94,10 @@ impl PaymentProvider for Sandbox {
 
     fn refund<'a>(&'a self, _payment_ref: &'a str, _amount: Money) -> ProviderFuture<'a, String> {
         Box::pin(async move { reference("sbx_re") })
+    }
+
+    fn void<'a>(&'a self, _payment_ref: &'a str) -> ProviderFuture<'a, ()> {
+        Box::pin(async move {})
     }
 
     fn payout<'a>(&'a self, _merchant_id: &'a str, _amount: Money) -> ProviderFuture<'a, String> {

@@ -2,8 +2,9 @@
 //! ship, deliver, confirm, refund, cancel, dispute, payout and timers, on SQLite and (when
 //! `CARAVAN_TEST_POSTGRES` is set) PostgreSQL. After every step: each ledger transaction sums to
 //! zero per currency, running balances equal their entries, escrow equals the money of paid but
-//! not completed orders, no merchant balance is negative, and stock plus sold units equals the
-//! starting stock.
+//! not completed orders, no merchant balance is negative, stock plus sold units equals the
+//! starting stock, and every payment authorization either belongs to a checkout the buyer was
+//! told succeeded or was given back (checkouts are repeated with their key now and then).
 
 #![allow(
     clippy::expect_used,
@@ -18,6 +19,7 @@ use caravan_market::catalogue::{NewCategory, NewProduct, NewVariant, TextInput};
 use caravan_market::checkout::{Address, CheckoutRequest};
 use caravan_market::merchants::{Application, Decision};
 use caravan_market::orders::{CancelInput, DisputeDecision, NewDispute, RefundInput, ShipInput};
+use caravan_market::payments::{Authorization, PaymentProvider, ProviderFuture, Sandbox};
 use caravan_market::payouts::PayoutInput;
 use caravan_market::rates::SetRates;
 use caravan_market::shipping::{BandInput, RuleInput, ShippingRules};
@@ -26,13 +28,85 @@ use caravan_store::testing::TestDb;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 const SECRET: &str = "whsec_model";
 const STOCK: i64 = 40;
 
+/// One authorization as the provider saw it.
+#[derive(Debug, Default)]
+struct Hold {
+    amount: i64,
+    refunded: i64,
+    voided: bool,
+}
+
+/// The sandbox, remembering every authorization and what was given back.
+struct Recording {
+    sandbox: Sandbox,
+    holds: Mutex<HashMap<String, Hold>>,
+}
+
+impl PaymentProvider for Recording {
+    fn name(&self) -> &'static str {
+        self.sandbox.name()
+    }
+
+    fn authorize<'a>(
+        &'a self,
+        method: &'a str,
+        amount: caravan_domain::Money,
+    ) -> ProviderFuture<'a, Authorization> {
+        Box::pin(async move {
+            let a = self.sandbox.authorize(method, amount).await;
+            if let Authorization::Captured(r) | Authorization::Pending(r) = &a {
+                let hold = Hold {
+                    amount: amount.minor(),
+                    ..Hold::default()
+                };
+                assert!(self.holds.lock().unwrap().insert(r.clone(), hold).is_none());
+            }
+            a
+        })
+    }
+
+    fn refund<'a>(
+        &'a self,
+        payment_ref: &'a str,
+        amount: caravan_domain::Money,
+    ) -> ProviderFuture<'a, String> {
+        Box::pin(async move {
+            if let Some(h) = self.holds.lock().unwrap().get_mut(payment_ref) {
+                h.refunded += amount.minor();
+            }
+            self.sandbox.refund(payment_ref, amount).await
+        })
+    }
+
+    fn void<'a>(&'a self, payment_ref: &'a str) -> ProviderFuture<'a, ()> {
+        Box::pin(async move {
+            if let Some(h) = self.holds.lock().unwrap().get_mut(payment_ref) {
+                h.voided = true;
+            }
+        })
+    }
+
+    fn payout<'a>(
+        &'a self,
+        merchant_id: &'a str,
+        amount: caravan_domain::Money,
+    ) -> ProviderFuture<'a, String> {
+        self.sandbox.payout(merchant_id, amount)
+    }
+
+    fn webhook_secret(&self) -> &str {
+        self.sandbox.webhook_secret()
+    }
+}
+
 struct World {
     market: Market,
+    provider: Arc<Recording>,
     clock: Arc<ManualClock>,
     op: Actor,
     merchants: Vec<Actor>,
@@ -68,7 +142,11 @@ async fn world(db: &TestDb) -> World {
         payout_minimum_units: 1,
         ..MarketConfig::default()
     };
-    let market = Market::new(db.store.clone(), clock.clone(), config);
+    let provider = Arc::new(Recording {
+        sandbox: Sandbox::new(SECRET.into()),
+        holds: Mutex::new(HashMap::new()),
+    });
+    let market = Market::with_provider(db.store.clone(), clock.clone(), config, provider.clone());
     let op = actor(&market, "op@model.test", &[Role::Operator]).await;
     market
         .set_rates(
@@ -180,12 +258,35 @@ async fn world(db: &TestDb) -> World {
     }
     World {
         market,
+        provider,
         clock,
         op,
         merchants,
         store_owner,
         buyers,
         variants,
+    }
+}
+
+fn provider_ref(checkout_answer: &str) -> String {
+    let v: serde_json::Value = serde_json::from_str(checkout_answer).unwrap();
+    v["payment"]["provider_ref"].as_str().unwrap().to_owned()
+}
+
+/// Every authorization belongs to a checkout the buyer was told succeeded, or was given back.
+fn check_holds(w: &World, answered: &std::collections::HashSet<String>, step: usize, seed: u64) {
+    for (r, h) in w.provider.holds.lock().unwrap().iter() {
+        if answered.contains(r) {
+            assert!(
+                !h.voided,
+                "seed {seed} step {step}: {r} voided but its checkout stands"
+            );
+        } else {
+            assert!(
+                h.voided || h.refunded >= h.amount,
+                "seed {seed} step {step}: {r} held for a checkout that did not happen: {h:?}"
+            );
+        }
     }
 }
 
@@ -287,6 +388,12 @@ async fn run(db: &TestDb, seed: u64, steps: usize) {
     let m = &w.market;
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut key = 0u64;
+    // Every checkout sent: (buyer, key, body hash, request, first successful answer, when).
+    type Sent = (usize, String, String, CheckoutRequest, Option<String>, i64);
+    let mut sent: Vec<Sent> = Vec::new();
+    // The payment references of every checkout a buyer was told succeeded.
+    let mut answered = std::collections::HashSet::new();
+    let mut replayed = 0;
     for step in 0..steps {
         key += 1;
         let mut all = Vec::new();
@@ -302,7 +409,7 @@ async fn run(db: &TestDb, seed: u64, steps: usize) {
         };
         let owner =
             |o: &caravan_market::orders::OrderView| w.store_owner.get(&o.merchant_id).cloned();
-        match rng.gen_range(0..12) {
+        match rng.gen_range(0..13) {
             0..=2 => {
                 let buyer = &w.buyers[rng.gen_range(0..w.buyers.len())];
                 let n = rng.gen_range(1..=3);
@@ -334,15 +441,62 @@ async fn run(db: &TestDb, seed: u64, steps: usize) {
                     },
                     payment_method: method.into(),
                 };
-                let _ = m
+                let bi = w
+                    .buyers
+                    .iter()
+                    .position(|b| std::ptr::eq(b, buyer))
+                    .unwrap();
+                let (k, h) = (format!("k{key}"), format!("h{key}"));
+                let r = m
+                    .checkout(buyer, Some(&k), &h, req.clone(), caravan_domain::Locale::En)
+                    .await;
+                let first = r.ok().map(|r| r.body);
+                if let Some(body) = &first {
+                    answered.insert(provider_ref(body));
+                }
+                sent.push((bi, k, h, req, first, w.clock_now()));
+            }
+            // A checkout sent again with its key: its first answer again; with another body,
+            // refused; if it had failed, a fresh attempt.
+            12 => {
+                // Keys are kept 24 hours at least; older ones may be forgotten.
+                let recent: Vec<usize> = (0..sent.len())
+                    .filter(|i| w.clock_now() - sent[*i].5 < DAY_MS)
+                    .collect();
+                if recent.is_empty() {
+                    continue;
+                }
+                let i = recent[rng.gen_range(0..recent.len())];
+                let (bi, k, h, req, first, _) = sent[i].clone();
+                let other = first.is_some() && rng.gen_bool(0.3);
+                let hash = if other { format!("{h}-other") } else { h };
+                let r = m
                     .checkout(
-                        buyer,
-                        Some(&format!("k{key}")),
-                        &format!("h{key}"),
+                        &w.buyers[bi],
+                        Some(&k),
+                        &hash,
                         req,
                         caravan_domain::Locale::En,
                     )
                     .await;
+                match (&first, r) {
+                    (Some(_), Err(e)) if other => assert_eq!(e.code, "idempotency_key_reused"),
+                    (Some(body), Ok(again)) if !other => {
+                        assert_eq!(
+                            &again.body, body,
+                            "seed {seed} step {step}: a repeat is the first answer"
+                        );
+                        replayed += 1;
+                    }
+                    (None, Ok(fresh)) => {
+                        answered.insert(provider_ref(&fresh.body));
+                        sent[i].4 = Some(fresh.body);
+                    }
+                    (None, Err(_)) => {}
+                    (first, r) => {
+                        panic!("seed {seed} step {step}: repeat of {first:?} answered {r:?}")
+                    }
+                }
             }
             3 => {
                 if let Some((_, o)) = pick(&mut rng, &["awaiting_payment"]) {
@@ -496,6 +650,7 @@ async fn run(db: &TestDb, seed: u64, steps: usize) {
             }
         }
         check_invariants(&w, step, seed).await;
+        check_holds(&w, &answered, step, seed);
     }
     // Payouts under concurrency never overdraw.
     for a in &w.merchants {
@@ -530,7 +685,8 @@ async fn run(db: &TestDb, seed: u64, steps: usize) {
         .into_iter()
         .map(|e| e.kind)
         .collect();
-    eprintln!("seed {seed}: statuses {statuses:?}, events {kinds:?}");
+    eprintln!("seed {seed}: statuses {statuses:?}, events {kinds:?}, {replayed} replays");
+    assert!(replayed > 0, "seed {seed}: no checkout was ever repeated");
     for k in [
         "order.placed",
         "order.paid",

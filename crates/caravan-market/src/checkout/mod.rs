@@ -66,7 +66,7 @@ pub(crate) fn check_address(a: &Address) -> Result<Country, MarketError> {
 
 /// A checkout: a cart, or items bought at once ("buy now"). Prices and totals are always
 /// computed on the server.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CheckoutRequest {
     /// `crt_…` (the caller's cart). Give this or `items`.
@@ -162,16 +162,33 @@ impl Market {
         key: &str,
         hash: &str,
     ) -> Result<Result<InFlightGuard<'_>, Replayable>, MarketError> {
-        if let Some((stored, status, body)) = self.store.idempotency_record(scope, key).await? {
-            return if stored == hash {
-                Ok(Err(Replayable {
-                    status: u16::try_from(status).unwrap_or(200),
-                    body,
-                }))
-            } else {
-                Err(key_reused())
-            };
+        if let Some(replay) = self.stored_answer(scope, key, hash).await? {
+            return Ok(Err(replay));
         }
+        Ok(Ok(self.claim_in_flight(scope, key)?))
+    }
+
+    /// The stored answer for `(scope, key)` if there is one (`idempotency_key_reused` when it was
+    /// given for another request body).
+    async fn stored_answer(
+        &self,
+        scope: &str,
+        key: &str,
+        hash: &str,
+    ) -> Result<Option<Replayable>, MarketError> {
+        match self.store.idempotency_record(scope, key).await? {
+            Some((stored, status, body)) if stored == hash => Ok(Some(Replayable {
+                status: u16::try_from(status).unwrap_or(200),
+                body,
+            })),
+            Some(_) => Err(key_reused()),
+            None => Ok(None),
+        }
+    }
+
+    /// Marks `(scope, key)` as running on this node until the guard drops; a concurrent repeat
+    /// is `idempotency_key_in_use`.
+    fn claim_in_flight(&self, scope: &str, key: &str) -> Result<InFlightGuard<'_>, MarketError> {
         let k = (scope.to_owned(), key.to_owned());
         let fresh = self
             .inner
@@ -182,10 +199,10 @@ impl Market {
         if !fresh {
             return Err(key_in_use());
         }
-        Ok(Ok(InFlightGuard(InFlight {
+        Ok(InFlightGuard(InFlight {
             market: self,
             key: k,
-        })))
+        }))
     }
 
     fn writer(&self) -> &writer::OrderWriter {
@@ -209,11 +226,16 @@ impl Market {
     ) -> Result<Replayable, MarketError> {
         let key = check_key(key)?;
         let scope = actor.user_id.to_string();
-        let _guard = match self.claim_key(&scope, key, body_hash).await? {
-            Ok(guard) => guard,
-            Err(replay) => return Ok(replay),
+        // No read before the work: the writer looks up the whole batch's keys in its transaction
+        // and answers a repeat with the stored response (docs/decisions/0004). A repeat therefore
+        // prepares and authorizes again, and that new authorization is released below.
+        let _guard = self.claim_in_flight(&scope, key)?;
+        let placement = match self.prepare(actor, key, body_hash, req, locale).await {
+            Ok(p) => p,
+            // A repeat of a checkout that took the last units, or of a product unpublished
+            // since, must still get its first answer.
+            Err(e) => return self.stored_answer(&scope, key, body_hash).await?.ok_or(e),
         };
-        let placement = self.prepare(actor, key, body_hash, req, locale).await?;
         let response = placement.response.clone();
         let payment_ref = placement.payment.provider_ref.clone();
         let amount = Money::new(
@@ -221,7 +243,17 @@ impl Market {
             Currency::parse(&placement.payment.currency)?,
         );
         let captured = placement.payment.status == "captured";
-        match self.writer().submit(placement).await? {
+        let outcome = self.writer().submit(placement).await?;
+        if !matches!(outcome, Outcome::Placed) {
+            // Nothing was written for this authorization: give it back.
+            let provider = &self.inner.provider;
+            if captured {
+                provider.refund(&payment_ref, amount).await;
+            } else {
+                provider.void(&payment_ref).await;
+            }
+        }
+        match outcome {
             Outcome::Placed => Ok(Replayable {
                 status: 201,
                 body: response,
@@ -232,16 +264,10 @@ impl Market {
             }),
             Outcome::KeyReused => Err(key_reused()),
             Outcome::InFlight => Err(key_in_use()),
-            Outcome::SoldOut(variant) => {
-                if captured {
-                    // Nothing was written; give the buyer's money straight back.
-                    self.inner.provider.refund(&payment_ref, amount).await;
-                }
-                Err(MarketError::conflict(
-                    "out_of_stock",
-                    format!("{variant} sold out"),
-                ))
-            }
+            Outcome::SoldOut(variant) => Err(MarketError::conflict(
+                "out_of_stock",
+                format!("{variant} sold out"),
+            )),
         }
     }
 

@@ -171,11 +171,28 @@ async fn twenty_identical_requests_make_one_order(app: &TestApp) {
     );
     // Afterwards the key replays the one answer.
     let again = app
-        .post_idem("/api/v1/checkout", &token, "once", body)
+        .post_idem("/api/v1/checkout", &token, "once", body.clone())
         .await;
     assert_eq!(
         again.ok(201)["group_id"].as_str().unwrap(),
         groups.iter().next().unwrap()
     );
+
+    // A repeat of the checkout that took the last units still gets its first answer (the
+    // stock check before the writer fails, the stored answer wins), and buys nothing more.
+    let rest = json!({"items": [{"variant_id": variant, "quantity": 8}], "address": address("FR"), "payment_method": "pm_sandbox_success"});
+    let last = app
+        .post_idem("/api/v1/checkout", &token, "the-rest", rest.clone())
+        .await;
+    let last = last.ok(201).clone();
+    let repeat = app
+        .post_idem("/api/v1/checkout", &token, "the-rest", rest)
+        .await;
+    assert_eq!(repeat.ok(201), &last, "the first answer, byte for byte");
+    let mine = app.get("/api/v1/orders", Some(&token)).await;
+    assert_eq!(mine.ok(200).as_array().unwrap().len(), 2, "two orders");
+    app.post_idem("/api/v1/checkout", &token, "the-rest", body)
+        .await
+        .error(422, "idempotency_key_reused");
     audit(app).await;
 }
