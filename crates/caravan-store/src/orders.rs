@@ -198,14 +198,15 @@ impl Store {
         .await?)
     }
 
-    /// The payment of a checkout group.
+    /// The payment of a checkout group (two primary-key lookups: `payments.group_id` has no
+    /// index, and a scan would grow with every order ever placed).
     pub async fn payment_of_group(
         &self,
         group_id: &str,
     ) -> Result<Option<PaymentRecord>, StoreError> {
         Ok(sqlx::query_as(
             "SELECT id, group_id, provider, provider_ref, status, amount_minor, currency, created_at, updated_at \
-             FROM payments WHERE group_id = $1",
+             FROM payments WHERE id = (SELECT payment_id FROM order_groups WHERE id = $1)",
         )
         .bind(group_id)
         .fetch_optional(&self.pool)
