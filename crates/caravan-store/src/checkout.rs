@@ -258,7 +258,7 @@ impl Store {
             &mut sql,
             batch
                 .iter()
-                .map(|p| Val::Text(key_id(&p.scope, &p.idem_key))),
+                .map(|p| Val::from(key_id(&p.scope, &p.idem_key))),
         );
         sql.push(&format!(
             "SELECT scope, idem_key, request_hash, status_code, response FROM idempotency_keys WHERE id IN ({ids})"

@@ -4,64 +4,64 @@ use crate::StoreError;
 use sqlx::any::AnyArguments;
 use sqlx::query::{Query, QueryAs};
 use sqlx::{Any, Transaction};
+use std::borrow::Cow;
 
 /// A value to bind.
 #[derive(Debug, Clone)]
-pub(crate) enum Val {
+pub(crate) enum Val<'a> {
     Int(i64),
-    Text(String),
+    Text(Cow<'a, str>),
     OptInt(Option<i64>),
-    OptText(Option<String>),
+    OptText(Option<Cow<'a, str>>),
 }
 
-impl From<i64> for Val {
+impl From<i64> for Val<'_> {
     fn from(v: i64) -> Self {
         Val::Int(v)
     }
 }
-impl From<&str> for Val {
-    fn from(v: &str) -> Self {
-        Val::Text(v.to_owned())
+impl<'a> From<&'a str> for Val<'a> {
+    fn from(v: &'a str) -> Self {
+        Val::Text(Cow::Borrowed(v))
     }
 }
-impl From<String> for Val {
+impl From<String> for Val<'_> {
     fn from(v: String) -> Self {
-        Val::Text(v)
+        Val::Text(Cow::Owned(v))
     }
 }
-impl From<&String> for Val {
-    fn from(v: &String) -> Self {
-        Val::Text(v.clone())
+impl<'a> From<&'a String> for Val<'a> {
+    fn from(v: &'a String) -> Self {
+        Val::Text(Cow::Borrowed(v.as_str()))
     }
 }
-impl From<Option<i64>> for Val {
+impl From<Option<i64>> for Val<'_> {
     fn from(v: Option<i64>) -> Self {
         Val::OptInt(v)
     }
 }
-impl From<Option<String>> for Val {
+impl From<Option<String>> for Val<'_> {
     fn from(v: Option<String>) -> Self {
-        Val::OptText(v)
+        Val::OptText(v.map(Cow::Owned))
     }
 }
 
-/// SQL text with its binds; `bind` returns the placeholder to splice in.
 #[derive(Debug, Default)]
-pub(crate) struct Sql {
+pub(crate) struct Sql<'a> {
     pub text: String,
-    pub binds: Vec<Val>,
+    pub binds: Vec<Val<'a>>,
     /// Plain `?` placeholders, bound in order of appearance. SQLite looks every named parameter
     /// (`$n`) up by scanning all of them, which makes a multi-row insert quadratic; plain `?` is
     /// positional. PostgreSQL only speaks `$n`. Each placeholder must then be bound once.
     positional: bool,
 }
 
-impl Sql {
+impl<'a> Sql<'a> {
     pub fn push(&mut self, s: &str) {
         self.text.push_str(s);
     }
 
-    pub fn bind(&mut self, v: impl Into<Val>) -> String {
+    pub fn bind(&mut self, v: impl Into<Val<'a>>) -> String {
         self.binds.push(v.into());
         if self.positional {
             "?".to_owned()
@@ -91,7 +91,7 @@ impl Sql {
         for v in &self.binds {
             q = match v {
                 Val::Int(i) => q.bind(*i),
-                Val::Text(s) => q.bind(s.as_str()),
+                Val::Text(s) => q.bind(s.as_ref()),
                 Val::OptInt(i) => q.bind(*i),
                 Val::OptText(s) => q.bind(s.as_deref()),
             };
@@ -102,12 +102,12 @@ impl Sql {
 
 pub(crate) fn bind_vals<'q>(
     mut q: Query<'q, Any, AnyArguments<'q>>,
-    vals: &'q [Val],
+    vals: &'q [Val<'_>],
 ) -> Query<'q, Any, AnyArguments<'q>> {
     for v in vals {
         q = match v {
             Val::Int(i) => q.bind(*i),
-            Val::Text(s) => q.bind(s.as_str()),
+            Val::Text(s) => q.bind(s.as_ref()),
             Val::OptInt(i) => q.bind(*i),
             Val::OptText(s) => q.bind(s.as_deref()),
         };
@@ -123,7 +123,7 @@ pub(crate) async fn insert_rows(
     tx: &mut Transaction<'_, Any>,
     table: &str,
     cols: &[&str],
-    rows: &[Vec<Val>],
+    rows: &[Vec<Val<'_>>],
 ) -> Result<(), StoreError> {
     if rows.is_empty() {
         return Ok(());
@@ -151,7 +151,7 @@ pub(crate) async fn insert_rows(
 }
 
 /// `$k, $k+1, …` for `n` values bound into `sql`.
-pub(crate) fn in_list(sql: &mut Sql, vals: impl IntoIterator<Item = Val>) -> String {
+pub(crate) fn in_list<'a>(sql: &mut Sql<'a>, vals: impl IntoIterator<Item = Val<'a>>) -> String {
     vals.into_iter()
         .map(|v| sql.bind(v))
         .collect::<Vec<_>>()
@@ -165,7 +165,7 @@ async fn insert_rows_json(
     tx: &mut Transaction<'_, Any>,
     table: &str,
     cols: &[&str],
-    rows: &[Vec<Val>],
+    rows: &[Vec<Val<'_>>],
 ) -> Result<(), StoreError> {
     // Written straight into one buffer: no JSON tree, one copy of each value.
     let mut payload = Vec::with_capacity(rows.len() * cols.len() * 24 + 2);
@@ -255,7 +255,7 @@ mod tests {
                 .map(|(i, t)| {
                     vec![
                         Val::Int(i as i64),
-                        Val::OptText((i != 4).then(|| (*t).to_owned())),
+                        Val::OptText((i != 4).then_some(Cow::Borrowed(*t))),
                         Val::OptInt((i % 2 == 0).then_some(i64::MIN + i as i64)),
                     ]
                 })
