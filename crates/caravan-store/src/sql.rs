@@ -115,9 +115,6 @@ pub(crate) fn bind_vals<'q>(
     q
 }
 
-/// Most parameters in one statement (SQLite allows 32,766; PostgreSQL 65,535).
-const MAX_PARAMS: usize = 30_000;
-
 /// Inserts `rows` into `table` with as few multi-row statements as the parameter limit allows.
 pub(crate) async fn insert_rows(
     tx: &mut Transaction<'_, Any>,
@@ -131,23 +128,55 @@ pub(crate) async fn insert_rows(
     if tx.backend_name() == "SQLite" {
         return insert_rows_json(tx, table, cols, rows).await;
     }
-    let per_stmt = (MAX_PARAMS / cols.len()).max(1);
-    for chunk in rows.chunks(per_stmt) {
-        let mut sql = Sql::for_conn(tx);
-        sql.push(&format!(
-            "INSERT INTO {table} ({}) VALUES ",
-            cols.join(", ")
-        ));
-        for (i, row) in chunk.iter().enumerate() {
-            if i > 0 {
-                sql.push(", ");
-            }
-            let ps: Vec<String> = row.iter().map(|v| sql.bind(v.clone())).collect();
-            sql.push(&format!("({})", ps.join(", ")));
-        }
-        sql.query().execute(&mut **tx).await?;
-    }
+    // PostgreSQL: the rows as one JSON array of objects, expanded by `json_populate_recordset`
+    // against the table's own row type. One constant statement per table (prepared once), one
+    // parameter, instead of a new statement with thousands of placeholders to parse and plan
+    // for every batch.
+    let payload = json_rows(cols, rows, true)?;
+    let sql = format!(
+        "INSERT INTO {table} ({list}) SELECT {list} FROM json_populate_recordset(NULL::{table}, $1::json)",
+        list = cols.join(", ")
+    );
+    sqlx::query(&sql).bind(payload).execute(&mut **tx).await?;
     Ok(())
+}
+
+/// The rows as one JSON array: of arrays (`objects == false`) or of objects keyed by column.
+/// Written straight into one buffer: no JSON tree, one copy of each value.
+fn json_rows(cols: &[&str], rows: &[Vec<Val<'_>>], objects: bool) -> Result<String, StoreError> {
+    let corrupt = |e: serde_json::Error| StoreError::Corrupt(e.to_string());
+    let mut payload = Vec::with_capacity(rows.len() * cols.len() * 24 + 2);
+    payload.push(b'[');
+    for (r, row) in rows.iter().enumerate() {
+        if r > 0 {
+            payload.push(b',');
+        }
+        payload.push(if objects { b'{' } else { b'[' });
+        for (c, v) in row.iter().enumerate() {
+            if c > 0 {
+                payload.push(b',');
+            }
+            if objects {
+                let name = cols.get(c).ok_or_else(|| {
+                    StoreError::Corrupt(format!("row {r} has more values than columns"))
+                })?;
+                serde_json::to_writer(&mut payload, name).map_err(corrupt)?;
+                payload.push(b':');
+            }
+            match v {
+                Val::Int(i) | Val::OptInt(Some(i)) => {
+                    serde_json::to_writer(&mut payload, i).map_err(corrupt)?
+                }
+                Val::Text(s) | Val::OptText(Some(s)) => {
+                    serde_json::to_writer(&mut payload, s).map_err(corrupt)?
+                }
+                Val::OptInt(None) | Val::OptText(None) => payload.extend_from_slice(b"null"),
+            }
+        }
+        payload.push(if objects { b'}' } else { b']' });
+    }
+    payload.push(b']');
+    String::from_utf8(payload).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
 /// `$k, $k+1, …` for `n` values bound into `sql`.
@@ -167,30 +196,7 @@ async fn insert_rows_json(
     cols: &[&str],
     rows: &[Vec<Val<'_>>],
 ) -> Result<(), StoreError> {
-    // Written straight into one buffer: no JSON tree, one copy of each value.
-    let mut payload = Vec::with_capacity(rows.len() * cols.len() * 24 + 2);
-    payload.push(b'[');
-    for (r, row) in rows.iter().enumerate() {
-        if r > 0 {
-            payload.push(b',');
-        }
-        payload.push(b'[');
-        for (c, v) in row.iter().enumerate() {
-            if c > 0 {
-                payload.push(b',');
-            }
-            match v {
-                Val::Int(i) | Val::OptInt(Some(i)) => serde_json::to_writer(&mut payload, i)
-                    .map_err(|e| StoreError::Corrupt(e.to_string()))?,
-                Val::Text(s) | Val::OptText(Some(s)) => serde_json::to_writer(&mut payload, s)
-                    .map_err(|e| StoreError::Corrupt(e.to_string()))?,
-                Val::OptInt(None) | Val::OptText(None) => payload.extend_from_slice(b"null"),
-            }
-        }
-        payload.push(b']');
-    }
-    payload.push(b']');
-    let payload = String::from_utf8(payload).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let payload = json_rows(cols, rows, false)?;
     let picks: Vec<String> = (0..cols.len()).map(|i| format!("value ->> {i}")).collect();
     let sql = format!(
         "INSERT INTO {table} ({}) SELECT {} FROM json_each(?)",
