@@ -411,7 +411,8 @@ async fn run(db: &TestDb, seed: u64, steps: usize) {
             |o: &caravan_market::orders::OrderView| w.store_owner.get(&o.merchant_id).cloned();
         match rng.gen_range(0..13) {
             0..=2 => {
-                let buyer = &w.buyers[rng.gen_range(0..w.buyers.len())];
+                let bi = rng.gen_range(0..w.buyers.len());
+                let buyer = &w.buyers[bi];
                 let n = rng.gen_range(1..=3);
                 let items = (0..n)
                     .map(|_| LineInput {
@@ -441,11 +442,6 @@ async fn run(db: &TestDb, seed: u64, steps: usize) {
                     },
                     payment_method: method.into(),
                 };
-                let bi = w
-                    .buyers
-                    .iter()
-                    .position(|b| std::ptr::eq(b, buyer))
-                    .unwrap();
                 let (k, h) = (format!("k{key}"), format!("h{key}"));
                 let r = m
                     .checkout(buyer, Some(&k), &h, req.clone(), caravan_domain::Locale::En)

@@ -46,6 +46,7 @@ impl From<Option<String>> for Val<'_> {
     }
 }
 
+/// SQL text with its binds; `bind` returns the placeholder to splice in.
 #[derive(Debug, Default)]
 pub(crate) struct Sql<'a> {
     pub text: String,
@@ -115,7 +116,10 @@ pub(crate) fn bind_vals<'q>(
     q
 }
 
-/// Inserts `rows` into `table` with as few multi-row statements as the parameter limit allows.
+/// Inserts `rows` into `table` with one statement and one parameter: the rows as JSON, expanded
+/// inside the database. The statement text is the same for every batch (prepared once), where
+/// a multi-row `VALUES` was a new statement with thousands of placeholders to bind, parse and
+/// plan each time (SQLite's driver even looks named parameters up one by one). ADR 0004.
 pub(crate) async fn insert_rows(
     tx: &mut Transaction<'_, Any>,
     table: &str,
@@ -125,18 +129,24 @@ pub(crate) async fn insert_rows(
     if rows.is_empty() {
         return Ok(());
     }
-    if tx.backend_name() == "SQLite" {
-        return insert_rows_json(tx, table, cols, rows).await;
-    }
-    // PostgreSQL: the rows as one JSON array of objects, expanded by `json_populate_recordset`
-    // against the table's own row type. One constant statement per table (prepared once), one
-    // parameter, instead of a new statement with thousands of placeholders to parse and plan
-    // for every batch.
-    let payload = json_rows(cols, rows, true)?;
-    let sql = format!(
-        "INSERT INTO {table} ({list}) SELECT {list} FROM json_populate_recordset(NULL::{table}, $1::json)",
-        list = cols.join(", ")
-    );
+    let list = cols.join(", ");
+    let (sql, payload) = if tx.backend_name() == "SQLite" {
+        // An array of arrays, each column picked by position from its `json_each` row.
+        let picks: Vec<String> = (0..cols.len()).map(|i| format!("value ->> {i}")).collect();
+        (
+            format!(
+                "INSERT INTO {table} ({list}) SELECT {} FROM json_each(?)",
+                picks.join(", ")
+            ),
+            json_rows(cols, rows, false)?,
+        )
+    } else {
+        // An array of objects, typed by the table's own row type.
+        (
+            format!("INSERT INTO {table} ({list}) SELECT {list} FROM json_populate_recordset(NULL::{table}, $1::json)"),
+            json_rows(cols, rows, true)?,
+        )
+    };
     sqlx::query(&sql).bind(payload).execute(&mut **tx).await?;
     Ok(())
 }
@@ -185,26 +195,6 @@ pub(crate) fn in_list<'a>(sql: &mut Sql<'a>, vals: impl IntoIterator<Item = Val<
         .map(|v| sql.bind(v))
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// SQLite: all rows as one JSON array of arrays, bound as a single parameter and expanded by
-/// `json_each` inside SQLite. Binding thousands of values through the driver and parsing a
-/// statement with thousands of placeholders cost far more than SQLite's JSON reader.
-async fn insert_rows_json(
-    tx: &mut Transaction<'_, Any>,
-    table: &str,
-    cols: &[&str],
-    rows: &[Vec<Val<'_>>],
-) -> Result<(), StoreError> {
-    let payload = json_rows(cols, rows, false)?;
-    let picks: Vec<String> = (0..cols.len()).map(|i| format!("value ->> {i}")).collect();
-    let sql = format!(
-        "INSERT INTO {table} ({}) SELECT {} FROM json_each(?)",
-        cols.join(", "),
-        picks.join(", ")
-    );
-    sqlx::query(&sql).bind(payload).execute(&mut **tx).await?;
-    Ok(())
 }
 
 /// Commits `tx`, which has just inserted a row owned by `owner`, if the owner's rows counted by
