@@ -189,9 +189,15 @@ pub enum Outcome {
     InFlight,
 }
 
-/// The primary key of an idempotency record.
+/// The primary key of an idempotency record: the key first, then a space (which a key never
+/// contains), then the scope. Key first so that time-ordered keys (UUIDv7 and the like, which
+/// the storefront sends) append to the index instead of landing on a random page of it.
 pub(crate) fn key_id(scope: &str, key: &str) -> String {
-    format!("{scope}\u{1f}{key}")
+    let mut id = String::with_capacity(key.len() + 1 + scope.len());
+    id.push_str(key);
+    id.push(' ');
+    id.push_str(scope);
+    id
 }
 
 #[derive(sqlx::FromRow)]

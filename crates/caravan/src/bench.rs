@@ -33,6 +33,10 @@ pub struct CheckoutArgs {
     /// Concurrent buyers.
     #[arg(long, default_value_t = 256)]
     pub buyers: usize,
+    /// Idempotency keys the buyers send: time-ordered (milliseconds first, like UUIDv7, as the
+    /// storefront sends them) or random (like UUIDv4: each lands on a random index page).
+    #[arg(long, default_value = "time-ordered")]
+    pub keys: String,
     /// Seconds each measurement runs (after one second of warm-up).
     #[arg(long, default_value_t = 10)]
     pub seconds: u64,
@@ -80,15 +84,42 @@ impl Run {
     }
 }
 
-/// Drives `buyers` loops posting to `path` for `seconds` (after a warm-up); `body(buyer, n)`
-/// makes each request body and `key` decides whether to send an Idempotency-Key.
+/// How the load generator makes Idempotency-Keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Keys {
+    /// No key (the baselines).
+    None,
+    /// 48-bit milliseconds, then the buyer and its counter.
+    TimeOrdered,
+    /// 128 random bits.
+    Random,
+}
+
+impl Keys {
+    fn make(self, buyer: usize, n: u64) -> Option<String> {
+        match self {
+            Keys::None => None,
+            Keys::TimeOrdered => {
+                let ms = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|d| d.as_millis() as u64)
+                    .unwrap_or(0);
+                Some(format!("{ms:012x}-{buyer:04x}-{n:08x}"))
+            }
+            Keys::Random => Some(format!("{:032x}", rand::random::<u128>())),
+        }
+    }
+}
+
+/// Drives one loop per token posting to `path` for `seconds` (after a warm-up), sending
+/// Idempotency-Keys made as `keys` says.
 async fn drive(
     base: &str,
     tokens: &[String],
     path: &str,
     seconds: u64,
     variants: Arc<Vec<String>>,
-    idem: bool,
+    keys: Keys,
 ) -> Run {
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(tokens.len())
@@ -119,8 +150,8 @@ async fn drive(
                     "address": {"name": "B", "line1": "L", "city": "C", "postal_code": "1", "country": "FR"},
                     "payment_method": "pm_sandbox_success"});
                 let mut req = client.post(&url).bearer_auth(&token).json(&body);
-                if idem {
-                    req = req.header("Idempotency-Key", format!("b{b}-{n}"));
+                if let Some(key) = keys.make(b, n) {
+                    req = req.header("Idempotency-Key", key);
                 }
                 let t = Instant::now();
                 let res = req.send().await;
@@ -414,6 +445,11 @@ pub async fn checkout(args: CheckoutArgs) -> Result<()> {
     if !matches!(args.scenario.as_str(), "hot-sku" | "spread") {
         bail!("--scenario is hot-sku or spread");
     }
+    let keys = match args.keys.as_str() {
+        "time-ordered" => Keys::TimeOrdered,
+        "random" => Keys::Random,
+        other => bail!("--keys is time-ordered or random, not {other:?}"),
+    };
     let db = match args.engine.as_str() {
         "sqlite" => TestDb::sqlite().await?,
         "postgres" => TestDb::postgres_at(&args.postgres_url)
@@ -450,6 +486,7 @@ pub async fn checkout(args: CheckoutArgs) -> Result<()> {
         "bench checkout engine={} scenario={} buyers={}",
         args.engine, args.scenario, args.buyers
     );
+    let checkout_label = format!("{label} keys={}", args.keys);
 
     let run = drive(
         &base,
@@ -457,11 +494,11 @@ pub async fn checkout(args: CheckoutArgs) -> Result<()> {
         "/api/v1/checkout",
         args.seconds,
         variants.clone(),
-        true,
+        keys,
     )
     .await;
     let over = oversold(&db.store, &variants, "order_lines").await?;
-    println!("{}", run.line(&label, Some(over)));
+    println!("{}", run.line(&checkout_label, Some(over)));
     reset_stock(&db.store).await?;
     let run = drive(
         &base,
@@ -469,7 +506,7 @@ pub async fn checkout(args: CheckoutArgs) -> Result<()> {
         "/bench/row-lock",
         args.seconds,
         variants.clone(),
-        false,
+        Keys::None,
     )
     .await;
     let over = oversold(&db.store, &variants, "bench_orders").await?;
@@ -483,7 +520,7 @@ pub async fn checkout(args: CheckoutArgs) -> Result<()> {
         "/bench/noop",
         args.seconds,
         variants.clone(),
-        false,
+        Keys::None,
     )
     .await;
     println!("{}", run.line(&format!("{label} baseline=noop"), None));

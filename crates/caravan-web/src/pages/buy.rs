@@ -15,7 +15,6 @@ use axum::response::Response;
 use caravan_market::accounts::Actor;
 use caravan_market::carts::{CartAccess, CartPatch, CartView, LineInput, NewCart};
 use caravan_market::checkout::{Address, CheckoutRequest};
-use rand::RngCore;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -371,8 +370,9 @@ pub async fn cart(
                 .collect(),
         })
         .collect();
-    let mut key = [0u8; 16];
-    rand::thread_rng().fill_bytes(&mut key);
+    // Time-ordered (48-bit milliseconds, then 128 random bits): it appends to the idempotency
+    // index instead of landing on a random page of it (docs/decisions/0004).
+    let key = caravan_domain::id::time_ordered_hex();
     // The form starts from the newest saved address in the ship-to country.
     let (me, address) = match actor {
         Some(a) => {
@@ -393,7 +393,7 @@ pub async fn cart(
             "total",
             &tr.money(cart.goods_total.amount_minor, &cart.goods_total.currency),
         ),
-        key: hex::encode(key),
+        key,
         name: address.as_ref().map_or(me, |a| a.name.clone()),
         line1: address
             .as_ref()
