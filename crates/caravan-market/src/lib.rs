@@ -114,12 +114,17 @@ impl Market {
             cache: cache::Caches::default(),
             search: OnceLock::new(),
         };
-        Self {
+        let market = Self {
             store,
             clock,
             config: Arc::new(config),
             inner: Arc::new(inner),
-        }
+        };
+        // Started now, from the caller's thread, whose scheduling priority the writer thread
+        // inherits: the binary opens the market on its main thread and runs only its request
+        // threads at a lower priority (ADR 0004).
+        market.writer();
+        market
     }
 
     /// The configuration in force.

@@ -205,7 +205,7 @@ impl Market {
         }))
     }
 
-    fn writer(&self) -> &writer::OrderWriter {
+    pub(crate) fn writer(&self) -> &writer::OrderWriter {
         self.inner.writer.get_or_init(|| {
             writer::OrderWriter::start(
                 self.store.clone(),
