@@ -602,3 +602,54 @@ async fn write_placed(
         .collect();
     append_events(tx, &events, now).await
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests fail loudly")]
+    use crate::testing::TestDb;
+
+    /// Migration 0008 rewrites records stored under the old id (scope, U+001F, key), so a key
+    /// used before the upgrade still replays its answer after it, on both engines.
+    #[tokio::test]
+    async fn key_first_migration_keeps_old_records_reachable() {
+        let mut dbs = vec![TestDb::sqlite().await.unwrap()];
+        match TestDb::postgres().await.unwrap() {
+            Some(pg) => dbs.push(pg),
+            None => eprintln!("SKIPPED PostgreSQL part: CARAVAN_TEST_POSTGRES is not set"),
+        }
+        for db in dbs {
+            let store = &db.store;
+            for (scope, key, body) in [("usr_a", "k-1", "{\"a\":1}"), ("usr_b", "k-1", "{\"b\":2}")]
+            {
+                sqlx::query(
+                    "INSERT INTO idempotency_keys (id, scope, idem_key, request_hash, status_code, response, created_at) \
+                     VALUES ($1, $2, $3, 'h', 201, $4, 1)",
+                )
+                .bind(format!("{scope}\u{1f}{key}"))
+                .bind(scope)
+                .bind(key)
+                .bind(body)
+                .execute(store.pool())
+                .await
+                .unwrap();
+            }
+            assert_eq!(
+                store.idempotency_record("usr_a", "k-1").await.unwrap(),
+                None
+            );
+            sqlx::raw_sql(include_str!("../migrations/0008_idempotency_key_first.sql"))
+                .execute(store.pool())
+                .await
+                .unwrap();
+            let a = store.idempotency_record("usr_a", "k-1").await.unwrap();
+            assert_eq!(a, Some(("h".to_owned(), 201, "{\"a\":1}".to_owned())));
+            let b = store.idempotency_record("usr_b", "k-1").await.unwrap();
+            assert_eq!(b, Some(("h".to_owned(), 201, "{\"b\":2}".to_owned())));
+            assert_eq!(
+                store.idempotency_record("usr_c", "k-1").await.unwrap(),
+                None
+            );
+            db.cleanup().await;
+        }
+    }
+}
