@@ -5,6 +5,7 @@ use crate::checkout::{LineRecord, OrderRecord, PaymentRecord};
 use crate::journal::{append_events, post_ledger, EventRecord, LedgerTx, NewEvent};
 use crate::sql::{in_list, Sql, Val};
 use crate::{Store, StoreError};
+use std::collections::BTreeMap;
 
 const ORDER_COLS: &str = "id, group_id, buyer_id, merchant_id, status, currency, goods_minor, shipping_minor, \
     total_minor, fee_minor, presentment_currency, presentment_total_minor, fx_rate_e9, shipping_method, min_days, \
@@ -333,16 +334,6 @@ impl Store {
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
-            for (variant, qty) in &t.restock {
-                // Only placed orders are restocked (cancellations), so they were counted as sold.
-                sqlx::query(
-                    "UPDATE variants SET stock = stock + $1, sold = sold - $1 WHERE id = $2",
-                )
-                .bind(*qty)
-                .bind(variant)
-                .execute(&mut *tx)
-                .await?;
-            }
         }
         if let Some((id, status)) = &effects.payment_status {
             sqlx::query("UPDATE payments SET status = $1, updated_at = $2 WHERE id = $3")
@@ -418,6 +409,21 @@ impl Store {
         }
         post_ledger(&mut tx, &effects.ledger, now).await?;
         append_events(&mut tx, &effects.events, now).await?;
+        // Stock last and in id order: the order writer locks balances, then the event sequence,
+        // then stock rows in id order, and on PostgreSQL both must take shared rows in the same
+        // order or a cancellation and a checkout batch of the same SKU could deadlock.
+        let mut restock: BTreeMap<&str, i64> = BTreeMap::new();
+        for (variant, qty) in transitions.iter().flat_map(|t| &t.restock) {
+            *restock.entry(variant.as_str()).or_default() += *qty;
+        }
+        for (variant, qty) in restock {
+            // Only placed orders are restocked (cancellations), so they were counted as sold.
+            sqlx::query("UPDATE variants SET stock = stock + $1, sold = sold - $1 WHERE id = $2")
+                .bind(qty)
+                .bind(variant)
+                .execute(&mut *tx)
+                .await?;
+        }
         tx.commit().await?;
         Ok(())
     }
