@@ -612,12 +612,7 @@ mod tests {
     /// used before the upgrade still replays its answer after it, on both engines.
     #[tokio::test]
     async fn key_first_migration_keeps_old_records_reachable() {
-        let mut dbs = vec![TestDb::sqlite().await.unwrap()];
-        match TestDb::postgres().await.unwrap() {
-            Some(pg) => dbs.push(pg),
-            None => eprintln!("SKIPPED PostgreSQL part: CARAVAN_TEST_POSTGRES is not set"),
-        }
-        for db in dbs {
+        for db in TestDb::engines().await.unwrap() {
             let store = &db.store;
             for (scope, key, body) in [("usr_a", "k-1", "{\"a\":1}"), ("usr_b", "k-1", "{\"b\":2}")]
             {

@@ -57,6 +57,17 @@ impl TestDb {
         Self::postgres_at(&base).await.map(Some)
     }
 
+    /// A new SQLite database, and a PostgreSQL one when `CARAVAN_TEST_POSTGRES` is set (saying on
+    /// stderr that the PostgreSQL part is skipped when it is not).
+    pub async fn engines() -> Result<Vec<TestDb>, StoreError> {
+        let mut dbs = vec![Self::sqlite().await?];
+        match Self::postgres().await? {
+            Some(pg) => dbs.push(pg),
+            None => eprintln!("SKIPPED PostgreSQL part: {POSTGRES_ENV} is not set"),
+        }
+        Ok(dbs)
+    }
+
     /// A new migrated database on the PostgreSQL server at `base`.
     pub async fn postgres_at(base: &str) -> Result<TestDb, StoreError> {
         let base = base.to_owned();
