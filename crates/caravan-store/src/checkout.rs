@@ -2,6 +2,9 @@
 //! decrement for the batch's total; first come, first served when stock runs short; orders,
 //! lines, payments, idempotency records, ledger postings and outbox events as multi-row inserts.
 
+use crate::connect::WriterConn;
+use crate::durable::Durable;
+use crate::exec::{Cell, Exec, Kind, LiteTx};
 use crate::journal::{append_events, post_ledger, LedgerTx, NewEvent};
 use crate::sql::{in_list, insert_rows, Sql, Val};
 use crate::{Store, StoreError};
@@ -189,6 +192,16 @@ pub enum Outcome {
     InFlight,
 }
 
+/// A written batch: one outcome per placement, in order, to be answered once `durable` says
+/// the batch is on disk.
+#[derive(Debug)]
+pub struct Written {
+    /// What happened to each placement.
+    pub outcomes: Vec<Outcome>,
+    /// When the answers may go out.
+    pub durable: Durable,
+}
+
 /// The primary key of an idempotency record: the key first, then a space (which a key never
 /// contains), then the scope. Key first so that time-ordered keys (UUIDv7 and the like, which
 /// the storefront sends) append to the index instead of landing on a random page of it.
@@ -200,7 +213,6 @@ pub(crate) fn key_id(scope: &str, key: &str) -> String {
     id
 }
 
-#[derive(sqlx::FromRow)]
 struct KeyRow {
     scope: String,
     idem_key: String,
@@ -240,7 +252,7 @@ impl Store {
 
     /// Writes a batch of checkouts in one transaction and one commit. Returns one outcome per
     /// placement, in order. Placements are decided first come, first served.
-    pub async fn write_batch(&self, batch: &[Placement]) -> Result<Vec<Outcome>, StoreError> {
+    pub async fn write_batch(&self, batch: &[Placement]) -> Result<Written, StoreError> {
         let mut last = StoreError::Stale;
         for _ in 0..RETRIES {
             match self.try_batch(batch).await {
@@ -253,13 +265,58 @@ impl Store {
         Err(last)
     }
 
-    async fn try_batch(&self, batch: &[Placement]) -> Result<Vec<Outcome>, StoreError> {
+    async fn try_batch(&self, batch: &[Placement]) -> Result<Written, StoreError> {
         let t0 = std::time::Instant::now();
-        let mut tx = self.writer.begin().await?;
-        let mut outcomes: Vec<Option<Outcome>> = vec![None; batch.len()];
+        let ((outcomes, t_write), t_commit, durable) = match &self.writer {
+            WriterConn::Pool(pool) => {
+                let mut tx = pool.begin().await?;
+                let done = decide_and_write(&mut tx, batch).await?;
+                let t_commit = std::time::Instant::now();
+                tx.commit().await?;
+                (done, t_commit, Durable::now())
+            }
+            WriterConn::Sqlite(lite) => {
+                let mut guard = lite.conn.lock().await;
+                let conn = guard
+                    .as_mut()
+                    .ok_or_else(|| StoreError::Corrupt("the store is closed".into()))?;
+                let mut tx = LiteTx::begin(conn)?;
+                let done = match decide_and_write(&mut tx, batch).await {
+                    Ok(done) => done,
+                    Err(e) => {
+                        tx.rollback();
+                        return Err(e);
+                    }
+                };
+                let t_commit = std::time::Instant::now();
+                tx.commit()?;
+                // Even a batch that wrote nothing waits: its answers (sold out, replays) rest
+                // on commits that may not be on disk yet.
+                (done, t_commit, lite.syncer.committed())
+            }
+        };
+        tracing::debug!(
+            reads_us = t_write.duration_since(t0).as_micros() as u64,
+            write_us = t_commit.duration_since(t_write).as_micros() as u64,
+            commit_us = t_commit.elapsed().as_micros() as u64,
+            "batch phases"
+        );
+        Ok(Written { outcomes, durable })
+    }
+}
 
-        // Idempotency: keys seen before, and repeats within the batch.
-        let mut sql = Sql::for_conn(&tx);
+/// Decides a batch (repeats, stock first come first served) and writes what was placed, in an
+/// open transaction. Returns the outcomes and when the reads ended.
+async fn decide_and_write<E: Exec>(
+    tx: &mut E,
+    batch: &[Placement],
+) -> Result<(Vec<Outcome>, std::time::Instant), StoreError> {
+    let mut outcomes: Vec<Option<Outcome>> = vec![None; batch.len()];
+
+    // Idempotency: keys seen before, and repeats within the batch.
+    let mut known: Vec<KeyRow> = Vec::new();
+    if !batch.is_empty() {
+        let mut sql = Sql::positional(tx.positional());
         let ids = in_list(
             &mut sql,
             batch
@@ -269,112 +326,122 @@ impl Store {
         sql.push(&format!(
             "SELECT scope, idem_key, request_hash, status_code, response FROM idempotency_keys WHERE id IN ({ids})"
         ));
-        let known: Vec<KeyRow> = if batch.is_empty() {
-            Vec::new()
-        } else {
-            sql.query_as().fetch_all(&mut *tx).await?
-        };
-        let known: HashMap<(&str, &str), &KeyRow> = known
-            .iter()
-            .map(|k| ((k.scope.as_str(), k.idem_key.as_str()), k))
-            .collect();
-        let mut in_batch = HashSet::new();
-        for (i, p) in batch.iter().enumerate() {
-            if let Some(k) = known.get(&(p.scope.as_str(), p.idem_key.as_str())) {
-                outcomes[i] = Some(if k.request_hash == p.request_hash {
-                    Outcome::Replay(k.status_code, k.response.clone())
-                } else {
-                    Outcome::KeyReused
-                });
-            } else if !in_batch.insert((p.scope.as_str(), p.idem_key.as_str())) {
-                outcomes[i] = Some(Outcome::InFlight);
-            }
-        }
-
-        // Stock: read once, allocate in arrival order, then one guarded decrement per SKU.
-        let variants: HashSet<&str> = batch
-            .iter()
-            .zip(&outcomes)
-            .filter(|(_, o)| o.is_none())
-            .flat_map(|(p, _)| p.lines.iter().map(|l| l.variant_id.as_str()))
-            .collect();
-        let mut stock: HashMap<String, i64> = HashMap::new();
-        if !variants.is_empty() {
-            let mut sql = Sql::for_conn(&tx);
-            let list = in_list(&mut sql, variants.iter().map(|v| Val::from(*v)));
-            sql.push(&format!(
-                "SELECT id, stock FROM variants WHERE id IN ({list})"
-            ));
-            let rows: Vec<(String, i64)> = sql.query_as().fetch_all(&mut *tx).await?;
-            stock.extend(rows);
-        }
-        let mut taken: HashMap<String, i64> = HashMap::new();
-        for (i, p) in batch.iter().enumerate() {
-            if outcomes[i].is_some() {
-                continue;
-            }
-            let mut want: HashMap<&str, i64> = HashMap::new();
-            for l in &p.lines {
-                *want.entry(l.variant_id.as_str()).or_default() += l.quantity;
-            }
-            let short = want
-                .iter()
-                .find(|(v, q)| stock.get(**v).copied().unwrap_or(0) < **q);
-            outcomes[i] = Some(match short {
-                Some((v, _)) => Outcome::SoldOut((*v).to_owned()),
-                None => {
-                    for (v, q) in want {
-                        if let Some(s) = stock.get_mut(v) {
-                            *s -= q;
-                        }
-                        *taken.entry(v.to_owned()).or_default() += q;
-                    }
-                    Outcome::Placed
-                }
+        use Kind::{Int, Text};
+        for row in tx
+            .fetch(&sql.text, &sql.binds, &[Text, Text, Text, Int, Text], false)
+            .await?
+        {
+            let mut cells = row.into_iter();
+            let mut next = || cells.next().unwrap_or(Cell::Null);
+            known.push(KeyRow {
+                scope: next().text()?,
+                idem_key: next().text()?,
+                request_hash: next().text()?,
+                status_code: next().int()?,
+                response: next().text()?,
             });
         }
-        let placed: Vec<&Placement> = batch
-            .iter()
-            .zip(&outcomes)
-            .filter(|(_, o)| matches!(o, Some(Outcome::Placed)))
-            .map(|(p, _)| p)
-            .collect();
-        let t_write = std::time::Instant::now();
-        write_placed(&mut tx, &placed).await?;
-        // The stock decrements come last, so on PostgreSQL a hot SKU's row lock is held only for
-        // them and the commit, while other writers' inserts proceed in parallel.
-        let mut taken: Vec<(String, i64)> = taken.into_iter().collect();
-        taken.sort(); // a fixed lock order across nodes avoids deadlocks
-        for (variant, qty) in &taken {
-            let done =
-                sqlx::query("UPDATE variants SET stock = stock - $1, sold = sold + $1 WHERE id = $2 AND stock >= $1")
-                    .bind(*qty)
-                    .bind(variant)
-                    .execute(&mut *tx)
-                    .await?;
-            if done.rows_affected() != 1 {
-                return Err(StoreError::Stale);
-            }
+    }
+    let known: HashMap<(&str, &str), &KeyRow> = known
+        .iter()
+        .map(|k| ((k.scope.as_str(), k.idem_key.as_str()), k))
+        .collect();
+    let mut in_batch = HashSet::new();
+    for (i, p) in batch.iter().enumerate() {
+        if let Some(k) = known.get(&(p.scope.as_str(), p.idem_key.as_str())) {
+            outcomes[i] = Some(if k.request_hash == p.request_hash {
+                Outcome::Replay(k.status_code, k.response.clone())
+            } else {
+                Outcome::KeyReused
+            });
+        } else if !in_batch.insert((p.scope.as_str(), p.idem_key.as_str())) {
+            outcomes[i] = Some(Outcome::InFlight);
         }
-        let t_commit = std::time::Instant::now();
-        tx.commit().await?;
-        tracing::debug!(
-            reads_us = t_write.duration_since(t0).as_micros() as u64,
-            write_us = t_commit.duration_since(t_write).as_micros() as u64,
-            commit_us = t_commit.elapsed().as_micros() as u64,
-            "batch phases"
-        );
-        Ok(outcomes
+    }
+
+    // Stock: read once, allocate in arrival order, then one guarded decrement per SKU.
+    let variants: HashSet<&str> = batch
+        .iter()
+        .zip(&outcomes)
+        .filter(|(_, o)| o.is_none())
+        .flat_map(|(p, _)| p.lines.iter().map(|l| l.variant_id.as_str()))
+        .collect();
+    let mut stock: HashMap<String, i64> = HashMap::new();
+    if !variants.is_empty() {
+        let mut sql = Sql::positional(tx.positional());
+        let list = in_list(&mut sql, variants.iter().map(|v| Val::from(*v)));
+        sql.push(&format!(
+            "SELECT id, stock FROM variants WHERE id IN ({list})"
+        ));
+        for row in tx
+            .fetch(&sql.text, &sql.binds, &[Kind::Text, Kind::Int], false)
+            .await?
+        {
+            let mut cells = row.into_iter();
+            let id = cells.next().unwrap_or(Cell::Null).text()?;
+            let n = cells.next().unwrap_or(Cell::Null).int()?;
+            stock.insert(id, n);
+        }
+    }
+    let mut taken: HashMap<String, i64> = HashMap::new();
+    for (i, p) in batch.iter().enumerate() {
+        if outcomes[i].is_some() {
+            continue;
+        }
+        let mut want: HashMap<&str, i64> = HashMap::new();
+        for l in &p.lines {
+            *want.entry(l.variant_id.as_str()).or_default() += l.quantity;
+        }
+        let short = want
+            .iter()
+            .find(|(v, q)| stock.get(**v).copied().unwrap_or(0) < **q);
+        outcomes[i] = Some(match short {
+            Some((v, _)) => Outcome::SoldOut((*v).to_owned()),
+            None => {
+                for (v, q) in want {
+                    if let Some(s) = stock.get_mut(v) {
+                        *s -= q;
+                    }
+                    *taken.entry(v.to_owned()).or_default() += q;
+                }
+                Outcome::Placed
+            }
+        });
+    }
+    let placed: Vec<&Placement> = batch
+        .iter()
+        .zip(&outcomes)
+        .filter(|(_, o)| matches!(o, Some(Outcome::Placed)))
+        .map(|(p, _)| p)
+        .collect();
+    let t_write = std::time::Instant::now();
+    write_placed(tx, &placed).await?;
+    // The stock decrements come last, so on PostgreSQL a hot SKU's row lock is held only for
+    // them and the commit, while other writers' inserts proceed in parallel.
+    let mut taken: Vec<(String, i64)> = taken.into_iter().collect();
+    taken.sort(); // a fixed lock order across nodes avoids deadlocks
+    for (variant, qty) in &taken {
+        let done = tx
+            .execute(
+                "UPDATE variants SET stock = stock - $1, sold = sold + $1 WHERE id = $2 AND stock >= $1",
+                &[Val::Int(*qty), variant.into()],
+                true,
+            )
+            .await?;
+        if done != 1 {
+            return Err(StoreError::Stale);
+        }
+    }
+    Ok((
+        outcomes
             .into_iter()
             .map(|o| o.unwrap_or(Outcome::InFlight))
-            .collect())
-    }
+            .collect(),
+        t_write,
+    ))
 }
 
-async fn write_placed(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    placed: &[&Placement],
-) -> Result<(), StoreError> {
+async fn write_placed<E: Exec>(tx: &mut E, placed: &[&Placement]) -> Result<(), StoreError> {
     if placed.is_empty() {
         return Ok(());
     }
@@ -587,10 +654,10 @@ async fn write_placed(
     )
     .await?;
     let carts: Vec<&str> = placed.iter().map(|p| p.group.cart_id.as_str()).collect();
-    let mut sql = Sql::for_conn(tx);
+    let mut sql = Sql::positional(tx.positional());
     let list = in_list(&mut sql, carts.iter().map(|c| Val::from(*c)));
     sql.push(&format!("DELETE FROM cart_lines WHERE cart_id IN ({list})"));
-    sql.query().execute(&mut **tx).await?;
+    tx.execute(&sql.text, &sql.binds, false).await?;
     let ledger: Vec<LedgerTx> = placed
         .iter()
         .flat_map(|p| p.ledger.iter().cloned())

@@ -1,6 +1,7 @@
 //! Opening the database: scheme → engine, SQLite pragmas, pool sizing, migrations.
 
 use crate::error::{redact_url, StoreError};
+use crate::exec::LiteWriter;
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Executor};
 use std::path::Path;
@@ -17,12 +18,22 @@ pub enum Engine {
     Postgres,
 }
 
+/// The connections the order writers write on.
+#[derive(Debug, Clone)]
+pub(crate) enum WriterConn {
+    /// PostgreSQL: one pooled connection per writer.
+    Pool(AnyPool),
+    /// SQLite: one connection, driven from the writer's thread.
+    Sqlite(std::sync::Arc<LiteWriter>),
+}
+
 /// A handle on the database; cheap to clone.
 #[derive(Debug, Clone)]
 pub struct Store {
     pub(crate) pool: AnyPool,
-    /// One connection reserved for the order writer.
-    pub(crate) writer: AnyPool,
+    /// The order writers' own connections: a pool on PostgreSQL, one directly driven
+    /// connection on SQLite (see `exec`).
+    pub(crate) writer: WriterConn,
     engine: Engine,
 }
 
@@ -72,7 +83,16 @@ impl Store {
         // The order writer has its own connections, so a crowd of readers never makes it wait:
         // one on SQLite (one writer at a time anyway), several on PostgreSQL, which commits
         // concurrent transactions in parallel.
-        let writer = open_pool(&url, engine, writers(engine) as u32).await?;
+        let writer = match engine {
+            Engine::Sqlite => {
+                let path = url.strip_prefix("sqlite://").unwrap_or(&url);
+                let path = path.split('?').next().unwrap_or(path);
+                WriterConn::Sqlite(std::sync::Arc::new(LiteWriter::open(path)?))
+            }
+            Engine::Postgres => {
+                WriterConn::Pool(open_pool(&url, engine, writers(engine) as u32).await?)
+            }
+        };
         Ok(Store {
             pool,
             writer,
@@ -118,7 +138,11 @@ impl Store {
     /// Closes every connection (checkpointing SQLite's WAL).
     pub async fn close(&self) {
         self.pool.close().await;
-        self.writer.close().await;
+        match &self.writer {
+            WriterConn::Pool(pool) => pool.close().await,
+            // Dropping the connection closes it.
+            WriterConn::Sqlite(lite) => drop(lite.conn.lock().await.take()),
+        }
     }
 }
 

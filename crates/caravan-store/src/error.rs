@@ -32,6 +32,29 @@ pub enum StoreError {
     /// Any other database error.
     #[error("database error: {0}")]
     Database(sqlx::Error),
+    /// A commit could not be made durable (an fsync failed): its outcome is unknown.
+    #[error("the database could not make a commit durable: {0}")]
+    NotDurable(String),
+    /// An error from the SQLite order writer's own connection.
+    #[error("database error: {0}")]
+    Sqlite(rusqlite::Error),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        use rusqlite::ffi::{SQLITE_CONSTRAINT_PRIMARYKEY, SQLITE_CONSTRAINT_UNIQUE};
+        match &e {
+            rusqlite::Error::SqliteFailure(f, _)
+                if matches!(
+                    f.extended_code,
+                    SQLITE_CONSTRAINT_UNIQUE | SQLITE_CONSTRAINT_PRIMARYKEY
+                ) =>
+            {
+                StoreError::Conflict
+            }
+            _ => StoreError::Sqlite(e),
+        }
+    }
 }
 
 impl From<sqlx::Error> for StoreError {

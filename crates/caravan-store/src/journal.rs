@@ -1,10 +1,10 @@
 //! What every money-moving or state-changing transaction appends: ledger postings (with running
 //! balances) and outbox events. Used inside transactions opened by other store modules.
 
+use crate::exec::{Exec, Kind};
 use crate::sql::{insert_rows, Val};
 use crate::StoreError;
 use caravan_domain::ledger::{check_balanced, Posting};
-use sqlx::{Any, Transaction};
 use std::collections::BTreeMap;
 
 /// One ledger transaction to record.
@@ -57,8 +57,8 @@ pub(crate) fn changed(kind: &str, subject: &str) -> NewEvent {
     }
 }
 
-pub(crate) async fn append_events(
-    tx: &mut Transaction<'_, Any>,
+pub(crate) async fn append_events<E: Exec>(
+    tx: &mut E,
     events: &[NewEvent],
     now: i64,
 ) -> Result<(), StoreError> {
@@ -66,12 +66,18 @@ pub(crate) async fn append_events(
         return Ok(());
     }
     let n = i64::try_from(events.len()).unwrap_or(i64::MAX);
-    let end: i64 = sqlx::query_scalar(
-        "UPDATE sequences SET value = value + $1 WHERE name = 'events' RETURNING value",
-    )
-    .bind(n)
-    .fetch_one(&mut **tx)
-    .await?;
+    let end = tx
+        .fetch(
+            "UPDATE sequences SET value = value + $1 WHERE name = 'events' RETURNING value",
+            &[Val::Int(n)],
+            &[Kind::Int],
+            true,
+        )
+        .await?
+        .first()
+        .and_then(|row| row.first())
+        .ok_or_else(|| StoreError::Corrupt("the events sequence row is missing".into()))?
+        .int()?;
     let rows: Vec<Vec<Val>> = events
         .iter()
         .enumerate()
@@ -100,8 +106,8 @@ const GUARDED_PREFIX: &str = "merchant:";
 
 /// Records ledger transactions and moves the running balances. A debit that would take a
 /// merchant's payable below zero fails the whole transaction with `Insufficient`.
-pub(crate) async fn post_ledger(
-    tx: &mut Transaction<'_, Any>,
+pub(crate) async fn post_ledger<E: Exec>(
+    tx: &mut E,
     ledger: &[LedgerTx],
     now: i64,
 ) -> Result<(), StoreError> {
@@ -150,27 +156,24 @@ pub(crate) async fn post_ledger(
             continue;
         }
         if delta < 0 && account.starts_with(GUARDED_PREFIX) {
-            let done = sqlx::query(
-                "UPDATE balances SET balance_minor = balance_minor + $1 \
-                 WHERE account = $2 AND currency = $3 AND balance_minor + $1 >= 0",
-            )
-            .bind(delta)
-            .bind(&account)
-            .bind(&currency)
-            .execute(&mut **tx)
-            .await?;
-            if done.rows_affected() != 1 {
+            let done = tx
+                .execute(
+                    "UPDATE balances SET balance_minor = balance_minor + $1 \
+                     WHERE account = $2 AND currency = $3 AND balance_minor + $1 >= 0",
+                    &[delta.into(), (&account).into(), (&currency).into()],
+                    true,
+                )
+                .await?;
+            if done != 1 {
                 return Err(StoreError::Insufficient);
             }
         } else {
-            sqlx::query(
+            tx.execute(
                 "INSERT INTO balances (account, currency, balance_minor) VALUES ($1, $2, $3) \
                  ON CONFLICT (account, currency) DO UPDATE SET balance_minor = balances.balance_minor + excluded.balance_minor",
+                &[(&account).into(), (&currency).into(), delta.into()],
+                true,
             )
-            .bind(&account)
-            .bind(&currency)
-            .bind(delta)
-            .execute(&mut **tx)
             .await?;
         }
     }

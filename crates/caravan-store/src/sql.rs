@@ -1,5 +1,6 @@
 //! Small helpers for portable dynamic SQL: numbered placeholders, typed binds, multi-row inserts.
 
+use crate::exec::Exec;
 use crate::StoreError;
 use sqlx::any::AnyArguments;
 use sqlx::query::{Query, QueryAs};
@@ -13,6 +14,18 @@ pub(crate) enum Val<'a> {
     Text(Cow<'a, str>),
     OptInt(Option<i64>),
     OptText(Option<Cow<'a, str>>),
+}
+
+impl Val<'_> {
+    /// The same value borrowing this one's text (no copy).
+    pub fn reborrow(&self) -> Val<'_> {
+        match self {
+            Val::Int(i) => Val::Int(*i),
+            Val::Text(s) => Val::Text(Cow::Borrowed(s.as_ref())),
+            Val::OptInt(i) => Val::OptInt(*i),
+            Val::OptText(s) => Val::OptText(s.as_deref().map(Cow::Borrowed)),
+        }
+    }
 }
 
 impl From<i64> for Val<'_> {
@@ -71,10 +84,10 @@ impl<'a> Sql<'a> {
         }
     }
 
-    /// A builder in the cheapest placeholder style of `conn`'s engine (see `positional`).
-    pub fn for_conn(conn: &sqlx::AnyConnection) -> Self {
+    /// A builder with plain `?` placeholders when `positional` (SQLite), else `$n`.
+    pub fn positional(positional: bool) -> Self {
         Sql {
-            positional: conn.backend_name() == "SQLite",
+            positional,
             ..Sql::default()
         }
     }
@@ -120,8 +133,8 @@ pub(crate) fn bind_vals<'q>(
 /// is prepared once per connection. PostgreSQL: one statement and one parameter, the rows as
 /// JSON objects typed by the table's row type (a multi-row `VALUES` was a new statement with
 /// thousands of `$n` to parse and plan each time). SQLite: see `sqlite_values`. ADR 0004.
-pub(crate) async fn insert_rows(
-    tx: &mut Transaction<'_, Any>,
+pub(crate) async fn insert_rows<E: Exec>(
+    tx: &mut E,
     table: &str,
     cols: &[&str],
     rows: &[Vec<Val<'_>>],
@@ -137,7 +150,7 @@ pub(crate) async fn insert_rows(
         )));
     }
     let list = cols.join(", ");
-    if tx.backend_name() == "SQLite" {
+    if tx.positional() {
         return sqlite_values(tx, table, &list, cols.len(), rows).await;
     }
     // An array of objects, typed by the table's own row type.
@@ -145,7 +158,7 @@ pub(crate) async fn insert_rows(
         "INSERT INTO {table} ({list}) SELECT {list} FROM json_populate_recordset(NULL::{table}, $1::json)"
     );
     let payload = json_objects(cols, rows)?;
-    sqlx::query(&sql).bind(payload).execute(&mut **tx).await?;
+    tx.execute(&sql, &[Val::from(payload)], true).await?;
     Ok(())
 }
 
@@ -153,8 +166,8 @@ pub(crate) async fn insert_rows(
 /// size is prepared once per connection and cached, and the values go straight into the
 /// statement. (A JSON parameter unpacked by `json_each` spent half the SQLite thread's time
 /// turning each row back into text for `->>` to parse again; ADR 0004.)
-async fn sqlite_values(
-    tx: &mut Transaction<'_, Any>,
+async fn sqlite_values<E: Exec>(
+    tx: &mut E,
     table: &str,
     list: &str,
     width: usize,
@@ -163,6 +176,7 @@ async fn sqlite_values(
     const MAX_ROWS: usize = 128;
     let one = format!("({})", vec!["?"; width].join(", "));
     let mut rest = rows;
+    let mut binds = Vec::with_capacity(rows.len().min(MAX_ROWS) * width);
     while !rest.is_empty() {
         let n = 1usize << rest.len().min(MAX_ROWS).ilog2();
         let (chunk, tail) = rest.split_at(n);
@@ -170,11 +184,9 @@ async fn sqlite_values(
             "INSERT INTO {table} ({list}) VALUES {}",
             vec![one.as_str(); n].join(", ")
         );
-        let mut q = sqlx::query(&sql);
-        for row in chunk {
-            q = bind_vals(q, row);
-        }
-        q.execute(&mut **tx).await?;
+        binds.clear();
+        binds.extend(chunk.iter().flatten().map(Val::reborrow));
+        tx.execute(&sql, &binds, true).await?;
         rest = tail;
     }
     Ok(())
@@ -251,17 +263,32 @@ mod tests {
     type Probe = (i64, Option<String>, Option<i64>);
 
     /// Inserts `rows` into `bulk_probe` in one committed transaction, then reads back every row
-    /// with `n >= from`, in order.
+    /// with `n >= from`, in order. `writer`: through the order writer's own connection (SQLite),
+    /// else through the pool.
     async fn insert_then_read(
-        pool: &sqlx::AnyPool,
+        store: &crate::Store,
+        writer: bool,
         rows: &[Vec<Val<'_>>],
         from: i64,
     ) -> Vec<Probe> {
-        let mut tx = pool.begin().await.unwrap();
-        insert_rows(&mut tx, "bulk_probe", &["n", "t", "k"], rows)
-            .await
-            .unwrap();
-        tx.commit().await.unwrap();
+        let pool = store.pool();
+        match (&store.writer, writer) {
+            (crate::connect::WriterConn::Sqlite(lite), true) => {
+                let mut guard = lite.conn.lock().await;
+                let mut tx = crate::exec::LiteTx::begin(guard.as_mut().unwrap()).unwrap();
+                insert_rows(&mut tx, "bulk_probe", &["n", "t", "k"], rows)
+                    .await
+                    .unwrap();
+                tx.commit().unwrap();
+            }
+            _ => {
+                let mut tx = pool.begin().await.unwrap();
+                insert_rows(&mut tx, "bulk_probe", &["n", "t", "k"], rows)
+                    .await
+                    .unwrap();
+                tx.commit().await.unwrap();
+            }
+        }
         sqlx::query_as("SELECT n, t, k FROM bulk_probe WHERE n >= $1 ORDER BY n")
             .bind(from)
             .fetch_all(pool)
@@ -285,33 +312,41 @@ mod tests {
                 .execute(pool)
                 .await
                 .unwrap();
-            let rows: Vec<Vec<Val>> = texts
-                .iter()
-                .enumerate()
-                .map(|(i, t)| {
-                    vec![
-                        Val::Int(i as i64),
-                        Val::OptText((i != 4).then_some(Cow::Borrowed(*t))),
-                        Val::OptInt((i % 2 == 0).then_some(i64::MIN + i as i64)),
-                    ]
-                })
-                .collect();
-            let back = insert_then_read(pool, &rows, 0).await;
-            assert_eq!(back.len(), texts.len());
-            for (i, (n, t, k)) in back.into_iter().enumerate() {
-                assert_eq!(n, i as i64);
-                assert_eq!(t.as_deref(), (i != 4).then_some(texts[i]));
-                assert_eq!(k, (i % 2 == 0).then_some(i64::MIN + i as i64));
+            // Through the pool, and on SQLite also through the order writer's connection.
+            let vias: &[bool] = match db.store.engine() {
+                crate::Engine::Sqlite => &[false, true],
+                crate::Engine::Postgres => &[false],
+            };
+            for (v, &writer) in vias.iter().enumerate() {
+                let base = v as i64 * 10_000;
+                let rows: Vec<Vec<Val>> = texts
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| {
+                        vec![
+                            Val::Int(base + i as i64),
+                            Val::OptText((i != 4).then_some(Cow::Borrowed(*t))),
+                            Val::OptInt((i % 2 == 0).then_some(i64::MIN + i as i64)),
+                        ]
+                    })
+                    .collect();
+                let back = insert_then_read(&db.store, writer, &rows, base).await;
+                assert_eq!(back.len(), texts.len());
+                for (i, (n, t, k)) in back.iter().enumerate() {
+                    assert_eq!(*n, base + i as i64);
+                    assert_eq!(t.as_deref(), (i != 4).then_some(texts[i]));
+                    assert_eq!(*k, (i % 2 == 0).then_some(i64::MIN + i as i64));
+                }
+                // 299 rows: SQLite splits them into statements of 128, 128, 32, 8, 2 and 1 rows.
+                let many: Vec<Vec<Val>> = (base + 100..base + 399)
+                    .map(|i: i64| vec![Val::Int(i), Val::from(format!("row {i}")), Val::Int(-i)])
+                    .collect();
+                let back = insert_then_read(&db.store, writer, &many, base + 100).await;
+                let want: Vec<Probe> = (base + 100..base + 399)
+                    .map(|i| (i, Some(format!("row {i}")), Some(-i)))
+                    .collect();
+                assert_eq!(back, want);
             }
-            // 299 rows: SQLite splits them into statements of 128, 128, 32, 8, 2 and 1 rows.
-            let many: Vec<Vec<Val>> = (100..399)
-                .map(|i: i64| vec![Val::Int(i), Val::from(format!("row {i}")), Val::Int(-i)])
-                .collect();
-            let back = insert_then_read(pool, &many, 100).await;
-            let want: Vec<Probe> = (100..399)
-                .map(|i| (i, Some(format!("row {i}")), Some(-i)))
-                .collect();
-            assert_eq!(back, want);
             // A row of the wrong width is refused and nothing of the call is written.
             let mut tx = pool.begin().await.unwrap();
             let bad = vec![
@@ -323,7 +358,7 @@ mod tests {
                 .is_err());
             tx.rollback().await.unwrap();
             let (count,): (i64,) =
-                sqlx::query_as("SELECT COUNT(*) FROM bulk_probe WHERE n >= 1000")
+                sqlx::query_as("SELECT COUNT(*) FROM bulk_probe WHERE n IN (1000, 1001)")
                     .fetch_one(pool)
                     .await
                     .unwrap();

@@ -93,7 +93,8 @@ impl OrderWriter {
     }
 }
 
-/// One writer: takes what is queued (up to `max`), writes it as one batch, answers, repeats.
+/// One writer: takes what is queued (up to `max`), writes it as one batch, answers once it is
+/// durable, repeats.
 async fn run(store: Store, mut rx: mpsc::Receiver<Job>, max: usize) {
     let mut placements = Vec::with_capacity(max);
     let mut replies = Vec::with_capacity(max);
@@ -117,10 +118,26 @@ async fn run(store: Store, mut rx: mpsc::Receiver<Job>, max: usize) {
             "order batch written"
         );
         match result {
-            Ok(outcomes) => {
-                for (reply, outcome) in replies.drain(..).zip(outcomes) {
-                    let _ = reply.send(Ok(outcome));
-                }
+            // The answers go out once the batch is on disk; meanwhile this writer goes on with
+            // the next batch.
+            Ok(written) => {
+                let replies = std::mem::replace(&mut replies, Vec::with_capacity(max));
+                let outcomes = written.outcomes;
+                written.durable.then(move |durable| match durable {
+                    Ok(()) => {
+                        for (reply, outcome) in replies.into_iter().zip(outcomes) {
+                            let _ = reply.send(Ok(outcome));
+                        }
+                    }
+                    Err(e) => {
+                        tracing::error!(error = %e, "an order batch was committed but may not be on disk");
+                        for reply in replies {
+                            let _ = reply.send(Err(MarketError::internal(format!(
+                                "order batch not durable: {e}"
+                            ))));
+                        }
+                    }
+                });
             }
             Err(e) => {
                 tracing::error!(error = %e, batch = placements.len(), "order batch failed; nothing was written");
