@@ -87,7 +87,7 @@ impl Store {
             Engine::Sqlite => {
                 let path = url.strip_prefix("sqlite://").unwrap_or(&url);
                 let path = path.split('?').next().unwrap_or(path);
-                WriterConn::Sqlite(std::sync::Arc::new(LiteWriter::open(path)?))
+                WriterConn::Sqlite(LiteWriter::open(path)?)
             }
             Engine::Postgres => {
                 WriterConn::Pool(open_pool(&url, engine, writers(engine) as u32).await?)

@@ -9,6 +9,7 @@ use crate::sql::{bind_vals, Val};
 use crate::StoreError;
 use sqlx::{Any, Row, Transaction};
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// The type of a column read back.
@@ -123,18 +124,79 @@ pub(crate) struct LiteWriter {
     pub syncer: Syncer,
 }
 
+/// How often the checkpointer copies the WAL into the database file.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(100);
+/// WAL frames (pages) above which the checkpointer briefly holds the writer back to finish a
+/// checkpoint, so the WAL starts over from its beginning instead of growing.
+const RESTART_FRAMES: i64 = 4096;
+
 impl LiteWriter {
-    pub fn open(path: &str) -> Result<LiteWriter, StoreError> {
-        Ok(LiteWriter {
+    /// Opens the writer's connection and starts its syncer and checkpointer threads.
+    pub fn open(path: &str) -> Result<Arc<LiteWriter>, StoreError> {
+        let writer = Arc::new(LiteWriter {
             conn: tokio::sync::Mutex::new(Some(open_lite(path)?)),
             syncer: Syncer::start(path)?,
-        })
+        });
+        let checkpoints = open_lite(path)?;
+        let weak = Arc::downgrade(&writer);
+        std::thread::Builder::new()
+            .name("caravan-checkpoint".into())
+            .spawn(move || checkpointer(&checkpoints, &weak))
+            .map_err(|e| StoreError::Corrupt(format!("cannot start the checkpointer: {e}")))?;
+        Ok(writer)
     }
 }
 
-/// Opens the order writer's SQLite connection with the pool's settings (WAL, the same
-/// checkpoint threshold) except `synchronous = NORMAL`: its commits are made durable by the
-/// syncer (`durable`), not by the commit itself. Room to keep every bulk insert prepared.
+/// Copies the WAL into the database file off the writer's path. The writer's connection never
+/// checkpoints (a checkpoint in its commit held every waiting buyer for tens of milliseconds);
+/// this thread runs a passive checkpoint every `CHECKPOINT_EVERY`, which does not block the
+/// writer. But the WAL only starts over when a checkpoint has copied all of it and no commit
+/// came in between, which never happens while batches commit every few milliseconds. So once
+/// the WAL holds `RESTART_FRAMES`, the checkpointer takes the writer's lock (the writer pauses
+/// between two batches) and checkpoints again: only what was committed since its last pass is
+/// left to copy, and the writer's next batch starts a fresh WAL. Ends with the store.
+fn checkpointer(conn: &rusqlite::Connection, writer: &std::sync::Weak<LiteWriter>) {
+    let passive = || -> Result<i64, rusqlite::Error> {
+        conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get::<_, i64>(1))
+    };
+    loop {
+        std::thread::sleep(CHECKPOINT_EVERY);
+        let Some(writer) = writer.upgrade() else {
+            return;
+        };
+        let started = std::time::Instant::now();
+        let frames = match passive() {
+            Ok(frames) => frames,
+            Err(e) => {
+                tracing::warn!(error = %e, "WAL checkpoint failed");
+                continue;
+            }
+        };
+        let copied = started.elapsed();
+        if frames >= RESTART_FRAMES {
+            let guard = writer.conn.blocking_lock();
+            if guard.is_none() {
+                return; // the store was closed
+            }
+            let held = std::time::Instant::now();
+            if let Err(e) = passive() {
+                tracing::warn!(error = %e, "WAL checkpoint failed");
+            }
+            drop(guard);
+            tracing::debug!(
+                frames,
+                copy_us = copied.as_micros() as u64,
+                held_us = held.elapsed().as_micros() as u64,
+                "WAL checkpointed for a restart"
+            );
+        }
+    }
+}
+
+/// Opens an order-writer SQLite connection with the pool's settings (WAL) except
+/// `synchronous = NORMAL`, whose commits are made durable by the syncer (`durable`), not by
+/// the commit itself, and no automatic checkpoint (see `checkpointer`). Room to keep every
+/// bulk insert prepared.
 fn open_lite(path: &str) -> Result<rusqlite::Connection, StoreError> {
     use rusqlite::OpenFlags;
     let conn = rusqlite::Connection::open_with_flags(
@@ -152,7 +214,7 @@ fn open_lite(path: &str) -> Result<rusqlite::Connection, StoreError> {
     }
     conn.execute_batch(
         "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
-         PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 16384;",
+         PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 0;",
     )?;
     // Nine tables times up to eight chunk sizes, plus the fixed statements.
     conn.set_prepared_statement_cache_capacity(256);
@@ -409,6 +471,91 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(count, 2, "the rolled-back delete is undone");
+        db.cleanup().await;
+    }
+
+    /// The writer's connection never checkpoints, yet its WAL does not grow without end: the
+    /// checkpointer copies it into the database file and, past `RESTART_FRAMES`, makes the
+    /// writer's next transaction start the WAL over, even while the writer writes without a
+    /// pause. (Nothing else writes here and the pool never checkpoints, so only the
+    /// checkpointer can do either.)
+    #[tokio::test]
+    async fn the_checkpointer_keeps_the_wal_short() {
+        let db = TestDb::sqlite().await.unwrap();
+        let WriterConn::Sqlite(lite) = &db.store.writer else {
+            panic!("a SQLite store has its own writer connection");
+        };
+        sqlx::query("CREATE TABLE probe (n BIGINT NOT NULL, pad TEXT NOT NULL)")
+            .execute(db.store.pool())
+            .await
+            .unwrap();
+        let file = db.url.strip_prefix("sqlite://").unwrap().to_owned();
+        let size = |path: String| std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        let pad = "x".repeat(3000);
+        // ~6,000 pages (about 24 MB) through the writer, more than RESTART_FRAMES.
+        let write = |from: i64| {
+            let pad = pad.clone();
+            async move {
+                for chunk in 0..60i64 {
+                    let mut guard = lite.conn.lock().await;
+                    let mut tx = LiteTx::begin(guard.as_mut().unwrap()).unwrap();
+                    for i in 0..100 {
+                        tx.execute(
+                            "INSERT INTO probe (n, pad) VALUES (?, ?)",
+                            &[Val::Int(from + chunk * 100 + i), pad.as_str().into()],
+                            true,
+                        )
+                        .await
+                        .unwrap();
+                    }
+                    tx.commit().unwrap();
+                }
+            }
+        };
+        write(0).await;
+        // The checkpointer copies the WAL into the database file.
+        let mut copied = false;
+        for _ in 0..100 {
+            if size(file.clone()) >= 6000 * 3000 {
+                copied = true;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert!(copied, "the WAL was never copied into the database file");
+        let first = size(format!("{file}-wal"));
+        assert!(
+            first >= 6000 * 3000,
+            "the first round went to the WAL ({first} bytes)"
+        );
+        // Under continuous writes a passive checkpoint never catches up with the writer; the
+        // checkpointer's second pass, holding the writer back, still lets the WAL start over.
+        // Each start-over bumps the checkpoint sequence number in the WAL header (bytes 12..16).
+        let restarts = || {
+            let header = std::fs::read(format!("{file}-wal")).unwrap_or_default();
+            header
+                .get(12..16)
+                .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+                .unwrap_or(0)
+        };
+        let before = restarts();
+        let started = std::time::Instant::now();
+        let mut rounds = 0;
+        while started.elapsed() < CHECKPOINT_EVERY * 12 {
+            rounds += 1;
+            write(rounds * 10_000).await;
+        }
+        let after = restarts();
+        assert!(
+            after >= before + 2,
+            "the WAL started over {} times in {rounds} rounds of writes without a pause",
+            after - before
+        );
+        let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM probe")
+            .fetch_one(db.store.pool())
+            .await
+            .unwrap();
+        assert_eq!(count, 6_000 * (1 + rounds));
         db.cleanup().await;
     }
 }
