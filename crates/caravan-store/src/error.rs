@@ -57,10 +57,20 @@ impl From<rusqlite::Error> for StoreError {
     }
 }
 
+/// PostgreSQL's `deadlock_detected` and `serialization_failure`: the transaction lost a race
+/// and was rolled back; trying again is the cure.
+const TRANSIENT: [&str; 2] = ["40P01", "40001"];
+
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
         match &e {
             sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict,
+            // Stale: the order writer retries its batch; other callers answer 409 "retry".
+            sqlx::Error::Database(db)
+                if db.code().is_some_and(|c| TRANSIENT.contains(&c.as_ref())) =>
+            {
+                StoreError::Stale
+            }
             _ => StoreError::Database(e),
         }
     }
@@ -84,5 +94,45 @@ pub(crate) fn redact_url(url: &str) -> String {
             None => url.to_owned(),
         },
         None => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests fail loudly")]
+    use super::*;
+    use crate::testing::TestDb;
+
+    /// Two transactions that lock two rows in opposite orders deadlock; PostgreSQL rolls one
+    /// back, and that error is `Stale`, which the order writer retries.
+    #[tokio::test]
+    async fn a_postgres_deadlock_is_stale() {
+        let Some(db) = TestDb::postgres().await.unwrap() else {
+            eprintln!("skipped: set CARAVAN_TEST_POSTGRES to run this PostgreSQL-only test");
+            return;
+        };
+        let pool = db.store.pool();
+        sqlx::query("CREATE TABLE lock_probe (id BIGINT PRIMARY KEY, n BIGINT NOT NULL)")
+            .execute(pool)
+            .await
+            .unwrap();
+        sqlx::query("INSERT INTO lock_probe (id, n) VALUES (1, 0), (2, 0)")
+            .execute(pool)
+            .await
+            .unwrap();
+        let mut a = pool.begin().await.unwrap();
+        let mut b = pool.begin().await.unwrap();
+        let bump = "UPDATE lock_probe SET n = n + 1 WHERE id = $1";
+        sqlx::query(bump).bind(1i64).execute(&mut *a).await.unwrap();
+        sqlx::query(bump).bind(2i64).execute(&mut *b).await.unwrap();
+        let (ra, rb) = tokio::join!(
+            sqlx::query(bump).bind(2i64).execute(&mut *a),
+            sqlx::query(bump).bind(1i64).execute(&mut *b),
+        );
+        assert!(ra.is_ok() != rb.is_ok(), "exactly one side is rolled back");
+        let lost = ra.err().or(rb.err()).unwrap();
+        assert!(matches!(StoreError::from(lost), StoreError::Stale));
+        drop((a, b));
+        db.cleanup().await;
     }
 }
