@@ -399,18 +399,23 @@ mod tests {
     use crate::connect::WriterConn;
     use crate::testing::TestDb;
 
-    /// The writer's own SQLite connection binds `$n` by number (repeats included) and `?` in
-    /// order, reads cells by kind, maps a duplicate key to `Conflict`, and rolls back cleanly.
-    #[tokio::test]
-    async fn writer_connection_binds_reads_and_rolls_back() {
+    /// A new SQLite database with one table made by `create`, and its order writer's connection.
+    async fn sqlite_with(create: &str) -> (TestDb, Arc<LiteWriter>) {
         let db = TestDb::sqlite().await.unwrap();
         let WriterConn::Sqlite(lite) = &db.store.writer else {
             panic!("a SQLite store has its own writer connection");
         };
-        sqlx::query("CREATE TABLE probe (id TEXT PRIMARY KEY, n BIGINT, note TEXT)")
-            .execute(db.store.pool())
-            .await
-            .unwrap();
+        let lite = lite.clone();
+        sqlx::query(create).execute(db.store.pool()).await.unwrap();
+        (db, lite)
+    }
+
+    /// The writer's own SQLite connection binds `$n` by number (repeats included) and `?` in
+    /// order, reads cells by kind, maps a duplicate key to `Conflict`, and rolls back cleanly.
+    #[tokio::test]
+    async fn writer_connection_binds_reads_and_rolls_back() {
+        let (db, lite) =
+            sqlite_with("CREATE TABLE probe (id TEXT PRIMARY KEY, n BIGINT, note TEXT)").await;
         let mut guard = lite.conn.lock().await;
         let conn = guard.as_mut().unwrap();
 
@@ -481,14 +486,9 @@ mod tests {
     /// checkpointer can do either.)
     #[tokio::test]
     async fn the_checkpointer_keeps_the_wal_short() {
-        let db = TestDb::sqlite().await.unwrap();
-        let WriterConn::Sqlite(lite) = &db.store.writer else {
-            panic!("a SQLite store has its own writer connection");
-        };
-        sqlx::query("CREATE TABLE probe (n BIGINT NOT NULL, pad TEXT NOT NULL)")
-            .execute(db.store.pool())
-            .await
-            .unwrap();
+        let (db, lite) =
+            sqlite_with("CREATE TABLE probe (n BIGINT NOT NULL, pad TEXT NOT NULL)").await;
+        let lite = &lite;
         let file = db.url.strip_prefix("sqlite://").unwrap().to_owned();
         let size = |path: String| std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
         let pad = "x".repeat(3000);
