@@ -269,42 +269,6 @@ impl<'c> LiteTx<'c> {
         bind_lite(&mut st, binds)?;
         Ok(st)
     }
-
-    fn execute_now(
-        &mut self,
-        sql: &str,
-        binds: &[Val<'_>],
-        cached: bool,
-    ) -> Result<u64, StoreError> {
-        let mut st = self.statement(sql, binds, cached)?;
-        Ok(st.raw_execute()? as u64)
-    }
-
-    fn fetch_now(
-        &mut self,
-        sql: &str,
-        binds: &[Val<'_>],
-        kinds: &[Kind],
-        cached: bool,
-    ) -> Result<Vec<Vec<Cell>>, StoreError> {
-        let mut st = self.statement(sql, binds, cached)?;
-        let mut rows = st.raw_query();
-        let mut out = Vec::new();
-        while let Some(row) = rows.next()? {
-            let mut cells = Vec::with_capacity(kinds.len());
-            for (i, kind) in kinds.iter().enumerate() {
-                cells.push(
-                    match kind {
-                        Kind::Int => row.get::<_, Option<i64>>(i)?.map(Cell::Int),
-                        Kind::Text => row.get::<_, Option<String>>(i)?.map(Cell::Text),
-                    }
-                    .unwrap_or(Cell::Null),
-                );
-            }
-            out.push(cells);
-        }
-        Ok(out)
-    }
 }
 
 enum Stmt<'c> {
@@ -372,23 +336,41 @@ impl Exec for LiteTx<'_> {
         true
     }
 
-    fn execute(
+    // No await inside: the statements run right here, on the writer's thread.
+    async fn execute(
         &mut self,
         sql: &str,
         binds: &[Val<'_>],
         cached: bool,
-    ) -> impl Future<Output = Result<u64, StoreError>> + Send {
-        std::future::ready(self.execute_now(sql, binds, cached))
+    ) -> Result<u64, StoreError> {
+        let mut st = self.statement(sql, binds, cached)?;
+        Ok(st.raw_execute()? as u64)
     }
 
-    fn fetch(
+    async fn fetch(
         &mut self,
         sql: &str,
         binds: &[Val<'_>],
         kinds: &[Kind],
         cached: bool,
-    ) -> impl Future<Output = Result<Vec<Vec<Cell>>, StoreError>> + Send {
-        std::future::ready(self.fetch_now(sql, binds, kinds, cached))
+    ) -> Result<Vec<Vec<Cell>>, StoreError> {
+        let mut st = self.statement(sql, binds, cached)?;
+        let mut rows = st.raw_query();
+        let mut out = Vec::new();
+        while let Some(row) = rows.next()? {
+            let mut cells = Vec::with_capacity(kinds.len());
+            for (i, kind) in kinds.iter().enumerate() {
+                cells.push(
+                    match kind {
+                        Kind::Int => row.get::<_, Option<i64>>(i)?.map(Cell::Int),
+                        Kind::Text => row.get::<_, Option<String>>(i)?.map(Cell::Text),
+                    }
+                    .unwrap_or(Cell::Null),
+                );
+            }
+            out.push(cells);
+        }
+        Ok(out)
     }
 }
 
