@@ -224,7 +224,7 @@ impl Market {
             updated_at: now,
         };
         self.store.insert_cart(&record).await?;
-        let priced = self.price(&[], country, currency, locale).await?;
+        let priced = self.price(&[], country, currency, locale, true).await?;
         Ok(CreatedCart {
             cart: view(&record, priced),
             token,
@@ -284,6 +284,7 @@ impl Market {
                 Country::parse(&cart.country)?,
                 Currency::parse(&cart.currency)?,
                 locale,
+                true,
             )
             .await?;
         Ok(view(cart, priced))
@@ -333,6 +334,7 @@ impl Market {
                     Country::parse(&cart.country)?,
                     Currency::parse(&cart.currency)?,
                     locale,
+                    true,
                 )
                 .await?;
             let line = priced

@@ -1,7 +1,7 @@
 //! Pricing a basket (reads only): lines grouped by merchant, prices in the merchant's currency
 //! and the buyer's, platform fees frozen per line, shipping options to the destination.
 
-use crate::cache::{Tables, VariantInfo};
+use crate::cache::{Tables, VariantInfo, STOCK_FRESH};
 use crate::{Market, MarketError};
 use caravan_domain::fx::{convert, cross_rate_e9, Rate};
 use caravan_domain::locale::pick;
@@ -22,6 +22,9 @@ pub(crate) struct PricedLine {
     pub options: String,
     pub quantity: i64,
     pub stock: i64,
+    /// `stock` was read within the last second ([`crate::cache::STOCK_FRESH`]); older, it may
+    /// not be used to refuse (the order writer decides).
+    pub stock_known: bool,
     pub unit_minor: i64,
     pub total_minor: i64,
     pub presentment_minor: i64,
@@ -70,15 +73,18 @@ fn rate_of(rates: &HashMap<Currency, Rate>, c: Currency) -> Result<Rate, MarketE
 
 impl Market {
     /// Prices `items` (variant id, quantity) for delivery to `country`, shown in `currency`.
-    /// Unknown variants are `not_found`.
+    /// Unknown variants are `not_found`. With `fresh_stock` every line's stock was read within
+    /// the last second; without it a line's stock may be older (and `stock_known` false).
     pub(crate) async fn price(
         &self,
         items: &[(String, i64)],
         country: Country,
         currency: Currency,
         locale: Locale,
+        fresh_stock: bool,
     ) -> Result<PricedCart, MarketError> {
-        let infos = self.variant_infos(items).await?;
+        self.revalidate_caches().await?;
+        let infos = self.variant_infos(items, fresh_stock).await?;
         let tables = self.tables().await?;
         let rates = &tables.rates;
         let fees = &tables.fees;
@@ -86,9 +92,10 @@ impl Market {
 
         let mut groups: Vec<PricedGroup> = Vec::new();
         for (variant_id, quantity) in items {
-            let info = infos
+            let (info, stock_known) = infos
                 .get(variant_id)
                 .ok_or_else(|| MarketError::not_found("variant"))?;
+            let stock_known = *stock_known;
             let (v, p, m) = (&info.variant, &info.product, &info.merchant);
             let settlement = Currency::parse(&v.price_currency)?;
             let from = rate_of(rates, settlement)?;
@@ -106,6 +113,7 @@ impl Market {
                 options: v.options.clone(),
                 quantity: *quantity,
                 stock: v.stock,
+                stock_known,
                 unit_minor: v.price_minor,
                 total_minor: total.minor(),
                 presentment_minor: convert(total, from, to)?.minor(),
@@ -158,24 +166,37 @@ impl Market {
 }
 
 impl Market {
-    /// Variants with their product, titles and store, from the cache or in one batch of reads.
+    /// Rereads the store's catalogue version when it is due ([`crate::cache::CHECK_EVERY`]);
+    /// if another node changed the catalogue since, the caches start over.
+    async fn revalidate_caches(&self) -> Result<(), MarketError> {
+        if let Some(claim) = self.inner.cache.claim_check() {
+            claim.seen(self.store.catalogue_version().await?);
+        }
+        Ok(())
+    }
+
+    /// Variants with their product, titles and store, from the cache or in one batch of reads,
+    /// each with whether its stock figure is fresh. With `fresh_stock`, entries whose stock is
+    /// older than a second are read again.
     async fn variant_infos(
         &self,
         items: &[(String, i64)],
-    ) -> Result<HashMap<String, Arc<VariantInfo>>, MarketError> {
+        fresh_stock: bool,
+    ) -> Result<HashMap<String, (Arc<VariantInfo>, bool)>, MarketError> {
         let mut out = HashMap::new();
         let mut missing: Vec<String> = Vec::new();
         for (id, _) in items {
             match self.inner.cache.variant(id) {
-                Some(info) => {
-                    out.insert(id.clone(), info);
+                Some((info, age)) if !fresh_stock || age < STOCK_FRESH => {
+                    out.insert(id.clone(), (info, age < STOCK_FRESH));
                 }
-                None => missing.push(id.clone()),
+                _ => missing.push(id.clone()),
             }
         }
         if missing.is_empty() {
             return Ok(out);
         }
+        let since = self.inner.cache.generation();
         let variants = self.store.variants_by_ids(&missing).await?;
         let mut product_ids: Vec<String> = variants.iter().map(|v| v.product_id.clone()).collect();
         product_ids.sort();
@@ -218,8 +239,8 @@ impl Market {
                 titles,
                 merchant: m.clone(),
             });
-            self.inner.cache.put_variant(info.clone());
-            out.insert(info.variant.id.clone(), info);
+            self.inner.cache.put_variant(info.clone(), since);
+            out.insert(info.variant.id.clone(), (info, true));
         }
         Ok(out)
     }
@@ -229,11 +250,12 @@ impl Market {
         if let Some(t) = self.inner.cache.tables() {
             return Ok(t);
         }
+        let since = self.inner.cache.generation();
         let t = Arc::new(Tables {
             fees: self.store.category_fees().await?.into_iter().collect(),
             rates: self.rate_table().await?,
         });
-        self.inner.cache.put_tables(t.clone());
+        self.inner.cache.put_tables(t.clone(), since);
         Ok(t)
     }
 
@@ -245,6 +267,7 @@ impl Market {
         if let Some(r) = self.inner.cache.shipping(merchant_id) {
             return Ok(r);
         }
+        let since = self.inner.cache.generation();
         let records = self.store.shipping_rules(&[merchant_id.to_owned()]).await?;
         let rules = Arc::new(
             records
@@ -254,7 +277,7 @@ impl Market {
         );
         self.inner
             .cache
-            .put_shipping(merchant_id.to_owned(), rules.clone());
+            .put_shipping(merchant_id.to_owned(), rules.clone(), since);
         Ok(rules)
     }
 }

@@ -155,17 +155,19 @@ impl Store {
     }
 
     /// Sets a category's platform fee rate; `Stale` if there is no such category.
-    pub async fn set_category_fee(&self, id: &str, bps: i64) -> Result<(), StoreError> {
+    pub async fn set_category_fee(&self, id: &str, bps: i64, now: i64) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
         let done = sqlx::query("UPDATE categories SET fee_bps = $1 WHERE id = $2")
             .bind(bps)
             .bind(id)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
-        if done.rows_affected() == 1 {
-            Ok(())
-        } else {
-            Err(StoreError::Stale)
+        if done.rows_affected() != 1 {
+            return Err(StoreError::Stale);
         }
+        append_events(&mut tx, &[changed("category.changed", id)], now).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Fee rates of every category: (id, bps).

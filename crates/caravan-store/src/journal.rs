@@ -3,7 +3,7 @@
 
 use crate::exec::{Exec, Kind};
 use crate::sql::{insert_rows, Val};
-use crate::StoreError;
+use crate::{Store, StoreError};
 use caravan_domain::ledger::{check_balanced, Posting};
 use std::collections::BTreeMap;
 
@@ -46,8 +46,6 @@ pub struct EventRecord {
     pub created_at: i64,
 }
 
-/// Appends events, numbering them from the `events` sequence row (locked until commit, so
-/// numbers follow commit order).
 /// The event that tells followers (the search indexer) that something changed; they reread it.
 pub(crate) fn changed(kind: &str, subject: &str) -> NewEvent {
     NewEvent {
@@ -57,6 +55,8 @@ pub(crate) fn changed(kind: &str, subject: &str) -> NewEvent {
     }
 }
 
+/// Appends events, numbering them from the `events` sequence row (locked until commit, so
+/// numbers follow commit order).
 pub(crate) async fn append_events<E: Exec>(
     tx: &mut E,
     events: &[NewEvent],
@@ -98,7 +98,34 @@ pub(crate) async fn append_events<E: Exec>(
         &["seq", "kind", "subject", "payload", "created_at"],
         &rows,
     )
-    .await
+    .await?;
+    // After the events row, always in this order, so two writers never lock them crosswise.
+    if events.iter().any(|e| e.kind.ends_with(CATALOGUE_SUFFIX)) {
+        tx.execute(
+            "UPDATE sequences SET value = value + 1 WHERE name = 'catalogue'",
+            &[],
+            true,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Events whose kind ends so (`product.changed`, `merchant.changed`, `rates.changed`,
+/// `category.changed`) change what checkout prices with: they bump the catalogue version.
+const CATALOGUE_SUFFIX: &str = ".changed";
+
+impl Store {
+    /// The catalogue version: it moves with every write that changes prices, stock levels set
+    /// by merchants, publication, stores, shipping rules, rates or fees (not with sales).
+    pub async fn catalogue_version(&self) -> Result<i64, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT value FROM sequences WHERE name = 'catalogue'")
+                .fetch_optional(&self.pool)
+                .await?
+                .unwrap_or(0),
+        )
+    }
 }
 
 /// Account prefix whose balances may never go below zero (merchant payables).

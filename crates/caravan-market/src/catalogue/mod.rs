@@ -134,10 +134,15 @@ impl Market {
         actor.require(Role::Operator)?;
         let id = CategoryId::parse(id)?;
         let bps = caravan_domain::order::fee_bps(bps)?;
-        self.store
-            .set_category_fee(id.as_str(), bps)
-            .await
-            .map_err(|_| MarketError::not_found("category"))
+        let done = self
+            .store
+            .set_category_fee(id.as_str(), bps, self.now())
+            .await;
+        self.inner.cache.invalidate();
+        match done {
+            Err(caravan_store::StoreError::Stale) => Err(MarketError::not_found("category")),
+            other => Ok(other?),
+        }
     }
 
     /// An operator adds a category.

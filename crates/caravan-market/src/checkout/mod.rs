@@ -264,10 +264,15 @@ impl Market {
             }),
             Outcome::KeyReused => Err(key_reused()),
             Outcome::InFlight => Err(key_in_use()),
-            Outcome::SoldOut(variant) => Err(MarketError::conflict(
-                "out_of_stock",
-                format!("{variant} sold out"),
-            )),
+            Outcome::SoldOut(variant) => {
+                // The cached figure was too high: read it again, so the next buyers are told
+                // at once.
+                self.inner.cache.forget_variant(&variant);
+                Err(MarketError::conflict(
+                    "out_of_stock",
+                    format!("{variant} sold out"),
+                ))
+            }
         }
     }
 
@@ -343,7 +348,8 @@ impl Market {
             Some(c) => Currency::parse(c)?,
             None => Currency::EUR,
         };
-        let priced = self.price(&items, country, currency, locale).await?;
+        // Stock older than a second is not used to refuse: the order writer decides.
+        let priced = self.price(&items, country, currency, locale, false).await?;
         for g in &priced.groups {
             for l in &g.lines {
                 if !l.purchasable {
@@ -352,7 +358,7 @@ impl Market {
                         format!("{} is not on sale", l.variant_id),
                     ));
                 }
-                if l.stock < l.quantity {
+                if l.stock_known && l.stock < l.quantity {
                     return Err(MarketError::conflict(
                         "out_of_stock",
                         format!("only {} of {} in stock", l.stock, l.variant_id),

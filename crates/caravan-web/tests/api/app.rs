@@ -18,7 +18,9 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub market: Market,
     pub clock: Arc<ManualClock>,
-    db: TestDb,
+    /// The database this app made (None for a second node on another app's database).
+    db: Option<TestDb>,
+    store: caravan_store::Store,
     server: tokio::task::JoinHandle<()>,
     indexer: tokio::task::JoinHandle<()>,
 }
@@ -56,12 +58,32 @@ impl Res {
 
 impl TestApp {
     async fn start(db: TestDb) -> TestApp {
+        let store = db.store.clone();
         let clock = Arc::new(ManualClock::new(1_800_000_000_000));
+        Self::start_node(store, Some(db), clock).await
+    }
+
+    /// Another node on this app's database: its own connections, caches, order writer and HTTP
+    /// server, as a second Caravan process behind a load balancer would have. Stop it with
+    /// [`TestApp::cleanup`] before this app.
+    pub async fn another_node(&self) -> TestApp {
+        let url = &self.db.as_ref().expect("a first node").url;
+        let store = caravan_store::Store::connect(url)
+            .await
+            .expect("second connection");
+        Self::start_node(store, None, self.clock.clone()).await
+    }
+
+    async fn start_node(
+        store: caravan_store::Store,
+        db: Option<TestDb>,
+        clock: Arc<ManualClock>,
+    ) -> TestApp {
         let config = MarketConfig {
             webhook_secret: WEBHOOK_SECRET.to_owned(),
             ..MarketConfig::default()
         };
-        let market = Market::new(db.store.clone(), clock.clone(), config);
+        let market = Market::new(store.clone(), clock.clone(), config);
         market.attach_search(Arc::new(
             SearchIndex::in_memory().expect("in-memory search index"),
         ));
@@ -82,6 +104,7 @@ impl TestApp {
             market,
             clock,
             db,
+            store,
             server,
             indexer,
         }
@@ -101,7 +124,10 @@ impl TestApp {
     pub async fn cleanup(self) {
         self.server.abort();
         self.indexer.abort();
-        self.db.cleanup().await;
+        match self.db {
+            Some(db) => db.cleanup().await,
+            None => self.store.close().await,
+        }
     }
 
     /// Sends a request; `body` is sent as JSON when given.

@@ -15,6 +15,7 @@ mod checkout;
 mod checkout_bad;
 mod concurrency;
 mod merchants;
+mod nodes;
 mod ops;
 mod pages;
 mod search;
