@@ -420,18 +420,7 @@ async fn decide_and_write<E: Exec>(
     // them and the commit, while other writers' inserts proceed in parallel.
     let mut taken: Vec<(String, i64)> = taken.into_iter().collect();
     taken.sort(); // a fixed lock order across nodes avoids deadlocks
-    for (variant, qty) in &taken {
-        let done = tx
-            .execute(
-                "UPDATE variants SET stock = stock - $1, sold = sold + $1 WHERE id = $2 AND stock >= $1",
-                &[Val::Int(*qty), variant.into()],
-                true,
-            )
-            .await?;
-        if done != 1 {
-            return Err(StoreError::Stale);
-        }
-    }
+    take_stock(tx, &taken).await?;
     Ok((
         outcomes
             .into_iter()
@@ -439,6 +428,54 @@ async fn decide_and_write<E: Exec>(
             .collect(),
         t_write,
     ))
+}
+
+/// One guarded decrement per SKU, `taken` sorted by SKU id; `Stale` if another node took the
+/// stock in between. SQLite runs one prepared statement per SKU (no round trips in process);
+/// PostgreSQL one statement for the whole batch, which locks the rows in id order first (the
+/// lock order of every writer and transition) and then decrements them: a batch over many
+/// SKUs would otherwise pay one round trip per SKU.
+async fn take_stock<E: Exec>(tx: &mut E, taken: &[(String, i64)]) -> Result<(), StoreError> {
+    if taken.is_empty() {
+        return Ok(());
+    }
+    if tx.positional() {
+        for (variant, qty) in taken {
+            let done = tx
+                .execute(
+                    "UPDATE variants SET stock = stock - $1, sold = sold + $1 WHERE id = $2 AND stock >= $1",
+                    &[Val::Int(*qty), variant.into()],
+                    true,
+                )
+                .await?;
+            if done != 1 {
+                return Err(StoreError::Stale);
+            }
+        }
+        return Ok(());
+    }
+    let want = serde_json::Value::Array(
+        taken
+            .iter()
+            .map(|(id, q)| serde_json::json!({"id": id, "q": q}))
+            .collect(),
+    )
+    .to_string();
+    let done = tx
+        .execute(
+            "WITH want AS MATERIALIZED (SELECT id, q FROM json_to_recordset($1::json) AS w(id TEXT, q BIGINT)), \
+             locked AS MATERIALIZED (SELECT v.id FROM variants v JOIN want w ON w.id = v.id ORDER BY v.id FOR UPDATE OF v) \
+             UPDATE variants SET stock = variants.stock - want.q, sold = variants.sold + want.q \
+             FROM want JOIN locked ON locked.id = want.id \
+             WHERE variants.id = want.id AND variants.stock >= want.q",
+            &[Val::from(want)],
+            true,
+        )
+        .await?;
+    if done != taken.len() as u64 {
+        return Err(StoreError::Stale);
+    }
+    Ok(())
 }
 
 async fn write_placed<E: Exec>(tx: &mut E, placed: &[&Placement]) -> Result<(), StoreError> {

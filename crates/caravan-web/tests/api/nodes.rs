@@ -8,7 +8,10 @@ use crate::shop::{address, shop};
 use serde_json::json;
 use std::time::{Duration, Instant};
 
-on_both_engines!(a_catalogue_change_on_one_node_reaches_the_other_nodes_checkout);
+on_both_engines!(
+    a_catalogue_change_on_one_node_reaches_the_other_nodes_checkout,
+    buyers_on_two_nodes_race_for_the_last_units_of_two_skus,
+);
 
 async fn buy(node: &TestApp, buyer: &str, variant: &str, quantity: i64, key: &str) -> Res {
     node.post_idem(
@@ -124,5 +127,79 @@ async fn a_catalogue_change_on_one_node_reaches_the_other_nodes_checkout(app: &T
         r.status == 422 && r.body["error"]["code"] == "not_purchasable"
     })
     .await;
+    other.cleanup().await;
+}
+
+/// Forty checkouts, half through each node, each buying one unit of two SKUs (two stores, so
+/// each batch decrements several SKUs at once): exactly the fifteen units there are are sold,
+/// and stock plus sold still equals what there was, for both SKUs.
+async fn buyers_on_two_nodes_race_for_the_last_units_of_two_skus(app: &TestApp) {
+    let s = shop(app).await;
+    let (it, _, it_var) = &s.it;
+    let (pl, _, pl_var) = &s.pl;
+    for (token, variant) in [(it, it_var), (pl, pl_var)] {
+        app.patch(
+            &format!("/api/v1/merchant/variants/{variant}"),
+            Some(token),
+            json!({"stock": 15}),
+        )
+        .await
+        .ok(200);
+    }
+    let other = app.another_node().await;
+    let buyer = app.buyer("race@example.fr").await;
+    let body = json!({"items": [{"variant_id": it_var, "quantity": 1}, {"variant_id": pl_var, "quantity": 1}],
+                      "currency": "EUR", "address": address("PL"), "payment_method": "pm_sandbox_success"});
+    let mut set = tokio::task::JoinSet::new();
+    for i in 0..40 {
+        let node = if i % 2 == 0 { app } else { &other };
+        let (client, url) = (
+            node.client.clone(),
+            format!("{}/api/v1/checkout", node.base),
+        );
+        let (buyer, body) = (buyer.clone(), body.clone());
+        set.spawn(async move {
+            let r = client
+                .post(url)
+                .bearer_auth(buyer)
+                .header("Idempotency-Key", format!("race-{i}"))
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            let status = r.status().as_u16();
+            (status, r.json::<serde_json::Value>().await.unwrap())
+        });
+    }
+    let (mut placed, mut sold_out) = (0, 0);
+    while let Some(answer) = set.join_next().await {
+        let (status, body) = answer.unwrap();
+        match status {
+            201 => placed += 1,
+            409 if body["error"]["code"] == "out_of_stock" => sold_out += 1,
+            other => panic!("unexpected {other}: {body}"),
+        }
+    }
+    assert_eq!((placed, sold_out), (15, 25));
+    for (token, variant) in [(it, it_var), (pl, pl_var)] {
+        let products = app.get("/api/v1/merchant/products", Some(token)).await;
+        let pid = products.ok(200)["items"][0]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let p = app
+            .get(&format!("/api/v1/merchant/products/{pid}"), Some(token))
+            .await;
+        let v = p.ok(200)["variants"][0].clone();
+        assert_eq!(v["id"], json!(variant));
+        assert_eq!(v["stock"], 0, "{v}");
+    }
+    let orders = app.get("/api/v1/orders", Some(&buyer)).await;
+    let n = orders.ok(200).as_array().map(Vec::len);
+    assert_eq!(
+        n,
+        Some(30),
+        "two orders (one per store) for each of the 15 checkouts"
+    );
     other.cleanup().await;
 }
