@@ -434,7 +434,9 @@ async fn decide_and_write<E: Exec>(
 /// stock in between. SQLite runs one prepared statement per SKU (no round trips in process);
 /// PostgreSQL one statement for the whole batch, which locks the rows in id order first (the
 /// lock order of every writer and transition) and then decrements them: a batch over many
-/// SKUs would otherwise pay one round trip per SKU.
+/// SKUs would otherwise pay one round trip per SKU. The lock is `FOR NO KEY UPDATE`, the one an
+/// `UPDATE` of non-key columns takes, so it does not wait for the `FOR KEY SHARE` locks that
+/// other writers' order-line foreign-key checks hold on the same variant.
 async fn take_stock<E: Exec>(tx: &mut E, taken: &[(String, i64)]) -> Result<(), StoreError> {
     if taken.is_empty() {
         return Ok(());
@@ -464,7 +466,7 @@ async fn take_stock<E: Exec>(tx: &mut E, taken: &[(String, i64)]) -> Result<(), 
     let done = tx
         .execute(
             "WITH want AS MATERIALIZED (SELECT id, q FROM json_to_recordset($1::json) AS w(id TEXT, q BIGINT)), \
-             locked AS MATERIALIZED (SELECT v.id FROM variants v JOIN want w ON w.id = v.id ORDER BY v.id FOR UPDATE OF v) \
+             locked AS MATERIALIZED (SELECT v.id FROM variants v JOIN want w ON w.id = v.id ORDER BY v.id FOR NO KEY UPDATE OF v) \
              UPDATE variants SET stock = variants.stock - want.q, sold = variants.sold + want.q \
              FROM want JOIN locked ON locked.id = want.id \
              WHERE variants.id = want.id AND variants.stock >= want.q",
