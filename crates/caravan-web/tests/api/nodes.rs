@@ -24,6 +24,30 @@ async fn buy(node: &TestApp, buyer: &str, variant: &str, quantity: i64, key: &st
     .await
 }
 
+/// Changes a variant through `node` as its store (`token`).
+async fn set_variant(node: &TestApp, token: &str, variant: &str, patch: serde_json::Value) {
+    node.patch(
+        &format!("/api/v1/merchant/variants/{variant}"),
+        Some(token),
+        patch,
+    )
+    .await
+    .ok(200);
+}
+
+/// The store's only product, as its seller centre shows it (with stock).
+async fn only_product(node: &TestApp, token: &str) -> serde_json::Value {
+    let products = node.get("/api/v1/merchant/products", Some(token)).await;
+    let pid = products.ok(200)["items"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let p = node
+        .get(&format!("/api/v1/merchant/products/{pid}"), Some(token))
+        .await;
+    p.ok(200).clone()
+}
+
 /// Checks out one unit on `node` until `done` says the answer shows the change, for at most
 /// three seconds (the version is reread every 0.2 s; cache entries otherwise live 30 s).
 async fn until_seen(
@@ -55,26 +79,14 @@ async fn a_catalogue_change_on_one_node_reaches_the_other_nodes_checkout(app: &T
     let other = app.another_node().await;
     let buyer = app.buyer("nina@example.fr").await;
     // Enough stock that waiting for a change never sells out.
-    app.patch(
-        &format!("/api/v1/merchant/variants/{variant}"),
-        Some(it),
-        json!({"stock": 500}),
-    )
-    .await
-    .ok(200);
+    set_variant(app, it, variant, json!({"stock": 500})).await;
 
     // The other node prices (and caches) the scarf: €25.00 + €9.00 shipping.
     let first = buy(&other, &buyer, variant, 1, "before").await;
     assert_eq!(first.ok(201)["total"]["amount_minor"], 3400);
 
     // A new price set through the first node.
-    app.patch(
-        &format!("/api/v1/merchant/variants/{variant}"),
-        Some(it),
-        json!({"price_minor": 3000}),
-    )
-    .await
-    .ok(200);
+    set_variant(app, it, variant, json!({"price_minor": 3000})).await;
     until_seen(&other, &buyer, variant, "price", |r| {
         r.status == 201 && r.body["total"]["amount_minor"] == 3900
     })
@@ -82,40 +94,17 @@ async fn a_catalogue_change_on_one_node_reaches_the_other_nodes_checkout(app: &T
 
     // Stock set through the first node, then sold through it: the other node's figure may be
     // stale, but its order writer sells nothing that is not there.
-    app.patch(
-        &format!("/api/v1/merchant/variants/{variant}"),
-        Some(it),
-        json!({"stock": 2}),
-    )
-    .await
-    .ok(200);
+    set_variant(app, it, variant, json!({"stock": 2})).await;
     buy(app, &buyer, variant, 2, "the-last-two").await.ok(201);
     buy(&other, &buyer, variant, 1, "one-more")
         .await
         .error(409, "out_of_stock");
-    let products = app.get("/api/v1/merchant/products", Some(it)).await;
-    let pid = products.ok(200)["items"][0]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let product = app
-        .get(&format!("/api/v1/merchant/products/{pid}"), Some(it))
-        .await;
-    assert_eq!(
-        product.ok(200)["variants"][0]["stock"],
-        0,
-        "{}",
-        product.body
-    );
+    let product = only_product(app, it).await;
+    assert_eq!(product["variants"][0]["stock"], 0, "{product}");
+    let pid = product["id"].as_str().unwrap().to_owned();
 
     // Restocked and unpublished through the first node: the other refuses to sell it.
-    app.patch(
-        &format!("/api/v1/merchant/variants/{variant}"),
-        Some(it),
-        json!({"stock": 5}),
-    )
-    .await
-    .ok(200);
+    set_variant(app, it, variant, json!({"stock": 5})).await;
     app.patch(
         &format!("/api/v1/merchant/products/{pid}"),
         Some(it),
@@ -138,13 +127,7 @@ async fn buyers_on_two_nodes_race_for_the_last_units_of_two_skus(app: &TestApp) 
     let (it, _, it_var) = &s.it;
     let (pl, _, pl_var) = &s.pl;
     for (token, variant) in [(it, it_var), (pl, pl_var)] {
-        app.patch(
-            &format!("/api/v1/merchant/variants/{variant}"),
-            Some(token),
-            json!({"stock": 15}),
-        )
-        .await
-        .ok(200);
+        set_variant(app, token, variant, json!({"stock": 15})).await;
     }
     let other = app.another_node().await;
     let buyer = app.buyer("race@example.fr").await;
@@ -182,15 +165,7 @@ async fn buyers_on_two_nodes_race_for_the_last_units_of_two_skus(app: &TestApp) 
     }
     assert_eq!((placed, sold_out), (15, 25));
     for (token, variant) in [(it, it_var), (pl, pl_var)] {
-        let products = app.get("/api/v1/merchant/products", Some(token)).await;
-        let pid = products.ok(200)["items"][0]["id"]
-            .as_str()
-            .unwrap()
-            .to_owned();
-        let p = app
-            .get(&format!("/api/v1/merchant/products/{pid}"), Some(token))
-            .await;
-        let v = p.ok(200)["variants"][0].clone();
+        let v = only_product(app, token).await["variants"][0].clone();
         assert_eq!(v["id"], json!(variant));
         assert_eq!(v["stock"], 0, "{v}");
     }
