@@ -83,8 +83,17 @@ fn get<T: Clone>(
         .map(|(v, age)| (v.clone(), age))
 }
 
-fn put<T>(map: &Mutex<HashMap<String, Timed<T>>>, key: String, value: T) {
+/// Stores `value` unless `still_wanted`, asked while the map is locked, says no.
+fn put<T>(
+    map: &Mutex<HashMap<String, Timed<T>>>,
+    key: String,
+    value: T,
+    still_wanted: impl FnOnce() -> bool,
+) {
     if let Ok(mut map) = map.lock() {
+        if !still_wanted() {
+            return;
+        }
         if map.len() >= MAX_ENTRIES {
             map.clear();
         }
@@ -125,7 +134,7 @@ impl Caches {
     }
 
     pub fn put_token(&self, hash: String, actor: Actor) {
-        put(&self.tokens, hash, actor);
+        put(&self.tokens, hash, actor, || true);
     }
 
     /// Forgets a revoked token at once.
@@ -212,15 +221,7 @@ impl Caches {
         value: T,
         since: Generation,
     ) {
-        if let Ok(mut map) = map.lock() {
-            if !self.is_current(since) {
-                return;
-            }
-            if map.len() >= MAX_ENTRIES {
-                map.clear();
-            }
-            map.insert(key, (value, Instant::now()));
-        }
+        put(map, key, value, || self.is_current(since));
     }
 
     /// Drops every catalogue entry (after any catalogue, rate, fee or shipping write, here or,

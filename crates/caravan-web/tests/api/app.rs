@@ -25,6 +25,37 @@ pub struct TestApp {
     indexer: tokio::task::JoinHandle<()>,
 }
 
+/// One node's HTTP address and client, cheap to clone into spawned tasks (for requests sent at
+/// once).
+#[derive(Clone)]
+pub struct Remote {
+    client: reqwest::Client,
+    base: String,
+}
+
+impl Remote {
+    /// A POST with an `Idempotency-Key`.
+    pub async fn post_idem(&self, path: &str, token: &str, key: &str, body: Value) -> Res {
+        let res = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(token)
+            .header("Idempotency-Key", key)
+            .json(&body)
+            .send()
+            .await
+            .expect("request");
+        let status = res.status();
+        let headers = res.headers().clone();
+        let text = res.text().await.expect("body");
+        Res {
+            status,
+            headers,
+            body: serde_json::from_str(&text).unwrap_or(Value::Null),
+        }
+    }
+}
+
 /// A response: status, headers and JSON body (Null when empty or not JSON).
 pub struct Res {
     pub status: StatusCode,
@@ -167,22 +198,14 @@ impl TestApp {
 
     /// A POST with an `Idempotency-Key`.
     pub async fn post_idem(&self, path: &str, token: &str, key: &str, body: Value) -> Res {
-        let res = self
-            .client
-            .post(format!("{}{path}", self.base))
-            .bearer_auth(token)
-            .header("Idempotency-Key", key)
-            .json(&body)
-            .send()
-            .await
-            .expect("request");
-        let status = res.status();
-        let headers = res.headers().clone();
-        let text = res.text().await.expect("body");
-        Res {
-            status,
-            headers,
-            body: serde_json::from_str(&text).unwrap_or(Value::Null),
+        self.remote().post_idem(path, token, key, body).await
+    }
+
+    /// This node's address and client, to move into a spawned task.
+    pub fn remote(&self) -> Remote {
+        Remote {
+            client: self.client.clone(),
+            base: self.base.clone(),
         }
     }
 

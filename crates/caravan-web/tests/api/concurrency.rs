@@ -62,25 +62,13 @@ async fn five_hundred_checkouts_for_a_hundred_units(app: &TestApp) {
     let mut set = JoinSet::new();
     for (b, token) in tokens.iter().enumerate() {
         for k in 0..5 {
-            let (client, base, token, variant) = (
-                app.client.clone(),
-                app.base.clone(),
-                token.clone(),
-                variant.clone(),
-            );
+            let (remote, token, variant) = (app.remote(), token.clone(), variant.clone());
             set.spawn(async move {
                 let body = json!({"items": [{"variant_id": variant, "quantity": 1}], "address": address("FR"), "payment_method": "pm_sandbox_success"});
-                let r = client
-                    .post(format!("{base}/api/v1/checkout"))
-                    .bearer_auth(token)
-                    .header("Idempotency-Key", format!("hot-{b}-{k}"))
-                    .json(&body)
-                    .send()
-                    .await
-                    .unwrap();
-                let status = r.status().as_u16();
-                let body: Value = r.json().await.unwrap();
-                (status, body)
+                let r = remote
+                    .post_idem("/api/v1/checkout", &token, &format!("hot-{b}-{k}"), body)
+                    .await;
+                (r.status.as_u16(), r.body)
             });
         }
     }
@@ -133,22 +121,12 @@ async fn twenty_identical_requests_make_one_order(app: &TestApp) {
     let body = json!({"items": [{"variant_id": variant, "quantity": 2}], "address": address("FR"), "payment_method": "pm_sandbox_success"});
     let mut set = JoinSet::new();
     for _ in 0..20 {
-        let (client, base, token, body) = (
-            app.client.clone(),
-            app.base.clone(),
-            token.clone(),
-            body.clone(),
-        );
+        let (remote, token, body) = (app.remote(), token.clone(), body.clone());
         set.spawn(async move {
-            let r = client
-                .post(format!("{base}/api/v1/checkout"))
-                .bearer_auth(token)
-                .header("Idempotency-Key", "once")
-                .json(&body)
-                .send()
-                .await
-                .unwrap();
-            (r.status().as_u16(), r.json::<Value>().await.unwrap())
+            let r = remote
+                .post_idem("/api/v1/checkout", &token, "once", body)
+                .await;
+            (r.status.as_u16(), r.body)
         });
     }
     let mut groups = std::collections::HashSet::new();

@@ -136,22 +136,12 @@ async fn buyers_on_two_nodes_race_for_the_last_units_of_two_skus(app: &TestApp) 
     let mut set = tokio::task::JoinSet::new();
     for i in 0..40 {
         let node = if i % 2 == 0 { app } else { &other };
-        let (client, url) = (
-            node.client.clone(),
-            format!("{}/api/v1/checkout", node.base),
-        );
-        let (buyer, body) = (buyer.clone(), body.clone());
+        let (remote, buyer, body) = (node.remote(), buyer.clone(), body.clone());
         set.spawn(async move {
-            let r = client
-                .post(url)
-                .bearer_auth(buyer)
-                .header("Idempotency-Key", format!("race-{i}"))
-                .json(&body)
-                .send()
-                .await
-                .unwrap();
-            let status = r.status().as_u16();
-            (status, r.json::<serde_json::Value>().await.unwrap())
+            let r = remote
+                .post_idem("/api/v1/checkout", &buyer, &format!("race-{i}"), body)
+                .await;
+            (r.status.as_u16(), r.body)
         });
     }
     let (mut placed, mut sold_out) = (0, 0);
