@@ -1,6 +1,6 @@
 //! Accounts: roles, e-mail addresses, passwords and display names.
 
-use crate::error::DomainError;
+use crate::error::{Code, DomainError};
 use serde::{Deserialize, Serialize};
 
 /// What a user may do. A user holds one or more roles.
@@ -36,7 +36,7 @@ impl Role {
             "creator" => Ok(Role::Creator),
             "operator" => Ok(Role::Operator),
             _ => Err(DomainError::new(
-                "invalid_role",
+                Code::InvalidRole,
                 format!("unknown role {s:?}"),
             )),
         }
@@ -51,7 +51,7 @@ impl Email {
     /// Trims, lower-cases and checks the shape `local@domain.tld` (≤ 254 characters).
     pub fn parse(s: &str) -> Result<Self, DomainError> {
         let s = s.trim().to_lowercase();
-        let bad = || DomainError::new("invalid_email", "not a valid e-mail address");
+        let bad = || DomainError::new(Code::InvalidEmail, "not a valid e-mail address");
         if s.len() > 254 || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(bad());
         }
@@ -76,7 +76,7 @@ pub fn check_new_password(password: &str) -> Result<(), DomainError> {
     let n = password.chars().count();
     if !(10..=128).contains(&n) {
         return Err(DomainError::new(
-            "weak_password",
+            Code::WeakPassword,
             "a password has 10 to 128 characters",
         ));
     }
@@ -84,12 +84,7 @@ pub fn check_new_password(password: &str) -> Result<(), DomainError> {
 }
 
 /// Trims a human-facing name and checks its length (1..=`max` characters, no control characters).
-pub fn clean_name(
-    s: &str,
-    max: usize,
-    code: &'static str,
-    what: &str,
-) -> Result<String, DomainError> {
+pub fn clean_name(s: &str, max: usize, code: Code, what: &str) -> Result<String, DomainError> {
     let t = s.trim();
     let n = t.chars().count();
     if n == 0 || n > max || t.chars().any(char::is_control) {
@@ -137,6 +132,9 @@ mod tests {
         for r in [Role::Buyer, Role::Merchant, Role::Creator, Role::Operator] {
             assert_eq!(Role::parse(r.as_str()).expect("round trip"), r);
         }
-        assert!(Role::parse("root").is_err());
+        assert_eq!(
+            Role::parse("root").expect_err("unknown").code,
+            "invalid_role"
+        );
     }
 }

@@ -1,6 +1,6 @@
 //! The one allocation function: split an amount by weights so the parts always sum to the whole.
 
-use crate::error::DomainError;
+use crate::error::{Code, DomainError};
 
 /// Splits `total` (minor units, ≥ 0) in proportion to `weights` (each ≥ 0, not all zero) by the
 /// largest-remainder method. The parts sum exactly to `total`, none is negative, and ties in the
@@ -8,20 +8,20 @@ use crate::error::DomainError;
 pub fn allocate(total: i64, weights: &[i64]) -> Result<Vec<i64>, DomainError> {
     if total < 0 {
         return Err(DomainError::new(
-            "invalid_amount",
+            Code::InvalidAmount,
             "cannot allocate a negative amount",
         ));
     }
     if weights.iter().any(|w| *w < 0) {
         return Err(DomainError::new(
-            "invalid_weights",
+            Code::InvalidWeights,
             "weights must not be negative",
         ));
     }
     let sum: i128 = weights.iter().map(|w| i128::from(*w)).sum();
     if sum == 0 {
         return Err(DomainError::new(
-            "invalid_weights",
+            Code::InvalidWeights,
             "at least one weight must be positive",
         ));
     }
@@ -73,10 +73,11 @@ mod tests {
 
     #[test]
     fn bad_input_is_rejected() {
-        assert!(allocate(-1, &[1]).is_err());
-        assert!(allocate(1, &[]).is_err());
-        assert!(allocate(1, &[0, 0]).is_err());
-        assert!(allocate(1, &[1, -1]).is_err());
+        let code = |r: Result<Vec<i64>, DomainError>| r.expect_err("refused").code;
+        assert_eq!(code(allocate(-1, &[1])), "invalid_amount");
+        assert_eq!(code(allocate(1, &[])), "invalid_weights");
+        assert_eq!(code(allocate(1, &[0, 0])), "invalid_weights");
+        assert_eq!(code(allocate(1, &[1, -1])), "invalid_weights");
     }
 
     proptest! {

@@ -1,6 +1,6 @@
 //! Catalogue values: product text, SKU codes, HS codes, prices, stock, attributes.
 
-use crate::error::DomainError;
+use crate::error::{Code, DomainError};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -42,7 +42,7 @@ impl ProductStatus {
             "draft" => Ok(ProductStatus::Draft),
             "published" => Ok(ProductStatus::Published),
             _ => Err(DomainError::new(
-                "invalid_status",
+                Code::InvalidStatus,
                 format!("unknown status {s:?}"),
             )),
         }
@@ -52,7 +52,7 @@ impl ProductStatus {
 fn text(
     s: &str,
     max: usize,
-    code: &'static str,
+    code: Code,
     what: &str,
     allow_newlines: bool,
 ) -> Result<String, DomainError> {
@@ -72,7 +72,7 @@ fn text(
 
 /// A product title: 1..=200 characters.
 pub fn title(s: &str) -> Result<String, DomainError> {
-    text(s, MAX_TITLE, "invalid_title", "a title", false)
+    text(s, MAX_TITLE, Code::InvalidTitle, "a title", false)
 }
 
 /// A product description: up to 20,000 characters, newlines allowed.
@@ -83,7 +83,7 @@ pub fn description(s: &str) -> Result<String, DomainError> {
     text(
         s,
         MAX_DESCRIPTION,
-        "invalid_description",
+        Code::InvalidDescription,
         "a description",
         true,
     )
@@ -98,7 +98,7 @@ pub fn sku_code(s: &str) -> Result<String, DomainError> {
         Ok(s.to_owned())
     } else {
         Err(DomainError::new(
-            "invalid_sku",
+            Code::InvalidSku,
             "a SKU code has 1 to 64 letters, digits, dots, dashes or underscores",
         ))
     }
@@ -111,7 +111,7 @@ pub fn hs_code(s: &str) -> Result<String, DomainError> {
         Ok(digits)
     } else {
         Err(DomainError::new(
-            "invalid_hs_code",
+            Code::InvalidHsCode,
             "an HS code has 6, 8 or 10 digits",
         ))
     }
@@ -123,7 +123,7 @@ pub fn price(minor: i64) -> Result<i64, DomainError> {
         Ok(minor)
     } else {
         Err(DomainError::new(
-            "invalid_price",
+            Code::InvalidPrice,
             "a price must be positive",
         ))
     }
@@ -135,7 +135,7 @@ pub fn stock(n: i64) -> Result<i64, DomainError> {
         Ok(n)
     } else {
         Err(DomainError::new(
-            "invalid_stock",
+            Code::InvalidStock,
             "stock must be between 0 and 1,000,000,000",
         ))
     }
@@ -147,7 +147,7 @@ pub fn weight_grams(g: i64) -> Result<i64, DomainError> {
         Ok(g)
     } else {
         Err(DomainError::new(
-            "invalid_weight",
+            Code::InvalidWeight,
             "weight must be 1 g to 1,000 kg",
         ))
     }
@@ -166,7 +166,7 @@ pub fn attributes(map: &BTreeMap<String, String>) -> Result<(), DomainError> {
         Ok(())
     } else {
         Err(DomainError::new(
-            "invalid_attributes",
+            Code::InvalidAttributes,
             "up to 30 attributes, names of 1 to 40 and values of 1 to 200 characters",
         ))
     }
@@ -184,7 +184,7 @@ pub fn images(urls: &[String]) -> Result<(), DomainError> {
         Ok(())
     } else {
         Err(DomainError::new(
-            "invalid_images",
+            Code::InvalidImages,
             "up to 20 image URLs (http, https or a site path), 2,048 characters each",
         ))
     }
@@ -199,7 +199,7 @@ pub fn slug(s: &str) -> Result<String, DomainError> {
         Ok(s.to_owned())
     } else {
         Err(DomainError::new(
-            "invalid_slug",
+            Code::InvalidSlug,
             "a slug has 1 to 60 of a-z, 0-9 and -",
         ))
     }

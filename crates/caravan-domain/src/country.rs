@@ -1,6 +1,6 @@
 //! ISO 3166-1 countries.
 
-use crate::error::DomainError;
+use crate::error::{Code, DomainError};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -13,7 +13,7 @@ impl Country {
     pub fn parse(code: &str) -> Result<Self, DomainError> {
         let bad = || {
             DomainError::new(
-                "invalid_country",
+                Code::InvalidCountry,
                 format!("{code:?} is not an ISO 3166-1 alpha-2 country code"),
             )
         };

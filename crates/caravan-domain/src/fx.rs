@@ -1,7 +1,7 @@
 //! Exchange rates: how many units of a currency one euro buys, as an integer scaled by 10^9,
 //! and exact conversion between any two currencies through those rates.
 
-use crate::error::DomainError;
+use crate::error::{Code, DomainError};
 use crate::money::{Currency, Money};
 
 /// Scale of stored rates: a rate of 1.0823 is stored as 1_082_300_000.
@@ -21,7 +21,7 @@ impl Rate {
     pub fn parse(currency: Currency, decimal: &str) -> Result<Rate, DomainError> {
         let bad = || {
             DomainError::new(
-                "invalid_rate",
+                Code::InvalidRate,
                 format!("{decimal:?} is not a positive decimal rate"),
             )
         };
@@ -77,7 +77,7 @@ impl Rate {
 pub fn convert(amount: Money, from: Rate, to: Rate) -> Result<Money, DomainError> {
     if amount.currency() != from.currency {
         return Err(DomainError::new(
-            "currency_mismatch",
+            Code::CurrencyMismatch,
             "rate is for another currency",
         ));
     }
@@ -96,7 +96,7 @@ pub fn convert(amount: Money, from: Rate, to: Rate) -> Result<Money, DomainError
     }
     let q = div_round(num, den);
     let minor = i64::try_from(q)
-        .map_err(|_| DomainError::new("amount_out_of_range", "amount is out of range"))?;
+        .map_err(|_| DomainError::new(Code::AmountOutOfRange, "amount is out of range"))?;
     Ok(Money::new(minor, to.currency))
 }
 

@@ -3,7 +3,7 @@
 //! instead of on a random page (a batch of orders then dirties a few pages, not thousands); the
 //! random part makes ids unguessable.
 
-use crate::error::DomainError;
+use crate::error::{Code, DomainError};
 use rand::RngCore;
 
 /// Hex digits after the prefix: 12 of time, 32 of randomness.
@@ -49,7 +49,7 @@ pub trait TypedId: Sized {
             Ok(Self::from_valid(s.to_owned()))
         } else {
             Err(DomainError::new(
-                "not_found",
+                Code::NotFound,
                 format!("no such {}… object", Self::PREFIX),
             ))
         }

@@ -2,7 +2,7 @@
 //! themselves (never from a file name or a client's `Content-Type`), so an HTML or SVG file cannot
 //! be served as an image.
 
-use crate::error::DomainError;
+use crate::error::{Code, DomainError};
 
 /// Largest accepted upload, in bytes (5 MiB).
 pub const MAX_IMAGE_BYTES: usize = 5 * 1024 * 1024;
@@ -25,13 +25,13 @@ pub struct ImageInfo {
 pub fn check_image(bytes: &[u8]) -> Result<ImageInfo, DomainError> {
     if bytes.is_empty() || bytes.len() > MAX_IMAGE_BYTES {
         return Err(DomainError::new(
-            "invalid_image",
+            Code::InvalidImage,
             "an image is 1 byte to 5 MiB",
         ));
     }
     let bad = || {
         DomainError::new(
-            "invalid_image",
+            Code::InvalidImage,
             "an image must be a PNG, JPEG, WebP or GIF file",
         )
     };
@@ -49,7 +49,7 @@ pub fn check_image(bytes: &[u8]) -> Result<ImageInfo, DomainError> {
         || size.height > MAX_IMAGE_SIDE
     {
         return Err(DomainError::new(
-            "invalid_image",
+            Code::InvalidImage,
             "an image is 1 to 10,000 pixels a side",
         ));
     }

@@ -1,6 +1,6 @@
 //! Double-entry postings: every ledger transaction sums to zero in each currency.
 
-use crate::error::DomainError;
+use crate::error::{Code, DomainError};
 use crate::money::{Currency, Money};
 use std::collections::BTreeMap;
 
@@ -45,7 +45,7 @@ impl Posting {
 pub fn check_balanced(postings: &[Posting]) -> Result<(), DomainError> {
     if postings.is_empty() {
         return Err(DomainError::new(
-            "unbalanced",
+            Code::Unbalanced,
             "a ledger transaction needs postings",
         ));
     }
@@ -56,7 +56,7 @@ pub fn check_balanced(postings: &[Posting]) -> Result<(), DomainError> {
     match sums.iter().find(|(_, s)| **s != 0) {
         None => Ok(()),
         Some((c, s)) => Err(DomainError::new(
-            "unbalanced",
+            Code::Unbalanced,
             format!("postings leave {s} {c} unbalanced"),
         )),
     }

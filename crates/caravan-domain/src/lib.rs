@@ -7,6 +7,7 @@
 pub mod account;
 pub mod allocate;
 pub mod catalogue;
+pub mod code;
 pub mod country;
 pub mod error;
 pub mod fx;
@@ -20,6 +21,7 @@ pub mod order;
 pub mod shipping;
 
 pub use allocate::allocate;
+pub use code::{Code, Kind};
 pub use country::Country;
 pub use error::DomainError;
 pub use locale::Locale;

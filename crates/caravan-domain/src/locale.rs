@@ -1,6 +1,6 @@
 //! The languages Caravan speaks to buyers.
 
-use crate::error::DomainError;
+use crate::error::{Code, DomainError};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -54,7 +54,7 @@ impl Locale {
             .find(|l| l.code() == lang)
             .ok_or_else(|| {
                 DomainError::new(
-                    "invalid_locale",
+                    Code::InvalidLocale,
                     format!("{tag:?} is not a supported locale (en, ru, fr, es, pl, it, tr, zh)"),
                 )
             })

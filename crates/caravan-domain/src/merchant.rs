@@ -1,6 +1,6 @@
 //! Merchants: the application and its review.
 
-use crate::error::DomainError;
+use crate::error::{Code, DomainError};
 use serde::{Deserialize, Serialize};
 
 /// Where a merchant stands with the marketplace.
@@ -48,7 +48,7 @@ impl MerchantStatus {
             "rejected" => Ok(MerchantStatus::Rejected),
             "suspended" => Ok(MerchantStatus::Suspended),
             _ => Err(DomainError::new(
-                "invalid_status",
+                Code::InvalidStatus,
                 format!("unknown status {s:?}"),
             )),
         }
@@ -63,7 +63,7 @@ impl MerchantStatus {
             (S::Pending, D::Reject) => Ok(S::Rejected),
             (S::Approved, D::Suspend) => Ok(S::Suspended),
             (from, d) => Err(DomainError::new(
-                "invalid_transition",
+                Code::InvalidTransition,
                 format!("a {} merchant cannot be {d:?}d", from.as_str()).to_lowercase(),
             )),
         }

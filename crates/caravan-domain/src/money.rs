@@ -1,6 +1,6 @@
 //! Money: `i64` minor units of an ISO 4217 currency, with checked arithmetic.
 
-use crate::error::DomainError;
+use crate::error::{Code, DomainError};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -18,7 +18,7 @@ impl Currency {
             .filter(|c| c.exponent().is_some())
             .ok_or_else(|| {
                 DomainError::new(
-                    "invalid_currency",
+                    Code::InvalidCurrency,
                     format!("{code:?} is not an ISO 4217 currency code"),
                 )
             })?;
@@ -95,7 +95,7 @@ impl Money {
             Ok(())
         } else {
             Err(DomainError::new(
-                "currency_mismatch",
+                Code::CurrencyMismatch,
                 format!("cannot combine {} with {}", self.currency, other.currency),
             ))
         }
@@ -153,7 +153,7 @@ impl fmt::Display for Money {
 }
 
 fn overflow() -> DomainError {
-    DomainError::new("amount_out_of_range", "amount is out of range")
+    DomainError::new(Code::AmountOutOfRange, "amount is out of range")
 }
 
 mod codes {
@@ -215,8 +215,12 @@ mod tests {
     #[test]
     fn overflow_is_an_error() {
         let a = Money::new(i64::MAX, cur("EUR"));
-        assert!(a.checked_add(Money::new(1, cur("EUR"))).is_err());
-        assert!(a.checked_mul(2).is_err());
+        let sum = a.checked_add(Money::new(1, cur("EUR")));
+        assert_eq!(sum.expect_err("overflow").code, "amount_out_of_range");
+        assert_eq!(
+            a.checked_mul(2).expect_err("overflow").code,
+            "amount_out_of_range"
+        );
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The merchant order's state machine and the platform fee.
 
-use crate::error::DomainError;
+use crate::error::{Code, DomainError};
 use serde::{Deserialize, Serialize};
 
 /// Where a merchant order stands.
@@ -67,7 +67,7 @@ impl OrderStatus {
         ]
         .into_iter()
         .find(|x| x.as_str() == s)
-        .ok_or_else(|| DomainError::new("invalid_status", format!("unknown order status {s:?}")))
+        .ok_or_else(|| DomainError::new(Code::InvalidStatus, format!("unknown order status {s:?}")))
     }
 
     /// The state after `event`, or `invalid_transition`.
@@ -83,7 +83,7 @@ impl OrderStatus {
             (S::Paid | S::Shipped | S::Delivered, E::RefundAll) => S::Refunded,
             (from, e) => {
                 return Err(DomainError::new(
-                    "invalid_transition",
+                    Code::InvalidTransition,
                     format!("a {} order cannot take {e:?}", from.as_str()),
                 ))
             }
@@ -112,7 +112,7 @@ pub fn fee_bps(bps: i64) -> Result<i64, DomainError> {
         Ok(bps)
     } else {
         Err(DomainError::new(
-            "invalid_fee",
+            Code::InvalidFee,
             "a fee rate is 0 to 5000 basis points",
         ))
     }

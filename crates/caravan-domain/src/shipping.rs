@@ -2,7 +2,7 @@
 //! an optional free-shipping threshold, and a delivery estimate.
 
 use crate::country::Country;
-use crate::error::DomainError;
+use crate::error::{Code, DomainError};
 use serde::{Deserialize, Serialize};
 
 /// How fast a parcel travels.
@@ -34,7 +34,7 @@ impl ShippingMethod {
             "standard" => Ok(ShippingMethod::Standard),
             "express" => Ok(ShippingMethod::Express),
             _ => Err(DomainError::new(
-                "unknown_shipping_method",
+                Code::UnknownShippingMethod,
                 format!("no shipping method {s:?}"),
             )),
         }
@@ -70,7 +70,7 @@ pub struct ShippingRule {
 impl ShippingRule {
     /// Checks bands (1..=10, strictly increasing weights, prices ≥ 0) and days (1..=120, min ≤ max).
     pub fn validate(&self) -> Result<(), DomainError> {
-        let bad = |m: &str| Err(DomainError::new("invalid_shipping", m.to_owned()));
+        let bad = |m: &str| Err(DomainError::new(Code::InvalidShipping, m.to_owned()));
         if self.bands.is_empty() || self.bands.len() > 10 {
             return bad("a rule has 1 to 10 weight bands");
         }

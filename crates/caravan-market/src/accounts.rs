@@ -1,6 +1,7 @@
 //! Accounts: registration, login with a failed-login throttle, API tokens, the acting user.
 
-use crate::{ErrorKind, Market, MarketError};
+use crate::Code;
+use crate::{Market, MarketError};
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
@@ -107,8 +108,8 @@ impl Actor {
         if self.roles.contains(&role) {
             Ok(())
         } else {
-            Err(MarketError::forbidden(
-                "forbidden",
+            Err(MarketError::new(
+                Code::Forbidden,
                 format!("this needs the {} role", role.as_str()),
             ))
         }
@@ -167,7 +168,7 @@ impl Market {
         let display_name = clean_name(
             &r.display_name,
             80,
-            "invalid_display_name",
+            Code::InvalidDisplayName,
             "a display name",
         )?;
         let country = r.country.as_deref().map(Country::parse).transpose()?;
@@ -195,7 +196,7 @@ impl Market {
             .await
             .map_err(|e| match e {
                 caravan_store::StoreError::Conflict => {
-                    MarketError::conflict("email_taken", "an account with this e-mail exists")
+                    MarketError::new(Code::EmailTaken, "an account with this e-mail exists")
                 }
                 other => other.into(),
             })?;
@@ -215,8 +216,7 @@ impl Market {
         if failures >= self.config.login_max_failures {
             let wait_ms = window_start + self.config.login_window_ms - now;
             let mut e = MarketError::new(
-                ErrorKind::TooMany,
-                "too_many_attempts",
+                Code::TooManyAttempts,
                 "too many failed logins; try again later",
             );
             e.retry_after = Some(u64::try_from((wait_ms + 999) / 1000).unwrap_or(1).max(1));
@@ -234,15 +234,14 @@ impl Market {
         let Some(user) = user.filter(|_| ok) else {
             self.store.record_login_failure(&email, now, since).await?;
             return Err(MarketError::new(
-                ErrorKind::Unauthenticated,
-                "invalid_credentials",
+                Code::InvalidCredentials,
                 "wrong e-mail or password",
             ));
         };
         self.store.clear_login_failures(&email).await?;
         if user.suspended_at.is_some() {
-            return Err(MarketError::forbidden(
-                "account_suspended",
+            return Err(MarketError::new(
+                Code::AccountSuspended,
                 "this account is suspended; contact the marketplace",
             ));
         }
@@ -255,7 +254,7 @@ impl Market {
         actor: &Actor,
         name: &str,
     ) -> Result<IssuedToken, MarketError> {
-        let name = clean_name(name, 60, "invalid_name", "a token name")?;
+        let name = clean_name(name, 60, Code::InvalidName, "a token name")?;
         let user = self.user_record(&actor.user_id).await?;
         self.issue_token(user, &name).await
     }
@@ -284,13 +283,8 @@ impl Market {
 
     /// The actor behind a bearer secret, or `unauthenticated`.
     pub async fn authenticate(&self, secret: &str) -> Result<Actor, MarketError> {
-        let unauthenticated = || {
-            MarketError::new(
-                ErrorKind::Unauthenticated,
-                "unauthenticated",
-                "a valid bearer token is required",
-            )
-        };
+        let unauthenticated =
+            || MarketError::new(Code::Unauthenticated, "a valid bearer token is required");
         if !secret.starts_with(TOKEN_PREFIX) || secret.len() > 100 {
             return Err(unauthenticated());
         }
@@ -360,8 +354,8 @@ impl Market {
         actor.require(Role::Operator)?;
         let id = UserId::parse(user_id).map_err(|_| MarketError::not_found("user"))?;
         if id == actor.user_id {
-            return Err(MarketError::invalid(
-                "cannot_suspend_self",
+            return Err(MarketError::new(
+                Code::CannotSuspendSelf,
                 "an operator cannot suspend their own account",
             ));
         }

@@ -2,6 +2,7 @@
 
 use crate::accounts::Actor;
 use crate::checkout::{check_address, Address};
+use crate::Code;
 use crate::{Market, MarketError};
 use caravan_domain::id::{AddressId, TypedId};
 use caravan_domain::rfc3339;
@@ -93,8 +94,8 @@ impl Market {
             return Ok((view(o), false));
         }
         if !self.store.insert_address(&record, MAX_ADDRESSES).await? {
-            return Err(MarketError::invalid(
-                "too_many_addresses",
+            return Err(MarketError::new(
+                Code::TooManyAddresses,
                 format!("an account keeps at most {MAX_ADDRESSES} addresses; remove one first"),
             ));
         }

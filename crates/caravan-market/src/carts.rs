@@ -4,6 +4,7 @@
 use crate::accounts::{token_hash, Actor};
 use crate::catalogue::{MerchantRef, MoneyView};
 use crate::pricing::PricedCart;
+use crate::Code;
 use crate::{Market, MarketError};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -322,8 +323,8 @@ impl Market {
         let cart = self.cart_for(id, access).await?;
         let variant = VariantId::parse(&l.variant_id)?;
         if !(0..=MAX_QUANTITY).contains(&l.quantity) {
-            return Err(MarketError::invalid(
-                "invalid_quantity",
+            return Err(MarketError::new(
+                Code::InvalidQuantity,
                 "a quantity is 1 to 99 (0 removes the line)",
             ));
         }
@@ -343,21 +344,21 @@ impl Market {
                 .and_then(|g| g.lines.first())
                 .ok_or_else(|| MarketError::not_found("variant"))?;
             if !line.purchasable {
-                return Err(MarketError::invalid(
-                    "not_purchasable",
+                return Err(MarketError::new(
+                    Code::NotPurchasable,
                     "this product is not on sale",
                 ));
             }
             if line.stock < l.quantity {
-                return Err(MarketError::conflict(
-                    "out_of_stock",
+                return Err(MarketError::new(
+                    Code::OutOfStock,
                     format!("only {} in stock", line.stock),
                 ));
             }
             let lines = self.store.cart_lines(&cart.id).await?;
             if lines.len() >= MAX_LINES && !lines.iter().any(|(v, _)| *v == variant.as_str()) {
-                return Err(MarketError::invalid(
-                    "cart_full",
+                return Err(MarketError::new(
+                    Code::CartFull,
                     "a cart holds at most 100 lines",
                 ));
             }

@@ -1,100 +1,65 @@
-//! The use-case error: a kind (which the web layer maps to a status) and a stable code.
+//! The use-case error: a stable [`Code`] (whose family the web layer maps to a status) and a
+//! message.
 
+pub use caravan_domain::code::{Code, Kind as ErrorKind};
 use caravan_domain::DomainError;
 use caravan_store::StoreError;
-
-/// The family of an error; each maps to one HTTP status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ErrorKind {
-    /// The request is malformed or lacks something required (400).
-    BadRequest,
-    /// The input breaks a rule (422).
-    Invalid,
-    /// No such object, or not the caller's (404).
-    NotFound,
-    /// Clashes with existing state (409).
-    Conflict,
-    /// No or bad credentials (401).
-    Unauthenticated,
-    /// Authenticated but not allowed (403).
-    Forbidden,
-    /// Throttled (429).
-    TooMany,
-    /// The payment was declined (402).
-    PaymentRequired,
-    /// Overloaded: try again after `retry_after` (503).
-    Unavailable,
-    /// Something broke inside (500); the message is logged, never sent.
-    Internal,
-}
 
 /// An error from a use case.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("{code}: {message}")]
 pub struct MarketError {
-    /// Family.
-    pub kind: ErrorKind,
-    /// Stable machine-readable code.
-    pub code: &'static str,
+    /// Stable machine-readable code; it decides the family and so the HTTP status.
+    pub code: Code,
     /// Human-readable message (internal detail for `Internal`).
     pub message: String,
-    /// Seconds to wait, for `TooMany`.
+    /// Seconds to wait, for `TooMany` and `Unavailable`.
     pub retry_after: Option<u64>,
 }
 
 impl MarketError {
-    /// An error of `kind` with `code`.
-    pub fn new(kind: ErrorKind, code: &'static str, message: impl Into<String>) -> Self {
+    /// An error with `code`.
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
         Self {
-            kind,
             code,
             message: message.into(),
             retry_after: None,
         }
     }
 
-    /// Invalid input.
-    pub fn invalid(code: &'static str, message: impl Into<String>) -> Self {
-        Self::new(ErrorKind::Invalid, code, message)
+    /// The family of the error (from its code).
+    pub fn kind(&self) -> ErrorKind {
+        self.code.kind()
     }
 
     /// A missing or foreign object.
     pub fn not_found(what: &str) -> Self {
-        Self::new(ErrorKind::NotFound, "not_found", format!("no such {what}"))
-    }
-
-    /// A conflict with existing state.
-    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
-        Self::new(ErrorKind::Conflict, code, message)
-    }
-
-    /// Not allowed for this caller.
-    pub fn forbidden(code: &'static str, message: impl Into<String>) -> Self {
-        Self::new(ErrorKind::Forbidden, code, message)
+        Self::new(Code::NotFound, format!("no such {what}"))
     }
 
     /// A failure inside.
     pub fn internal(message: impl Into<String>) -> Self {
-        Self::new(ErrorKind::Internal, "internal", message)
+        Self::new(Code::Internal, message)
+    }
+
+    /// The same error, telling the client to retry after `seconds`.
+    pub fn retry_after(mut self, seconds: u64) -> Self {
+        self.retry_after = Some(seconds);
+        self
     }
 }
 
 impl From<DomainError> for MarketError {
     fn from(e: DomainError) -> Self {
-        let kind = if e.code == "not_found" {
-            ErrorKind::NotFound
-        } else {
-            ErrorKind::Invalid
-        };
-        Self::new(kind, e.code, e.message)
+        Self::new(e.code, e.message)
     }
 }
 
 impl From<StoreError> for MarketError {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::Conflict => Self::conflict("conflict", "conflicts with an existing record"),
-            StoreError::Stale => Self::conflict("stale", "the record changed meanwhile; retry"),
+            StoreError::Conflict => Self::new(Code::Conflict, "conflicts with an existing record"),
+            StoreError::Stale => Self::new(Code::Stale, "the record changed meanwhile; retry"),
             other => Self::internal(other.to_string()),
         }
     }
@@ -103,5 +68,26 @@ impl From<StoreError> for MarketError {
 impl From<caravan_search::SearchError> for MarketError {
     fn from(e: caravan_search::SearchError) -> Self {
         Self::internal(e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::MarketError;
+    use caravan_store::StoreError;
+
+    /// A unique row written meanwhile, and a guarded update that lost a race, reach the caller
+    /// as 409s with their own codes (the race itself is exercised by the contract suite).
+    #[test]
+    fn store_races_become_conflicts() {
+        let conflict = MarketError::from(StoreError::Conflict);
+        assert_eq!(
+            (conflict.code, conflict.kind().status()),
+            (super::Code::Conflict, 409)
+        );
+        assert_eq!(conflict.code, "conflict");
+        let stale = MarketError::from(StoreError::Stale);
+        assert_eq!(stale.code, "stale");
+        assert_eq!(stale.kind().status(), 409);
     }
 }

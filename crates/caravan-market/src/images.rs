@@ -2,6 +2,7 @@
 //! from `/media/{id}`, so a seller needs no image host of their own.
 
 use crate::accounts::Actor;
+use crate::Code;
 use crate::{Market, MarketError};
 use caravan_domain::id::{ImageId, TypedId};
 use caravan_domain::image::check_image;
@@ -51,8 +52,8 @@ impl Market {
             .insert_image(&record, MAX_IMAGES_PER_STORE)
             .await?
         {
-            return Err(MarketError::invalid(
-                "too_many_images",
+            return Err(MarketError::new(
+                Code::TooManyImages,
                 format!("a store keeps at most {MAX_IMAGES_PER_STORE} images"),
             ));
         }

@@ -12,6 +12,7 @@ pub mod checkout;
 mod clock;
 pub mod demo;
 mod error;
+pub mod idempotency;
 pub mod images;
 pub mod merchants;
 pub mod orders;
@@ -24,7 +25,7 @@ pub mod search;
 pub mod shipping;
 
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use error::{ErrorKind, MarketError};
+pub use error::{Code, ErrorKind, MarketError};
 
 use caravan_store::Store;
 use std::collections::HashSet;

@@ -2,6 +2,7 @@
 
 use crate::accounts::Actor;
 use crate::page::{self, Page};
+use crate::Code;
 use crate::{Market, MarketError};
 use caravan_domain::account::{clean_name, Role};
 use caravan_domain::id::{MerchantId, TypedId};
@@ -106,14 +107,19 @@ impl Market {
         actor: &Actor,
         a: Application,
     ) -> Result<MerchantView, MarketError> {
-        let store_name = clean_name(&a.store_name, 80, "invalid_store_name", "a store name")?;
+        let store_name = clean_name(&a.store_name, 80, Code::InvalidStoreName, "a store name")?;
         let country = Country::parse(&a.country)?;
         let currency = Currency::parse(&a.settlement_currency)?;
         let locale = Locale::parse(&a.default_locale)?;
         let description = if a.description.trim().is_empty() {
             String::new()
         } else {
-            clean_name(&a.description, 2000, "invalid_description", "a description")?
+            clean_name(
+                &a.description,
+                2000,
+                Code::InvalidDescription,
+                "a description",
+            )?
         };
         let now = self.now();
         let record = MerchantRecord {
@@ -134,7 +140,7 @@ impl Market {
             .await
             .map_err(|e| match e {
                 StoreError::Conflict => {
-                    MarketError::conflict("already_applied", "this account already has a store")
+                    MarketError::new(Code::AlreadyApplied, "this account already has a store")
                 }
                 other => other.into(),
             })?;
@@ -157,10 +163,10 @@ impl Market {
             .store
             .merchant_of_user(actor.user_id.as_str())
             .await?
-            .ok_or_else(|| MarketError::forbidden("forbidden", "this account runs no store"))?;
+            .ok_or_else(|| MarketError::new(Code::Forbidden, "this account runs no store"))?;
         if m.status != MerchantStatus::Approved.as_str() {
-            return Err(MarketError::forbidden(
-                "merchant_not_active",
+            return Err(MarketError::new(
+                Code::MerchantNotActive,
                 format!("the store is {}", m.status),
             ));
         }
@@ -176,7 +182,7 @@ impl Market {
         self.store
             .merchant_of_user(actor.user_id.as_str())
             .await?
-            .ok_or_else(|| MarketError::forbidden("forbidden", "this account runs no store"))
+            .ok_or_else(|| MarketError::new(Code::Forbidden, "this account runs no store"))
     }
 
     /// An operator approves, rejects, suspends or reinstates a merchant.
@@ -196,12 +202,12 @@ impl Market {
         let from = MerchantStatus::parse(&m.status)?;
         let to = from
             .decide(d.decision)
-            .map_err(|e| MarketError::conflict("invalid_transition", e.message))?;
+            .map_err(|e| MarketError::new(Code::InvalidTransition, e.message))?;
         let reason = d
             .reason
             .as_deref()
             .filter(|r| !r.trim().is_empty())
-            .map(|r| clean_name(r, 500, "invalid_reason", "a reason"))
+            .map(|r| clean_name(r, 500, Code::InvalidReason, "a reason"))
             .transpose()?;
         self.store
             .set_merchant_status(

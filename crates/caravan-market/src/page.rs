@@ -1,5 +1,6 @@
 //! Cursor pagination: opaque cursors over `(sort key, id)` and a capped page size.
 
+use crate::Code;
 use crate::MarketError;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -24,8 +25,8 @@ pub fn limit(requested: Option<i64>) -> Result<i64, MarketError> {
     match requested {
         None => Ok(DEFAULT_LIMIT),
         Some(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
-        Some(_) => Err(MarketError::invalid(
-            "invalid_page_size",
+        Some(_) => Err(MarketError::new(
+            Code::InvalidPageSize,
             format!("limit must be between 1 and {MAX_LIMIT}"),
         )),
     }
@@ -39,7 +40,12 @@ pub fn encode(key: i64, id: &str) -> String {
 /// Decodes a cursor made by [`encode`]; anything else is `invalid_cursor`.
 pub fn decode(cursor: Option<&str>) -> Result<Option<(i64, String)>, MarketError> {
     let Some(c) = cursor else { return Ok(None) };
-    let bad = || MarketError::invalid("invalid_cursor", "the cursor is not one this API gave out");
+    let bad = || {
+        MarketError::new(
+            Code::InvalidCursor,
+            "the cursor is not one this API gave out",
+        )
+    };
     let bytes = URL_SAFE_NO_PAD.decode(c).map_err(|_| bad())?;
     let s = String::from_utf8(bytes).map_err(|_| bad())?;
     let (k, id) = s.split_once(':').ok_or_else(bad)?;

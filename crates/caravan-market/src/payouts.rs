@@ -3,7 +3,8 @@
 
 use crate::accounts::Actor;
 use crate::catalogue::MoneyView;
-use crate::checkout::{check_key, Replayable};
+use crate::idempotency::{Claim, IdempotencyKey, Replayable};
+use crate::Code;
 use crate::{Market, MarketError};
 use caravan_domain::id::{LedgerTxId, PayoutId, TypedId};
 use caravan_domain::ledger;
@@ -108,15 +109,14 @@ impl Market {
     pub async fn request_payout(
         &self,
         actor: &Actor,
-        key: Option<&str>,
+        key: &IdempotencyKey,
         body_hash: &str,
         p: PayoutInput,
     ) -> Result<Replayable, MarketError> {
-        let key = check_key(key)?;
         let scope = actor.user_id.to_string();
-        let _guard = match self.claim_key(&scope, key, body_hash).await? {
-            Ok(g) => g,
-            Err(replay) => return Ok(replay),
+        let guard = match self.claim(&scope, key, body_hash).await? {
+            Claim::Fresh(g) => g,
+            Claim::Replay(replay) => return Ok(replay),
         };
         let m = self.acting_merchant_any_status(actor).await?;
         let c = Currency::parse(&m.settlement_currency)?;
@@ -125,14 +125,14 @@ impl Market {
         let amount = p.amount_minor.unwrap_or(available);
         let minimum = self.payout_minimum(c);
         if amount < minimum {
-            return Err(MarketError::invalid(
-                "payout_below_minimum",
+            return Err(MarketError::new(
+                Code::PayoutBelowMinimum,
                 format!("the smallest payout is {}", Money::new(minimum, c)),
             ));
         }
         if amount > available {
-            return Err(MarketError::conflict(
-                "insufficient_balance",
+            return Err(MarketError::new(
+                Code::InsufficientBalance,
                 format!("only {} is available", Money::new(available, c)),
             ));
         }
@@ -154,15 +154,15 @@ impl Market {
             ledger: vec![LedgerTx { id: LedgerTxId::generate().to_string(), kind: "payout".into(), reference: id.clone(), postings: ledger::payout(&m.id, Money::new(amount, c)) }],
             events: vec![NewEvent { kind: "payout.paid".into(), subject: id.clone(), payload: serde_json::json!({"merchant_id": m.id, "amount_minor": amount, "currency": c.code()}).to_string() }],
             payout: Some(record),
-            idempotency: Some((scope, key.to_owned(), body_hash.to_owned(), 201, body.clone())),
+            idempotency: Some(guard.answer(body_hash, 201, &body)),
             ..Effects::default()
         };
         self.store
             .apply(&[], &effects, now)
             .await
             .map_err(|e| match e {
-                caravan_store::StoreError::Insufficient => MarketError::conflict(
-                    "insufficient_balance",
+                caravan_store::StoreError::Insufficient => MarketError::new(
+                    Code::InsufficientBalance,
                     "the balance changed; less is available now",
                 ),
                 other => other.into(),

@@ -2,6 +2,7 @@
 //! and the buyer's, platform fees frozen per line, shipping options to the destination.
 
 use crate::cache::{Tables, VariantInfo, STOCK_FRESH};
+use crate::Code;
 use crate::{Market, MarketError};
 use caravan_domain::fx::{convert, cross_rate_e9, Rate};
 use caravan_domain::locale::pick;
@@ -67,7 +68,10 @@ pub(crate) struct PricedCart {
 
 fn rate_of(rates: &HashMap<Currency, Rate>, c: Currency) -> Result<Rate, MarketError> {
     rates.get(&c).copied().ok_or_else(|| {
-        MarketError::invalid("rate_unavailable", format!("no exchange rate for {c} yet"))
+        MarketError::new(
+            Code::RateUnavailable,
+            format!("no exchange rate for {c} yet"),
+        )
     })
 }
 

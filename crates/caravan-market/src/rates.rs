@@ -1,6 +1,7 @@
 //! Exchange rates: set by operators or imported from the ECB's daily reference-rate XML.
 
 use crate::accounts::Actor;
+use crate::Code;
 use crate::{Market, MarketError};
 use caravan_domain::account::Role;
 use caravan_domain::fx::Rate;
@@ -53,7 +54,7 @@ pub fn parse_ecb(xml: &str) -> Result<Vec<Rate>, MarketError> {
     use quick_xml::events::Event;
     let mut reader = quick_xml::Reader::from_str(xml);
     let mut rates = Vec::new();
-    let bad = |m: String| MarketError::invalid("invalid_rates_file", m);
+    let bad = |m: String| MarketError::new(Code::InvalidRatesFile, m);
     loop {
         match reader.read_event() {
             Ok(Event::Empty(e)) | Ok(Event::Start(e)) if e.local_name().as_ref() == b"Cube" => {
@@ -100,8 +101,8 @@ impl Market {
         for (code, decimal) in &r.rates {
             let c = Currency::parse(code)?;
             if c == Currency::EUR {
-                return Err(MarketError::invalid(
-                    "invalid_rate",
+                return Err(MarketError::new(
+                    Code::InvalidRate,
                     "the euro is the reference; its rate is always 1",
                 ));
             }
@@ -173,7 +174,8 @@ mod tests {
         let rates = parse_ecb(xml).expect("parses");
         assert_eq!(rates.len(), 3);
         assert_eq!(rates[1].per_eur_e9, 165_430_000_000);
-        assert!(parse_ecb("<html/>").is_err());
+        let not_ecb = parse_ecb("<html/>").expect_err("not ECB");
+        assert_eq!(not_ecb.code, "invalid_rates_file");
         assert!(parse_ecb("<Cube currency='XXX' rate='1'/>").is_err());
     }
 }

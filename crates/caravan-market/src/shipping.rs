@@ -1,6 +1,7 @@
 //! Merchants' shipping rules: destinations × methods, weight bands, free-shipping thresholds.
 
 use crate::accounts::Actor;
+use crate::Code;
 use crate::{Market, MarketError};
 use caravan_domain::shipping::{ShippingMethod, ShippingRule, WeightBand};
 use caravan_domain::Country;
@@ -101,10 +102,7 @@ impl Market {
     ) -> Result<ShippingRulesView, MarketError> {
         let m = self.acting_merchant(actor).await?;
         if s.rules.len() > 500 {
-            return Err(MarketError::invalid(
-                "invalid_shipping",
-                "at most 500 rules",
-            ));
+            return Err(MarketError::new(Code::InvalidShipping, "at most 500 rules"));
         }
         let mut seen = std::collections::HashSet::new();
         let mut records = Vec::with_capacity(s.rules.len());
@@ -134,8 +132,8 @@ impl Market {
                 .map(|c| c.code().to_owned())
                 .unwrap_or_else(|| "*".to_owned());
             if !seen.insert((dest.clone(), rule.method)) {
-                return Err(MarketError::invalid(
-                    "invalid_shipping",
+                return Err(MarketError::new(
+                    Code::InvalidShipping,
                     format!("two {} rules for {dest}", rule.method.as_str()),
                 ));
             }

@@ -30,6 +30,10 @@ use rand_chacha::ChaCha8Rng;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
+fn idem(k: &str) -> caravan_market::idempotency::IdempotencyKey {
+    caravan_market::idempotency::IdempotencyKey::parse(Some(k)).expect("a valid key")
+}
+
 const SECRET: &str = "whsec_model";
 const STOCK: i64 = 40;
 
@@ -444,7 +448,13 @@ async fn run(db: &TestDb, seed: u64, steps: usize) {
                 };
                 let (k, h) = (format!("k{key}"), format!("h{key}"));
                 let r = m
-                    .checkout(buyer, Some(&k), &h, req.clone(), caravan_domain::Locale::En)
+                    .checkout(
+                        buyer,
+                        &idem(&k),
+                        &h,
+                        req.clone(),
+                        caravan_domain::Locale::En,
+                    )
                     .await;
                 let first = r.ok().map(|r| r.body);
                 if let Some(body) = &first {
@@ -469,7 +479,7 @@ async fn run(db: &TestDb, seed: u64, steps: usize) {
                 let r = m
                     .checkout(
                         &w.buyers[bi],
-                        Some(&k),
+                        &idem(&k),
                         &hash,
                         req,
                         caravan_domain::Locale::En,
@@ -560,7 +570,7 @@ async fn run(db: &TestDb, seed: u64, steps: usize) {
                             .refund(
                                 &a,
                                 &o.id,
-                                Some(&format!("r{key}")),
+                                &idem(&format!("r{key}")),
                                 &format!("rh{key}"),
                                 RefundInput {
                                     amount_minor: Some(amount),
@@ -625,7 +635,7 @@ async fn run(db: &TestDb, seed: u64, steps: usize) {
                 if let Err(e) = m
                     .request_payout(
                         a,
-                        Some(&format!("p{key}")),
+                        &idem(&format!("p{key}")),
                         &format!("ph{key}"),
                         PayoutInput {
                             amount_minor: amount,
@@ -634,7 +644,7 @@ async fn run(db: &TestDb, seed: u64, steps: usize) {
                     .await
                 {
                     assert!(
-                        ["insufficient_balance", "payout_below_minimum"].contains(&e.code),
+                        ["insufficient_balance", "payout_below_minimum"].contains(&e.code.as_str()),
                         "seed {seed} step {step}: {e}"
                     );
                 }
@@ -656,7 +666,7 @@ async fn run(db: &TestDb, seed: u64, steps: usize) {
             set.spawn(async move {
                 m.request_payout(
                     &a,
-                    Some(&format!("race{k}")),
+                    &idem(&format!("race{k}")),
                     &format!("race{k}"),
                     PayoutInput {
                         amount_minor: Some(100),

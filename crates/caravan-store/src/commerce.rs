@@ -1,7 +1,8 @@
 //! Exchange rates, shipping rules, category fees and carts.
 
+use crate::dialect::insert_rows;
 use crate::journal::{append_events, changed};
-use crate::sql::{in_list, insert_rows, Sql, Val};
+use crate::sql::{in_list, Sql, Val};
 use crate::{Store, StoreError};
 
 /// A stored exchange rate.

@@ -1,8 +1,9 @@
 //! What every money-moving or state-changing transaction appends: ledger postings (with running
 //! balances) and outbox events. Used inside transactions opened by other store modules.
 
+use crate::dialect::insert_rows;
 use crate::exec::{Exec, Kind};
-use crate::sql::{insert_rows, Val};
+use crate::sql::Val;
 use crate::{Store, StoreError};
 use caravan_domain::ledger::{check_balanced, Posting};
 use std::collections::BTreeMap;

@@ -2,6 +2,7 @@
 //! returns and events, all in one transaction), payments, disputes and payouts.
 
 use crate::checkout::{LineRecord, OrderRecord, PaymentRecord};
+use crate::idempotency::{store_answers, NewAnswer};
 use crate::journal::{append_events, post_ledger, EventRecord, LedgerTx, NewEvent};
 use crate::sql::{in_list, Sql, Val};
 use crate::{Store, StoreError};
@@ -103,8 +104,8 @@ pub struct Effects {
     pub dispute_update: Option<(DisputeRecord, String)>,
     /// A payout to record.
     pub payout: Option<PayoutRecord>,
-    /// An idempotent answer to store: (scope, key, request hash, status, response).
-    pub idempotency: Option<(String, String, String, i64, String)>,
+    /// An idempotent answer to store with the effects.
+    pub idempotency: Option<NewAnswer>,
 }
 
 impl Store {
@@ -392,20 +393,8 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        if let Some((scope, key, hash, status, response)) = &effects.idempotency {
-            sqlx::query(
-                "INSERT INTO idempotency_keys (id, scope, idem_key, request_hash, status_code, response, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .bind(crate::checkout::key_id(scope, key))
-            .bind(scope)
-            .bind(key)
-            .bind(hash)
-            .bind(*status)
-            .bind(response)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+        if let Some(answer) = &effects.idempotency {
+            store_answers(&mut tx, &[answer], now).await?;
         }
         post_ledger(&mut tx, &effects.ledger, now).await?;
         append_events(&mut tx, &effects.events, now).await?;

@@ -1,6 +1,6 @@
-//! Small helpers for portable dynamic SQL: numbered placeholders, typed binds, multi-row inserts.
+//! Small helpers for portable dynamic SQL: numbered placeholders, typed binds, IN lists. The
+//! statements that differ per engine (multi-row inserts, the stock decrement) are in `dialect`.
 
-use crate::exec::Exec;
 use crate::StoreError;
 use sqlx::any::AnyArguments;
 use sqlx::query::{Query, QueryAs};
@@ -129,102 +129,6 @@ pub(crate) fn bind_vals<'q>(
     q
 }
 
-/// Inserts `rows` into `table` with statements whose text does not depend on the batch, so each
-/// is prepared once per connection. PostgreSQL: one statement and one parameter, the rows as
-/// JSON objects typed by the table's row type (a multi-row `VALUES` was a new statement with
-/// thousands of `$n` to parse and plan each time). SQLite: see `sqlite_values`. ADR 0004.
-pub(crate) async fn insert_rows<E: Exec>(
-    tx: &mut E,
-    table: &str,
-    cols: &[&str],
-    rows: &[Vec<Val<'_>>],
-) -> Result<(), StoreError> {
-    if rows.is_empty() {
-        return Ok(());
-    }
-    if let Some((r, row)) = rows.iter().enumerate().find(|(_, v)| v.len() != cols.len()) {
-        return Err(StoreError::Corrupt(format!(
-            "row {r} of {table} has {} values for {} columns",
-            row.len(),
-            cols.len()
-        )));
-    }
-    let list = cols.join(", ");
-    if tx.positional() {
-        return sqlite_values(tx, table, &list, cols.len(), rows).await;
-    }
-    // An array of objects, typed by the table's own row type.
-    let sql = format!(
-        "INSERT INTO {table} ({list}) SELECT {list} FROM json_populate_recordset(NULL::{table}, $1::json)"
-    );
-    let payload = json_objects(cols, rows)?;
-    tx.execute(&sql, &[Val::from(payload)], true).await?;
-    Ok(())
-}
-
-/// SQLite: multi-row `VALUES` statements of 128, 64, …, 1 rows with positional `?`s, so each
-/// size is prepared once per connection and cached, and the values go straight into the
-/// statement. (A JSON parameter unpacked by `json_each` spent half the SQLite thread's time
-/// turning each row back into text for `->>` to parse again; ADR 0004.)
-async fn sqlite_values<E: Exec>(
-    tx: &mut E,
-    table: &str,
-    list: &str,
-    width: usize,
-    rows: &[Vec<Val<'_>>],
-) -> Result<(), StoreError> {
-    const MAX_ROWS: usize = 128;
-    let one = format!("({})", vec!["?"; width].join(", "));
-    let mut rest = rows;
-    let mut binds = Vec::with_capacity(rows.len().min(MAX_ROWS) * width);
-    while !rest.is_empty() {
-        let n = 1usize << rest.len().min(MAX_ROWS).ilog2();
-        let (chunk, tail) = rest.split_at(n);
-        let sql = format!(
-            "INSERT INTO {table} ({list}) VALUES {}",
-            vec![one.as_str(); n].join(", ")
-        );
-        binds.clear();
-        binds.extend(chunk.iter().flatten().map(Val::reborrow));
-        tx.execute(&sql, &binds, true).await?;
-        rest = tail;
-    }
-    Ok(())
-}
-
-/// The rows as one JSON array of objects keyed by column. Written straight into one buffer: no
-/// JSON tree, one copy of each value.
-fn json_objects(cols: &[&str], rows: &[Vec<Val<'_>>]) -> Result<String, StoreError> {
-    let corrupt = |e: serde_json::Error| StoreError::Corrupt(e.to_string());
-    let mut payload = Vec::with_capacity(rows.len() * cols.len() * 24 + 2);
-    payload.push(b'[');
-    for (r, row) in rows.iter().enumerate() {
-        if r > 0 {
-            payload.push(b',');
-        }
-        payload.push(b'{');
-        for (c, (v, name)) in row.iter().zip(cols).enumerate() {
-            if c > 0 {
-                payload.push(b',');
-            }
-            serde_json::to_writer(&mut payload, name).map_err(corrupt)?;
-            payload.push(b':');
-            match v {
-                Val::Int(i) | Val::OptInt(Some(i)) => {
-                    serde_json::to_writer(&mut payload, i).map_err(corrupt)?
-                }
-                Val::Text(s) | Val::OptText(Some(s)) => {
-                    serde_json::to_writer(&mut payload, s).map_err(corrupt)?
-                }
-                Val::OptInt(None) | Val::OptText(None) => payload.extend_from_slice(b"null"),
-            }
-        }
-        payload.push(b'}');
-    }
-    payload.push(b']');
-    String::from_utf8(payload).map_err(|e| StoreError::Corrupt(e.to_string()))
-}
-
 /// `$k, $k+1, …` for `n` values bound into `sql`.
 pub(crate) fn in_list<'a>(sql: &mut Sql<'a>, vals: impl IntoIterator<Item = Val<'a>>) -> String {
     vals.into_iter()
@@ -258,6 +162,7 @@ pub(crate) async fn commit_within(
 mod tests {
     #![allow(clippy::unwrap_used, reason = "tests fail loudly")]
     use super::*;
+    use crate::dialect::insert_rows;
     use crate::testing::TestDb;
 
     type Probe = (i64, Option<String>, Option<i64>);

@@ -1,6 +1,6 @@
 //! The OpenAPI document and the vendored Swagger UI (no CDN).
 
-use crate::error::ERROR_CODES;
+use crate::error::error_codes;
 use crate::AppState;
 use axum::http::header;
 use axum::response::IntoResponse;
@@ -20,7 +20,7 @@ pub fn finish(mut api: OpenApi) -> OpenApi {
          Errors are `{\"error\": {\"code\": \"…\", \"message\": \"…\"}}`; codes are stable:\n\n\
          | code | status | meaning |\n| --- | --- | --- |\n",
     );
-    for (code, status, meaning) in ERROR_CODES {
+    for (code, status, meaning) in error_codes() {
         table.push_str(&format!("| `{code}` | {status} | {meaning} |\n"));
     }
     api.info.description = Some(table);

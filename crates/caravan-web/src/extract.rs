@@ -8,6 +8,8 @@ use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
 use caravan_domain::Locale;
 use caravan_market::accounts::Actor;
+use caravan_market::idempotency::IdempotencyKey;
+use caravan_market::Code;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
@@ -22,22 +24,16 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
         match axum::Json::<T>::from_request(req, state).await {
             Ok(axum::Json(v)) => Ok(ApiJson(v)),
             Err(rejection) => Err(match rejection {
-                JsonRejection::JsonDataError(e) => AppError::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "invalid_body",
-                    e.body_text(),
-                ),
+                JsonRejection::JsonDataError(e) => AppError::new(Code::InvalidBody, e.body_text()),
                 JsonRejection::MissingJsonContentType(_) => AppError::new(
-                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                    "unsupported_media_type",
+                    Code::UnsupportedMediaType,
                     "send Content-Type: application/json",
                 ),
                 r if r.status() == StatusCode::PAYLOAD_TOO_LARGE => AppError::new(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "body_too_large",
+                    Code::BodyTooLarge,
                     format!("the body exceeds {} bytes", crate::BODY_LIMIT),
                 ),
-                r => AppError::new(StatusCode::BAD_REQUEST, "malformed_json", r.body_text()),
+                r => AppError::new(Code::MalformedJson, r.body_text()),
             }),
         }
     }
@@ -52,7 +48,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         Query::<T>::try_from_uri(&parts.uri)
             .map(|Query(v)| ApiQuery(v))
-            .map_err(|e| AppError::new(StatusCode::BAD_REQUEST, "invalid_query", e.body_text()))
+            .map_err(|e| AppError::new(Code::InvalidQuery, e.body_text()))
     }
 }
 
@@ -148,8 +144,8 @@ pub struct IdemJson<T> {
     pub value: T,
     /// SHA-256 (hex) of the raw body.
     pub hash: String,
-    /// The `Idempotency-Key` header.
-    pub key: Option<String>,
+    /// The `Idempotency-Key` header, checked (after the body, so a bad body is told first).
+    pub key: IdempotencyKey,
 }
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for IdemJson<T> {
@@ -170,29 +166,24 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for IdemJson<T> {
             .map_err(|r| {
                 if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
                     AppError::new(
-                        StatusCode::PAYLOAD_TOO_LARGE,
-                        "body_too_large",
+                        Code::BodyTooLarge,
                         format!("the body exceeds {} bytes", crate::BODY_LIMIT),
                     )
                 } else {
-                    AppError::new(StatusCode::BAD_REQUEST, "malformed_json", r.body_text())
+                    AppError::new(Code::MalformedJson, r.body_text())
                 }
             })?;
         if !json {
             return Err(AppError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_media_type",
+                Code::UnsupportedMediaType,
                 "send Content-Type: application/json",
             ));
         }
         let value = serde_json::from_slice(&bytes).map_err(|e| match e.classify() {
-            serde_json::error::Category::Data => AppError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid_body",
-                e.to_string(),
-            ),
-            _ => AppError::new(StatusCode::BAD_REQUEST, "malformed_json", e.to_string()),
+            serde_json::error::Category::Data => AppError::new(Code::InvalidBody, e.to_string()),
+            _ => AppError::new(Code::MalformedJson, e.to_string()),
         })?;
+        let key = IdempotencyKey::parse(key.as_deref())?;
         Ok(IdemJson {
             value,
             hash: sha256_hex(&bytes),
@@ -227,13 +218,9 @@ impl<S: Send + Sync> FromRequestParts<S> for ReqLocale {
             .ok()
             .and_then(|q| q.0.locale);
         if let Some(tag) = param {
-            return Locale::parse(&tag).map(ReqLocale).map_err(|e| {
-                AppError::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "invalid_locale",
-                    e.message,
-                )
-            });
+            return Locale::parse(&tag)
+                .map(ReqLocale)
+                .map_err(|e| AppError::new(Code::InvalidLocale, e.message));
         }
         let header = parts
             .headers

@@ -11,7 +11,7 @@ mod metrics;
 pub mod pages;
 mod routes;
 
-pub use error::{AppError, ERROR_CODES};
+pub use error::{error_codes, status_of, AppError};
 pub use metrics::Metrics;
 
 use axum::extract::DefaultBodyLimit;

@@ -235,7 +235,7 @@ async fn serve(config: Config, demo: bool) -> Result<()> {
         loop {
             tick.tick().await;
             if let Err(e) = timers.run_timers().await {
-                tracing::warn!(code = e.code, error = %e.message, "timers failed; retrying");
+                tracing::warn!(code = %e.code, error = %e.message, "timers failed; retrying");
             }
         }
     });

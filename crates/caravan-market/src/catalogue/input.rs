@@ -1,5 +1,6 @@
 //! What merchants send to create and edit products, and its validation.
 
+use crate::Code;
 use crate::MarketError;
 use caravan_domain::catalogue::{self as rules, ProductStatus};
 use caravan_domain::{Country, Currency, Locale};
@@ -135,8 +136,8 @@ pub(crate) fn currency(given: Option<&str>, merchant: &str) -> Result<(), Market
     if let Some(c) = given {
         let c = Currency::parse(c)?;
         if c.code() != merchant {
-            return Err(MarketError::invalid(
-                "currency_mismatch",
+            return Err(MarketError::new(
+                Code::CurrencyMismatch,
                 format!("prices are in the store's settlement currency, {merchant}"),
             ));
         }

@@ -13,6 +13,7 @@ pub use views::{
 };
 
 use crate::accounts::Actor;
+use crate::Code;
 use crate::{Market, MarketError};
 use caravan_domain::account::{clean_name, Role};
 use caravan_domain::catalogue::slug;
@@ -154,8 +155,8 @@ impl Market {
         actor.require(Role::Operator)?;
         let slug = slug(&c.slug)?;
         if !c.names.contains_key("en") {
-            return Err(MarketError::invalid(
-                "invalid_names",
+            return Err(MarketError::new(
+                Code::InvalidNames,
                 "a category needs an English name",
             ));
         }
@@ -164,7 +165,7 @@ impl Market {
             let locale = Locale::parse(locale)?;
             names.push((
                 locale.code().to_owned(),
-                clean_name(name, 80, "invalid_names", "a category name")?,
+                clean_name(name, 80, Code::InvalidNames, "a category name")?,
             ));
         }
         if let Some(p) = &c.parent_id {
@@ -185,7 +186,7 @@ impl Market {
             .await
             .map_err(|e| match e {
                 StoreError::Conflict => {
-                    MarketError::conflict("duplicate_slug", "a category with this slug exists")
+                    MarketError::new(Code::DuplicateSlug, "a category with this slug exists")
                 }
                 other => other.into(),
             })?;

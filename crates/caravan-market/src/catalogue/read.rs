@@ -6,6 +6,7 @@ use super::views::{
 use super::Tree;
 use crate::accounts::Actor;
 use crate::page::{self, Page};
+use crate::Code;
 use crate::{Market, MarketError};
 use caravan_domain::id::{CategoryId, MerchantId, ProductId, TypedId};
 use caravan_domain::locale::pick;
@@ -125,8 +126,8 @@ impl Market {
             "price_asc" => ProductSort::PriceAsc,
             "price_desc" => ProductSort::PriceDesc,
             other => {
-                return Err(MarketError::invalid(
-                    "invalid_sort",
+                return Err(MarketError::new(
+                    Code::InvalidSort,
                     format!("unknown sort {other:?}; use newest, price_asc or price_desc"),
                 ))
             }
@@ -139,14 +140,14 @@ impl Market {
         let priced =
             params.min_price.is_some() || params.max_price.is_some() || sort != ProductSort::Newest;
         if priced && currency.is_none() {
-            return Err(MarketError::invalid(
-                "currency_required",
+            return Err(MarketError::new(
+                Code::CurrencyRequired,
                 "price bounds and price sorts need a currency",
             ));
         }
         if params.min_price.is_some_and(|v| v < 0) || params.max_price.is_some_and(|v| v < 0) {
-            return Err(MarketError::invalid(
-                "invalid_price",
+            return Err(MarketError::new(
+                Code::InvalidPrice,
                 "price bounds cannot be negative",
             ));
         }

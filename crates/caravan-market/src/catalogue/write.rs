@@ -3,6 +3,7 @@
 use super::input::{self, NewProduct, NewVariant, ProductPatch, VariantPatch};
 use super::views::ProductDetail;
 use crate::accounts::Actor;
+use crate::Code;
 use crate::{Market, MarketError};
 use caravan_domain::catalogue::{self as rules, ProductStatus};
 use caravan_domain::id::{CategoryId, ProductId, TypedId, VariantId};
@@ -15,7 +16,7 @@ use std::collections::{BTreeMap, HashSet};
 fn duplicate_sku(e: StoreError) -> MarketError {
     match e {
         StoreError::Conflict => {
-            MarketError::conflict("duplicate_sku", "this store already uses that SKU code")
+            MarketError::new(Code::DuplicateSku, "this store already uses that SKU code")
         }
         other => other.into(),
     }
@@ -48,11 +49,11 @@ fn variant_record(
 impl Market {
     async fn check_category(&self, id: &str) -> Result<String, MarketError> {
         let id = CategoryId::parse(id)
-            .map_err(|_| MarketError::invalid("unknown_category", "no such category"))?;
+            .map_err(|_| MarketError::new(Code::UnknownCategory, "no such category"))?;
         if self.tree().await?.contains(id.as_str()) {
             Ok(id.to_string())
         } else {
-            Err(MarketError::invalid("unknown_category", "no such category"))
+            Err(MarketError::new(Code::UnknownCategory, "no such category"))
         }
     }
 
@@ -65,21 +66,21 @@ impl Market {
         let m = self.acting_merchant(actor).await?;
         let category_id = self.check_category(&p.category_id).await?;
         if p.texts.is_empty() {
-            return Err(MarketError::invalid(
-                "invalid_title",
+            return Err(MarketError::new(
+                Code::InvalidTitle,
                 "a product needs a title in at least one locale",
             ));
         }
         if p.variants.is_empty() || p.variants.len() > rules::MAX_VARIANTS {
-            return Err(MarketError::invalid(
-                "invalid_variants",
+            return Err(MarketError::new(
+                Code::InvalidVariants,
                 "a product has 1 to 100 variants",
             ));
         }
         let mut skus = HashSet::new();
         if !p.variants.iter().all(|v| skus.insert(v.sku.as_str())) {
-            return Err(MarketError::conflict(
-                "duplicate_sku",
+            return Err(MarketError::new(
+                Code::DuplicateSku,
                 "two variants share a SKU code",
             ));
         }
@@ -186,8 +187,8 @@ impl Market {
             .await?
             .len();
         if count >= rules::MAX_VARIANTS {
-            return Err(MarketError::invalid(
-                "invalid_variants",
+            return Err(MarketError::new(
+                Code::InvalidVariants,
                 "a product has at most 100 variants",
             ));
         }

@@ -1,7 +1,8 @@
 //! The order writer: checkouts queue here and are committed in batches, one transaction and one
 //! fsync per batch. A full queue answers at once (503) instead of letting latency explode.
 
-use crate::{ErrorKind, MarketError};
+use crate::Code;
+use crate::MarketError;
 use caravan_store::checkout::{Outcome, Placement};
 use caravan_store::Store;
 use tokio::sync::{mpsc, oneshot};
@@ -75,11 +76,8 @@ impl OrderWriter {
             .try_send(Job { placement, reply })
             .map_err(|e| match e {
                 mpsc::error::TrySendError::Full(_) => {
-                    let mut e = MarketError::new(
-                        ErrorKind::Unavailable,
-                        "overloaded",
-                        "checkout is busy; retry in a moment",
-                    );
+                    let mut e =
+                        MarketError::new(Code::Overloaded, "checkout is busy; retry in a moment");
                     e.retry_after = Some(1);
                     e
                 }
@@ -149,5 +147,29 @@ async fn run(store: Store, mut rx: mpsc::Receiver<Job>, max: usize) {
             }
         }
         placements.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Job, OrderWriter};
+    use caravan_store::checkout::Placement;
+    use tokio::sync::{mpsc, oneshot};
+
+    /// A writer whose queue is full answers at once with 503 `overloaded` and a Retry-After,
+    /// instead of queueing without bound.
+    #[tokio::test]
+    async fn a_full_queue_answers_overloaded_at_once() {
+        let (tx, _rx) = mpsc::channel(1);
+        let waiting = Job {
+            placement: Placement::default(),
+            reply: oneshot::channel().0,
+        };
+        assert!(tx.try_send(waiting).is_ok(), "the one slot is taken");
+        let writer = OrderWriter { queues: vec![tx] };
+        let refused = writer.submit(Placement::default()).await.unwrap_err();
+        assert_eq!(refused.code, "overloaded");
+        assert_eq!(refused.kind().status(), 503);
+        assert_eq!(refused.retry_after, Some(1));
     }
 }

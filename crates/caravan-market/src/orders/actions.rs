@@ -2,8 +2,9 @@
 
 use super::{event, next, refund_ledger, release_ledger, restock, set_time, transition, Viewer};
 use crate::accounts::Actor;
-use crate::checkout::{check_key, Replayable};
+use crate::idempotency::{Claim, IdempotencyKey, Replayable};
 use crate::orders::OrderView;
+use crate::Code;
 use crate::{Market, MarketError};
 use caravan_domain::account::clean_name;
 use caravan_domain::order::{OrderEvent, OrderStatus};
@@ -41,7 +42,7 @@ pub struct RefundInput {
 
 fn note(s: Option<&str>) -> Result<Option<String>, MarketError> {
     s.filter(|r| !r.trim().is_empty())
-        .map(|r| clean_name(r, 500, "invalid_reason", "a reason"))
+        .map(|r| clean_name(r, 500, Code::InvalidReason, "a reason"))
         .transpose()
         .map_err(Into::into)
 }
@@ -56,16 +57,16 @@ impl Market {
     ) -> Result<OrderView, MarketError> {
         let (o, viewer) = self.visible_order(actor, id).await?;
         if viewer != Viewer::Merchant {
-            return Err(MarketError::forbidden(
-                "forbidden",
+            return Err(MarketError::new(
+                Code::Forbidden,
                 "only the store ships its orders",
             ));
         }
-        let carrier = clean_name(&s.carrier, 60, "invalid_tracking", "a carrier")?;
+        let carrier = clean_name(&s.carrier, 60, Code::InvalidTracking, "a carrier")?;
         let tracking = clean_name(
             &s.tracking_number,
             80,
-            "invalid_tracking",
+            Code::InvalidTracking,
             "a tracking number",
         )?;
         let to = next(&o, OrderEvent::Ship)?;
@@ -86,8 +87,8 @@ impl Market {
     pub async fn deliver(&self, actor: &Actor, id: &str) -> Result<OrderView, MarketError> {
         let (o, viewer) = self.visible_order(actor, id).await?;
         if viewer == Viewer::Buyer {
-            return Err(MarketError::forbidden(
-                "forbidden",
+            return Err(MarketError::new(
+                Code::Forbidden,
                 "the buyer confirms receipt instead",
             ));
         }
@@ -109,8 +110,8 @@ impl Market {
     pub async fn confirm_receipt(&self, actor: &Actor, id: &str) -> Result<OrderView, MarketError> {
         let (o, viewer) = self.visible_order(actor, id).await?;
         if viewer != Viewer::Buyer {
-            return Err(MarketError::forbidden(
-                "forbidden",
+            return Err(MarketError::new(
+                Code::Forbidden,
                 "only the buyer confirms receipt",
             ));
         }
@@ -120,8 +121,8 @@ impl Market {
             .await?
             .is_some_and(|d| d.status != "resolved")
         {
-            return Err(MarketError::conflict(
-                "dispute_open",
+            return Err(MarketError::new(
+                Code::DisputeOpen,
                 "an open dispute decides this order",
             ));
         }
@@ -209,20 +210,19 @@ impl Market {
         &self,
         actor: &Actor,
         id: &str,
-        key: Option<&str>,
+        key: &IdempotencyKey,
         body_hash: &str,
         r: RefundInput,
     ) -> Result<Replayable, MarketError> {
-        let key = check_key(key)?;
         let scope = actor.user_id.to_string();
-        let _guard = match self.claim_key(&scope, key, body_hash).await? {
-            Ok(g) => g,
-            Err(replay) => return Ok(replay),
+        let guard = match self.claim(&scope, key, body_hash).await? {
+            Claim::Fresh(g) => g,
+            Claim::Replay(replay) => return Ok(replay),
         };
         let (o, viewer) = self.visible_order(actor, id).await?;
         if viewer == Viewer::Buyer {
-            return Err(MarketError::forbidden(
-                "forbidden",
+            return Err(MarketError::new(
+                Code::Forbidden,
                 "buyers ask for refunds with a dispute",
             ));
         }
@@ -231,8 +231,8 @@ impl Market {
         let left = o.total_minor - o.refunded_minor;
         let amount = r.amount_minor.unwrap_or(left);
         if amount <= 0 || amount > left {
-            return Err(MarketError::invalid(
-                "invalid_amount",
+            return Err(MarketError::new(
+                Code::InvalidAmount,
                 format!("a refund is 1 to {left} minor units"),
             ));
         }
@@ -240,8 +240,8 @@ impl Market {
             OrderStatus::Paid | OrderStatus::Shipped | OrderStatus::Delivered => true,
             OrderStatus::Completed => false,
             _ => {
-                return Err(MarketError::conflict(
-                    "invalid_transition",
+                return Err(MarketError::new(
+                    Code::InvalidTransition,
                     format!("a {} order cannot be refunded", o.status),
                 ))
             }
@@ -268,13 +268,7 @@ impl Market {
         let effects = Effects {
             ledger: vec![refund_ledger(&o, amount, from_escrow)?],
             events: vec![event(&after, "order.refunded", to)],
-            idempotency: Some((
-                scope,
-                key.to_owned(),
-                body_hash.to_owned(),
-                200,
-                body.clone(),
-            )),
+            idempotency: Some(guard.answer(body_hash, 200, &body)),
             ..Effects::default()
         };
         self.commit(t, effects).await?;

@@ -2,6 +2,7 @@
 
 use super::{event, next, refund_ledger, release_ledger, set_time, transition, Viewer};
 use crate::accounts::Actor;
+use crate::Code;
 use crate::{Market, MarketError};
 use caravan_domain::account::{clean_name, Role};
 use caravan_domain::id::{DisputeId, TypedId};
@@ -81,12 +82,12 @@ impl Market {
     ) -> Result<DisputeView, MarketError> {
         let (o, viewer) = self.visible_order(actor, id).await?;
         if viewer != Viewer::Buyer {
-            return Err(MarketError::forbidden(
-                "forbidden",
+            return Err(MarketError::new(
+                Code::Forbidden,
                 "only the buyer opens a dispute",
             ));
         }
-        let reason = clean_name(&d.reason, 2000, "invalid_reason", "a reason")?;
+        let reason = clean_name(&d.reason, 2000, Code::InvalidReason, "a reason")?;
         let now = self.now();
         let open = match OrderStatus::parse(&o.status)? {
             OrderStatus::Shipped => true,
@@ -96,11 +97,11 @@ impl Market {
             _ => false,
         };
         if !open {
-            return Err(MarketError::conflict("protection_expired", "disputes are opened on shipped orders, or within the protection window after delivery"));
+            return Err(MarketError::new(Code::ProtectionExpired, "disputes are opened on shipped orders, or within the protection window after delivery"));
         }
         if self.store.dispute_of(&o.id).await?.is_some() {
-            return Err(MarketError::conflict(
-                "dispute_exists",
+            return Err(MarketError::new(
+                Code::DisputeExists,
                 "this order already has a dispute",
             ));
         }
@@ -130,8 +131,8 @@ impl Market {
             ..Effects::default()
         };
         self.commit(t, effects).await.map_err(|e| {
-            if e.code == "conflict" {
-                MarketError::conflict("dispute_exists", "this order already has a dispute")
+            if e.code == Code::Conflict {
+                MarketError::new(Code::DisputeExists, "this order already has a dispute")
             } else {
                 e
             }
@@ -159,10 +160,7 @@ impl Market {
     ) -> Result<DisputeView, MarketError> {
         let (o, viewer) = self.visible_order(actor, id).await?;
         if viewer != Viewer::Merchant {
-            return Err(MarketError::forbidden(
-                "forbidden",
-                "only the store answers",
-            ));
+            return Err(MarketError::new(Code::Forbidden, "only the store answers"));
         }
         let mut d = self
             .store
@@ -170,12 +168,17 @@ impl Market {
             .await?
             .ok_or_else(|| MarketError::not_found("dispute"))?;
         if d.status != "open" {
-            return Err(MarketError::conflict(
-                "invalid_transition",
+            return Err(MarketError::new(
+                Code::InvalidTransition,
                 format!("the dispute is {}", d.status),
             ));
         }
-        d.merchant_answer = Some(clean_name(&a.answer, 2000, "invalid_reason", "an answer")?);
+        d.merchant_answer = Some(clean_name(
+            &a.answer,
+            2000,
+            Code::InvalidReason,
+            "an answer",
+        )?);
         d.status = "answered".into();
         d.answered_at = Some(self.now());
         let t = transition(
@@ -218,8 +221,8 @@ impl Market {
             .await?
             .ok_or_else(|| MarketError::not_found("dispute"))?;
         if dispute.status == "resolved" {
-            return Err(MarketError::conflict(
-                "invalid_transition",
+            return Err(MarketError::new(
+                Code::InvalidTransition,
                 "the dispute is resolved",
             ));
         }
@@ -231,8 +234,8 @@ impl Market {
             "refund" => {
                 let amount = d.amount_minor.unwrap_or(left);
                 if amount <= 0 || amount > left {
-                    return Err(MarketError::invalid(
-                        "invalid_amount",
+                    return Err(MarketError::new(
+                        Code::InvalidAmount,
                         format!("a refund is 1 to {left} minor units"),
                     ));
                 }
@@ -244,8 +247,8 @@ impl Market {
                 (amount, to)
             }
             other => {
-                return Err(MarketError::invalid(
-                    "invalid_outcome",
+                return Err(MarketError::new(
+                    Code::InvalidOutcome,
                     format!("unknown outcome {other:?}; use refund or release"),
                 ))
             }

@@ -4,7 +4,8 @@
 use super::{event, next, restock, set_time, transition};
 use crate::checkout::payment_ledger;
 use crate::payments::{verify, SignatureError, WebhookEvent};
-use crate::{ErrorKind, Market, MarketError, DAY_MS};
+use crate::Code;
+use crate::{Market, MarketError, DAY_MS};
 use caravan_domain::order::{OrderEvent, OrderStatus};
 use caravan_store::orders::Effects;
 use caravan_store::StoreError;
@@ -41,11 +42,10 @@ impl Market {
                 }
                 SignatureError::Mismatch => "the signature does not match",
             };
-            MarketError::new(ErrorKind::BadRequest, "invalid_signature", message)
+            MarketError::new(Code::InvalidSignature, message)
         })?;
-        let ev: WebhookEvent = serde_json::from_slice(body).map_err(|e| {
-            MarketError::new(ErrorKind::BadRequest, "malformed_json", e.to_string())
-        })?;
+        let ev: WebhookEvent = serde_json::from_slice(body)
+            .map_err(|e| MarketError::new(Code::MalformedJson, e.to_string()))?;
         let payment = self
             .store
             .payment(&ev.payment_ref)
@@ -92,8 +92,8 @@ impl Market {
             }
             ("payment.captured" | "payment.failed", _) => {}
             (other, _) => {
-                return Err(MarketError::invalid(
-                    "unknown_event",
+                return Err(MarketError::new(
+                    Code::UnknownEvent,
                     format!("unknown event type {other:?}"),
                 ))
             }
@@ -123,7 +123,7 @@ impl Market {
         for o in unpaid {
             match self.cancel_unpaid(&o).await {
                 Ok(()) => report.cancelled += 1,
-                Err(e) if e.code == "stale" || e.code == "invalid_transition" => {}
+                Err(e) if e.code == Code::Stale || e.code == Code::InvalidTransition => {}
                 Err(e) => return Err(e),
             }
         }
@@ -150,7 +150,7 @@ impl Market {
                 .await
             {
                 Ok(()) => report.completed += 1,
-                Err(e) if e.code == "stale" || e.code == "invalid_transition" => {}
+                Err(e) if e.code == Code::Stale || e.code == Code::InvalidTransition => {}
                 Err(e) => return Err(e),
             }
         }

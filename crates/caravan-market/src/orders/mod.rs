@@ -15,6 +15,7 @@ pub use views::{HistoryView, OrderLineView, OrderView};
 
 use crate::accounts::Actor;
 use crate::checkout::event_payload;
+use crate::Code;
 use crate::{Market, MarketError};
 use caravan_domain::account::Role;
 use caravan_domain::id::{LedgerTxId, OrderId, TypedId};
@@ -119,8 +120,8 @@ impl Market {
             .apply(&[t], &effects, self.now())
             .await
             .map_err(|e| match e {
-                StoreError::Insufficient => MarketError::conflict(
-                    "insufficient_balance",
+                StoreError::Insufficient => MarketError::new(
+                    Code::InsufficientBalance,
                     "the store's balance does not cover this",
                 ),
                 other => other.into(),
@@ -132,7 +133,7 @@ impl Market {
 pub(crate) fn next(o: &OrderRecord, event: OrderEvent) -> Result<OrderStatus, MarketError> {
     let from = OrderStatus::parse(&o.status)?;
     from.apply(event)
-        .map_err(|e| MarketError::conflict("invalid_transition", e.message))
+        .map_err(|e| MarketError::new(Code::InvalidTransition, e.message))
 }
 
 pub(crate) fn transition(o: &OrderRecord, to: OrderStatus, note: Option<String>) -> Transition {

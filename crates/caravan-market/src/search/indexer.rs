@@ -5,7 +5,8 @@
 //! those products from the store (the store is the truth, events only say where to look).
 
 use super::SEARCH_BATCH;
-use crate::{ErrorKind, Market, MarketError};
+use crate::Code;
+use crate::{Market, MarketError};
 use caravan_search::SearchIndex;
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -19,8 +20,7 @@ impl Market {
     pub(crate) fn index(&self) -> Result<Arc<SearchIndex>, MarketError> {
         self.inner.search.get().cloned().ok_or_else(|| {
             let mut e = MarketError::new(
-                ErrorKind::Unavailable,
-                "search_unavailable",
+                Code::SearchUnavailable,
                 "search is not enabled on this node",
             );
             e.retry_after = Some(1);
@@ -55,7 +55,7 @@ impl Market {
                 Ok(n) if n > 0 => continue,
                 Ok(_) => {}
                 Err(e) => {
-                    tracing::warn!(code = e.code, error = %e.message, "search indexer failed; retrying")
+                    tracing::warn!(code = %e.code, error = %e.message, "search indexer failed; retrying")
                 }
             }
             tokio::time::sleep(std::time::Duration::from_millis(FOLLOW_EVERY_MS)).await;

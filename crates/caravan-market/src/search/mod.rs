@@ -13,6 +13,7 @@ pub use views::{
 use crate::catalogue::read::{summary, texts_by_product};
 use crate::catalogue::MoneyView;
 use crate::page;
+use crate::Code;
 use crate::{Market, MarketError};
 use caravan_domain::fx::{convert, Rate};
 use caravan_domain::id::{CategoryId, MerchantId, TypedId};
@@ -42,8 +43,8 @@ fn sort_of(s: Option<&str>) -> Result<Sort, MarketError> {
         "newest" => Sort::Newest,
         "best_selling" => Sort::BestSelling,
         other => {
-            return Err(MarketError::invalid(
-                "invalid_sort",
+            return Err(MarketError::new(
+                Code::InvalidSort,
                 format!(
                     "unknown sort {other:?}; use relevance, price_asc, price_desc, newest or best_selling"
                 ),
@@ -87,23 +88,23 @@ impl Market {
         let index = self.index()?;
         let text = params.q.unwrap_or_default();
         if text.chars().count() > MAX_QUERY_CHARS {
-            return Err(MarketError::invalid(
-                "query_too_long",
+            return Err(MarketError::new(
+                Code::QueryTooLong,
                 format!("a query has at most {MAX_QUERY_CHARS} characters"),
             ));
         }
         let limit = page::limit(params.limit)? as usize;
         let page_no = params.page.unwrap_or(1);
         if page_no < 1 {
-            return Err(MarketError::invalid("invalid_page", "pages start at 1"));
+            return Err(MarketError::new(Code::InvalidPage, "pages start at 1"));
         }
         let offset = usize::try_from(page_no - 1)
             .ok()
             .and_then(|p| p.checked_mul(limit))
             .filter(|o| *o <= MAX_OFFSET)
             .ok_or_else(|| {
-                MarketError::invalid(
-                    "page_too_deep",
+                MarketError::new(
+                    Code::PageTooDeep,
                     format!(
                         "results beyond the first {MAX_OFFSET} are not paged; narrow the search"
                     ),
@@ -116,16 +117,16 @@ impl Market {
             None => Currency::EUR,
         };
         let display_rate = *rates.get(&display).ok_or_else(|| {
-            MarketError::invalid(
-                "rate_unavailable",
+            MarketError::new(
+                Code::RateUnavailable,
                 format!("no exchange rate for {} yet", display.code()),
             )
         })?;
         let to_eur = |minor: i64| exchange(minor, display_rate, Rate::euro());
         for bound in [params.min_price, params.max_price].into_iter().flatten() {
             if bound < 0 {
-                return Err(MarketError::invalid(
-                    "invalid_price",
+                return Err(MarketError::new(
+                    Code::InvalidPrice,
                     "price bounds cannot be negative",
                 ));
             }
@@ -285,8 +286,8 @@ impl Market {
         let index = self.index()?;
         let q = params.q.unwrap_or_default();
         if q.chars().count() > MAX_QUERY_CHARS {
-            return Err(MarketError::invalid(
-                "query_too_long",
+            return Err(MarketError::new(
+                Code::QueryTooLong,
                 format!("a query has at most {MAX_QUERY_CHARS} characters"),
             ));
         }
@@ -294,8 +295,8 @@ impl Market {
             None => MAX_SUGGESTIONS,
             Some(n) if (1..=MAX_SUGGESTIONS as i64).contains(&n) => n as usize,
             Some(_) => {
-                return Err(MarketError::invalid(
-                    "invalid_page_size",
+                return Err(MarketError::new(
+                    Code::InvalidPageSize,
                     format!("limit must be between 1 and {MAX_SUGGESTIONS}"),
                 ))
             }

@@ -11,6 +11,7 @@ use axum::extract::{Form, Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use caravan_market::accounts::{Credentials, Registration};
+use caravan_market::Code;
 use caravan_market::MarketError;
 use serde::Deserialize;
 
@@ -115,16 +116,16 @@ pub struct AccountForm {
 
 /// The error in the visitor's language where the page knows the code, else the API's text.
 fn message(prefs: &Prefs, e: &MarketError) -> String {
-    const KNOWN: [&str; 6] = [
-        "invalid_credentials",
-        "account_suspended",
-        "too_many_attempts",
-        "email_taken",
-        "invalid_email",
-        "weak_password",
+    const KNOWN: [Code; 6] = [
+        Code::InvalidCredentials,
+        Code::AccountSuspended,
+        Code::TooManyAttempts,
+        Code::EmailTaken,
+        Code::InvalidEmail,
+        Code::WeakPassword,
     ];
     if KNOWN.contains(&e.code) {
-        Tr::new(prefs.locale).t(&format!("error-{}", e.code.replace('_', "-")))
+        Tr::new(prefs.locale).t(&format!("error-{}", e.code.as_str().replace('_', "-")))
     } else {
         e.message.clone()
     }

@@ -18,6 +18,7 @@ use caravan_market::catalogue::NewCategory;
 use caravan_market::merchants::Decision;
 use caravan_market::orders::DisputeDecision;
 use caravan_market::rates::SetRates;
+use caravan_market::Code;
 use caravan_market::MarketError;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -303,8 +304,8 @@ pub async fn set_fee(
     };
     let r = match f.fee_bps.trim().parse::<i64>() {
         Ok(bps) => state.market.set_category_fee(actor, &f.category, bps).await,
-        Err(_) => Err(MarketError::invalid(
-            "invalid_fee",
+        Err(_) => Err(MarketError::new(
+            Code::InvalidFee,
             "a fee rate is 0 to 5000 basis points",
         )),
     };

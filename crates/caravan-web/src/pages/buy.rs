@@ -15,6 +15,7 @@ use axum::response::Response;
 use caravan_market::accounts::Actor;
 use caravan_market::carts::{CartAccess, CartPatch, CartView, LineInput, NewCart};
 use caravan_market::checkout::{Address, CheckoutRequest};
+use caravan_market::idempotency::IdempotencyKey;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -422,7 +423,7 @@ pub async fn cart(
 #[derive(Debug, Deserialize)]
 pub struct CheckoutForm {
     csrf: String,
-    key: String,
+    key: IdempotencyKey,
     name: String,
     line1: String,
     city: String,
@@ -472,18 +473,18 @@ pub async fn checkout(
         },
         payment_method: "pm_sandbox_success".to_owned(),
     };
-    let hash = format!("page:{}:{}", cart.id, f.key);
+    let hash = format!("page:{}:{}", cart.id, f.key.as_str());
     let keep = f.save_address.is_some().then(|| req.address.clone());
     match state
         .market
-        .checkout(actor, Some(&f.key), &hash, req, prefs.locale)
+        .checkout(actor, &f.key, &hash, req, prefs.locale)
         .await
     {
         Ok(r) if r.status < 300 => {
             if let Some(a) = keep {
                 // The order stands either way; a full address book only means it is not kept.
                 if let Err(e) = state.market.add_address(actor, a).await {
-                    tracing::info!(code = e.code, "checkout address not saved");
+                    tracing::info!(code = %e.code, "checkout address not saved");
                 }
             }
             see_other("/orders?placed=1", &[])

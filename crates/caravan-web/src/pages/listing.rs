@@ -84,7 +84,7 @@ pub async fn edit(
     };
     let p = match state.market.own_product(actor, &id, prefs.locale).await {
         Ok(p) => p,
-        Err(e) if e.kind == ErrorKind::NotFound || e.kind == ErrorKind::Invalid => {
+        Err(e) if e.kind() == ErrorKind::NotFound || e.kind() == ErrorKind::Invalid => {
             return not_found(&state, &headers, &prefs, &session).await
         }
         Err(e) => return message(&state, &headers, &prefs, &session, &e.message, "/seller").await,

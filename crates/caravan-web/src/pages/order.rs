@@ -13,6 +13,7 @@ use askama::Template;
 use axum::extract::{Form, Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
+use caravan_market::idempotency::IdempotencyKey;
 use caravan_market::orders::{DisputeAnswer, DisputeView, NewDispute, RefundInput};
 use caravan_market::ErrorKind;
 use rand::RngCore;
@@ -90,7 +91,7 @@ pub async fn show(
     let tr = Tr::new(prefs.locale);
     let order = match state.market.order(actor, &id).await {
         Ok(o) => o,
-        Err(e) if matches!(e.kind, ErrorKind::NotFound | ErrorKind::Forbidden) => {
+        Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::Forbidden) => {
             return not_found(&state, &headers, &prefs, &session).await
         }
         Err(e) => return message(&state, &headers, &prefs, &session, &e.message, "/orders").await,
@@ -219,7 +220,7 @@ pub async fn open_dispute(
 #[derive(Debug, Deserialize)]
 pub struct RefundForm {
     csrf: String,
-    key: String,
+    key: IdempotencyKey,
     amount: Option<String>,
     reason: Option<String>,
 }
@@ -257,16 +258,12 @@ pub async fn refund(
             }
         }
     };
-    let hash = format!("page:refund:{id}:{amount_minor:?}:{}", f.key);
+    let hash = format!("page:refund:{id}:{amount_minor:?}:{}", f.key.as_str());
     let input = RefundInput {
         amount_minor,
         reason: f.reason,
     };
-    match state
-        .market
-        .refund(actor, &id, Some(&f.key), &hash, input)
-        .await
-    {
+    match state.market.refund(actor, &id, &f.key, &hash, input).await {
         Ok(r) if r.status < 300 => see_other(&back, &[]),
         Ok(r) => {
             let text = super::replay_error(&r.body, "refund failed");

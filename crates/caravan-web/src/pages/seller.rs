@@ -16,6 +16,7 @@ use caravan_domain::Currency;
 use caravan_market::catalogue::{
     NewProduct, NewVariant, ProductListParams, ProductPatch, TextInput,
 };
+use caravan_market::idempotency::IdempotencyKey;
 use caravan_market::orders::ShipInput;
 use caravan_market::payouts::PayoutInput;
 use rand::RngCore;
@@ -326,7 +327,7 @@ pub async fn set_status(
 #[derive(Debug, Deserialize)]
 pub struct PayoutForm {
     csrf: String,
-    key: String,
+    key: IdempotencyKey,
 }
 
 /// `POST /seller/payout`: everything available goes out through the sandbox provider.
@@ -343,15 +344,10 @@ pub async fn payout(
     let Some(actor) = &session.0 else {
         return see_other("/login", &[]);
     };
-    let hash = format!("page:payout:{}", f.key);
+    let hash = format!("page:payout:{}", f.key.as_str());
     match state
         .market
-        .request_payout(
-            actor,
-            Some(&f.key),
-            &hash,
-            PayoutInput { amount_minor: None },
-        )
+        .request_payout(actor, &f.key, &hash, PayoutInput { amount_minor: None })
         .await
     {
         Ok(r) if r.status < 300 => see_other("/seller?paid=1", &[]),

@@ -44,7 +44,7 @@ async fn cards(state: &AppState, prefs: &Prefs, sort: &str, limit: i64) -> Vec<C
             .map(|i| Card::of(i, Tr::new(prefs.locale)))
             .collect(),
         Err(e) => {
-            tracing::warn!(code = e.code, "home page search failed");
+            tracing::warn!(code = %e.code, "home page search failed");
             Vec::new()
         }
     }
@@ -209,7 +209,7 @@ pub async fn search(
     let found: SearchPage = match state.market.search(params, prefs.locale).await {
         Ok(p) => p,
         Err(e) => {
-            tracing::info!(code = e.code, "search page: {}", e.message);
+            tracing::info!(code = %e.code, "search page: {}", e.message);
             SearchPage {
                 total: 0,
                 page: page_no,

@@ -13,6 +13,7 @@ use caravan_market::catalogue::{
 use caravan_market::images::ImageView;
 use caravan_market::merchants::{Application, MerchantView, PublicMerchant};
 use caravan_market::page::Page;
+use caravan_market::Code;
 
 /// Applies to sell; an operator reviews the application.
 #[utoipa::path(post, path = "/api/v1/merchant-applications", tag = "merchants", security(("bearer" = [])),
@@ -161,12 +162,11 @@ pub async fn upload_image(
     let body = body.map_err(|r| {
         if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
             AppError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "body_too_large",
+                Code::BodyTooLarge,
                 format!("an upload is at most {} bytes", crate::UPLOAD_LIMIT),
             )
         } else {
-            AppError::new(StatusCode::BAD_REQUEST, "unreadable_body", r.body_text())
+            AppError::new(Code::UnreadableBody, r.body_text())
         }
     })?;
     let view = state.market.upload_image(&actor, body.to_vec()).await?;

@@ -3,10 +3,11 @@
 use crate::error::AppError;
 use crate::AppState;
 use axum::extract::State;
-use axum::http::{header, StatusCode};
+use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
+use caravan_market::Code;
 use serde_json::json;
 
 /// `/healthz`, `/readyz`, `/metrics`.
@@ -26,11 +27,7 @@ async fn healthz() -> impl IntoResponse {
 async fn readyz(State(state): State<AppState>) -> Result<impl IntoResponse, AppError> {
     state.market.store().ping().await.map_err(|e| {
         tracing::warn!(error = %e, "readiness check failed");
-        AppError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "not_ready",
-            "the database does not answer",
-        )
+        AppError::new(Code::NotReady, "the database does not answer")
     })?;
     Ok(Json(json!({"status": "ready"})))
 }

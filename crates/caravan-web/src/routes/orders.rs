@@ -8,7 +8,8 @@ use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use caravan_market::checkout::{CheckoutRequest, CheckoutView, Replayable};
+use caravan_market::checkout::{CheckoutRequest, CheckoutView};
+use caravan_market::idempotency::Replayable;
 use caravan_market::orders::{
     CancelInput, DisputeAnswer, DisputeDecision, DisputeView, NewDispute, OrderView, RefundInput,
     ShipInput,
@@ -38,7 +39,7 @@ pub async fn checkout(
 ) -> Result<Response, AppError> {
     let r = state
         .market
-        .checkout(&actor, body.key.as_deref(), &body.hash, body.value, locale)
+        .checkout(&actor, &body.key, &body.hash, body.value, locale)
         .await?;
     Ok(replay(r))
 }
@@ -146,7 +147,7 @@ pub async fn refund(
     Ok(replay(
         state
             .market
-            .refund(&actor, &id, body.key.as_deref(), &body.hash, body.value)
+            .refund(&actor, &id, &body.key, &body.hash, body.value)
             .await?,
     ))
 }
@@ -270,7 +271,7 @@ pub async fn request_payout(
     Ok(replay(
         state
             .market
-            .request_payout(&actor, body.key.as_deref(), &body.hash, body.value)
+            .request_payout(&actor, &body.key, &body.hash, body.value)
             .await?,
     ))
 }

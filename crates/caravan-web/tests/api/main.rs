@@ -13,6 +13,7 @@ mod bad_input;
 mod catalogue;
 mod checkout;
 mod checkout_bad;
+mod codes;
 mod concurrency;
 mod merchants;
 mod nodes;

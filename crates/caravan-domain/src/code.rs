@@ -1,0 +1,238 @@
+//! Every stable error code Caravan answers with, in one enum: its text, its family (which the
+//! web crate maps to one HTTP status) and its meaning. The API's documented error table is
+//! generated from [`Code::ALL`]; nothing else names a code as a string.
+//!
+//! The enum lives in the domain, not the use-case crate, because domain rules fail with codes
+//! too (`invalid_currency`, `invalid_sku`…): one enum for both layers instead of two lists.
+
+/// The family of an error; each maps to one HTTP status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// The request is malformed or lacks something required (400).
+    BadRequest,
+    /// The input breaks a rule (422).
+    Invalid,
+    /// No such object, or not the caller's (404).
+    NotFound,
+    /// Clashes with existing state (409).
+    Conflict,
+    /// No or bad credentials (401).
+    Unauthenticated,
+    /// Authenticated but not allowed (403).
+    Forbidden,
+    /// Throttled (429).
+    TooMany,
+    /// The payment was declined (402).
+    PaymentRequired,
+    /// Overloaded or switched off: try again later (503).
+    Unavailable,
+    /// The body is larger than the route accepts (413).
+    TooLarge,
+    /// The body is not of a media type the route accepts (415).
+    UnsupportedMediaType,
+    /// The route exists, but not with this method (405).
+    MethodNotAllowed,
+    /// Something broke inside (500); the message is logged, never sent.
+    Internal,
+}
+
+impl Kind {
+    /// The HTTP status of this family.
+    pub fn status(self) -> u16 {
+        match self {
+            Kind::BadRequest => 400,
+            Kind::Unauthenticated => 401,
+            Kind::PaymentRequired => 402,
+            Kind::Forbidden => 403,
+            Kind::NotFound => 404,
+            Kind::MethodNotAllowed => 405,
+            Kind::Conflict => 409,
+            Kind::TooLarge => 413,
+            Kind::UnsupportedMediaType => 415,
+            Kind::Invalid => 422,
+            Kind::TooMany => 429,
+            Kind::Internal => 500,
+            Kind::Unavailable => 503,
+        }
+    }
+}
+
+macro_rules! codes {
+    ($($variant:ident = ($text:literal, $kind:ident, $meaning:literal);)*) => {
+        /// A stable, machine-readable error code.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Code {
+            $(#[doc = $meaning] $variant,)*
+        }
+
+        impl Code {
+            /// Every code, in the documented table's order.
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+
+            /// The code as the API spells it (`out_of_stock`).
+            pub fn as_str(self) -> &'static str {
+                match self { $(Code::$variant => $text,)* }
+            }
+
+            /// Its family (and so its HTTP status).
+            pub fn kind(self) -> Kind {
+                match self { $(Code::$variant => Kind::$kind,)* }
+            }
+
+            /// What it means, for the documented table.
+            pub fn meaning(self) -> &'static str {
+                match self { $(Code::$variant => $meaning,)* }
+            }
+        }
+    };
+}
+
+codes! {
+    MalformedJson = ("malformed_json", BadRequest, "the body is not valid JSON");
+    InvalidQuery = ("invalid_query", BadRequest, "a query parameter has the wrong type or format");
+    InvalidBody = ("invalid_body", Invalid, "the JSON does not match the schema (unknown field, wrong type, missing field)");
+    UnsupportedMediaType = ("unsupported_media_type", UnsupportedMediaType, "send Content-Type: application/json");
+    BodyTooLarge = ("body_too_large", TooLarge, "the body exceeds 256 KiB (6 MiB for an image upload)");
+    UnreadableBody = ("unreadable_body", BadRequest, "the request body could not be read");
+    InvalidImage = ("invalid_image", Invalid, "not a PNG, JPEG, WebP or GIF of at most 5 MiB and 10,000 pixels a side");
+    TooManyImages = ("too_many_images", Invalid, "a store keeps at most 2,000 images");
+    Unauthenticated = ("unauthenticated", Unauthenticated, "no valid bearer token");
+    AccountSuspended = ("account_suspended", Forbidden, "an operator suspended this account; it cannot log in");
+    CannotSuspendSelf = ("cannot_suspend_self", Invalid, "an operator cannot suspend their own account");
+    InvalidCredentials = ("invalid_credentials", Unauthenticated, "wrong e-mail or password");
+    TooManyAttempts = ("too_many_attempts", TooMany, "too many failed logins; see Retry-After");
+    Forbidden = ("forbidden", Forbidden, "the caller lacks the role this route needs");
+    MerchantNotActive = ("merchant_not_active", Forbidden, "the caller's store is not approved (pending, rejected or suspended)");
+    NotFound = ("not_found", NotFound, "no such object, or it is not the caller's");
+    MethodNotAllowed = ("method_not_allowed", MethodNotAllowed, "the route exists but not with this method");
+    EmailTaken = ("email_taken", Conflict, "an account with this e-mail exists");
+    AlreadyApplied = ("already_applied", Conflict, "the account already has a store");
+    InvalidTransition = ("invalid_transition", Conflict, "the object is not in a state that allows this");
+    DuplicateSku = ("duplicate_sku", Conflict, "the store already uses this SKU code");
+    DuplicateSlug = ("duplicate_slug", Conflict, "a category with this slug exists");
+    Conflict = ("conflict", Conflict, "conflicts with an existing record");
+    Stale = ("stale", Conflict, "the record changed meanwhile; retry");
+    InvalidEmail = ("invalid_email", Invalid, "not a valid e-mail address");
+    WeakPassword = ("weak_password", Invalid, "a password has 10 to 128 characters");
+    InvalidDisplayName = ("invalid_display_name", Invalid, "a display name has 1 to 80 characters");
+    InvalidName = ("invalid_name", Invalid, "a name has the wrong length or characters");
+    InvalidStoreName = ("invalid_store_name", Invalid, "a store name has 1 to 80 characters");
+    InvalidDescription = ("invalid_description", Invalid, "a description is too long or has control characters");
+    InvalidReason = ("invalid_reason", Invalid, "a reason has 1 to 500 characters");
+    InvalidCountry = ("invalid_country", Invalid, "not an ISO 3166-1 alpha-2 country code");
+    InvalidCurrency = ("invalid_currency", Invalid, "not an ISO 4217 currency code");
+    CurrencyMismatch = ("currency_mismatch", Invalid, "prices must be in the store's settlement currency");
+    CurrencyRequired = ("currency_required", Invalid, "price bounds and price sorts need a currency");
+    InvalidLocale = ("invalid_locale", Invalid, "not a supported locale (en, ru, fr, es, pl, it, tr, zh)");
+    InvalidStatus = ("invalid_status", Invalid, "not a known status");
+    InvalidRole = ("invalid_role", Invalid, "not a known role");
+    InvalidTitle = ("invalid_title", Invalid, "a title has 1 to 200 characters");
+    InvalidSku = ("invalid_sku", Invalid, "a SKU code has 1 to 64 letters, digits, dots, dashes or underscores");
+    InvalidHsCode = ("invalid_hs_code", Invalid, "an HS code has 6, 8 or 10 digits");
+    InvalidPrice = ("invalid_price", Invalid, "a price must be positive (and at most 10^12 minor units)");
+    InvalidStock = ("invalid_stock", Invalid, "stock is between 0 and 10^9");
+    InvalidWeight = ("invalid_weight", Invalid, "weight is 1 g to 1,000 kg");
+    InvalidAttributes = ("invalid_attributes", Invalid, "up to 30 attributes with bounded names and values");
+    InvalidImages = ("invalid_images", Invalid, "up to 20 http(s) image URLs");
+    InvalidVariants = ("invalid_variants", Invalid, "a product has 1 to 100 variants");
+    InvalidSlug = ("invalid_slug", Invalid, "a slug has 1 to 60 of a-z, 0-9 and -");
+    InvalidNames = ("invalid_names", Invalid, "category names need English and valid locales");
+    UnknownCategory = ("unknown_category", Invalid, "no such category");
+    InvalidPageSize = ("invalid_page_size", Invalid, "limit is 1 to 100");
+    InvalidCursor = ("invalid_cursor", Invalid, "the cursor is not one this API gave out");
+    InvalidSort = ("invalid_sort", Invalid, "unknown sort");
+    QueryTooLong = ("query_too_long", Invalid, "a search query has at most 500 characters");
+    InvalidPage = ("invalid_page", Invalid, "pages are numbered from 1");
+    PageTooDeep = ("page_too_deep", Invalid, "search results beyond the first 10,000 are not paged");
+    SearchUnavailable = ("search_unavailable", Unavailable, "search is not enabled on this node");
+    AmountOutOfRange = ("amount_out_of_range", Invalid, "an amount overflows");
+    IdempotencyKeyRequired = ("idempotency_key_required", BadRequest, "this request moves money: send an Idempotency-Key header");
+    InvalidIdempotencyKey = ("invalid_idempotency_key", BadRequest, "an Idempotency-Key has 1 to 255 visible ASCII characters");
+    IdempotencyKeyReused = ("idempotency_key_reused", Invalid, "the Idempotency-Key was used with another request body");
+    IdempotencyKeyInUse = ("idempotency_key_in_use", Conflict, "a request with this Idempotency-Key is still running");
+    InvalidSignature = ("invalid_signature", BadRequest, "the webhook signature is missing, expired or wrong");
+    UnknownEvent = ("unknown_event", Invalid, "unknown webhook event type");
+    OutOfStock = ("out_of_stock", Conflict, "not enough stock");
+    NotPurchasable = ("not_purchasable", Invalid, "the product is unpublished or its store is not active");
+    NotShippable = ("not_shippable", Invalid, "a store does not ship to the destination");
+    UnknownShippingMethod = ("unknown_shipping_method", Invalid, "the store does not offer that shipping method there");
+    InvalidQuantity = ("invalid_quantity", Invalid, "a quantity is 1 to 99");
+    CartEmpty = ("cart_empty", Invalid, "there is nothing to check out");
+    CartFull = ("cart_full", Invalid, "a cart holds at most 100 lines");
+    TooManyAddresses = ("too_many_addresses", Invalid, "an account keeps at most 20 saved addresses");
+    InvalidAddress = ("invalid_address", Invalid, "an address field is empty or too long");
+    InvalidPaymentMethod = ("invalid_payment_method", Invalid, "unknown payment method");
+    PaymentDeclined = ("payment_declined", PaymentRequired, "the payment was declined");
+    RateUnavailable = ("rate_unavailable", Invalid, "no exchange rate for a currency involved");
+    InvalidRate = ("invalid_rate", Invalid, "a rate is a positive decimal with at most 9 decimals");
+    InvalidRatesFile = ("invalid_rates_file", Invalid, "not an ECB reference-rate XML file");
+    InvalidShipping = ("invalid_shipping", Invalid, "shipping rules: bands, days or duplicates are wrong");
+    InvalidFee = ("invalid_fee", Invalid, "a fee rate is 0 to 5000 basis points");
+    InvalidTracking = ("invalid_tracking", Invalid, "carrier and tracking number are required");
+    InvalidAmount = ("invalid_amount", Invalid, "the amount is out of range for this order");
+    InsufficientBalance = ("insufficient_balance", Conflict, "the balance does not cover this");
+    PayoutBelowMinimum = ("payout_below_minimum", Invalid, "the payout is below the minimum");
+    DisputeOpen = ("dispute_open", Conflict, "an open dispute decides this order");
+    DisputeExists = ("dispute_exists", Conflict, "the order already has a dispute");
+    ProtectionExpired = ("protection_expired", Conflict, "disputes need a shipped order, or a delivered one within the protection window");
+    InvalidOutcome = ("invalid_outcome", Invalid, "a dispute outcome is refund or release");
+    Overloaded = ("overloaded", Unavailable, "checkout is busy; retry after Retry-After seconds");
+    NotReady = ("not_ready", Unavailable, "the database does not answer");
+    Internal = ("internal", Internal, "something broke inside; it has been logged");
+    InvalidWeights = ("invalid_weights", Internal, "an amount was split by weights that are all zero or negative (a bug)");
+    Unbalanced = ("unbalanced", Internal, "ledger postings that do not balance (a bug)");
+}
+
+impl Code {
+    /// The code spelled `text`, if there is one.
+    pub fn parse(text: &str) -> Option<Code> {
+        Code::ALL.iter().copied().find(|c| c.as_str() == text)
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for Code {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<str> for Code {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn codes_are_unique_snake_case_and_parse_back() {
+        let mut seen = HashSet::new();
+        for c in Code::ALL {
+            assert!(seen.insert(c.as_str()), "{c} twice");
+            assert!(c
+                .as_str()
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b == b'_'));
+            assert_eq!(Code::parse(c.as_str()), Some(*c));
+            assert!(!c.meaning().is_empty());
+        }
+        assert_eq!(Code::parse("no_such_code"), None);
+    }
+
+    #[test]
+    fn families_map_to_their_statuses() {
+        assert_eq!(Code::OutOfStock.kind().status(), 409);
+        assert_eq!(Code::InvalidBody.kind().status(), 422);
+        assert_eq!(Code::BodyTooLarge.kind().status(), 413);
+        assert_eq!(Code::Internal.kind().status(), 500);
+    }
+}

@@ -1,0 +1,340 @@
+//! The steps of a checkout after its basket is checked: price, choose each store's shipping,
+//! turn the priced groups into order and line records, authorize the payment, and assemble the
+//! placement the order writer commits.
+
+use super::basket::{check_payment_method, Basket};
+use super::{CheckoutRequest, CheckoutView, PaymentView};
+use crate::accounts::Actor;
+use crate::catalogue::MoneyView;
+use crate::idempotency::Guard;
+use crate::orders::order_view;
+use crate::payments::Authorization;
+use crate::pricing::{PricedCart, PricedGroup, ShipOption};
+use crate::{Code, Market, MarketError};
+use caravan_domain::id::{GroupId, LedgerTxId, OrderId, PaymentId, TypedId};
+use caravan_domain::ledger;
+use caravan_domain::order::OrderStatus;
+use caravan_domain::shipping::ShippingMethod;
+use caravan_domain::{Country, Currency, Locale, Money};
+use caravan_store::checkout::{GroupRecord, LineRecord, OrderRecord, PaymentRecord, Placement};
+use caravan_store::journal::{LedgerTx, NewEvent};
+use std::collections::BTreeMap;
+
+impl Market {
+    /// Everything the checkout will write, with its payment authorized.
+    pub(super) async fn prepare(
+        &self,
+        actor: &Actor,
+        guard: &Guard<'_>,
+        body_hash: &str,
+        req: CheckoutRequest,
+        locale: Locale,
+    ) -> Result<Placement, MarketError> {
+        let basket = self.basket(actor, &req).await?;
+        let priced = self.price_checkout(&basket, &req, locale).await?;
+        let mut draft = Draft::new(self.now(), actor, &basket);
+        for g in &priced.groups {
+            let option = ship(g, &req.shipping, basket.country)?;
+            draft.add_order(g, option);
+        }
+        let total = Money::new(draft.total(), basket.currency);
+        let auth = self
+            .inner
+            .provider
+            .authorize(&req.payment_method, total)
+            .await;
+        let (provider_ref, captured) = match auth {
+            Authorization::Captured(r) => (r, true),
+            Authorization::Pending(r) => (r, false),
+            Authorization::Declined => {
+                return Err(MarketError::new(
+                    Code::PaymentDeclined,
+                    "the payment was declined",
+                ))
+            }
+        };
+        let payment = draft.pay(self.inner.provider.name(), provider_ref, captured)?;
+        let view = draft.view(&payment);
+        let body = to_json(&view)?;
+        let address = to_json(&req.address)?;
+        Ok(draft.into_placement(guard.answer(body_hash, 201, &body), payment, address))
+    }
+
+    /// Prices the basket and checks it can be sold: every line on sale and (where the stock
+    /// figure is fresh) in stock, shipping choices naming stores of this checkout, a payment
+    /// method the provider knows.
+    async fn price_checkout(
+        &self,
+        basket: &Basket,
+        req: &CheckoutRequest,
+        locale: Locale,
+    ) -> Result<PricedCart, MarketError> {
+        let (country, currency) = (basket.country, basket.currency);
+        // Stock older than a second is not used to refuse: the order writer decides.
+        let priced = self
+            .price(&basket.items, country, currency, locale, false)
+            .await?;
+        for l in priced.groups.iter().flat_map(|g| &g.lines) {
+            if !l.purchasable {
+                return Err(MarketError::new(
+                    Code::NotPurchasable,
+                    format!("{} is not on sale", l.variant_id),
+                ));
+            }
+            if l.stock_known && l.stock < l.quantity {
+                return Err(MarketError::new(
+                    Code::OutOfStock,
+                    format!("only {} of {} in stock", l.stock, l.variant_id),
+                ));
+            }
+        }
+        if let Some(m) = req
+            .shipping
+            .keys()
+            .find(|m| !priced.groups.iter().any(|g| g.merchant.id == **m))
+        {
+            return Err(MarketError::new(
+                Code::UnknownShippingMethod,
+                format!("{m} is not in this checkout"),
+            ));
+        }
+        check_payment_method(&req.payment_method)?;
+        Ok(priced)
+    }
+}
+
+/// The shipping option of one store's parcel: the one chosen, else the cheapest.
+fn ship<'g>(
+    g: &'g PricedGroup,
+    chosen: &BTreeMap<String, String>,
+    country: Country,
+) -> Result<&'g ShipOption, MarketError> {
+    let store = &g.merchant.store_name;
+    if g.options.is_empty() {
+        return Err(MarketError::new(
+            Code::NotShippable,
+            format!("{store} does not ship to {country}"),
+        ));
+    }
+    let Some(m) = chosen.get(&g.merchant.id) else {
+        return g
+            .options
+            .iter()
+            .min_by_key(|o| o.price_minor)
+            .ok_or_else(|| MarketError::internal("no option"));
+    };
+    let method = ShippingMethod::parse(m)?;
+    g.options
+        .iter()
+        .find(|o| o.method == method)
+        .ok_or_else(|| {
+            MarketError::new(
+                Code::UnknownShippingMethod,
+                format!("{store} does not offer {m} to {country}"),
+            )
+        })
+}
+
+fn to_json<T: serde::Serialize>(v: &T) -> Result<String, MarketError> {
+    serde_json::to_string(v).map_err(|e| MarketError::internal(e.to_string()))
+}
+
+/// A checkout's records while they are being built.
+struct Draft {
+    now: i64,
+    group_id: String,
+    payment_id: String,
+    buyer: String,
+    cart_id: String,
+    country: Country,
+    currency: Currency,
+    orders: Vec<OrderRecord>,
+    lines: Vec<LineRecord>,
+    ledger: Vec<LedgerTx>,
+    events: Vec<NewEvent>,
+}
+
+impl Draft {
+    fn new(now: i64, actor: &Actor, basket: &Basket) -> Self {
+        Self {
+            now,
+            group_id: GroupId::generate().to_string(),
+            payment_id: PaymentId::generate().to_string(),
+            buyer: actor.user_id.to_string(),
+            cart_id: basket.cart_id.clone(),
+            country: basket.country,
+            currency: basket.currency,
+            orders: Vec::new(),
+            lines: Vec::new(),
+            ledger: Vec::new(),
+            events: Vec::new(),
+        }
+    }
+
+    /// One store's order and its lines, frozen as priced, shipped with `option`.
+    fn add_order(&mut self, g: &PricedGroup, option: &ShipOption) {
+        let order_id = OrderId::generate().to_string();
+        let presentment = self.currency.code();
+        for (i, l) in g.lines.iter().enumerate() {
+            self.lines.push(LineRecord {
+                order_id: order_id.clone(),
+                position: i64::try_from(i).unwrap_or(0),
+                variant_id: l.variant_id.clone(),
+                product_id: l.product_id.clone(),
+                sku: l.sku.clone(),
+                title: l.title.clone(),
+                quantity: l.quantity,
+                unit_price_minor: l.unit_minor,
+                total_minor: l.total_minor,
+                currency: g.currency.code().to_owned(),
+                presentment_total_minor: l.presentment_minor,
+                presentment_currency: presentment.to_owned(),
+                fx_rate_e9: g.rate_e9.max(1),
+                fee_bps: l.fee_bps,
+                fee_minor: l.fee_minor,
+            });
+        }
+        self.orders.push(OrderRecord {
+            id: order_id,
+            group_id: self.group_id.clone(),
+            buyer_id: self.buyer.clone(),
+            merchant_id: g.merchant.id.clone(),
+            status: OrderStatus::AwaitingPayment.as_str().to_owned(),
+            currency: g.currency.code().to_owned(),
+            goods_minor: g.goods_minor,
+            shipping_minor: option.price_minor,
+            total_minor: g.goods_minor + option.price_minor,
+            fee_minor: g.lines.iter().map(|l| l.fee_minor).sum(),
+            presentment_currency: presentment.to_owned(),
+            presentment_total_minor: g.presentment_goods_minor + option.presentment_minor,
+            fx_rate_e9: g.rate_e9.max(1),
+            shipping_method: option.method.as_str().to_owned(),
+            min_days: option.min_days,
+            max_days: option.max_days,
+            refunded_minor: 0,
+            carrier: None,
+            tracking_number: None,
+            placed_at: self.now,
+            paid_at: None,
+            shipped_at: None,
+            delivered_at: None,
+            completed_at: None,
+            cancelled_at: None,
+            version: 0,
+        });
+    }
+
+    /// What the buyer pays, in their currency.
+    fn total(&self) -> i64 {
+        self.orders.iter().map(|o| o.presentment_total_minor).sum()
+    }
+
+    /// The payment record; a captured payment marks every order paid and posts its money into
+    /// escrow. One `order.placed` event per order; its status says whether it was paid at once.
+    fn pay(
+        &mut self,
+        provider: &str,
+        provider_ref: String,
+        captured: bool,
+    ) -> Result<PaymentRecord, MarketError> {
+        for o in &mut self.orders {
+            if captured {
+                o.status = OrderStatus::Paid.as_str().to_owned();
+                o.paid_at = Some(self.now);
+                self.ledger.push(payment_ledger(o)?);
+            }
+            self.events.push(NewEvent {
+                kind: "order.placed".into(),
+                subject: o.id.clone(),
+                payload: event_payload(o),
+            });
+        }
+        Ok(PaymentRecord {
+            id: self.payment_id.clone(),
+            group_id: self.group_id.clone(),
+            provider: provider.to_owned(),
+            provider_ref,
+            status: if captured { "captured" } else { "authorized" }.to_owned(),
+            amount_minor: self.total(),
+            currency: self.currency.code().to_owned(),
+            created_at: self.now,
+            updated_at: self.now,
+        })
+    }
+
+    /// The answer the buyer gets (and a repeat replays).
+    fn view(&self, payment: &PaymentRecord) -> CheckoutView {
+        let total = MoneyView::new(payment.amount_minor, self.currency.code());
+        let paid = payment.status == "captured";
+        CheckoutView {
+            group_id: self.group_id.clone(),
+            status: if paid { "paid" } else { "awaiting_payment" }.to_owned(),
+            total: total.clone(),
+            payment: PaymentView {
+                id: payment.id.clone(),
+                provider_ref: payment.provider_ref.clone(),
+                status: payment.status.clone(),
+                amount: total,
+            },
+            orders: self
+                .orders
+                .iter()
+                .map(|o| order_view(o, &self.lines, Vec::new()))
+                .collect(),
+        }
+    }
+
+    fn into_placement(
+        self,
+        answer: caravan_store::idempotency::NewAnswer,
+        payment: PaymentRecord,
+        address: String,
+    ) -> Placement {
+        let group = GroupRecord {
+            id: self.group_id,
+            buyer_id: self.buyer,
+            cart_id: self.cart_id,
+            currency: self.currency.code().to_owned(),
+            total_minor: payment.amount_minor,
+            address,
+            country: self.country.code().to_owned(),
+            payment_id: self.payment_id,
+            placed_at: self.now,
+        };
+        Placement {
+            answer,
+            group,
+            orders: self.orders,
+            lines: self.lines,
+            payment,
+            ledger: self.ledger,
+            events: self.events,
+            now: self.now,
+        }
+    }
+}
+
+/// The payment postings of one order: the buyer's money into escrow in the store's currency.
+pub(crate) fn payment_ledger(o: &OrderRecord) -> Result<LedgerTx, MarketError> {
+    let presentment = Money::new(
+        o.presentment_total_minor,
+        Currency::parse(&o.presentment_currency)?,
+    );
+    let settlement = Money::new(o.total_minor, Currency::parse(&o.currency)?);
+    Ok(LedgerTx {
+        id: LedgerTxId::generate().to_string(),
+        kind: "payment".into(),
+        reference: o.id.clone(),
+        postings: ledger::payment(presentment, settlement),
+    })
+}
+
+/// The outbox payload of an order event.
+pub(crate) fn event_payload(o: &OrderRecord) -> String {
+    serde_json::json!({
+        "order_id": o.id, "group_id": o.group_id, "merchant_id": o.merchant_id, "buyer_id": o.buyer_id,
+        "status": o.status, "total_minor": o.total_minor, "currency": o.currency,
+        "presentment_total_minor": o.presentment_total_minor, "presentment_currency": o.presentment_currency,
+    })
+    .to_string()
+}

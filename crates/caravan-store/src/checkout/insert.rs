@@ -1,0 +1,225 @@
+//! Writing the placed checkouts of a batch: one multi-row insert per table for the whole batch,
+//! then the carts they came from are emptied and the ledger and outbox are journaled.
+
+use super::Placement;
+use crate::dialect::insert_rows;
+use crate::exec::Exec;
+use crate::idempotency::{store_answers, NewAnswer};
+use crate::journal::{append_events, post_ledger, LedgerTx, NewEvent};
+use crate::sql::{in_list, Sql, Val};
+use crate::StoreError;
+
+/// Writes everything `placed` holds (stock is taken separately, last).
+pub(super) async fn write_placed<E: Exec>(
+    tx: &mut E,
+    placed: &[&Placement],
+) -> Result<(), StoreError> {
+    if placed.is_empty() {
+        return Ok(());
+    }
+    let now = placed.iter().map(|p| p.now).max().unwrap_or(0);
+    insert_groups(tx, placed).await?;
+    insert_orders(tx, placed).await?;
+    insert_lines(tx, placed).await?;
+    insert_payments(tx, placed).await?;
+    let answers: Vec<&NewAnswer> = placed.iter().map(|p| &p.answer).collect();
+    store_answers(tx, &answers, now).await?;
+    empty_carts(tx, placed).await?;
+    journal(tx, placed, now).await
+}
+
+const GROUP_COLS: &[&str] = &[
+    "id",
+    "buyer_id",
+    "cart_id",
+    "currency",
+    "total_minor",
+    "address",
+    "country",
+    "payment_id",
+    "placed_at",
+];
+
+async fn insert_groups<E: Exec>(tx: &mut E, placed: &[&Placement]) -> Result<(), StoreError> {
+    let rows: Vec<Vec<Val>> = placed
+        .iter()
+        .map(|p| {
+            let g = &p.group;
+            vec![
+                (&g.id).into(),
+                (&g.buyer_id).into(),
+                (&g.cart_id).into(),
+                (&g.currency).into(),
+                g.total_minor.into(),
+                (&g.address).into(),
+                (&g.country).into(),
+                (&g.payment_id).into(),
+                g.placed_at.into(),
+            ]
+        })
+        .collect();
+    insert_rows(tx, "order_groups", GROUP_COLS, &rows).await
+}
+
+const ORDER_COLS: &[&str] = &[
+    "id",
+    "group_id",
+    "buyer_id",
+    "merchant_id",
+    "status",
+    "currency",
+    "goods_minor",
+    "shipping_minor",
+    "total_minor",
+    "fee_minor",
+    "presentment_currency",
+    "presentment_total_minor",
+    "fx_rate_e9",
+    "shipping_method",
+    "min_days",
+    "max_days",
+    "placed_at",
+    "paid_at",
+];
+
+/// The orders and the first entry of each one's history.
+async fn insert_orders<E: Exec>(tx: &mut E, placed: &[&Placement]) -> Result<(), StoreError> {
+    let mut orders = Vec::new();
+    let mut history = Vec::new();
+    for o in placed.iter().flat_map(|p| &p.orders) {
+        orders.push(vec![
+            (&o.id).into(),
+            (&o.group_id).into(),
+            (&o.buyer_id).into(),
+            (&o.merchant_id).into(),
+            (&o.status).into(),
+            (&o.currency).into(),
+            o.goods_minor.into(),
+            o.shipping_minor.into(),
+            o.total_minor.into(),
+            o.fee_minor.into(),
+            (&o.presentment_currency).into(),
+            o.presentment_total_minor.into(),
+            o.fx_rate_e9.into(),
+            (&o.shipping_method).into(),
+            o.min_days.into(),
+            o.max_days.into(),
+            o.placed_at.into(),
+            o.paid_at.into(),
+        ]);
+        history.push(vec![
+            (&o.id).into(),
+            Val::Int(0),
+            (&o.status).into(),
+            Val::OptText(None),
+            o.placed_at.into(),
+        ]);
+    }
+    insert_rows(tx, "orders", ORDER_COLS, &orders).await?;
+    let history_cols = &["order_id", "seq", "status", "note", "at"];
+    insert_rows(tx, "order_history", history_cols, &history).await
+}
+
+const LINE_COLS: &[&str] = &[
+    "order_id",
+    "position",
+    "variant_id",
+    "product_id",
+    "sku",
+    "title",
+    "quantity",
+    "unit_price_minor",
+    "total_minor",
+    "currency",
+    "presentment_total_minor",
+    "presentment_currency",
+    "fx_rate_e9",
+    "fee_bps",
+    "fee_minor",
+];
+
+async fn insert_lines<E: Exec>(tx: &mut E, placed: &[&Placement]) -> Result<(), StoreError> {
+    let rows: Vec<Vec<Val>> = placed
+        .iter()
+        .flat_map(|p| &p.lines)
+        .map(|l| {
+            vec![
+                (&l.order_id).into(),
+                l.position.into(),
+                (&l.variant_id).into(),
+                (&l.product_id).into(),
+                (&l.sku).into(),
+                (&l.title).into(),
+                l.quantity.into(),
+                l.unit_price_minor.into(),
+                l.total_minor.into(),
+                (&l.currency).into(),
+                l.presentment_total_minor.into(),
+                (&l.presentment_currency).into(),
+                l.fx_rate_e9.into(),
+                l.fee_bps.into(),
+                l.fee_minor.into(),
+            ]
+        })
+        .collect();
+    insert_rows(tx, "order_lines", LINE_COLS, &rows).await
+}
+
+const PAYMENT_COLS: &[&str] = &[
+    "id",
+    "group_id",
+    "provider",
+    "provider_ref",
+    "status",
+    "amount_minor",
+    "currency",
+    "created_at",
+    "updated_at",
+];
+
+async fn insert_payments<E: Exec>(tx: &mut E, placed: &[&Placement]) -> Result<(), StoreError> {
+    let rows: Vec<Vec<Val>> = placed
+        .iter()
+        .map(|p| {
+            let y = &p.payment;
+            vec![
+                (&y.id).into(),
+                (&y.group_id).into(),
+                (&y.provider).into(),
+                (&y.provider_ref).into(),
+                (&y.status).into(),
+                y.amount_minor.into(),
+                (&y.currency).into(),
+                y.created_at.into(),
+                y.updated_at.into(),
+            ]
+        })
+        .collect();
+    insert_rows(tx, "payments", PAYMENT_COLS, &rows).await
+}
+
+/// The carts the checkouts came from lose their lines.
+async fn empty_carts<E: Exec>(tx: &mut E, placed: &[&Placement]) -> Result<(), StoreError> {
+    let mut sql = Sql::positional(tx.positional());
+    let list = in_list(
+        &mut sql,
+        placed.iter().map(|p| Val::from(p.group.cart_id.as_str())),
+    );
+    sql.push(&format!("DELETE FROM cart_lines WHERE cart_id IN ({list})"));
+    tx.execute(&sql.text, &sql.binds, false).await?;
+    Ok(())
+}
+
+/// The ledger postings and outbox events of the batch.
+async fn journal<E: Exec>(tx: &mut E, placed: &[&Placement], now: i64) -> Result<(), StoreError> {
+    let ledger: Vec<LedgerTx> = placed
+        .iter()
+        .flat_map(|p| p.ledger.iter().cloned())
+        .collect();
+    post_ledger(tx, &ledger, now).await?;
+    let events: Vec<NewEvent> = placed
+        .iter()
+        .flat_map(|p| p.events.iter().cloned())
+        .collect();
+    append_events(tx, &events, now).await
+}
