@@ -1,4 +1,7 @@
-//! The one allocation function: split an amount by weights so the parts always sum to the whole.
+//! The one allocation function: split an amount by weights so the parts always sum to the whole;
+//! and `prorate`, the share of an amount that a part of a whole carries, built on it. Every
+//! amount Caravan splits (fees over refunds, refunds into the buyer's currency, and later coupons,
+//! commissions and pledges over lines) goes through these two.
 
 use crate::error::{Code, DomainError};
 
@@ -53,6 +56,25 @@ pub fn allocate(total: i64, weights: &[i64]) -> Result<Vec<i64>, DomainError> {
         .collect())
 }
 
+/// The share of `total` (≥ 0) that `part` of `whole` carries, rounded half up: the first part
+/// of `allocate(total, [part, whole - part])`. It grows with `part`, so the shares of successive
+/// cumulative parts (partial refunds, say: `prorate(t, a + b, w) - prorate(t, a, w)`) are never
+/// negative, and with `part == whole` the last one completes `total` exactly. A zero `whole`
+/// carries nothing.
+pub fn prorate(total: i64, part: i64, whole: i64) -> Result<i64, DomainError> {
+    if whole == 0 && part == 0 {
+        return Ok(0);
+    }
+    if part < 0 || whole < 0 || part > whole {
+        return Err(DomainError::new(
+            Code::InvalidAmount,
+            format!("{part} is not a part of {whole}"),
+        ));
+    }
+    let parts = allocate(total, &[part, whole - part])?;
+    Ok(parts[0])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,7 +102,39 @@ mod tests {
         assert_eq!(code(allocate(1, &[1, -1])), "invalid_weights");
     }
 
+    #[test]
+    fn prorating_rounds_half_up_and_completes_the_whole() {
+        assert_eq!(prorate(344, 3800, 5800).expect("ok"), 225);
+        assert_eq!(prorate(3, 1, 2).expect("ok"), 2, "1.5 rounds up");
+        assert_eq!(prorate(5, 0, 0).expect("ok"), 0);
+        assert_eq!(prorate(5, 7, 7).expect("ok"), 5);
+        let refused = |r: Result<i64, DomainError>| r.expect_err("refused").code;
+        assert_eq!(refused(prorate(5, 8, 7)), "invalid_amount");
+        assert_eq!(refused(prorate(5, -1, 7)), "invalid_amount");
+        assert_eq!(refused(prorate(-5, 1, 7)), "invalid_amount");
+    }
+
     proptest! {
+        /// Successive cumulative shares (partial refunds of one order, say) are each at least
+        /// zero and together give exactly the whole.
+        #[test]
+        fn cumulative_shares_never_go_negative_and_sum_to_the_whole(
+            total in 0i64..=i64::MAX,
+            cuts in prop::collection::vec(0i64..=1_000_000_000_000, 1..12),
+        ) {
+            let whole: i64 = cuts.iter().sum();
+            let mut done = 0i64;
+            let mut given: i128 = 0;
+            for cut in &cuts {
+                let before = prorate(total, done, whole).expect("valid");
+                done += cut;
+                let after = prorate(total, done, whole).expect("valid");
+                prop_assert!(after >= before);
+                given += i128::from(after - before);
+            }
+            prop_assert_eq!(given, i128::from(if whole == 0 { 0 } else { total }));
+        }
+
         #[test]
         fn parts_sum_to_the_whole(total in 0i64..=i64::MAX, weights in prop::collection::vec(0i64..=i64::MAX, 1..20)) {
             prop_assume!(weights.iter().any(|w| *w > 0));

@@ -18,9 +18,10 @@ pub mod locale;
 pub mod merchant;
 pub mod money;
 pub mod order;
+pub mod pricing;
 pub mod shipping;
 
-pub use allocate::allocate;
+pub use allocate::{allocate, prorate};
 pub use code::{Code, Kind};
 pub use country::Country;
 pub use error::DomainError;

@@ -206,6 +206,16 @@ impl Market {
         ))
     }
 
+    /// Registers a buyer and logs them in at once (the browser's sign-up).
+    pub async fn sign_up(&self, r: Registration) -> Result<IssuedToken, MarketError> {
+        let credentials = Credentials {
+            email: r.email.clone(),
+            password: r.password.clone(),
+        };
+        self.register(r, &[]).await?;
+        self.login(credentials).await
+    }
+
     /// Checks credentials and issues a token. After too many failures for one e-mail within the
     /// window, answers `too_many_attempts` (with a retry time) without checking the password.
     pub async fn login(&self, c: Credentials) -> Result<IssuedToken, MarketError> {

@@ -2,10 +2,12 @@
 //! from `/media/{id}`, so a seller needs no image host of their own.
 
 use crate::accounts::Actor;
+use crate::catalogue::{ProductDetail, ProductPatch};
 use crate::Code;
 use crate::{Market, MarketError};
 use caravan_domain::id::{ImageId, TypedId};
 use caravan_domain::image::check_image;
+use caravan_domain::Locale;
 use caravan_store::images::ImageRecord;
 use serde::Serialize;
 
@@ -65,6 +67,35 @@ impl Market {
             height: record.height,
             size: record.data.len() as i64,
         })
+    }
+
+    /// Uploads an image and adds it to the end of one of the actor's products' gallery; a
+    /// full gallery is refused (`invalid_images`) before anything is stored.
+    pub async fn attach_image(
+        &self,
+        actor: &Actor,
+        product_id: &str,
+        data: Vec<u8>,
+    ) -> Result<ProductDetail, MarketError> {
+        let mut images = self
+            .own_product(actor, product_id, Locale::En)
+            .await?
+            .images;
+        if images.len() >= caravan_domain::catalogue::MAX_IMAGES {
+            return Err(MarketError::new(
+                Code::InvalidImages,
+                format!(
+                    "a product has at most {} images",
+                    caravan_domain::catalogue::MAX_IMAGES
+                ),
+            ));
+        }
+        images.push(self.upload_image(actor, data).await?.url);
+        let patch = ProductPatch {
+            images: Some(images),
+            ..ProductPatch::default()
+        };
+        self.update_product(actor, product_id, patch).await
     }
 
     /// An image's content type and bytes, for anyone (images are public once uploaded).

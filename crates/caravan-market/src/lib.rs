@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod addresses;
 mod cache;
+pub mod cart_session;
 pub mod carts;
 pub mod catalogue;
 pub mod checkout;

@@ -7,6 +7,7 @@ use crate::{Market, MarketError};
 use caravan_domain::fx::{convert, cross_rate_e9, Rate};
 use caravan_domain::locale::pick;
 use caravan_domain::order::fee;
+use caravan_domain::pricing::{checked_sum, price_lines, LineIn};
 use caravan_domain::shipping::{rules_for, ShippingMethod};
 use caravan_domain::{Country, Currency, Locale, Money};
 use caravan_store::merchants::MerchantRecord;
@@ -90,76 +91,41 @@ impl Market {
         self.revalidate_caches().await?;
         let infos = self.variant_infos(items, fresh_stock).await?;
         let tables = self.tables().await?;
-        let rates = &tables.rates;
-        let fees = &tables.fees;
-        let to = rate_of(rates, currency)?;
-
+        let to = rate_of(&tables.rates, currency)?;
         let mut groups: Vec<PricedGroup> = Vec::new();
         for (variant_id, quantity) in items {
             let (info, stock_known) = infos
                 .get(variant_id)
                 .ok_or_else(|| MarketError::not_found("variant"))?;
-            let stock_known = *stock_known;
-            let (v, p, m) = (&info.variant, &info.product, &info.merchant);
-            let settlement = Currency::parse(&v.price_currency)?;
-            let from = rate_of(rates, settlement)?;
-            let total = Money::new(v.price_minor, settlement).checked_mul(*quantity)?;
-            let fee_bps = fees.get(&p.category_id).copied().unwrap_or(0);
-            let fallback = Locale::parse(&p.default_locale).unwrap_or(Locale::En);
-            let title = pick(&info.titles, locale, fallback)
-                .cloned()
-                .unwrap_or_default();
-            let line = PricedLine {
-                variant_id: v.id.clone(),
-                product_id: p.id.clone(),
-                sku: v.sku.clone(),
-                title,
-                options: v.options.clone(),
-                quantity: *quantity,
-                stock: v.stock,
-                stock_known,
-                unit_minor: v.price_minor,
-                total_minor: total.minor(),
-                presentment_minor: convert(total, from, to)?.minor(),
-                fee_bps,
-                fee_minor: fee(total.minor(), fee_bps),
-                purchasable: p.status == "published" && m.status == "approved",
-            };
-            let weight = p.weight_grams.saturating_mul(*quantity);
+            let line = listed_line(info, *quantity, *stock_known, locale, &tables)?;
+            let m = &info.merchant;
+            let weight = info.product.weight_grams.saturating_mul(*quantity);
             match groups.iter_mut().find(|g| g.merchant.id == m.id) {
                 Some(g) => {
-                    g.goods_minor += line.total_minor;
-                    g.presentment_goods_minor += line.presentment_minor;
-                    g.weight_grams += weight;
+                    g.weight_grams = g.weight_grams.saturating_add(weight);
                     g.lines.push(line);
                 }
-                None => groups.push(PricedGroup {
-                    merchant: m.clone(),
-                    currency: settlement,
-                    goods_minor: line.total_minor,
-                    presentment_goods_minor: line.presentment_minor,
-                    weight_grams: weight,
-                    lines: vec![line],
-                    options: Vec::new(),
-                    rate_e9: cross_rate_e9(from, to),
-                }),
-            }
-        }
-        for g in &mut groups {
-            let from = rate_of(rates, g.currency)?;
-            let own = self.shipping_rules_of(&g.merchant.id).await?;
-            for r in rules_for(own.as_slice(), country) {
-                if let Some(price) = r.quote(g.weight_grams, g.goods_minor) {
-                    g.options.push(ShipOption {
-                        method: r.method,
-                        price_minor: price,
-                        presentment_minor: convert(Money::new(price, g.currency), from, to)?
-                            .minor(),
-                        min_days: r.min_days,
-                        max_days: r.max_days,
+                None => {
+                    let settlement = Currency::parse(&info.variant.price_currency)?;
+                    let from = rate_of(&tables.rates, settlement)?;
+                    groups.push(PricedGroup {
+                        merchant: m.clone(),
+                        currency: settlement,
+                        goods_minor: 0,
+                        presentment_goods_minor: 0,
+                        weight_grams: weight,
+                        lines: vec![line],
+                        options: Vec::new(),
+                        rate_e9: cross_rate_e9(from, to),
                     });
                 }
             }
+        }
+        for g in &mut groups {
+            let from = rate_of(&tables.rates, g.currency)?;
+            price_group(g, from, to)?;
+            let own = self.shipping_rules_of(&g.merchant.id).await?;
+            g.options = ship_options(g, own.as_slice(), country, from, to)?;
         }
         Ok(PricedCart {
             country,
@@ -167,6 +133,84 @@ impl Market {
             groups,
         })
     }
+}
+
+/// A line at its list price (amounts are filled in by [`price_group`]).
+fn listed_line(
+    info: &VariantInfo,
+    quantity: i64,
+    stock_known: bool,
+    locale: Locale,
+    tables: &Tables,
+) -> Result<PricedLine, MarketError> {
+    let (v, p, m) = (&info.variant, &info.product, &info.merchant);
+    let fallback = Locale::parse(&p.default_locale).unwrap_or(Locale::En);
+    let title = pick(&info.titles, locale, fallback)
+        .cloned()
+        .unwrap_or_default();
+    Ok(PricedLine {
+        variant_id: v.id.clone(),
+        product_id: p.id.clone(),
+        sku: v.sku.clone(),
+        title,
+        options: v.options.clone(),
+        quantity,
+        stock: v.stock,
+        stock_known,
+        unit_minor: v.price_minor,
+        total_minor: 0,
+        presentment_minor: 0,
+        fee_bps: tables.fees.get(&p.category_id).copied().unwrap_or(0),
+        fee_minor: 0,
+        purchasable: p.status == "published" && m.status == "approved",
+    })
+}
+
+/// Runs one store's lines through the pricing pipeline (today: list prices; the festival's
+/// steps slot in here, ADR 0007), then converts each line to the buyer's currency and takes the
+/// platform fee on what it finally costs. Sums are checked: `amount_out_of_range`, never a wrap.
+fn price_group(g: &mut PricedGroup, from: Rate, to: Rate) -> Result<(), MarketError> {
+    let lines: Vec<LineIn> = g
+        .lines
+        .iter()
+        .map(|l| LineIn {
+            unit_minor: l.unit_minor,
+            quantity: l.quantity,
+        })
+        .collect();
+    let priced = price_lines(&lines, &[])?;
+    for (line, price) in g.lines.iter_mut().zip(&priced) {
+        line.total_minor = price.amount_minor;
+        line.presentment_minor =
+            convert(Money::new(price.amount_minor, g.currency), from, to)?.minor();
+        line.fee_minor = fee(price.amount_minor, line.fee_bps);
+    }
+    g.goods_minor = checked_sum(g.lines.iter().map(|l| l.total_minor))?;
+    g.presentment_goods_minor = checked_sum(g.lines.iter().map(|l| l.presentment_minor))?;
+    Ok(())
+}
+
+/// The store's shipping options for the group to `country`, priced in both currencies.
+fn ship_options(
+    g: &PricedGroup,
+    rules: &[caravan_domain::shipping::ShippingRule],
+    country: Country,
+    from: Rate,
+    to: Rate,
+) -> Result<Vec<ShipOption>, MarketError> {
+    let mut options = Vec::new();
+    for r in rules_for(rules, country) {
+        if let Some(price) = r.quote(g.weight_grams, g.goods_minor) {
+            options.push(ShipOption {
+                method: r.method,
+                price_minor: price,
+                presentment_minor: convert(Money::new(price, g.currency), from, to)?.minor(),
+                min_days: r.min_days,
+                max_days: r.max_days,
+            });
+        }
+    }
+    Ok(options)
 }
 
 impl Market {

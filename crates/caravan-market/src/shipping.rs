@@ -159,6 +159,30 @@ impl Market {
         })
     }
 
+    /// Saves one rule, replacing the store's rule for the same destination and method.
+    pub async fn put_shipping_rule(
+        &self,
+        actor: &Actor,
+        rule: RuleInput,
+    ) -> Result<ShippingRulesView, MarketError> {
+        let mut rules = self.shipping(actor).await?.rules;
+        rules.retain(|r| !(r.destination == rule.destination && r.method == rule.method));
+        rules.push(rule);
+        self.set_shipping(actor, ShippingRules { rules }).await
+    }
+
+    /// Removes the store's rule for `destination` and `method` (nothing if there is none).
+    pub async fn remove_shipping_rule(
+        &self,
+        actor: &Actor,
+        destination: &str,
+        method: &str,
+    ) -> Result<ShippingRulesView, MarketError> {
+        let mut rules = self.shipping(actor).await?.rules;
+        rules.retain(|r| !(r.destination == destination && r.method == method));
+        self.set_shipping(actor, ShippingRules { rules }).await
+    }
+
     /// The acting merchant's shipping rules.
     pub async fn shipping(&self, actor: &Actor) -> Result<ShippingRulesView, MarketError> {
         let m = self.acting_merchant(actor).await?;

@@ -148,20 +148,6 @@ impl Store {
         )
     }
 
-    /// Grants a role (no-op if held).
-    pub async fn grant_role(&self, user_id: &str, role: &str, now: i64) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO user_roles (user_id, role, granted_at) VALUES ($1, $2, $3) \
-             ON CONFLICT (user_id, role) DO NOTHING",
-        )
-        .bind(user_id)
-        .bind(role)
-        .bind(now)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
-    }
-
     /// Stores a new API token.
     pub async fn insert_token(&self, token: &TokenRecord) -> Result<(), StoreError> {
         sqlx::query(

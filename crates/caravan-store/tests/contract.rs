@@ -85,16 +85,6 @@ async fn users_roles_and_tokens(s: &Store) {
         .expect("found");
     assert_eq!((u.id.as_str(), u.country.as_deref()), ("usr_1", Some("FR")));
     assert_eq!(s.roles_of("usr_1").await.expect("roles"), vec!["buyer"]);
-    s.grant_role("usr_1", "operator", 2_000)
-        .await
-        .expect("grant");
-    s.grant_role("usr_1", "operator", 2_000)
-        .await
-        .expect("grant twice is a no-op");
-    assert_eq!(
-        s.roles_of("usr_1").await.expect("roles"),
-        vec!["buyer", "operator"]
-    );
     s.insert_user(&user("usr_3", "bo@example.com"), &["buyer"])
         .await
         .expect("insert");

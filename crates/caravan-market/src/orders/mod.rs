@@ -21,7 +21,7 @@ use caravan_domain::account::Role;
 use caravan_domain::id::{LedgerTxId, OrderId, TypedId};
 use caravan_domain::ledger;
 use caravan_domain::order::{OrderEvent, OrderStatus};
-use caravan_domain::{Currency, Money};
+use caravan_domain::{prorate, Currency, Money};
 use caravan_store::checkout::OrderRecord;
 use caravan_store::journal::{LedgerTx, NewEvent};
 use caravan_store::orders::{Transition, TransitionValue};
@@ -29,9 +29,12 @@ use caravan_store::StoreError;
 
 /// Who is looking at an order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Viewer {
+pub enum Viewer {
+    /// Its buyer.
     Buyer,
+    /// Its store.
     Merchant,
+    /// An operator.
     Operator,
 }
 
@@ -66,8 +69,17 @@ impl Market {
 
     /// One order with its lines and history.
     pub async fn order(&self, actor: &Actor, id: &str) -> Result<OrderView, MarketError> {
-        let (o, _) = self.visible_order(actor, id).await?;
-        self.order_detail(&o).await
+        Ok(self.order_seen_by(actor, id).await?.0)
+    }
+
+    /// One order with its lines and history, and who `actor` is to it.
+    pub async fn order_seen_by(
+        &self,
+        actor: &Actor,
+        id: &str,
+    ) -> Result<(OrderView, Viewer), MarketError> {
+        let (o, viewer) = self.visible_order(actor, id).await?;
+        Ok((self.order_detail(&o).await?, viewer))
     }
 
     pub(crate) async fn order_detail(&self, o: &OrderRecord) -> Result<OrderView, MarketError> {
@@ -170,16 +182,12 @@ fn ltx(kind: &str, reference: &str, postings: Vec<ledger::Posting>) -> LedgerTx 
     }
 }
 
-/// The postings that release what is left in escrow to the merchant, less the fee on it.
+/// The postings that release what is left in escrow to the merchant, less the fee on it (the
+/// frozen fee prorated to what was not refunded).
 pub(crate) fn release_ledger(o: &OrderRecord) -> Result<LedgerTx, MarketError> {
     let c = Currency::parse(&o.currency)?;
     let released = o.total_minor - o.refunded_minor;
-    let fee = if o.total_minor == 0 {
-        0
-    } else {
-        i64::try_from(i128::from(o.fee_minor) * i128::from(released) / i128::from(o.total_minor))
-            .unwrap_or(0)
-    };
+    let fee = prorate(o.fee_minor, released, o.total_minor)?;
     Ok(ltx(
         "release",
         &o.id,
@@ -188,7 +196,8 @@ pub(crate) fn release_ledger(o: &OrderRecord) -> Result<LedgerTx, MarketError> {
 }
 
 /// The postings of refunding `amount` (store's currency) of an order. The buyer-currency amount
-/// is the difference of the cumulative proportional amounts, so full refunds are exact.
+/// is the difference of the cumulative prorated amounts, so partial refunds never go negative
+/// and a full refund returns exactly what the buyer paid.
 pub(crate) fn refund_ledger(
     o: &OrderRecord,
     amount: i64,
@@ -196,16 +205,13 @@ pub(crate) fn refund_ledger(
 ) -> Result<LedgerTx, MarketError> {
     let c = Currency::parse(&o.currency)?;
     let pc = Currency::parse(&o.presentment_currency)?;
-    let cumulative = |x: i64| -> i64 {
-        if o.total_minor == 0 {
-            0
-        } else {
-            let v = i128::from(x) * i128::from(o.presentment_total_minor);
-            let t = i128::from(o.total_minor);
-            i64::try_from((v + t / 2) / t).unwrap_or(0)
-        }
-    };
-    let presentment = cumulative(o.refunded_minor + amount) - cumulative(o.refunded_minor);
+    let paid = o.presentment_total_minor;
+    let refunded_after = o
+        .refunded_minor
+        .checked_add(amount)
+        .ok_or_else(|| MarketError::new(Code::AmountOutOfRange, "the refund overflows"))?;
+    let presentment = prorate(paid, refunded_after, o.total_minor)?
+        - prorate(paid, o.refunded_minor, o.total_minor)?;
     let from = if from_escrow {
         ledger::ESCROW.to_owned()
     } else {

@@ -74,11 +74,6 @@ impl Market {
         let _ = self.inner.search.set(index);
     }
 
-    /// Whether search is on.
-    pub fn search_enabled(&self) -> bool {
-        self.inner.search.get().is_some()
-    }
-
     /// Searches published products of approved stores.
     pub async fn search(
         &self,

@@ -1,14 +1,12 @@
 //! Registering, logging in and out in the browser.
 
 use super::chrome::Chrome;
-use super::html;
+use super::extract::{CsrfForm, NoFields, Page};
 use super::i18n::Tr;
 use super::prefs::{is_secure, Prefs};
-use super::session::{check_csrf, end, local, see_other, start, Session, TokenForm};
-use crate::AppState;
+use super::session::{end, local, see_other, start};
 use askama::Template;
-use axum::extract::{Form, Query, State};
-use axum::http::HeaderMap;
+use axum::extract::Query;
 use axum::response::Response;
 use caravan_market::accounts::{Credentials, Registration};
 use caravan_market::Code;
@@ -34,80 +32,43 @@ pub struct Back {
     back: Option<String>,
 }
 
-async fn form_page(
-    state: &AppState,
-    headers: &HeaderMap,
-    prefs: &Prefs,
-    session: &Session,
-    register: bool,
-    back: String,
-    error: Option<String>,
-) -> Response {
-    let tr = Tr::new(prefs.locale);
-    let page = LoginPage {
-        heading: tr.t(if register {
-            "nav-register"
-        } else {
-            "nav-login"
-        }),
+async fn form_page(page: &Page, register: bool, back: String, error: Option<String>) -> Response {
+    let tr = page.tr();
+    let heading = tr.t(if register {
+        "nav-register"
+    } else {
+        "nav-login"
+    });
+    let back_q = serde_urlencoded::to_string([("", &back)])
+        .unwrap_or_default()
+        .trim_start_matches('=')
+        .to_owned();
+    let body = LoginPage {
+        heading,
         action: if register { "/register" } else { "/login" },
         register,
-        back_q: serde_urlencoded::to_string([("", &back)])
-            .unwrap_or_default()
-            .trim_start_matches('=')
-            .to_owned(),
+        back_q,
         back,
         error,
-        chrome: Chrome::new(&state.market, prefs, session, "/", "").await,
+        chrome: page.chrome("/").await,
         tr,
     };
-    html(headers, prefs, page.render())
+    page.html(body.render())
 }
 
 /// `GET /login`.
-pub async fn login_page(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    prefs: Prefs,
-    session: Session,
-    Query(b): Query<Back>,
-) -> Response {
-    form_page(
-        &state,
-        &headers,
-        &prefs,
-        &session,
-        false,
-        local(b.back),
-        None,
-    )
-    .await
+pub async fn login_page(page: Page, Query(b): Query<Back>) -> Response {
+    form_page(&page, false, local(b.back), None).await
 }
 
 /// `GET /register`.
-pub async fn register_page(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    prefs: Prefs,
-    session: Session,
-    Query(b): Query<Back>,
-) -> Response {
-    form_page(
-        &state,
-        &headers,
-        &prefs,
-        &session,
-        true,
-        local(b.back),
-        None,
-    )
-    .await
+pub async fn register_page(page: Page, Query(b): Query<Back>) -> Response {
+    form_page(&page, true, local(b.back), None).await
 }
 
 /// The login and registration form.
 #[derive(Debug, Deserialize)]
 pub struct AccountForm {
-    csrf: String,
     email: String,
     password: String,
     display_name: Option<String>,
@@ -131,107 +92,54 @@ fn message(prefs: &Prefs, e: &MarketError) -> String {
     }
 }
 
-/// `POST /login`: a new session (a new token) on success.
-pub async fn login(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    prefs: Prefs,
-    session: Session,
-    Form(f): Form<AccountForm>,
-) -> Response {
-    if let Some(r) = check_csrf(&prefs, &f.csrf) {
-        return r;
-    }
-    let back = local(f.back);
-    let issued = state
-        .market
-        .login(Credentials {
-            email: f.email,
-            password: f.password,
-        })
-        .await;
-    finish(&state, &headers, &prefs, &session, false, back, issued).await
+/// `POST /login`.
+pub async fn login(page: Page, CsrfForm(f): CsrfForm<AccountForm>) -> Response {
+    let credentials = Credentials {
+        email: f.email,
+        password: f.password,
+    };
+    let issued = page.state.market.login(credentials).await;
+    finish(&page, false, local(f.back), issued).await
 }
 
-/// `POST /register`: creates the account and signs in.
-pub async fn register(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    prefs: Prefs,
-    session: Session,
-    Form(f): Form<AccountForm>,
-) -> Response {
-    if let Some(r) = check_csrf(&prefs, &f.csrf) {
-        return r;
-    }
-    let back = local(f.back);
+/// `POST /register`: a buyer account, signed in at once.
+pub async fn register(page: Page, CsrfForm(f): CsrfForm<AccountForm>) -> Response {
     let r = Registration {
-        email: f.email.clone(),
-        password: f.password.clone(),
-        display_name: f.display_name.clone().unwrap_or_default(),
-        country: Some(prefs.country.clone()),
-        locale: Some(prefs.locale.code().to_owned()),
+        email: f.email,
+        password: f.password,
+        display_name: f.display_name.unwrap_or_default(),
+        country: Some(page.prefs.country.clone()),
+        locale: Some(page.prefs.locale.code().to_owned()),
     };
-    let done = match state.market.register(r, &[]).await {
-        Ok(_) => {
-            state
-                .market
-                .login(Credentials {
-                    email: f.email,
-                    password: f.password,
-                })
-                .await
-        }
-        Err(e) => Err(e),
-    };
-    finish(&state, &headers, &prefs, &session, true, back, done).await
+    let issued = page.state.market.sign_up(r).await;
+    finish(&page, true, local(f.back), issued).await
 }
 
-/// After login or registration: a new session and back where the buyer was, or the form again
-/// with the reason. A session already open in this browser is ended, so the id always changes.
+/// A new session (the old one ends: a fresh id at each login), or the form again with the error.
 async fn finish(
-    state: &AppState,
-    headers: &HeaderMap,
-    prefs: &Prefs,
-    session: &Session,
+    page: &Page,
     register: bool,
     back: String,
     issued: Result<caravan_market::accounts::IssuedToken, MarketError>,
 ) -> Response {
     match issued {
         Ok(t) => {
-            if let Some(old) = &session.0 {
-                let _ = state.market.logout(old).await;
+            if let Some(old) = &page.session.0 {
+                let _ = page.state.market.logout(old).await;
             }
-            see_other(&back, &[start(&t.token, is_secure(headers))])
+            see_other(&back, &[start(&t.token, is_secure(&page.headers))])
         }
         Err(e) => {
-            form_page(
-                state,
-                headers,
-                prefs,
-                session,
-                register,
-                back,
-                Some(message(prefs, &e)),
-            )
-            .await
+            let text = message(&page.prefs, &e);
+            form_page(page, register, back, Some(text)).await
         }
     }
 }
 
-/// `POST /logout`: revokes the session's token and clears the cookie.
-pub async fn logout(
-    State(state): State<AppState>,
-    prefs: Prefs,
-    session: Session,
-    Form(f): Form<TokenForm>,
-) -> Response {
-    if let Some(r) = check_csrf(&prefs, &f.csrf) {
-        return r;
-    }
-    if let Some(actor) = &session.0 {
-        let _ = state.market.logout(actor).await;
+/// `POST /logout`: the session's token is revoked, the cookie dropped.
+pub async fn logout(page: Page, CsrfForm(_): CsrfForm<NoFields>) -> Response {
+    if let Some(actor) = &page.session.0 {
+        let _ = page.state.market.logout(actor).await;
     }
     see_other("/", &[end()])
 }

@@ -3,19 +3,12 @@
 //! one typed there.
 
 use super::chrome::Chrome;
+use super::extract::{CsrfForm, Page, SignedIn};
 use super::i18n::Tr;
-use super::prefs::Prefs;
-use super::session::{check_csrf, see_other, Session};
-use super::{html, message};
-use crate::AppState;
 use askama::Template;
-use axum::extract::{Form, Query, State};
-use axum::http::HeaderMap;
+use axum::extract::Query;
 use axum::response::Response;
-use caravan_market::accounts::Actor;
-use caravan_market::addresses::SavedAddress;
 use caravan_market::checkout::Address;
-use caravan_market::Market;
 use serde::Deserialize;
 
 struct Row {
@@ -59,63 +52,44 @@ fn printed(tr: &Tr, a: &Address) -> Vec<String> {
     .collect()
 }
 
-/// The newest saved address in `country`, to start a checkout form from.
-pub(crate) async fn latest_in(market: &Market, actor: &Actor, country: &str) -> Option<Address> {
-    market
-        .addresses(actor)
-        .await
-        .ok()?
-        .into_iter()
-        .map(|s: SavedAddress| s.address)
-        .find(|a| a.country == country)
-}
-
 /// `GET /account`.
-pub async fn page(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    prefs: Prefs,
-    session: Session,
-    Query(q): Query<Saved>,
-) -> Response {
-    let Some(actor) = &session.0 else {
-        return see_other("/login?back=%2Faccount", &[]);
-    };
-    let (me, book) = match tokio::try_join!(state.market.me(actor), state.market.addresses(actor)) {
+pub async fn page(page: Page, SignedIn(actor): SignedIn, Query(q): Query<Saved>) -> Response {
+    let m = &page.state.market;
+    let (me, book) = match tokio::try_join!(m.me(&actor), m.addresses(&actor)) {
         Ok(v) => v,
-        Err(e) => return message(&state, &headers, &prefs, &session, &e.message, "/").await,
+        Err(e) => return page.failed(e, "/").await,
     };
-    let tr = Tr::new(prefs.locale);
+    let tr = page.tr();
     let countries = super::chrome::all_countries(&tr)
         .into_iter()
         .map(|(code, name)| {
-            let selected = code == prefs.country;
+            let selected = code == page.prefs.country;
             (code, name, selected)
         })
         .collect();
-    let page = AccountPage {
+    let rows = book
+        .iter()
+        .map(|s| Row {
+            id: s.id.clone(),
+            lines: printed(&tr, &s.address),
+        })
+        .collect();
+    let body = AccountPage {
         name: me.display_name,
         email: me.email,
         count: tr.count("account-address-count", book.len() as i64),
-        rows: book
-            .iter()
-            .map(|s| Row {
-                id: s.id.clone(),
-                lines: printed(&tr, &s.address),
-            })
-            .collect(),
+        rows,
         countries,
         saved: q.saved.is_some(),
-        chrome: Chrome::new(&state.market, &prefs, &session, "/account", "").await,
+        chrome: page.chrome("/account").await,
         tr,
     };
-    html(&headers, &prefs, page.render())
+    page.html(body.render())
 }
 
 /// The new-address form.
 #[derive(Debug, Deserialize)]
 pub struct AddressForm {
-    csrf: String,
     name: String,
     line1: String,
     line2: Option<String>,
@@ -127,18 +101,10 @@ pub struct AddressForm {
 
 /// `POST /account/addresses`.
 pub async fn add(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    prefs: Prefs,
-    session: Session,
-    Form(f): Form<AddressForm>,
+    page: Page,
+    SignedIn(actor): SignedIn,
+    CsrfForm(f): CsrfForm<AddressForm>,
 ) -> Response {
-    if let Some(r) = check_csrf(&prefs, &f.csrf) {
-        return r;
-    }
-    let Some(actor) = &session.0 else {
-        return see_other("/login?back=%2Faccount", &[]);
-    };
     let a = Address {
         name: f.name,
         line1: f.line1,
@@ -148,35 +114,23 @@ pub async fn add(
         country: f.country,
         phone: f.phone,
     };
-    match state.market.add_address(actor, a).await {
-        Ok(_) => see_other("/account?saved=1", &[]),
-        Err(e) => message(&state, &headers, &prefs, &session, &e.message, "/account").await,
-    }
+    let r = page.state.market.add_address(&actor, a).await;
+    page.done(r.map(|_| ()), "/account?saved=1", "/account")
+        .await
 }
 
 /// The remove button.
 #[derive(Debug, Deserialize)]
 pub struct RemoveForm {
-    csrf: String,
     id: String,
 }
 
 /// `POST /account/addresses/remove`.
 pub async fn remove(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    prefs: Prefs,
-    session: Session,
-    Form(f): Form<RemoveForm>,
+    page: Page,
+    SignedIn(actor): SignedIn,
+    CsrfForm(f): CsrfForm<RemoveForm>,
 ) -> Response {
-    if let Some(r) = check_csrf(&prefs, &f.csrf) {
-        return r;
-    }
-    let Some(actor) = &session.0 else {
-        return see_other("/login?back=%2Faccount", &[]);
-    };
-    match state.market.remove_address(actor, &f.id).await {
-        Ok(()) => see_other("/account", &[]),
-        Err(e) => message(&state, &headers, &prefs, &session, &e.message, "/account").await,
-    }
+    let r = page.state.market.remove_address(&actor, &f.id).await;
+    page.done(r, "/account", "/account").await
 }

@@ -1,19 +1,17 @@
 //! Buying in the browser: the cart grouped by store with a shipping choice per store, checkout
 //! with an address and the sandbox payment, and the buyer's orders with receipt confirmation.
 
-use super::addresses::latest_in;
 use super::chrome::Chrome;
+use super::extract::{CsrfForm, NoFields, Page, SignedIn};
 use super::i18n::Tr;
-use super::prefs::{cookie, is_secure, Prefs};
-use super::session::{check_csrf, local, see_other, Session, TokenForm};
-use super::{html, message};
-use crate::AppState;
+use super::prefs::{cookie, is_secure};
+use super::session::{local, see_other};
 use askama::Template;
-use axum::extract::{Form, Path, State};
+use axum::extract::Path;
 use axum::http::HeaderMap;
 use axum::response::Response;
-use caravan_market::accounts::Actor;
-use caravan_market::carts::{CartAccess, CartPatch, CartView, LineInput, NewCart};
+use caravan_market::cart_session::{CartKeys, CartPlace, OpenedCart};
+use caravan_market::carts::CartView;
 use caravan_market::checkout::{Address, CheckoutRequest};
 use caravan_market::idempotency::IdempotencyKey;
 use serde::Deserialize;
@@ -23,11 +21,6 @@ use std::collections::BTreeMap;
 const CART_COOKIE: &str = "caravan_cart";
 /// Cookie holding a guest cart as `<cart id>.<secret token>` (HttpOnly: scripts never see it).
 const GUEST_COOKIE: &str = "caravan_guest";
-
-pub(crate) fn login_first(back: &str) -> Response {
-    let q = serde_urlencoded::to_string([("back", back)]).unwrap_or_default();
-    see_other(&format!("/login?{q}"), &[])
-}
 
 fn set_cookie(headers: &HeaderMap, name: &str, value: &str, max_age: Option<u32>) -> String {
     format!(
@@ -39,239 +32,81 @@ fn set_cookie(headers: &HeaderMap, name: &str, value: &str, max_age: Option<u32>
     )
 }
 
-/// The cart a request works on, how to reach it, and the cookies to set.
-struct OpenCart {
-    cart: CartView,
-    /// The guest token (guests only).
-    token: Option<String>,
-    cookies: Vec<String>,
-}
-
-impl OpenCart {
-    fn access<'a>(&'a self, actor: Option<&'a Actor>) -> CartAccess<'a> {
-        CartAccess {
-            actor,
-            token: self.token.as_deref(),
-        }
-    }
-}
-
-/// Brings a cart to the chosen country and currency.
-async fn fit(
-    state: &AppState,
-    prefs: &Prefs,
-    cart: CartView,
-    access: CartAccess<'_>,
-) -> Result<CartView, caravan_market::MarketError> {
-    if cart.country == prefs.country && cart.currency == prefs.currency {
-        return Ok(cart);
-    }
-    let patch = CartPatch {
-        country: Some(prefs.country.clone()),
-        currency: Some(prefs.currency.clone()),
+/// The visitor's cart in the chosen country and currency (the market finds, claims, merges or
+/// creates it), and the cookies that remember it.
+async fn open_cart(page: &Page) -> Result<(OpenedCart, Vec<String>), caravan_market::MarketError> {
+    let headers = &page.headers;
+    let keys = CartKeys {
+        guest: cookie(headers, GUEST_COOKIE).and_then(|v| v.split_once('.')),
+        own: cookie(headers, CART_COOKIE),
     };
-    state
-        .market
-        .update_cart(&cart.id, access, patch, prefs.locale)
-        .await
-}
-
-/// The visitor's cart in the chosen country and currency, created when there is none. A guest's
-/// cart lives behind its secret token; when the guest signs in, it becomes theirs (or its lines
-/// join the cart they already had).
-async fn open_cart(
-    state: &AppState,
-    headers: &HeaderMap,
-    prefs: &Prefs,
-    actor: Option<&Actor>,
-) -> Result<OpenCart, caravan_market::MarketError> {
-    let m = &state.market;
-    let guest = cookie(headers, GUEST_COOKIE).and_then(|v| v.split_once('.'));
-    let Some(actor) = actor else {
-        if let Some((id, token)) = guest {
-            let access = CartAccess {
-                actor: None,
-                token: Some(token),
-            };
-            if let Ok(cart) = m.cart(id, access, prefs.locale).await {
-                return Ok(OpenCart {
-                    cart: fit(state, prefs, cart, access).await?,
-                    token: Some(token.to_owned()),
-                    cookies: Vec::new(),
-                });
-            }
-        }
-        let created = m
-            .create_cart(
-                None,
-                NewCart {
-                    country: prefs.country.clone(),
-                    currency: Some(prefs.currency.clone()),
-                },
-                prefs.locale,
-            )
-            .await?;
-        let token = created.token.unwrap_or_default();
-        let value = format!("{}.{token}", created.cart.id);
-        return Ok(OpenCart {
-            cookies: vec![set_cookie(headers, GUEST_COOKIE, &value, None)],
-            cart: created.cart,
-            token: Some(token),
-        });
+    let place = CartPlace {
+        country: page.prefs.country.clone(),
+        currency: page.prefs.currency.clone(),
+        locale: page.prefs.locale,
     };
-    let mine = CartAccess {
-        actor: Some(actor),
-        token: None,
-    };
+    let actor = page.session.0.as_ref();
+    let opened = page.state.market.open_cart(actor, keys, &place).await?;
     let mut cookies = Vec::new();
-    let mut cart = match cookie(headers, CART_COOKIE) {
-        Some(id) => m.cart(id, mine, prefs.locale).await.ok(),
-        None => None,
-    };
-    if cart.is_none() {
-        // Signed in on another device, or the cookie was lost: the buyer's own latest cart.
-        cart = m.latest_cart(actor, prefs.locale).await?;
-        if let Some(c) = &cart {
-            cookies.push(set_cookie(headers, CART_COOKIE, &c.id, None));
-        }
+    if let Some(id) = &opened.remember_own {
+        cookies.push(set_cookie(headers, CART_COOKIE, id, None));
     }
-    if let Some((gid, token)) = guest {
+    if opened.forget_guest {
         cookies.push(set_cookie(headers, GUEST_COOKIE, "", Some(0)));
-        match &cart {
-            None => {
-                if let Ok(claimed) = m.claim_cart(gid, actor, Some(token), prefs.locale).await {
-                    cookies.push(set_cookie(headers, CART_COOKIE, &claimed.id, None));
-                    cart = Some(claimed);
-                }
-            }
-            Some(own) => {
-                let access = CartAccess {
-                    actor: None,
-                    token: Some(token),
-                };
-                if let Ok(g) = m.cart(gid, access, prefs.locale).await {
-                    for l in g.groups.iter().flat_map(|g| &g.lines) {
-                        let already = own
-                            .groups
-                            .iter()
-                            .flat_map(|g| &g.lines)
-                            .find(|o| o.variant_id == l.variant_id)
-                            .map_or(0, |o| o.quantity);
-                        let line = LineInput {
-                            variant_id: l.variant_id.clone(),
-                            quantity: (already + l.quantity).min(99),
-                        };
-                        // A line that no longer fits (sold out meanwhile) is dropped; either
-                        // way it leaves the guest cart, so a second pass never adds it twice.
-                        let _ = m.set_cart_line(&own.id, mine, line, prefs.locale).await;
-                        let gone = LineInput {
-                            variant_id: l.variant_id.clone(),
-                            quantity: 0,
-                        };
-                        let _ = m.set_cart_line(gid, access, gone, prefs.locale).await;
-                    }
-                    cart = m.cart(&own.id, mine, prefs.locale).await.ok();
-                }
-            }
-        }
     }
-    if let Some(cart) = cart {
-        return Ok(OpenCart {
-            cart: fit(state, prefs, cart, mine).await?,
-            token: None,
-            cookies,
-        });
+    if let Some((id, token)) = &opened.remember_guest {
+        cookies.push(set_cookie(
+            headers,
+            GUEST_COOKIE,
+            &format!("{id}.{token}"),
+            None,
+        ));
     }
-    let created = m
-        .create_cart(
-            Some(actor),
-            NewCart {
-                country: prefs.country.clone(),
-                currency: Some(prefs.currency.clone()),
-            },
-            prefs.locale,
-        )
-        .await?;
-    cookies.push(set_cookie(headers, CART_COOKIE, &created.cart.id, None));
-    Ok(OpenCart {
-        cart: created.cart,
-        token: None,
-        cookies,
-    })
+    Ok((opened, cookies))
 }
 
 /// Add-to-cart and remove forms.
 #[derive(Debug, Deserialize)]
 pub struct LineForm {
-    csrf: String,
     variant_id: String,
     quantity: Option<i64>,
     back: Option<String>,
 }
 
-async fn set_line(
-    state: &AppState,
-    headers: &HeaderMap,
-    prefs: &Prefs,
-    session: &Session,
-    f: LineForm,
-    remove: bool,
-) -> Response {
-    if let Some(r) = check_csrf(prefs, &f.csrf) {
-        return r;
-    }
-    let back = local(f.back.clone());
-    let actor = session.0.as_ref();
-    let open = match open_cart(state, headers, prefs, actor).await {
-        Ok(c) => c,
-        Err(e) => return message(state, headers, prefs, session, &e.message, &back).await,
-    };
-    let already = open
-        .cart
-        .groups
-        .iter()
-        .flat_map(|g| &g.lines)
-        .find(|l| l.variant_id == f.variant_id)
-        .map_or(0, |l| l.quantity);
-    let quantity = if remove {
-        0
-    } else {
-        already + f.quantity.unwrap_or(1)
-    };
-    let line = LineInput {
-        variant_id: f.variant_id,
-        quantity,
-    };
-    match state
-        .market
-        .set_cart_line(&open.cart.id, open.access(actor), line, prefs.locale)
-        .await
-    {
-        Ok(_) => see_other("/cart", &open.cookies),
-        Err(e) => message(state, headers, prefs, session, &e.message, &back).await,
-    }
-}
-
-/// `POST /cart/add`.
-pub async fn add(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    prefs: Prefs,
-    session: Session,
-    Form(f): Form<LineForm>,
-) -> Response {
-    set_line(&state, &headers, &prefs, &session, f, false).await
+/// `POST /cart/add`: more of a variant (one unless the form says how many).
+pub async fn add(page: Page, CsrfForm(f): CsrfForm<LineForm>) -> Response {
+    let more = f.quantity.unwrap_or(1);
+    set_line(page, f, Some(more)).await
 }
 
 /// `POST /cart/remove`.
-pub async fn remove(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    prefs: Prefs,
-    session: Session,
-    Form(f): Form<LineForm>,
-) -> Response {
-    set_line(&state, &headers, &prefs, &session, f, true).await
+pub async fn remove(page: Page, CsrfForm(f): CsrfForm<LineForm>) -> Response {
+    set_line(page, f, None).await
+}
+
+/// Adds `more` of the form's variant to the visitor's cart, or removes it (`None`).
+async fn set_line(page: Page, f: LineForm, more: Option<i64>) -> Response {
+    let back = local(f.back);
+    let (open, cookies) = match open_cart(&page).await {
+        Ok(c) => c,
+        Err(e) => return page.message(&e.message, &back).await,
+    };
+    let actor = page.session.0.as_ref();
+    let m = &page.state.market;
+    let r = match more {
+        Some(n) => {
+            m.add_to_cart(&open, actor, &f.variant_id, n, page.prefs.locale)
+                .await
+        }
+        None => {
+            m.remove_from_cart(&open, actor, &f.variant_id, page.prefs.locale)
+                .await
+        }
+    };
+    match r {
+        Ok(_) => see_other("/cart", &cookies),
+        Err(e) => page.message(&e.message, &back).await,
+    }
 }
 
 #[derive(Template)]
@@ -300,16 +135,11 @@ struct GroupRow {
 }
 
 /// `GET /cart`.
-pub async fn cart(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    prefs: Prefs,
-    session: Session,
-) -> Response {
-    let actor = session.0.as_ref();
-    let tr = Tr::new(prefs.locale);
-    let (cart, cookies) = if actor.is_none() && cookie(&headers, GUEST_COOKIE).is_none() {
+pub async fn cart(page: Page) -> Response {
+    let guest_cookie = cookie(&page.headers, GUEST_COOKIE).is_some();
+    let (cart, cookies) = if page.session.0.is_none() && !guest_cookie {
         // A visitor who never added anything sees an empty cart; no row is written for them.
+        let prefs = &page.prefs;
         let empty = CartView {
             id: String::new(),
             country: prefs.country.clone(),
@@ -319,82 +149,47 @@ pub async fn cart(
         };
         (empty, Vec::new())
     } else {
-        match open_cart(&state, &headers, &prefs, actor).await {
-            Ok(c) => (c.cart, c.cookies),
-            Err(e) => return message(&state, &headers, &prefs, &session, &e.message, "/").await,
+        match open_cart(&page).await {
+            Ok((open, cookies)) => (open.cart, cookies),
+            Err(e) => return page.failed(e, "/").await,
         }
     };
-    let groups = cart
-        .groups
-        .iter()
-        .map(|g| GroupRow {
-            merchant_id: g.merchant.id.clone(),
-            merchant: g.merchant.store_name.clone(),
-            lines: g
-                .lines
-                .iter()
-                .map(|l| {
-                    let opts: Vec<String> = l.options.values().cloned().collect();
-                    (
-                        l.variant_id.clone(),
-                        l.title.clone(),
-                        opts.join(", "),
-                        l.quantity,
-                        tr.money(l.total.amount_minor, &l.total.currency),
-                    )
-                })
-                .collect(),
-            options: g
-                .shipping_options
-                .iter()
-                .enumerate()
-                .map(|(i, o)| {
-                    let price = if o.price.amount_minor == 0 {
-                        tr.t("free")
-                    } else {
-                        tr.money(o.price.amount_minor, &o.price.currency)
-                    };
-                    let days = tr.t2(
-                        "product-delivery-days",
-                        ("min", &o.min_days.to_string()),
-                        ("max", &o.max_days.to_string()),
-                    );
-                    (
-                        o.method.clone(),
-                        format!(
-                            "{} · {price} · {days}",
-                            tr.t(&format!("method-{}", o.method))
-                        ),
-                        i == 0,
-                    )
-                })
-                .collect(),
-        })
-        .collect();
-    // Time-ordered (48-bit milliseconds, then 128 random bits): it appends to the idempotency
-    // index instead of landing on a random page of it (docs/decisions/0004).
-    let key = caravan_domain::id::time_ordered_hex();
+    let body = match cart_page(&page, &cart).await {
+        Ok(body) => body,
+        Err(e) => return page.failed(e, "/").await,
+    };
+    let mut res = page.html(body.render());
+    for c in cookies {
+        if let Ok(v) = axum::http::HeaderValue::from_str(&c) {
+            res.headers_mut().append(axum::http::header::SET_COOKIE, v);
+        }
+    }
+    res
+}
+
+async fn cart_page(page: &Page, cart: &CartView) -> Result<CartPage, caravan_market::MarketError> {
+    let tr = page.tr();
+    let actor = page.session.0.as_ref();
     // The form starts from the newest saved address in the ship-to country.
     let (me, address) = match actor {
         Some(a) => {
-            let name = state
-                .market
-                .me(a)
-                .await
-                .map(|u| u.display_name)
-                .unwrap_or_default();
-            (name, latest_in(&state.market, a, &prefs.country).await)
+            let name = page.state.market.me(a).await?.display_name;
+            let saved = page.state.market.addresses(a).await?;
+            let here = saved
+                .into_iter()
+                .map(|s| s.address)
+                .find(|a| a.country == page.prefs.country);
+            (name, here)
         }
         None => (String::new(), None),
     };
-    let page = CartPage {
-        groups,
-        total: tr.t1(
-            "cart-total",
-            "total",
-            &tr.money(cart.goods_total.amount_minor, &cart.goods_total.currency),
-        ),
-        key,
+    let total = tr.money(cart.goods_total.amount_minor, &cart.goods_total.currency);
+    Ok(CartPage {
+        groups: cart.groups.iter().map(|g| group_row(g, tr)).collect(),
+        total: tr.t1("cart-total", "total", &total),
+        // Time-ordered (48-bit milliseconds, then 128 random bits): it appends to the
+        // idempotency index instead of landing on a random page of it (ADR 0004).
+        key: caravan_domain::id::time_ordered_hex(),
         name: address.as_ref().map_or(me, |a| a.name.clone()),
         line1: address
             .as_ref()
@@ -407,22 +202,51 @@ pub async fn cart(
             .unwrap_or_default(),
         save_address: address.is_none(),
         signed_in: actor.is_some(),
-        chrome: Chrome::new(&state.market, &prefs, &session, "/cart", "").await,
+        chrome: page.chrome("/cart").await,
         tr,
+    })
+}
+
+fn group_row(g: &caravan_market::carts::CartGroupView, tr: Tr) -> GroupRow {
+    let line = |l: &caravan_market::carts::CartLineView| {
+        let opts: Vec<String> = l.options.values().cloned().collect();
+        (
+            l.variant_id.clone(),
+            l.title.clone(),
+            opts.join(", "),
+            l.quantity,
+            tr.money(l.total.amount_minor, &l.total.currency),
+        )
     };
-    let mut res = html(&headers, &prefs, page.render());
-    for c in cookies {
-        if let Ok(v) = axum::http::HeaderValue::from_str(&c) {
-            res.headers_mut().append(axum::http::header::SET_COOKIE, v);
-        }
+    let option = |(i, o): (usize, &caravan_market::carts::ShippingOptionView)| {
+        let price = if o.price.amount_minor == 0 {
+            tr.t("free")
+        } else {
+            tr.money(o.price.amount_minor, &o.price.currency)
+        };
+        let days = tr.t2(
+            "product-delivery-days",
+            ("min", &o.min_days.to_string()),
+            ("max", &o.max_days.to_string()),
+        );
+        let method = tr.t(&format!("method-{}", o.method));
+        (
+            o.method.clone(),
+            format!("{method} · {price} · {days}"),
+            i == 0,
+        )
+    };
+    GroupRow {
+        merchant_id: g.merchant.id.clone(),
+        merchant: g.merchant.store_name.clone(),
+        lines: g.lines.iter().map(line).collect(),
+        options: g.shipping_options.iter().enumerate().map(option).collect(),
     }
-    res
 }
 
 /// The checkout form: address, a method per store (`ship_<merchant id>`), payment.
 #[derive(Debug, Deserialize)]
 pub struct CheckoutForm {
-    csrf: String,
     key: IdempotencyKey,
     name: String,
     line1: String,
@@ -436,54 +260,47 @@ pub struct CheckoutForm {
 /// `POST /checkout`: one order per store, paid with the sandbox; the form's key makes a double
 /// submit place the orders once.
 pub async fn checkout(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    prefs: Prefs,
-    session: Session,
-    Form(f): Form<CheckoutForm>,
+    page: Page,
+    SignedIn(actor): SignedIn,
+    CsrfForm(f): CsrfForm<CheckoutForm>,
 ) -> Response {
-    if let Some(r) = check_csrf(&prefs, &f.csrf) {
-        return r;
-    }
-    let Some(actor) = &session.0 else {
-        return login_first("/cart");
-    };
-    let cart = match open_cart(&state, &headers, &prefs, Some(actor)).await {
-        Ok(c) => c.cart,
-        Err(e) => return message(&state, &headers, &prefs, &session, &e.message, "/cart").await,
+    let cart = match open_cart(&page).await {
+        Ok((open, _)) => open.cart,
+        Err(e) => return page.message(&e.message, "/cart").await,
     };
     let shipping = f
         .rest
         .iter()
         .filter_map(|(k, v)| k.strip_prefix("ship_").map(|m| (m.to_owned(), v.clone())))
         .collect();
+    let address = Address {
+        name: f.name,
+        line1: f.line1,
+        line2: None,
+        city: f.city,
+        postal_code: f.postal_code,
+        country: page.prefs.country.clone(),
+        phone: None,
+    };
+    let keep = f.save_address.is_some().then(|| address.clone());
     let req = CheckoutRequest {
         cart_id: Some(cart.id.clone()),
         items: None,
-        currency: Some(prefs.currency.clone()),
+        currency: Some(page.prefs.currency.clone()),
         shipping,
-        address: Address {
-            name: f.name,
-            line1: f.line1,
-            line2: None,
-            city: f.city,
-            postal_code: f.postal_code,
-            country: prefs.country.clone(),
-            phone: None,
-        },
+        address,
         payment_method: "pm_sandbox_success".to_owned(),
     };
     let hash = format!("page:{}:{}", cart.id, f.key.as_str());
-    let keep = f.save_address.is_some().then(|| req.address.clone());
-    match state
-        .market
-        .checkout(actor, &f.key, &hash, req, prefs.locale)
+    let m = &page.state.market;
+    match m
+        .checkout(&actor, &f.key, &hash, req, page.prefs.locale)
         .await
     {
         Ok(r) if r.status < 300 => {
             if let Some(a) = keep {
                 // The order stands either way; a full address book only means it is not kept.
-                if let Err(e) = state.market.add_address(actor, a).await {
+                if let Err(e) = m.add_address(&actor, a).await {
                     tracing::info!(code = %e.code, "checkout address not saved");
                 }
             }
@@ -491,9 +308,9 @@ pub async fn checkout(
         }
         Ok(r) => {
             let text = super::replay_error(&r.body, "checkout failed");
-            message(&state, &headers, &prefs, &session, &text, "/cart").await
+            page.message(&text, "/cart").await
         }
-        Err(e) => message(&state, &headers, &prefs, &session, &e.message, "/cart").await,
+        Err(e) => page.message(&e.message, "/cart").await,
     }
 }
 
@@ -562,43 +379,31 @@ pub struct Placed {
 
 /// `GET /orders`.
 pub async fn orders(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    prefs: Prefs,
-    session: Session,
+    page: Page,
+    SignedIn(actor): SignedIn,
     axum::extract::Query(p): axum::extract::Query<Placed>,
 ) -> Response {
-    let Some(actor) = &session.0 else {
-        return login_first("/orders");
+    let list = match page.state.market.my_orders(&actor).await {
+        Ok(list) => list,
+        Err(e) => return page.failed(e, "/").await,
     };
-    let tr = Tr::new(prefs.locale);
-    let list = state.market.my_orders(actor).await.unwrap_or_default();
-    let page = OrdersPage {
+    let tr = page.tr();
+    let body = OrdersPage {
         placed: p.placed.is_some(),
         orders: rows(&list, tr, true),
-        chrome: Chrome::new(&state.market, &prefs, &session, "/orders", "").await,
+        chrome: page.chrome("/orders").await,
         tr,
     };
-    html(&headers, &prefs, page.render())
+    page.html(body.render())
 }
 
 /// `POST /orders/{id}/confirm`: the buyer confirms receipt; the order completes.
 pub async fn confirm(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    prefs: Prefs,
-    session: Session,
+    page: Page,
+    SignedIn(actor): SignedIn,
     Path(id): Path<String>,
-    Form(f): Form<TokenForm>,
+    CsrfForm(_): CsrfForm<NoFields>,
 ) -> Response {
-    if let Some(r) = check_csrf(&prefs, &f.csrf) {
-        return r;
-    }
-    let Some(actor) = &session.0 else {
-        return login_first("/orders");
-    };
-    match state.market.confirm_receipt(actor, &id).await {
-        Ok(_) => see_other("/orders", &[]),
-        Err(e) => message(&state, &headers, &prefs, &session, &e.message, "/orders").await,
-    }
+    let r = page.state.market.confirm_receipt(&actor, &id).await;
+    page.done(r.map(|_| ()), "/orders", "/orders").await
 }

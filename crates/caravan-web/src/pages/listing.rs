@@ -3,18 +3,15 @@
 //! size…). Publication stays on the dashboard.
 
 use super::chrome::{Chrome, LANGUAGES};
+use super::extract::{CsrfForm, Page, Seller};
 use super::i18n::Tr;
-use super::prefs::Prefs;
 use super::seller::parse_price;
-use super::session::{check_csrf, see_other, Session};
-use super::{html, message, not_found};
-use crate::AppState;
+use super::session::{check_csrf, see_other};
 use askama::Template;
-use axum::extract::{Form, Multipart, Path, Query, State};
-use axum::http::HeaderMap;
+use axum::extract::{Multipart, Path, Query};
 use axum::response::Response;
-use caravan_market::catalogue::{NewVariant, ProductPatch, TextInput, VariantPatch};
-use caravan_market::ErrorKind;
+use caravan_market::catalogue::{NewVariant, ProductDetail, ProductPatch, TextInput, VariantPatch};
+use caravan_market::{Code, ErrorKind};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -70,36 +67,53 @@ fn decimal(minor: i64, exponent: u32) -> String {
     )
 }
 
-/// `GET /seller/products/{id}`.
+/// `GET /seller/products/{id}`: the editor, in the language asked for (the product's own by
+/// default).
 pub async fn edit(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    prefs: Prefs,
-    session: Session,
+    page: Page,
+    Seller(actor): Seller,
     Path(id): Path<String>,
     Query(q): Query<EditQuery>,
 ) -> Response {
-    let Some(actor) = &session.0 else {
-        return see_other(&format!("/login?back=%2Fseller%2Fproducts%2F{id}"), &[]);
-    };
-    let p = match state.market.own_product(actor, &id, prefs.locale).await {
+    let p = match page
+        .state
+        .market
+        .own_product(&actor, &id, page.prefs.locale)
+        .await
+    {
         Ok(p) => p,
-        Err(e) if e.kind() == ErrorKind::NotFound || e.kind() == ErrorKind::Invalid => {
-            return not_found(&state, &headers, &prefs, &session).await
+        Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::Invalid) => {
+            return super::not_found(&page.state, &page.headers, &page.prefs, &page.session).await
         }
-        Err(e) => return message(&state, &headers, &prefs, &session, &e.message, "/seller").await,
+        Err(e) => return page.failed(e, "/seller").await,
     };
-    let tr = Tr::new(prefs.locale);
     let lang = q
         .lang
         .filter(|l| LANGUAGES.iter().any(|(c, _)| c == l))
         .unwrap_or_else(|| p.locale.clone());
+    let chrome = page.chrome(&format!("/seller/products/{}", p.id)).await;
+    page.html(editor(p, lang, q.saved.is_some(), page.tr(), chrome).render())
+}
+
+fn editor(p: ProductDetail, lang: String, saved: bool, tr: Tr, chrome: Chrome) -> Editor {
     let text = p.texts.get(&lang);
     let currency = p.price_from.currency.clone();
     let exponent = caravan_domain::Currency::parse(&currency)
         .map(|c| c.exponent())
         .unwrap_or(2);
-    let page = Editor {
+    let variant = |v: &caravan_market::catalogue::VariantView| VariantRow {
+        id: v.id.clone(),
+        sku: v.sku.clone(),
+        options: v
+            .options
+            .iter()
+            .map(|(k, v)| format!("{k}: {v}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        price: decimal(v.price.amount_minor, exponent),
+        stock: v.stock,
+    };
+    Editor {
         id: p.id.clone(),
         status: tr.t(&format!("status-{}", p.status)),
         title: text.map(|t| t.title.clone()).unwrap_or_default(),
@@ -112,41 +126,17 @@ pub async fn edit(
         weight_grams: p.weight_grams,
         images: p.images.join("\n"),
         gallery: p.images.clone(),
-        variants: p
-            .variants
-            .iter()
-            .map(|v| VariantRow {
-                id: v.id.clone(),
-                sku: v.sku.clone(),
-                options: v
-                    .options
-                    .iter()
-                    .map(|(k, v)| format!("{k}: {v}"))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                price: decimal(v.price.amount_minor, exponent),
-                stock: v.stock,
-            })
-            .collect(),
+        variants: p.variants.iter().map(variant).collect(),
         price_label: tr.t1("field-price", "currency", &currency),
-        saved: q.saved.is_some(),
-        chrome: Chrome::new(
-            &state.market,
-            &prefs,
-            &session,
-            &format!("/seller/products/{}", p.id),
-            "",
-        )
-        .await,
+        saved,
+        chrome,
         tr,
-    };
-    html(&headers, &prefs, page.render())
+    }
 }
 
-/// The text, weight and images form.
+/// The editor's details form.
 #[derive(Debug, Deserialize)]
 pub struct DetailsForm {
-    csrf: String,
     lang: String,
     title: String,
     description: Option<String>,
@@ -154,26 +144,16 @@ pub struct DetailsForm {
     images: Option<String>,
 }
 
-/// `POST /seller/products/{id}`: saves the text in one language, the weight and the images.
+/// `POST /seller/products/{id}`: the text in one language, the weight and the image addresses.
 pub async fn save(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    prefs: Prefs,
-    session: Session,
+    page: Page,
+    Seller(actor): Seller,
     Path(id): Path<String>,
-    Form(f): Form<DetailsForm>,
+    CsrfForm(f): CsrfForm<DetailsForm>,
 ) -> Response {
-    if let Some(r) = check_csrf(&prefs, &f.csrf) {
-        return r;
-    }
-    let Some(actor) = &session.0 else {
-        return see_other("/login", &[]);
-    };
     let back = format!("/seller/products/{id}?lang={}", f.lang);
-    let tr = Tr::new(prefs.locale);
     let Ok(weight) = f.weight_grams.trim().parse::<i64>() else {
-        let text = tr.t("field-weight");
-        return message(&state, &headers, &prefs, &session, &text, &back).await;
+        return page.message(&page.tr().t("field-weight"), &back).await;
     };
     let images = f
         .images
@@ -183,31 +163,28 @@ pub async fn save(
         .filter(|l| !l.is_empty())
         .map(str::to_owned)
         .collect();
+    let text = TextInput {
+        title: f.title,
+        description: f.description.unwrap_or_default(),
+    };
     let patch = ProductPatch {
-        texts: Some(BTreeMap::from([(
-            f.lang.clone(),
-            TextInput {
-                title: f.title,
-                description: f.description.unwrap_or_default(),
-            },
-        )])),
+        texts: Some(BTreeMap::from([(f.lang.clone(), text)])),
         weight_grams: Some(weight),
         images: Some(images),
         ..ProductPatch::default()
     };
-    match state.market.update_product(actor, &id, patch).await {
+    match page.state.market.update_product(&actor, &id, patch).await {
         Ok(p) => see_other(
             &format!("/seller/products/{}?lang={}&saved=1", p.id, f.lang),
             &[],
         ),
-        Err(e) => message(&state, &headers, &prefs, &session, &e.message, &back).await,
+        Err(e) => page.message(&e.message, &back).await,
     }
 }
 
-/// A variant's row: SKU, price, stock.
+/// A variant's form (new, or an existing one changed).
 #[derive(Debug, Deserialize)]
 pub struct VariantForm {
-    csrf: String,
     sku: String,
     price: String,
     stock: String,
@@ -215,8 +192,8 @@ pub struct VariantForm {
     value: Option<String>,
 }
 
-/// What a variant form says, checked: (sku, price in minor units, stock, options).
 type Checked = (String, i64, i64, BTreeMap<String, String>);
+type CheckedIn = (String, i64, i64, BTreeMap<String, String>, String);
 
 fn check_variant(f: &VariantForm, currency: &str, tr: &Tr) -> Result<Checked, String> {
     let price = parse_price(&f.price, currency)
@@ -235,31 +212,31 @@ fn check_variant(f: &VariantForm, currency: &str, tr: &Tr) -> Result<Checked, St
     Ok((f.sku.trim().to_owned(), price, stock, options))
 }
 
-/// `POST /seller/products/{id}/variants`: adds a variant.
+/// The variant form checked against the store's currency, or the message to show.
+async fn variant_input(
+    page: &Page,
+    actor: &caravan_market::accounts::Actor,
+    f: &VariantForm,
+) -> Result<CheckedIn, String> {
+    let store = page.state.market.my_merchant(actor).await;
+    let currency = store.map_err(|e| e.message)?.settlement_currency;
+    check_variant(f, &currency, &page.tr())
+        .map(|(sku, price, stock, options)| (sku, price, stock, options, currency))
+}
+
+/// `POST /seller/products/{id}/variants`.
 pub async fn add_variant(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    prefs: Prefs,
-    session: Session,
+    page: Page,
+    Seller(actor): Seller,
     Path(id): Path<String>,
-    Form(f): Form<VariantForm>,
+    CsrfForm(f): CsrfForm<VariantForm>,
 ) -> Response {
-    if let Some(r) = check_csrf(&prefs, &f.csrf) {
-        return r;
-    }
-    let Some(actor) = &session.0 else {
-        return see_other("/login", &[]);
-    };
     let back = format!("/seller/products/{id}");
-    let currency = match state.market.my_merchant(actor).await {
-        Ok(m) => m.settlement_currency,
-        Err(e) => return message(&state, &headers, &prefs, &session, &e.message, &back).await,
+    let (sku, price_minor, stock, options, currency) = match variant_input(&page, &actor, &f).await
+    {
+        Ok(c) => c,
+        Err(text) => return page.message(&text, &back).await,
     };
-    let (sku, price_minor, stock, options) =
-        match check_variant(&f, &currency, &Tr::new(prefs.locale)) {
-            Ok(c) => c,
-            Err(text) => return message(&state, &headers, &prefs, &session, &text, &back).await,
-        };
     let v = NewVariant {
         sku,
         options,
@@ -267,34 +244,22 @@ pub async fn add_variant(
         currency: Some(currency),
         stock,
     };
-    match state.market.add_variant(actor, &id, v).await {
+    match page.state.market.add_variant(&actor, &id, v).await {
         Ok(p) => see_other(&format!("/seller/products/{}?saved=1", p.id), &[]),
-        Err(e) => message(&state, &headers, &prefs, &session, &e.message, &back).await,
+        Err(e) => page.message(&e.message, &back).await,
     }
 }
 
-/// `POST /seller/variants/{id}`: changes a variant's SKU, price and stock.
+/// `POST /seller/variants/{id}`.
 pub async fn update_variant(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    prefs: Prefs,
-    session: Session,
+    page: Page,
+    Seller(actor): Seller,
     Path(id): Path<String>,
-    Form(f): Form<VariantForm>,
+    CsrfForm(f): CsrfForm<VariantForm>,
 ) -> Response {
-    if let Some(r) = check_csrf(&prefs, &f.csrf) {
-        return r;
-    }
-    let Some(actor) = &session.0 else {
-        return see_other("/login", &[]);
-    };
-    let currency = match state.market.my_merchant(actor).await {
-        Ok(m) => m.settlement_currency,
-        Err(e) => return message(&state, &headers, &prefs, &session, &e.message, "/seller").await,
-    };
-    let (sku, price_minor, stock, _) = match check_variant(&f, &currency, &Tr::new(prefs.locale)) {
+    let (sku, price_minor, stock, _, _) = match variant_input(&page, &actor, &f).await {
         Ok(c) => c,
-        Err(text) => return message(&state, &headers, &prefs, &session, &text, "/seller").await,
+        Err(text) => return page.message(&text, "/seller").await,
     };
     let patch = VariantPatch {
         sku: Some(sku),
@@ -302,77 +267,57 @@ pub async fn update_variant(
         stock: Some(stock),
         ..VariantPatch::default()
     };
-    match state.market.update_variant(actor, &id, patch).await {
+    match page.state.market.update_variant(&actor, &id, patch).await {
         Ok(p) => see_other(&format!("/seller/products/{}?saved=1", p.id), &[]),
-        Err(e) => message(&state, &headers, &prefs, &session, &e.message, "/seller").await,
+        Err(e) => page.message(&e.message, "/seller").await,
     }
 }
 
-/// `POST /seller/products/{id}/images` (multipart: `csrf` and `file`): uploads a photo and adds
-/// it to the product's gallery.
+/// The upload form's fields: its CSRF token and the file.
+async fn upload_fields(
+    form: &mut Multipart,
+) -> Result<(String, Option<axum::body::Bytes>), String> {
+    let (mut csrf, mut file) = (String::new(), None);
+    while let Some(field) = form.next_field().await.map_err(|e| e.body_text())? {
+        match field.name() {
+            Some("csrf") => csrf = field.text().await.unwrap_or_default(),
+            Some("file") => file = Some(field.bytes().await.map_err(|e| e.body_text())?),
+            _ => {}
+        }
+    }
+    Ok((csrf, file))
+}
+
+/// `POST /seller/products/{id}/images` (multipart): a photo added to the product's gallery.
 pub async fn upload(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    prefs: Prefs,
-    session: Session,
+    page: Page,
+    Seller(actor): Seller,
     Path(id): Path<String>,
     mut form: Multipart,
 ) -> Response {
     let back = format!("/seller/products/{id}");
-    let mut csrf = String::new();
-    let mut file = None;
-    loop {
-        match form.next_field().await {
-            Ok(Some(field)) => match field.name() {
-                Some("csrf") => csrf = field.text().await.unwrap_or_default(),
-                Some("file") => match field.bytes().await {
-                    Ok(b) => file = Some(b),
-                    Err(e) => {
-                        let text = e.body_text();
-                        return message(&state, &headers, &prefs, &session, &text, &back).await;
-                    }
-                },
-                _ => {}
-            },
-            Ok(None) => break,
-            Err(e) => {
-                let text = e.body_text();
-                return message(&state, &headers, &prefs, &session, &text, &back).await;
-            }
-        }
-    }
-    if let Some(r) = check_csrf(&prefs, &csrf) {
+    let (csrf, file) = match upload_fields(&mut form).await {
+        Ok(fields) => fields,
+        Err(text) => return page.message(&text, &back).await,
+    };
+    if let Some(r) = check_csrf(&page.prefs, &csrf) {
         return r;
     }
-    let Some(actor) = &session.0 else {
-        return see_other("/login", &[]);
-    };
-    let tr = Tr::new(prefs.locale);
     let Some(file) = file.filter(|f| !f.is_empty()) else {
-        let text = tr.t("upload-choose");
-        return message(&state, &headers, &prefs, &session, &text, &back).await;
+        return page.message(&page.tr().t("upload-choose"), &back).await;
     };
-    // The gallery must have room before the file is stored.
-    let mut images = match state.market.own_product(actor, &id, prefs.locale).await {
-        Ok(p) => p.images,
-        Err(e) => return message(&state, &headers, &prefs, &session, &e.message, "/seller").await,
-    };
-    if images.len() >= caravan_domain::catalogue::MAX_IMAGES {
-        let text = tr.t("upload-gallery-full");
-        return message(&state, &headers, &prefs, &session, &text, &back).await;
-    }
-    let uploaded = match state.market.upload_image(actor, file.to_vec()).await {
-        Ok(v) => v,
-        Err(e) => return message(&state, &headers, &prefs, &session, &e.message, &back).await,
-    };
-    images.push(uploaded.url);
-    let patch = ProductPatch {
-        images: Some(images),
-        ..ProductPatch::default()
-    };
-    match state.market.update_product(actor, &id, patch).await {
+    match page
+        .state
+        .market
+        .attach_image(&actor, &id, file.to_vec())
+        .await
+    {
         Ok(p) => see_other(&format!("/seller/products/{}?saved=1", p.id), &[]),
-        Err(e) => message(&state, &headers, &prefs, &session, &e.message, &back).await,
+        Err(e) if e.code == Code::InvalidImages => {
+            page.message(&page.tr().t("upload-gallery-full"), &back)
+                .await
+        }
+        Err(e) => page.message(&e.message, &back).await,
     }
 }
 

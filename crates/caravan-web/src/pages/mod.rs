@@ -9,6 +9,7 @@ mod addresses;
 mod admin;
 mod buy;
 mod chrome;
+mod extract;
 pub mod i18n;
 mod listing;
 mod order;
@@ -20,7 +21,6 @@ mod shop;
 
 use crate::AppState;
 use askama::Template;
-use axum::extract::{Form, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -242,6 +242,22 @@ pub(crate) async fn message(
     )
 }
 
+/// The message page with another status (a 403 for a role the visitor lacks, say).
+pub(crate) async fn message_status(
+    page: &extract::Page,
+    status: StatusCode,
+    text: &str,
+    back: &str,
+) -> Response {
+    let body = Message {
+        tr: page.tr(),
+        chrome: Chrome::new(&page.state.market, &page.prefs, &page.session, back, "").await,
+        message: text.to_owned(),
+        back: back.to_owned(),
+    };
+    html_status(&page.headers, &page.prefs, status, body.render())
+}
+
 /// The message of an error answer replayed from a money-moving use case.
 pub(crate) fn replay_error(body: &str, fallback: &str) -> String {
     let body: serde_json::Value = serde_json::from_str(body).unwrap_or_default();
@@ -254,7 +270,6 @@ pub(crate) fn replay_error(body: &str, fallback: &str) -> String {
 /// The header's preferences form.
 #[derive(Debug, Deserialize)]
 pub struct PrefsForm {
-    csrf: String,
     locale: String,
     currency: String,
     country: String,
@@ -263,32 +278,24 @@ pub struct PrefsForm {
 
 /// `POST /prefs`: remembers language, currency and destination, then goes back.
 async fn set_prefs(
-    State(_): State<AppState>,
-    headers: HeaderMap,
-    prefs: Prefs,
-    Form(f): Form<PrefsForm>,
+    page: extract::Page,
+    extract::CsrfForm(f): extract::CsrfForm<PrefsForm>,
 ) -> Response {
-    if let Some(r) = session::check_csrf(&prefs, &f.csrf) {
-        return r;
-    }
     let Some((locale, currency, country)) =
         prefs::parse(&format!("{}.{}.{}", f.locale, f.currency, f.country))
     else {
-        return (
-            StatusCode::BAD_REQUEST,
-            "unknown language, currency or country",
-        )
-            .into_response();
+        let text = page.tr().t("error-prefs");
+        return message_status(&page, StatusCode::BAD_REQUEST, &text, "/").await;
     };
     let chosen = Prefs {
         locale,
         currency,
         country,
-        ..prefs
+        ..page.prefs.clone()
     };
     let back = session::local(f.back);
     let mut res = (StatusCode::SEE_OTHER, [(header::LOCATION, back)]).into_response();
-    if let Ok(v) = HeaderValue::from_str(&chosen.set_cookie(is_secure(&headers))) {
+    if let Ok(v) = HeaderValue::from_str(&chosen.set_cookie(is_secure(&page.headers))) {
         res.headers_mut().append(header::SET_COOKIE, v);
     }
     res

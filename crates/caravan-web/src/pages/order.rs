@@ -4,17 +4,17 @@
 
 use super::buy::{rows, OrderRow};
 use super::chrome::Chrome;
+use super::extract::{CsrfForm, Page, SignedIn};
 use super::i18n::Tr;
-use super::prefs::Prefs;
-use super::session::{check_csrf, see_other, Session};
-use super::{html, message, not_found};
-use crate::AppState;
+use super::session::see_other;
 use askama::Template;
-use axum::extract::{Form, Path, State};
-use axum::http::HeaderMap;
+use axum::extract::Path;
 use axum::response::Response;
+use caravan_market::accounts::Actor;
 use caravan_market::idempotency::IdempotencyKey;
-use caravan_market::orders::{DisputeAnswer, DisputeView, NewDispute, RefundInput};
+use caravan_market::orders::{
+    DisputeAnswer, DisputeView, NewDispute, OrderView, RefundInput, Viewer,
+};
 use caravan_market::ErrorKind;
 use rand::RngCore;
 use serde::Deserialize;
@@ -76,32 +76,35 @@ fn dispute_box(d: DisputeView, tr: Tr, currency: &str) -> DisputeBox {
     }
 }
 
-/// `GET /orders/{id}`: the order with its timeline, for its buyer (its store and operators
-/// may look too; only the buyer can act).
-pub async fn show(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    prefs: Prefs,
-    session: Session,
-    Path(id): Path<String>,
-) -> Response {
-    let Some(actor) = &session.0 else {
-        return super::buy::login_first(&format!("/orders/{id}"));
-    };
-    let tr = Tr::new(prefs.locale);
-    let order = match state.market.order(actor, &id).await {
-        Ok(o) => o,
+/// `GET /orders/{id}`: the order as its buyer, its store or an operator sees it.
+pub async fn show(page: Page, SignedIn(actor): SignedIn, Path(id): Path<String>) -> Response {
+    let m = &page.state.market;
+    let (order, viewer) = match m.order_seen_by(&actor, &id).await {
+        Ok(found) => found,
         Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::Forbidden) => {
-            return not_found(&state, &headers, &prefs, &session).await
+            return super::not_found(&page.state, &page.headers, &page.prefs, &page.session).await
         }
-        Err(e) => return message(&state, &headers, &prefs, &session, &e.message, "/orders").await,
+        Err(e) => return page.failed(e, "/orders").await,
     };
-    let dispute = state
-        .market
-        .dispute(actor, &id)
-        .await
-        .ok()
-        .map(|d| dispute_box(d, tr, &order.total.currency));
+    let dispute = match m.dispute(&actor, &id).await {
+        Ok(d) => Some(dispute_box(d, page.tr(), &order.total.currency)),
+        Err(e) if e.kind() == ErrorKind::NotFound => None,
+        Err(e) => return page.failed(e, "/orders").await,
+    };
+    let chrome = page.chrome(&format!("/orders/{id}")).await;
+    match order_page(order, viewer, dispute, page.tr(), chrome) {
+        Some(body) => page.html(body.render()),
+        None => super::not_found(&page.state, &page.headers, &page.prefs, &page.session).await,
+    }
+}
+
+fn order_page(
+    order: OrderView,
+    viewer: Viewer,
+    dispute: Option<DisputeBox>,
+    tr: Tr,
+    chrome: Chrome,
+) -> Option<OrderPage> {
     let steps = order
         .history
         .iter()
@@ -112,49 +115,27 @@ pub async fn show(
             note: h.note.clone(),
         })
         .collect();
-    let delivery = tr.t2(
-        "order-delivery",
-        (
-            "method",
-            &tr.t(&format!("method-{}", order.shipping_method)),
-        ),
-        (
-            "days",
-            &tr.t2(
-                "product-delivery-days",
-                ("min", &order.min_days.to_string()),
-                ("max", &order.max_days.to_string()),
-            ),
-        ),
+    let days = tr.t2(
+        "product-delivery-days",
+        ("min", &order.min_days.to_string()),
+        ("max", &order.max_days.to_string()),
     );
-    let is_buyer = state
-        .market
-        .my_orders(actor)
-        .await
-        .map(|mine| mine.iter().any(|m| m.id == order.id))
-        .unwrap_or(false);
-    let is_store = !is_buyer
-        && state
-            .market
-            .my_merchant(actor)
-            .await
-            .is_ok_and(|m| m.id == order.merchant_id);
+    let method = tr.t(&format!("method-{}", order.shipping_method));
+    let delivery = tr.t2("order-delivery", ("method", &method), ("days", &days));
+    let is_buyer = viewer == Viewer::Buyer;
     let can_refund = !is_buyer
         && matches!(
             order.status.as_str(),
             "paid" | "shipped" | "delivered" | "completed"
         )
         && order.refunded.amount_minor < order.total.amount_minor;
-    let can_answer = is_store && dispute.as_ref().is_some_and(|d| d.open);
+    let can_answer = viewer == Viewer::Merchant && dispute.as_ref().is_some_and(|d| d.open);
     let mut key = [0u8; 16];
     rand::thread_rng().fill_bytes(&mut key);
-    let Some(row) = rows(std::slice::from_ref(&order), tr, is_buyer)
+    let row = rows(std::slice::from_ref(&order), tr, is_buyer)
         .into_iter()
-        .next()
-    else {
-        return not_found(&state, &headers, &prefs, &session).await;
-    };
-    let page = OrderPage {
+        .next()?;
+    Some(OrderPage {
         can_dispute: is_buyer
             && dispute.is_none()
             && matches!(order.status.as_str(), "shipped" | "delivered"),
@@ -170,138 +151,112 @@ pub async fn show(
         steps,
         dispute,
         o: row,
-        chrome: Chrome::new(
-            &state.market,
-            &prefs,
-            &session,
-            &format!("/orders/{id}"),
-            "",
-        )
-        .await,
+        chrome,
         tr,
-    };
-    html(&headers, &prefs, page.render())
+    })
 }
 
-/// The dispute form.
+/// The buyer's dispute form.
 #[derive(Debug, Deserialize)]
 pub struct DisputeForm {
-    csrf: String,
     reason: String,
 }
 
-/// `POST /orders/{id}/dispute`: the buyer opens a dispute; the store is asked to answer.
+/// `POST /orders/{id}/dispute`.
 pub async fn open_dispute(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    prefs: Prefs,
-    session: Session,
+    page: Page,
+    SignedIn(actor): SignedIn,
     Path(id): Path<String>,
-    Form(f): Form<DisputeForm>,
+    CsrfForm(f): CsrfForm<DisputeForm>,
 ) -> Response {
-    if let Some(r) = check_csrf(&prefs, &f.csrf) {
-        return r;
-    }
     let back = format!("/orders/{id}");
-    let Some(actor) = &session.0 else {
-        return super::buy::login_first(&back);
-    };
-    match state
+    let r = page
+        .state
         .market
-        .open_dispute(actor, &id, NewDispute { reason: f.reason })
-        .await
-    {
-        Ok(_) => see_other(&back, &[]),
-        Err(e) => message(&state, &headers, &prefs, &session, &e.message, &back).await,
-    }
+        .open_dispute(&actor, &id, NewDispute { reason: f.reason });
+    page.done(r.await.map(|_| ()), &back, &back).await
 }
 
-/// The refund form: an amount in the store's currency (empty: everything not yet refunded).
+/// The store's refund form.
 #[derive(Debug, Deserialize)]
 pub struct RefundForm {
-    csrf: String,
     key: IdempotencyKey,
     amount: Option<String>,
     reason: Option<String>,
 }
 
-/// `POST /orders/{id}/refund`: the store (or an operator) refunds, once per form.
-pub async fn refund(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    prefs: Prefs,
-    session: Session,
-    Path(id): Path<String>,
-    Form(f): Form<RefundForm>,
-) -> Response {
-    if let Some(r) = check_csrf(&prefs, &f.csrf) {
-        return r;
+/// The amount typed into the refund form, in the order's currency (`None`: everything left).
+async fn refund_amount(
+    page: &Page,
+    actor: &Actor,
+    id: &str,
+    typed: Option<&str>,
+) -> Result<Option<i64>, String> {
+    let typed = typed.map(str::trim).unwrap_or_default();
+    if typed.is_empty() {
+        return Ok(None);
     }
+    let order = page
+        .state
+        .market
+        .order(actor, id)
+        .await
+        .map_err(|e| e.message)?;
+    match super::seller::parse_price(typed, &order.total.currency) {
+        Some(m) if m > 0 => Ok(Some(m)),
+        _ => Err(page.tr().t("error-amount")),
+    }
+}
+
+/// `POST /orders/{id}/refund` (its store or an operator).
+pub async fn refund(
+    page: Page,
+    SignedIn(actor): SignedIn,
+    Path(id): Path<String>,
+    CsrfForm(f): CsrfForm<RefundForm>,
+) -> Response {
     let back = format!("/orders/{id}");
-    let Some(actor) = &session.0 else {
-        return super::buy::login_first(&back);
-    };
-    let tr = Tr::new(prefs.locale);
-    let amount = f.amount.as_deref().map(str::trim).unwrap_or_default();
-    let amount_minor = if amount.is_empty() {
-        None
-    } else {
-        let currency = match state.market.order(actor, &id).await {
-            Ok(o) => o.total.currency,
-            Err(e) => return message(&state, &headers, &prefs, &session, &e.message, &back).await,
-        };
-        match super::seller::parse_price(amount, &currency) {
-            Some(m) if m > 0 => Some(m),
-            _ => {
-                let text = tr.t("error-amount");
-                return message(&state, &headers, &prefs, &session, &text, &back).await;
-            }
-        }
+    let amount_minor = match refund_amount(&page, &actor, &id, f.amount.as_deref()).await {
+        Ok(a) => a,
+        Err(text) => return page.message(&text, &back).await,
     };
     let hash = format!("page:refund:{id}:{amount_minor:?}:{}", f.key.as_str());
     let input = RefundInput {
         amount_minor,
         reason: f.reason,
     };
-    match state.market.refund(actor, &id, &f.key, &hash, input).await {
+    match page
+        .state
+        .market
+        .refund(&actor, &id, &f.key, &hash, input)
+        .await
+    {
         Ok(r) if r.status < 300 => see_other(&back, &[]),
         Ok(r) => {
             let text = super::replay_error(&r.body, "refund failed");
-            message(&state, &headers, &prefs, &session, &text, &back).await
+            page.message(&text, &back).await
         }
-        Err(e) => message(&state, &headers, &prefs, &session, &e.message, &back).await,
+        Err(e) => page.message(&e.message, &back).await,
     }
 }
 
 /// The store's answer to a dispute.
 #[derive(Debug, Deserialize)]
 pub struct AnswerForm {
-    csrf: String,
     answer: String,
 }
 
-/// `POST /orders/{id}/dispute/answer`: the store gives its side; an operator decides.
+/// `POST /orders/{id}/dispute/answer`.
 pub async fn answer_dispute(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    prefs: Prefs,
-    session: Session,
+    page: Page,
+    SignedIn(actor): SignedIn,
     Path(id): Path<String>,
-    Form(f): Form<AnswerForm>,
+    CsrfForm(f): CsrfForm<AnswerForm>,
 ) -> Response {
-    if let Some(r) = check_csrf(&prefs, &f.csrf) {
-        return r;
-    }
     let back = format!("/orders/{id}");
-    let Some(actor) = &session.0 else {
-        return super::buy::login_first(&back);
-    };
-    match state
+    let r = page
+        .state
         .market
-        .answer_dispute(actor, &id, DisputeAnswer { answer: f.answer })
-        .await
-    {
-        Ok(_) => see_other(&back, &[]),
-        Err(e) => message(&state, &headers, &prefs, &session, &e.message, &back).await,
-    }
+        .answer_dispute(&actor, &id, DisputeAnswer { answer: f.answer });
+    page.done(r.await.map(|_| ()), &back, &back).await
 }

@@ -3,22 +3,21 @@
 
 use super::buy::{rows, OrderRow};
 use super::chrome::Chrome;
+use super::extract::{CsrfForm, NoFields, Page, Seller};
 use super::i18n::Tr;
-use super::prefs::Prefs;
-use super::session::{check_csrf, see_other, Session, TokenForm};
-use super::{html, message};
-use crate::AppState;
+use super::session::see_other;
 use askama::Template;
-use axum::extract::{Form, Path, Query, State};
-use axum::http::HeaderMap;
+use axum::extract::{Path, Query};
 use axum::response::Response;
 use caravan_domain::Currency;
+use caravan_market::accounts::Actor;
 use caravan_market::catalogue::{
     NewProduct, NewVariant, ProductListParams, ProductPatch, TextInput,
 };
 use caravan_market::idempotency::IdempotencyKey;
 use caravan_market::orders::ShipInput;
 use caravan_market::payouts::PayoutInput;
+use caravan_market::MarketError;
 use rand::RngCore;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -45,68 +44,51 @@ pub struct Paid {
     paid: Option<String>,
 }
 
-/// `GET /seller`.
-pub async fn dashboard(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    prefs: Prefs,
-    session: Session,
-    Query(paid): Query<Paid>,
-) -> Response {
-    let Some(actor) = &session.0 else {
-        return see_other("/login?back=%2Fseller", &[]);
-    };
-    let tr = Tr::new(prefs.locale);
-    let balance = match state.market.store_balance(actor).await {
-        Ok(b) => tr.t2(
-            "seller-balance",
-            (
-                "available",
-                &tr.money(b.available.amount_minor, &b.available.currency),
-            ),
-            (
-                "escrow",
-                &tr.money(b.in_escrow.amount_minor, &b.in_escrow.currency),
-            ),
+/// `GET /seller` (merchants only; others are sent to log in, or shown a 403 page).
+pub async fn dashboard(page: Page, Seller(actor): Seller, Query(paid): Query<Paid>) -> Response {
+    match dashboard_page(&page, &actor, paid.paid.is_some()).await {
+        Ok(body) => page.html(body.render()),
+        Err(e) => page.failed(e, "/").await,
+    }
+}
+
+async fn dashboard_page(
+    page: &Page,
+    actor: &Actor,
+    paid_out: bool,
+) -> Result<Dashboard, MarketError> {
+    let m = &page.state.market;
+    let tr = page.tr();
+    let b = m.store_balance(actor).await?;
+    let balance = tr.t2(
+        "seller-balance",
+        (
+            "available",
+            &tr.money(b.available.amount_minor, &b.available.currency),
         ),
-        Err(e) => return message(&state, &headers, &prefs, &session, &e.message, "/").await,
+        (
+            "escrow",
+            &tr.money(b.in_escrow.amount_minor, &b.in_escrow.currency),
+        ),
+    );
+    let orders = m.store_orders(actor, None).await?;
+    let currency = m.my_merchant(actor).await?.settlement_currency;
+    let params = ProductListParams {
+        limit: Some(100),
+        ..ProductListParams::default()
     };
-    let orders = state
-        .market
-        .store_orders(actor, None)
-        .await
-        .unwrap_or_default();
-    let currency = state
-        .market
-        .my_merchant(actor)
-        .await
-        .map(|m| m.settlement_currency)
-        .unwrap_or_default();
-    let own = state
-        .market
-        .list_own_products(
-            actor,
-            ProductListParams {
-                limit: Some(100),
-                ..ProductListParams::default()
-            },
-            prefs.locale,
-        )
-        .await
-        .map(|p| p.items)
-        .unwrap_or_default();
-    let cats = state
-        .market
-        .categories(prefs.locale)
-        .await
-        .unwrap_or_default();
-    let payouts = state.market.payouts(actor).await.unwrap_or_default();
+    let own = m
+        .list_own_products(actor, params, page.prefs.locale)
+        .await?
+        .items;
+    let cats = m.categories(page.prefs.locale).await?;
+    let payouts = m.payouts(actor).await?;
     let mut key = [0u8; 16];
     rand::thread_rng().fill_bytes(&mut key);
-    let page = Dashboard {
+    Ok(Dashboard {
         balance,
         orders: rows(&orders, tr, false),
-        paid_out: paid.paid.is_some(),
+        paid_out,
         key: hex::encode(key),
         products: own
             .into_iter()
@@ -126,78 +108,56 @@ pub async fn dashboard(
             .map(|c| (c.id.clone(), c.name.clone()))
             .collect(),
         price_label: tr.t1("field-price", "currency", &currency),
-        payouts: payouts
-            .iter()
-            .map(|p| {
-                let when = super::order::millis(&p.created_at)
-                    .map(|ms| tr.datetime(ms))
-                    .unwrap_or_default();
-                (
-                    when,
-                    p.created_at.clone(),
-                    tr.money(p.amount.amount_minor, &p.amount.currency),
-                    tr.t(&format!("status-{}", p.status)),
-                )
-            })
-            .collect(),
-        chrome: Chrome::new(&state.market, &prefs, &session, "/seller", "").await,
+        payouts: payouts.iter().map(|p| payout_row(p, tr)).collect(),
+        chrome: page.chrome("/seller").await,
         tr,
-    };
-    html(&headers, &prefs, page.render())
+    })
+}
+
+/// (date, ISO date, amount, status) of a payout.
+fn payout_row(p: &caravan_market::payouts::PayoutView, tr: Tr) -> (String, String, String, String) {
+    let when = super::order::millis(&p.created_at)
+        .map(|ms| tr.datetime(ms))
+        .unwrap_or_default();
+    (
+        when,
+        p.created_at.clone(),
+        tr.money(p.amount.amount_minor, &p.amount.currency),
+        tr.t(&format!("status-{}", p.status)),
+    )
 }
 
 /// The ship form.
 #[derive(Debug, Deserialize)]
 pub struct ShipForm {
-    csrf: String,
     carrier: Option<String>,
     tracking_number: Option<String>,
 }
 
 /// `POST /seller/orders/{id}/ship`.
 pub async fn ship(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    prefs: Prefs,
-    session: Session,
+    page: Page,
+    Seller(actor): Seller,
     Path(id): Path<String>,
-    Form(f): Form<ShipForm>,
+    CsrfForm(f): CsrfForm<ShipForm>,
 ) -> Response {
-    if let Some(r) = check_csrf(&prefs, &f.csrf) {
-        return r;
-    }
-    let Some(actor) = &session.0 else {
-        return see_other("/login", &[]);
-    };
     let input = ShipInput {
         carrier: f.carrier.unwrap_or_default(),
         tracking_number: f.tracking_number.unwrap_or_default(),
     };
-    match state.market.ship(actor, &id, input).await {
-        Ok(_) => see_other("/seller", &[]),
-        Err(e) => message(&state, &headers, &prefs, &session, &e.message, "/seller").await,
-    }
+    let r = page.state.market.ship(&actor, &id, input).await;
+    page.done(r.map(|_| ()), "/seller", "/seller").await
 }
 
 /// `POST /seller/orders/{id}/deliver`: the store reports the carrier delivered it.
 pub async fn deliver(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    prefs: Prefs,
-    session: Session,
+    page: Page,
+    Seller(actor): Seller,
     Path(id): Path<String>,
-    Form(f): Form<TokenForm>,
+    CsrfForm(_): CsrfForm<NoFields>,
 ) -> Response {
-    if let Some(r) = check_csrf(&prefs, &f.csrf) {
-        return r;
-    }
-    let Some(actor) = &session.0 else {
-        return see_other("/login", &[]);
-    };
-    match state.market.deliver(actor, &id).await {
-        Ok(_) => see_other("/seller", &[]),
-        Err(e) => message(&state, &headers, &prefs, &session, &e.message, "/seller").await,
-    }
+    let r = page.state.market.deliver(&actor, &id).await;
+    page.done(r.map(|_| ()), "/seller", "/seller").await
 }
 
 /// Parses a decimal price typed by a seller (`12.50`, `12,5`, `12`) into minor units.
@@ -221,7 +181,6 @@ pub fn parse_price(text: &str, currency: &str) -> Option<i64> {
 /// The new-product form.
 #[derive(Debug, Deserialize)]
 pub struct ProductForm {
-    csrf: String,
     title: String,
     description: Option<String>,
     category_id: String,
@@ -233,43 +192,27 @@ pub struct ProductForm {
 
 /// `POST /seller/products`: a published product with one variant, titled in the store's language.
 pub async fn create_product(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    prefs: Prefs,
-    session: Session,
-    Form(f): Form<ProductForm>,
+    page: Page,
+    Seller(actor): Seller,
+    CsrfForm(f): CsrfForm<ProductForm>,
 ) -> Response {
-    if let Some(r) = check_csrf(&prefs, &f.csrf) {
-        return r;
-    }
-    let Some(actor) = &session.0 else {
-        return see_other("/login", &[]);
-    };
-    let store = match state.market.my_merchant(actor).await {
+    let m = &page.state.market;
+    let store = match m.my_merchant(&actor).await {
         Ok(m) => m,
-        Err(e) => return message(&state, &headers, &prefs, &session, &e.message, "/seller").await,
+        Err(e) => return page.message(&e.message, "/seller").await,
     };
-    let Some(price_minor) = parse_price(&f.price, &store.settlement_currency) else {
-        let tr = Tr::new(prefs.locale);
-        return message(
-            &state,
-            &headers,
-            &prefs,
-            &session,
-            &tr.t1("field-price", "currency", &store.settlement_currency),
-            "/seller",
-        )
-        .await;
+    let currency = store.settlement_currency;
+    let Some(price_minor) = parse_price(&f.price, &currency) else {
+        let text = page.tr().t1("field-price", "currency", &currency);
+        return page.message(&text, "/seller").await;
+    };
+    let text = TextInput {
+        title: f.title,
+        description: f.description.unwrap_or_default(),
     };
     let product = NewProduct {
         category_id: f.category_id,
-        texts: BTreeMap::from([(
-            store.default_locale.clone(),
-            TextInput {
-                title: f.title,
-                description: f.description.unwrap_or_default(),
-            },
-        )]),
+        texts: BTreeMap::from([(store.default_locale, text)]),
         images: Vec::new(),
         attributes: BTreeMap::new(),
         hs_code: None,
@@ -281,81 +224,61 @@ pub async fn create_product(
             sku: f.sku,
             options: BTreeMap::new(),
             price_minor,
-            currency: Some(store.settlement_currency.clone()),
+            currency: Some(currency),
             stock: f.stock,
         }],
     };
-    match state.market.create_product(actor, product).await {
-        Ok(_) => see_other("/seller", &[]),
-        Err(e) => message(&state, &headers, &prefs, &session, &e.message, "/seller").await,
-    }
+    let r = m.create_product(&actor, product).await;
+    page.done(r.map(|_| ()), "/seller", "/seller").await
 }
 
 /// Publish / unpublish.
 #[derive(Debug, Deserialize)]
 pub struct StatusForm {
-    csrf: String,
     status: String,
 }
 
 /// `POST /seller/products/{id}/status`.
 pub async fn set_status(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    prefs: Prefs,
-    session: Session,
+    page: Page,
+    Seller(actor): Seller,
     Path(id): Path<String>,
-    Form(f): Form<StatusForm>,
+    CsrfForm(f): CsrfForm<StatusForm>,
 ) -> Response {
-    if let Some(r) = check_csrf(&prefs, &f.csrf) {
-        return r;
-    }
-    let Some(actor) = &session.0 else {
-        return see_other("/login", &[]);
-    };
     let patch = ProductPatch {
         status: Some(f.status),
         ..ProductPatch::default()
     };
-    match state.market.update_product(actor, &id, patch).await {
-        Ok(_) => see_other("/seller", &[]),
-        Err(e) => message(&state, &headers, &prefs, &session, &e.message, "/seller").await,
-    }
+    let r = page.state.market.update_product(&actor, &id, patch).await;
+    page.done(r.map(|_| ()), "/seller", "/seller").await
 }
 
 /// The payout form (its key makes a double submit pay once).
 #[derive(Debug, Deserialize)]
 pub struct PayoutForm {
-    csrf: String,
     key: IdempotencyKey,
 }
 
 /// `POST /seller/payout`: everything available goes out through the sandbox provider.
 pub async fn payout(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    prefs: Prefs,
-    session: Session,
-    Form(f): Form<PayoutForm>,
+    page: Page,
+    Seller(actor): Seller,
+    CsrfForm(f): CsrfForm<PayoutForm>,
 ) -> Response {
-    if let Some(r) = check_csrf(&prefs, &f.csrf) {
-        return r;
-    }
-    let Some(actor) = &session.0 else {
-        return see_other("/login", &[]);
-    };
     let hash = format!("page:payout:{}", f.key.as_str());
-    match state
+    let all = PayoutInput { amount_minor: None };
+    match page
+        .state
         .market
-        .request_payout(actor, &f.key, &hash, PayoutInput { amount_minor: None })
+        .request_payout(&actor, &f.key, &hash, all)
         .await
     {
         Ok(r) if r.status < 300 => see_other("/seller?paid=1", &[]),
         Ok(r) => {
             let text = super::replay_error(&r.body, "payout failed");
-            message(&state, &headers, &prefs, &session, &text, "/seller").await
+            page.message(&text, "/seller").await
         }
-        Err(e) => message(&state, &headers, &prefs, &session, &e.message, "/seller").await,
+        Err(e) => page.message(&e.message, "/seller").await,
     }
 }
 

@@ -8,26 +8,33 @@ use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use caravan_market::accounts::Actor;
-use serde::Deserialize;
 use std::convert::Infallible;
 
 /// Cookie holding the session token.
 pub const SESSION_COOKIE: &str = "caravan_session";
 
 /// The signed-in buyer, if any.
+#[derive(Clone)]
 pub struct Session(pub Option<Actor>);
 
 impl FromRequestParts<AppState> for Session {
     type Rejection = Infallible;
 
+    /// Authenticates the session cookie once per request: later extractors (a role, the page
+    /// context) reuse the answer from the request's extensions.
     async fn from_request_parts(
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let Some(secret) = cookie(&parts.headers, SESSION_COOKIE) else {
-            return Ok(Session(None));
+        if let Some(known) = parts.extensions.get::<Session>() {
+            return Ok(known.clone());
+        }
+        let actor = match cookie(&parts.headers, SESSION_COOKIE) {
+            Some(secret) => state.market.authenticate(secret).await.ok(),
+            None => None,
         };
-        Ok(Session(state.market.authenticate(secret).await.ok()))
+        parts.extensions.insert(Session(actor.clone()));
+        Ok(Session(actor))
     }
 }
 
@@ -70,11 +77,4 @@ pub fn check_csrf(prefs: &Prefs, sent: &str) -> Option<Response> {
 pub fn local(path: Option<String>) -> String {
     path.filter(|b| b.starts_with('/') && !b.starts_with("//") && !b.contains('\\'))
         .unwrap_or_else(|| "/".to_owned())
-}
-
-/// A form that only carries the CSRF token.
-#[derive(Debug, Deserialize)]
-pub struct TokenForm {
-    /// The visitor's CSRF token.
-    pub csrf: String,
 }

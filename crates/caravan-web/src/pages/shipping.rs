@@ -3,19 +3,13 @@
 //! estimate. A rule saved for a destination and method replaces the one that was there.
 
 use super::chrome::Chrome;
+use super::extract::{CsrfForm, Page, Seller};
 use super::i18n::Tr;
-use super::prefs::Prefs;
 use super::seller::parse_price;
-use super::session::{check_csrf, see_other, Session};
-use super::{html, message};
-use crate::AppState;
 use askama::Template;
-use axum::extract::{Form, State};
-use axum::http::HeaderMap;
 use axum::response::Response;
 use caravan_domain::Country;
-use caravan_market::accounts::Actor;
-use caravan_market::shipping::{BandInput, RuleInput, ShippingRules};
+use caravan_market::shipping::{BandInput, RuleInput, ShippingRulesView};
 use serde::Deserialize;
 
 const METHODS: [&str; 3] = ["economy", "standard", "express"];
@@ -61,69 +55,62 @@ fn place(tr: &Tr, destination: &str) -> String {
 
 /// `GET /seller/shipping`.
 pub async fn page(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    prefs: Prefs,
-    session: Session,
+    page: Page,
+    Seller(actor): Seller,
     axum::extract::Query(q): axum::extract::Query<Saved>,
 ) -> Response {
-    let Some(actor) = &session.0 else {
-        return see_other("/login?back=%2Fseller%2Fshipping", &[]);
-    };
-    let view = match state.market.shipping(actor).await {
+    let view = match page.state.market.shipping(&actor).await {
         Ok(v) => v,
-        Err(e) => return message(&state, &headers, &prefs, &session, &e.message, "/seller").await,
+        Err(e) => return page.failed(e, "/seller").await,
     };
-    let tr = Tr::new(prefs.locale);
-    let currency = view.currency.clone();
-    let rules = view
-        .rules
-        .iter()
-        .map(|r| RuleRow {
-            destination: r.destination.clone(),
-            place: place(&tr, &r.destination),
-            method: r.method.clone(),
-            method_label: tr.t(&format!("method-{}", r.method)),
-            bands: r
-                .bands
-                .iter()
-                .map(|b| {
-                    tr.t2(
-                        "shipping-band",
-                        ("grams", &tr.number(b.up_to_grams, 0)),
-                        ("price", &tr.money(b.price_minor, &currency)),
-                    )
-                })
-                .collect(),
-            free_over: r.free_over_minor.map(|m| tr.money(m, &currency)),
-            days: tr.t2(
-                "product-delivery-days",
-                ("min", &r.min_days.to_string()),
-                ("max", &r.max_days.to_string()),
-            ),
-        })
-        .collect();
+    let tr = page.tr();
     let mut places = super::chrome::all_countries(&tr);
     places.insert(0, ("*".to_owned(), tr.t("shipping-rest")));
-    let page = RulesPage {
-        rules,
+    let body = RulesPage {
+        rules: view
+            .rules
+            .iter()
+            .map(|r| rule_row(r, &view.currency, &tr))
+            .collect(),
         places,
         methods: METHODS
             .iter()
             .map(|m| (*m, tr.t(&format!("method-{m}"))))
             .collect(),
-        free_label: tr.t1("field-free-over", "currency", &currency),
+        free_label: tr.t1("field-free-over", "currency", &view.currency),
         saved: q.saved.is_some(),
-        chrome: Chrome::new(&state.market, &prefs, &session, "/seller/shipping", "").await,
+        chrome: page.chrome("/seller/shipping").await,
         tr,
     };
-    html(&headers, &prefs, page.render())
+    page.html(body.render())
 }
 
-/// The rule form.
+fn rule_row(r: &RuleInput, currency: &str, tr: &Tr) -> RuleRow {
+    let band = |b: &BandInput| {
+        tr.t2(
+            "shipping-band",
+            ("grams", &tr.number(b.up_to_grams, 0)),
+            ("price", &tr.money(b.price_minor, currency)),
+        )
+    };
+    RuleRow {
+        destination: r.destination.clone(),
+        place: place(tr, &r.destination),
+        method: r.method.clone(),
+        method_label: tr.t(&format!("method-{}", r.method)),
+        bands: r.bands.iter().map(band).collect(),
+        free_over: r.free_over_minor.map(|m| tr.money(m, currency)),
+        days: tr.t2(
+            "product-delivery-days",
+            ("min", &r.min_days.to_string()),
+            ("max", &r.max_days.to_string()),
+        ),
+    }
+}
+
+/// A rule as typed: bands one per line (`grams price`), an optional free-shipping threshold.
 #[derive(Debug, Deserialize)]
 pub struct RuleForm {
-    csrf: String,
     destination: String,
     method: String,
     bands: String,
@@ -152,108 +139,75 @@ fn bands(text: &str, currency: &str) -> Option<Vec<BandInput>> {
         .collect()
 }
 
-/// Replaces the store's rules with `change` applied to them; the error is for the seller.
-async fn replace(
-    state: &AppState,
-    actor: &Actor,
-    change: impl FnOnce(&mut Vec<RuleInput>, &str) -> Result<(), String>,
-) -> Result<(), String> {
-    let view = state.market.shipping(actor).await.map_err(|e| e.message)?;
-    let mut rules = view.rules;
-    change(&mut rules, &view.currency)?;
-    state
-        .market
-        .set_shipping(actor, ShippingRules { rules })
-        .await
-        .map(|_| ())
-        .map_err(|e| e.message)
-}
-
-/// `POST /seller/shipping`: adds a rule, or replaces the one for the same destination and method.
-pub async fn save(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    prefs: Prefs,
-    session: Session,
-    Form(f): Form<RuleForm>,
-) -> Response {
-    if let Some(r) = check_csrf(&prefs, &f.csrf) {
-        return r;
-    }
-    let Some(actor) = &session.0 else {
-        return see_other("/login", &[]);
+/// The typed rule in the store's currency, or the message naming the field that is wrong.
+fn rule_input(f: RuleForm, currency: &str, tr: &Tr) -> Result<RuleInput, String> {
+    let bands = bands(&f.bands, currency)
+        .filter(|b| !b.is_empty())
+        .ok_or_else(|| tr.t("field-bands"))?;
+    let free_over_minor = match f.free_over.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(t) => Some(
+            parse_price(t, currency)
+                .ok_or_else(|| tr.t1("field-free-over", "currency", currency))?,
+        ),
     };
-    let tr = Tr::new(prefs.locale);
-    let done = replace(&state, actor, |rules, currency| {
-        let bands = bands(&f.bands, currency)
-            .filter(|b| !b.is_empty())
-            .ok_or_else(|| tr.t("field-bands"))?;
-        let free_over_minor = match f.free_over.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some(t) => Some(
-                parse_price(t, currency)
-                    .ok_or_else(|| tr.t1("field-free-over", "currency", currency))?,
-            ),
-        };
-        let days = |t: &str, key: &str| t.trim().parse::<i64>().map_err(|_| tr.t(key));
-        let rule = RuleInput {
-            destination: f.destination.trim().to_owned(),
-            method: f.method.clone(),
-            bands,
-            free_over_minor,
-            min_days: days(&f.min_days, "field-min-days")?,
-            max_days: days(&f.max_days, "field-max-days")?,
-        };
-        rules.retain(|r| !(r.destination == rule.destination && r.method == rule.method));
-        rules.push(rule);
-        Ok(())
+    let days = |t: &str, key: &str| t.trim().parse::<i64>().map_err(|_| tr.t(key));
+    Ok(RuleInput {
+        destination: f.destination.trim().to_owned(),
+        method: f.method,
+        bands,
+        free_over_minor,
+        min_days: days(&f.min_days, "field-min-days")?,
+        max_days: days(&f.max_days, "field-max-days")?,
     })
-    .await;
-    answer(&state, &headers, &prefs, &session, done).await
 }
 
-/// Which rule to remove.
+/// `POST /seller/shipping`: saves one rule (replacing the one for its destination and method).
+pub async fn save(page: Page, Seller(actor): Seller, CsrfForm(f): CsrfForm<RuleForm>) -> Response {
+    let m = &page.state.market;
+    let currency = match m.shipping(&actor).await {
+        Ok(v) => v.currency,
+        Err(e) => return page.message(&e.message, "/seller/shipping").await,
+    };
+    let rule = match rule_input(f, &currency, &page.tr()) {
+        Ok(r) => r,
+        Err(text) => return page.message(&text, "/seller/shipping").await,
+    };
+    answer(&page, m.put_shipping_rule(&actor, rule).await).await
+}
+
+/// The remove button of a rule.
 #[derive(Debug, Deserialize)]
 pub struct RemoveForm {
-    csrf: String,
     destination: String,
     method: String,
 }
 
 /// `POST /seller/shipping/remove`.
 pub async fn remove(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    prefs: Prefs,
-    session: Session,
-    Form(f): Form<RemoveForm>,
+    page: Page,
+    Seller(actor): Seller,
+    CsrfForm(f): CsrfForm<RemoveForm>,
 ) -> Response {
-    if let Some(r) = check_csrf(&prefs, &f.csrf) {
-        return r;
-    }
-    let Some(actor) = &session.0 else {
-        return see_other("/login", &[]);
-    };
-    let done = replace(&state, actor, |rules, _| {
-        rules.retain(|r| !(r.destination == f.destination && r.method == f.method));
-        Ok(())
-    })
-    .await;
-    answer(&state, &headers, &prefs, &session, done).await
+    let m = &page.state.market;
+    answer(
+        &page,
+        m.remove_shipping_rule(&actor, &f.destination, &f.method)
+            .await,
+    )
+    .await
 }
 
-/// Back to the rules after a change, or the reason it was refused.
 async fn answer(
-    state: &AppState,
-    headers: &HeaderMap,
-    prefs: &Prefs,
-    session: &Session,
-    done: Result<(), String>,
+    page: &Page,
+    done: Result<ShippingRulesView, caravan_market::MarketError>,
 ) -> Response {
-    match done {
-        Ok(()) => see_other("/seller/shipping?saved=1", &[]),
-        Err(text) => message(state, headers, prefs, session, &text, "/seller/shipping").await,
-    }
+    page.done(
+        done.map(|_| ()),
+        "/seller/shipping?saved=1",
+        "/seller/shipping",
+    )
+    .await
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use caravan_market::search::{SearchPage, SearchParams};
+use caravan_market::ErrorKind;
 use serde::Deserialize;
 
 /// Home page.
@@ -30,7 +31,14 @@ struct Root {
     children: Vec<Root>,
 }
 
-async fn cards(state: &AppState, prefs: &Prefs, sort: &str, limit: i64) -> Vec<Card> {
+/// Product cards from the search index; a node without search shows none (its home page still
+/// works), any other failure is the caller's error page.
+async fn cards(
+    state: &AppState,
+    prefs: &Prefs,
+    sort: &str,
+    limit: i64,
+) -> Result<Vec<Card>, caravan_market::MarketError> {
     let params = SearchParams {
         sort: Some(sort.to_owned()),
         limit: Some(limit),
@@ -38,15 +46,13 @@ async fn cards(state: &AppState, prefs: &Prefs, sort: &str, limit: i64) -> Vec<C
         ..SearchParams::default()
     };
     match state.market.search(params, prefs.locale).await {
-        Ok(page) => page
+        Ok(page) => Ok(page
             .items
             .iter()
             .map(|i| Card::of(i, Tr::new(prefs.locale)))
-            .collect(),
-        Err(e) => {
-            tracing::warn!(code = %e.code, "home page search failed");
-            Vec::new()
-        }
+            .collect()),
+        Err(e) if e.code == caravan_market::Code::SearchUnavailable => Ok(Vec::new()),
+        Err(e) => Err(e),
     }
 }
 
@@ -57,11 +63,21 @@ pub async fn home(
     prefs: Prefs,
     session: Session,
 ) -> Response {
-    let cats = state
-        .market
-        .categories(prefs.locale)
-        .await
-        .unwrap_or_default();
+    let failed = |e| async {
+        let page = super::extract::Page::of(&state, &headers, &prefs, &session);
+        page.failed(e, "/").await
+    };
+    let cats = match state.market.categories(prefs.locale).await {
+        Ok(cats) => cats,
+        Err(e) => return failed(e).await,
+    };
+    let (popular, newest) = match tokio::try_join!(
+        cards(&state, &prefs, "best_selling", 12),
+        cards(&state, &prefs, "newest", 12)
+    ) {
+        Ok(both) => both,
+        Err(e) => return failed(e).await,
+    };
     let roots = cats
         .iter()
         .filter(|c| c.parent_id.is_none())
@@ -83,8 +99,8 @@ pub async fn home(
         tr: Tr::new(prefs.locale),
         chrome: Chrome::new(&state.market, &prefs, &session, "/", "").await,
         roots,
-        popular: cards(&state, &prefs, "best_selling", 12).await,
-        newest: cards(&state, &prefs, "newest", 12).await,
+        popular,
+        newest,
     };
     html(&headers, &prefs, page.render())
 }
@@ -392,8 +408,15 @@ pub async fn product(
 ) -> Response {
     let tr = Tr::new(prefs.locale);
     let href = format!("/p/{id}");
-    let Ok(p) = state.market.product(&id, prefs.locale).await else {
-        return not_found(&state, &headers, &prefs, &session).await;
+    let p = match state.market.product(&id, prefs.locale).await {
+        Ok(p) => p,
+        Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::Invalid) => {
+            return not_found(&state, &headers, &prefs, &session).await
+        }
+        Err(e) => {
+            let page = super::extract::Page::of(&state, &headers, &prefs, &session);
+            return page.failed(e, "/").await;
+        }
     };
     let chosen = v
         .variant
@@ -432,11 +455,19 @@ pub async fn product(
         );
         variants.push((x.id.clone(), label, chosen.is_some_and(|c| c.id == x.id)));
     }
-    let quotes = state
+    let quotes = match state
         .market
         .shipping_quote(&p.id, &prefs.country, &prefs.currency)
         .await
-        .unwrap_or_default();
+    {
+        Ok(q) => q,
+        // A display currency without a rate shows no quote; a failure inside is an error page.
+        Err(e) if e.kind() == ErrorKind::Internal => {
+            let page = super::extract::Page::of(&state, &headers, &prefs, &session);
+            return page.failed(e, &href).await;
+        }
+        Err(_) => Vec::new(),
+    };
     let destination = tr.country(&prefs.country);
     let page = ProductPage {
         href,
