@@ -83,14 +83,34 @@ pub fn check_new_password(password: &str) -> Result<(), DomainError> {
     Ok(())
 }
 
-/// Trims a human-facing name and checks its length (1..=`max` characters, no control characters).
+/// Characters that change how the text around them is shown without being seen themselves:
+/// bidirectional controls (U+061C, U+200E/F, U+202A–U+202E, U+2066–U+2069), zero-width
+/// characters (U+200B–U+200D, U+2060–U+2064) and the byte-order mark (U+FEFF). In a name shown
+/// to others they let one party pass for another (`"Official\u{202e}erotS"` renders as
+/// "OfficialStore"), so names, titles and addresses refuse them.
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061C}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{FEFF}'
+    )
+}
+
+/// Trims a human-facing name and checks its length (1..=`max` characters, no control, bidi or
+/// invisible characters: [`is_invisible`]).
 pub fn clean_name(s: &str, max: usize, code: Code, what: &str) -> Result<String, DomainError> {
     let t = s.trim();
     let n = t.chars().count();
-    if n == 0 || n > max || t.chars().any(char::is_control) {
+    if n == 0 || n > max || t.chars().any(|c| c.is_control() || is_invisible(c)) {
         return Err(DomainError::new(
             code,
-            format!("{what} must have 1 to {max} characters and no control characters"),
+            format!(
+                "{what} must have 1 to {max} characters and no control, bidi or invisible characters"
+            ),
         ));
     }
     Ok(t.to_owned())
@@ -125,6 +145,25 @@ mod tests {
         assert!(check_new_password("short").is_err());
         assert!(check_new_password("long enough pw").is_ok());
         assert!(check_new_password(&"x".repeat(129)).is_err());
+    }
+
+    #[test]
+    fn names_refuse_characters_that_spoof_others() {
+        let code = Code::InvalidDisplayName;
+        for bad in [
+            "Official\u{202e}erotS",
+            "Off\u{200b}icial",
+            "\u{feff}Shop",
+            "Shop\u{2066}x\u{2069}",
+            "a\u{200f}b",
+            "tab\there",
+        ] {
+            let err = clean_name(bad, 80, code, "a name").expect_err(bad);
+            assert_eq!(err.code, "invalid_display_name", "{bad:?}");
+        }
+        for good in ["Anna Iwanowa", "Анна", "李娜", "Ayşe Yılmaz", "Zoë 🙂"] {
+            assert_eq!(clean_name(good, 80, code, "a name").expect(good), good);
+        }
     }
 
     #[test]

@@ -58,13 +58,16 @@ fn text(
 ) -> Result<String, DomainError> {
     let t = s.trim();
     let n = t.chars().count();
+    let newline = |c: char| allow_newlines && (c == '\n' || c == '\t' || c == '\r');
     let bad_char = t
         .chars()
-        .any(|c| c.is_control() && !(allow_newlines && (c == '\n' || c == '\t' || c == '\r')));
+        .any(|c| (c.is_control() && !newline(c)) || crate::account::is_invisible(c));
     if n == 0 || n > max || bad_char {
         return Err(DomainError::new(
             code,
-            format!("{what} must have 1 to {max} characters and no control characters"),
+            format!(
+                "{what} must have 1 to {max} characters and no control, bidi or invisible characters"
+            ),
         ));
     }
     Ok(t.to_owned())

@@ -94,6 +94,7 @@ codes! {
     UnsupportedMediaType = ("unsupported_media_type", UnsupportedMediaType, "send Content-Type: application/json");
     BodyTooLarge = ("body_too_large", TooLarge, "the body exceeds 256 KiB (6 MiB for an image upload)");
     UnreadableBody = ("unreadable_body", BadRequest, "the request body could not be read");
+    BadRequest = ("bad_request", BadRequest, "the request cannot be read (a header, the path or the query is malformed)");
     InvalidImage = ("invalid_image", Invalid, "not a PNG, JPEG, WebP or GIF of at most 5 MiB and 10,000 pixels a side");
     TooManyImages = ("too_many_images", Invalid, "a store keeps at most 2,000 images");
     Unauthenticated = ("unauthenticated", Unauthenticated, "no valid bearer token");
@@ -153,11 +154,14 @@ codes! {
     InvalidSignature = ("invalid_signature", BadRequest, "the webhook signature is missing, expired or wrong");
     UnknownEvent = ("unknown_event", Invalid, "unknown webhook event type");
     OutOfStock = ("out_of_stock", Conflict, "not enough stock");
+    OrderNotWritable = ("order_not_writable", Invalid, "the order could not be recorded (a value breaks a storage rule); nothing was charged and no other order was affected");
     NotPurchasable = ("not_purchasable", Invalid, "the product is unpublished or its store is not active");
     NotShippable = ("not_shippable", Invalid, "a store does not ship to the destination");
     UnknownShippingMethod = ("unknown_shipping_method", Invalid, "the store does not offer that shipping method there");
     InvalidQuantity = ("invalid_quantity", Invalid, "a quantity is 1 to 99");
     CartEmpty = ("cart_empty", Invalid, "there is nothing to check out");
+    UnknownVariant = ("unknown_variant", Invalid, "the body names a variant that does not exist (an id in the path that names nothing is 404)");
+    InvalidCheckout = ("invalid_checkout", Invalid, "a checkout names either a cart (cart_id) or items, not both and not neither");
     CartFull = ("cart_full", Invalid, "a cart holds at most 100 lines");
     TooManyAddresses = ("too_many_addresses", Invalid, "an account keeps at most 20 saved addresses");
     InvalidAddress = ("invalid_address", Invalid, "an address field is empty or too long");

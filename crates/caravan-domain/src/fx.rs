@@ -12,9 +12,13 @@ pub const RATE_SCALE: i128 = 1_000_000_000;
 pub struct Rate {
     /// The currency.
     pub currency: Currency,
-    /// Units per euro × 10^9; always positive.
+    /// Units per euro × 10^9; always positive and at most [`MAX_PER_EUR_E9`].
     pub per_eur_e9: i64,
 }
+
+/// The largest rate accepted: 10^9 units per euro (no currency comes near it), so that every
+/// conversion's intermediate product fits in `i128` with room.
+pub const MAX_PER_EUR_E9: i64 = 1_000_000_000 * 1_000_000_000;
 
 impl Rate {
     /// Parses a decimal rate such as `1.0823` or `35.1234` (at most 9 decimals, positive).
@@ -46,7 +50,7 @@ impl Rate {
             .checked_mul(1_000_000_000)
             .and_then(|v| v.checked_add(frac_scaled))
             .ok_or_else(bad)?;
-        if v <= 0 {
+        if v <= 0 || v > MAX_PER_EUR_E9 {
             return Err(bad());
         }
         Ok(Rate {
@@ -87,16 +91,18 @@ pub fn convert(amount: Money, from: Rate, to: Rate) -> Result<Money, DomainError
     // amount / 10^ef / from * to * 10^et
     let ef = from.currency.exponent();
     let et = to.currency.exponent();
-    let mut num = i128::from(amount.minor()) * i128::from(to.per_eur_e9);
-    let mut den = i128::from(from.per_eur_e9);
+    let overflow = || DomainError::new(Code::AmountOutOfRange, "amount is out of range");
+    let mut num = i128::from(amount.minor())
+        .checked_mul(i128::from(to.per_eur_e9))
+        .ok_or_else(overflow)?;
+    let mut den = i128::from(from.per_eur_e9).max(1);
     if et >= ef {
-        num *= 10i128.pow(et - ef);
+        num = num.checked_mul(10i128.pow(et - ef)).ok_or_else(overflow)?;
     } else {
-        den *= 10i128.pow(ef - et);
+        den = den.checked_mul(10i128.pow(ef - et)).ok_or_else(overflow)?;
     }
     let q = div_round(num, den);
-    let minor = i64::try_from(q)
-        .map_err(|_| DomainError::new(Code::AmountOutOfRange, "amount is out of range"))?;
+    let minor = i64::try_from(q).map_err(|_| overflow())?;
     Ok(Money::new(minor, to.currency))
 }
 

@@ -2,6 +2,11 @@
 //! random bits, all in hex. The time part makes new rows land at the end of every B-tree index
 //! instead of on a random page (a batch of orders then dirties a few pages, not thousands); the
 //! random part makes ids unguessable.
+//!
+//! The one exception to this crate's "no I/O" rule: generating an id reads the system clock and
+//! the thread's random generator. The time part only orders ids for the indexes, it carries no
+//! meaning (business time comes from the clock injected into `caravan-market`), so reading the
+//! wall clock here cannot make a rule depend on real time.
 
 use crate::error::{Code, DomainError};
 use rand::RngCore;
@@ -35,7 +40,8 @@ pub trait TypedId: Sized {
     /// The full id with its prefix.
     fn as_str(&self) -> &str;
 
-    /// A new id: the current time, then 128 bits from the OS generator.
+    /// A new id: the current time, then 128 bits from the thread's ChaCha generator (seeded from
+    /// the OS; see [`time_ordered_hex`]).
     fn generate() -> Self {
         Self::from_valid(format!("{}{}", Self::PREFIX, time_ordered_hex()))
     }

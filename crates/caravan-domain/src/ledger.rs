@@ -177,3 +177,77 @@ mod tests {
         assert!(check_balanced(&[]).is_err());
     }
 }
+
+/// Extreme amounts in currencies of exponent 0, 2 and 3 through the whole money path of one
+/// order: list prices, conversion into the buyer's currency, the payment postings, the fee
+/// released with the rest, and refunds in parts. Either a step refuses with
+/// `amount_out_of_range`, or every transaction balances and the parts add up exactly.
+#[cfg(test)]
+mod extremes {
+    use super::*;
+    use crate::fx::{convert, Rate, MAX_PER_EUR_E9};
+    use crate::pricing::{checked_sum, price_lines, LineIn};
+    use crate::{prorate, Money};
+    use proptest::prelude::*;
+
+    const CODES: [&str; 6] = ["JPY", "CLP", "EUR", "IDR", "KWD", "BHD"];
+
+    fn currency(i: usize) -> Currency {
+        Currency::parse(CODES[i % CODES.len()]).expect("known currency")
+    }
+
+    proptest! {
+        #[test]
+        fn the_money_of_one_order_balances_or_is_refused(
+            units in prop::collection::vec((1i64..=1_000_000_000_000, 1i64..=99), 1..100),
+            (from, to) in (0usize..6, 0usize..6),
+            (from_rate, to_rate) in (1i64..=MAX_PER_EUR_E9, 1i64..=MAX_PER_EUR_E9),
+            fee_bps in 0i64..=5000,
+            cuts in prop::collection::vec(1i64..=1_000_000, 1..5),
+        ) {
+            let (settle, pay) = (currency(from), currency(to));
+            let lines: Vec<LineIn> = units
+                .iter()
+                .map(|(u, q)| LineIn { unit_minor: *u, quantity: *q })
+                .collect();
+            // The largest cart the API accepts fits in the merchant's currency.
+            let priced = price_lines(&lines, &[]).expect("bounded inputs fit");
+            let goods = checked_sum(priced.iter().map(|l| l.amount_minor)).expect("fits");
+            let from_rate = Rate { currency: settle, per_eur_e9: from_rate };
+            let to_rate = Rate { currency: pay, per_eur_e9: to_rate };
+            let shown = match convert(Money::new(goods, settle), from_rate, to_rate) {
+                Ok(m) => m,
+                Err(e) => {
+                    prop_assert_eq!(e.code, "amount_out_of_range");
+                    return Ok(());
+                }
+            };
+            prop_assert!(shown.minor() >= 0);
+            let settlement = Money::new(goods, settle);
+            check_balanced(&payment(shown, settlement)).expect("payment balances");
+            let fee = crate::order::fee(goods, fee_bps);
+            prop_assert!((0..=goods).contains(&fee));
+            // Refunds in parts, then the rest released less the prorated fee.
+            let whole: i64 = cuts.iter().sum();
+            let (mut refunded, mut given_back) = (0i64, 0i64);
+            for cut in &cuts[..cuts.len() - 1] {
+                let before = prorate(goods, refunded, whole).expect("valid");
+                let after = prorate(goods, refunded + cut, whole).expect("valid");
+                let part = after - before;
+                let shown_part = prorate(shown.minor(), refunded + cut, whole).expect("valid")
+                    - prorate(shown.minor(), refunded, whole).expect("valid");
+                prop_assert!(part >= 0 && shown_part >= 0);
+                let postings = refund(ESCROW, Money::new(part, settle), Money::new(shown_part, pay));
+                check_balanced(&postings).expect("refund balances");
+                refunded += cut;
+                given_back += part;
+            }
+            let released = goods - given_back;
+            let kept_fee = prorate(fee, released, goods).expect("valid");
+            prop_assert!((0..=released).contains(&kept_fee));
+            check_balanced(&release("mer_x", Money::new(released, settle), kept_fee))
+                .expect("release balances");
+            prop_assert_eq!(given_back + released, goods);
+        }
+    }
+}

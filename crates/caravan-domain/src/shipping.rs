@@ -1,6 +1,7 @@
 //! Shipping rules: per destination (or the rest of the world) and method, a price by weight band,
 //! an optional free-shipping threshold, and a delivery estimate.
 
+use crate::catalogue::MAX_PRICE_MINOR;
 use crate::country::Country;
 use crate::error::{Code, DomainError};
 use serde::{Deserialize, Serialize};
@@ -82,15 +83,18 @@ impl ShippingRule {
             || self
                 .bands
                 .iter()
-                .any(|b| b.up_to_grams <= 0 || b.price_minor < 0)
+                .any(|b| b.up_to_grams <= 0 || !(0..=MAX_PRICE_MINOR).contains(&b.price_minor))
         {
-            return bad("weight bands rise strictly and prices are not negative");
+            return bad("weight bands rise strictly and prices are 0 to 10^12 minor units");
         }
         if !(1..=120).contains(&self.min_days) || !(self.min_days..=120).contains(&self.max_days) {
             return bad("delivery takes 1 to 120 days, min before max");
         }
-        if self.free_over_minor.is_some_and(|f| f < 0) {
-            return bad("a free-shipping threshold is not negative");
+        if self
+            .free_over_minor
+            .is_some_and(|f| !(0..=MAX_PRICE_MINOR).contains(&f))
+        {
+            return bad("a free-shipping threshold is 0 to 10^12 minor units");
         }
         Ok(())
     }

@@ -9,6 +9,7 @@ use crate::{Market, MarketError};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use caravan_domain::id::{CartId, TypedId, VariantId};
+use caravan_domain::pricing::checked_sum;
 use caravan_domain::{Country, Currency, Locale};
 use caravan_store::commerce::CartRecord;
 use rand::RngCore;
@@ -140,14 +141,10 @@ fn cart_id() -> String {
     CartId::generate().to_string()
 }
 
-pub(crate) fn view(cart: &CartRecord, priced: PricedCart) -> CartView {
+pub(crate) fn view(cart: &CartRecord, priced: PricedCart) -> Result<CartView, MarketError> {
     let cur = priced.currency.code();
-    let total: i64 = priced
-        .groups
-        .iter()
-        .map(|g| g.presentment_goods_minor)
-        .sum();
-    CartView {
+    let total = checked_sum(priced.groups.iter().map(|g| g.presentment_goods_minor))?;
+    Ok(CartView {
         id: cart.id.clone(),
         country: priced.country.code().to_owned(),
         currency: cur.to_owned(),
@@ -191,7 +188,7 @@ pub(crate) fn view(cart: &CartRecord, priced: PricedCart) -> CartView {
                     .collect(),
             })
             .collect(),
-    }
+    })
 }
 
 impl Market {
@@ -227,7 +224,7 @@ impl Market {
         self.store.insert_cart(&record).await?;
         let priced = self.price(&[], country, currency, locale, true).await?;
         Ok(CreatedCart {
-            cart: view(&record, priced),
+            cart: view(&record, priced)?,
             token,
         })
     }
@@ -288,7 +285,7 @@ impl Market {
                 true,
             )
             .await?;
-        Ok(view(cart, priced))
+        view(cart, priced)
     }
 
     /// Changes the cart's destination or display currency.
@@ -321,7 +318,12 @@ impl Market {
         locale: Locale,
     ) -> Result<CartView, MarketError> {
         let cart = self.cart_for(id, access).await?;
-        let variant = VariantId::parse(&l.variant_id)?;
+        let variant = match VariantId::parse(&l.variant_id) {
+            Ok(v) => v,
+            // Removing a line that cannot be in the cart leaves the cart as it is.
+            Err(_) if l.quantity == 0 => return self.cart_view(&cart, locale).await,
+            Err(_) => return Err(crate::pricing::unknown_variant()),
+        };
         if !(0..=MAX_QUANTITY).contains(&l.quantity) {
             return Err(MarketError::new(
                 Code::InvalidQuantity,
@@ -329,44 +331,59 @@ impl Market {
             ));
         }
         if l.quantity > 0 {
-            let priced = self
-                .price(
-                    &[(variant.to_string(), l.quantity)],
-                    Country::parse(&cart.country)?,
-                    Currency::parse(&cart.currency)?,
-                    locale,
-                    true,
-                )
+            self.check_new_line(&cart, variant.as_str(), l.quantity, locale)
                 .await?;
-            let line = priced
-                .groups
-                .first()
-                .and_then(|g| g.lines.first())
-                .ok_or_else(|| MarketError::not_found("variant"))?;
-            if !line.purchasable {
-                return Err(MarketError::new(
-                    Code::NotPurchasable,
-                    "this product is not on sale",
-                ));
-            }
-            if line.stock < l.quantity {
-                return Err(MarketError::new(
-                    Code::OutOfStock,
-                    format!("only {} in stock", line.stock),
-                ));
-            }
-            let lines = self.store.cart_lines(&cart.id).await?;
-            if lines.len() >= MAX_LINES && !lines.iter().any(|(v, _)| *v == variant.as_str()) {
-                return Err(MarketError::new(
-                    Code::CartFull,
-                    "a cart holds at most 100 lines",
-                ));
-            }
         }
         self.store
             .set_cart_line(&cart.id, variant.as_str(), l.quantity, self.now())
             .await?;
         self.cart_view(&cart, locale).await
+    }
+
+    /// Checks a line before it is written: the whole cart with it must price (a total that
+    /// would overflow is `amount_out_of_range` and nothing is written), the product be on sale and
+    /// in stock, and the cart have room.
+    async fn check_new_line(
+        &self,
+        cart: &CartRecord,
+        variant: &str,
+        quantity: i64,
+        locale: Locale,
+    ) -> Result<(), MarketError> {
+        let mut items = self.store.cart_lines(&cart.id).await?;
+        let is_new = !items.iter().any(|(v, _)| v == variant);
+        items.retain(|(v, _)| v != variant);
+        items.push((variant.to_owned(), quantity));
+        let (country, currency) = (
+            Country::parse(&cart.country)?,
+            Currency::parse(&cart.currency)?,
+        );
+        let priced = self.price(&items, country, currency, locale, true).await?;
+        let line = priced
+            .groups
+            .iter()
+            .flat_map(|g| &g.lines)
+            .find(|x| x.variant_id == variant)
+            .ok_or_else(crate::pricing::unknown_variant)?;
+        if !line.purchasable {
+            return Err(MarketError::new(
+                Code::NotPurchasable,
+                "this product is not on sale",
+            ));
+        }
+        if line.stock < quantity {
+            return Err(MarketError::new(
+                Code::OutOfStock,
+                format!("only {} in stock", line.stock),
+            ));
+        }
+        if is_new && items.len() > MAX_LINES {
+            return Err(MarketError::new(
+                Code::CartFull,
+                "a cart holds at most 100 lines",
+            ));
+        }
+        Ok(())
     }
 
     /// A signed-in buyer takes over a guest cart (token required); the token stops working.
@@ -377,6 +394,16 @@ impl Market {
         token: Option<&str>,
         locale: Locale,
     ) -> Result<CartView, MarketError> {
+        // Claiming a cart that is already the caller's changes nothing (a repeated claim).
+        let mine = CartAccess {
+            actor: Some(actor),
+            token: None,
+        };
+        if let Ok(own) = self.cart_for(id, mine).await {
+            if own.user_id.as_deref() == Some(actor.user_id.as_str()) {
+                return self.cart_view(&own, locale).await;
+            }
+        }
         let mut cart = self.cart_for(id, CartAccess { actor: None, token }).await?;
         cart.user_id = Some(actor.user_id.to_string());
         cart.token_hash = None;

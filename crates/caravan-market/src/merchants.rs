@@ -29,12 +29,25 @@ pub struct Application {
     pub description: String,
 }
 
+/// The decisions an operator can take on a merchant (the schema of [`MerchantDecision`]).
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "lowercase")]
+#[allow(
+    dead_code,
+    reason = "only its schema is used: the decision itself is the domain's"
+)]
+enum DecisionName {
+    Approve,
+    Reject,
+    Suspend,
+}
+
 /// An operator's decision on a merchant.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Decision {
     /// approve (also reinstates a suspended merchant), reject or suspend.
-    #[schema(value_type = String, example = "approve")]
+    #[schema(value_type = DecisionName, example = "approve")]
     pub decision: MerchantDecision,
     /// Why; shown to the merchant.
     pub reason: Option<String>,

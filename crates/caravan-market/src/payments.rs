@@ -9,8 +9,10 @@ use caravan_domain::Money;
 use hmac::{Hmac, Mac};
 use serde::Deserialize;
 use sha2::Sha256;
+use std::collections::{HashMap, VecDeque};
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Mutex;
 
 /// A provider call in flight.
 pub type ProviderFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -43,15 +45,78 @@ pub trait PaymentProvider: Send + Sync {
     fn webhook_secret(&self) -> &str;
 }
 
-/// The built-in sandbox: deterministic answers by payment-method token, no network.
+/// The built-in sandbox: deterministic answers by payment-method token, no network. Like a real
+/// provider's dashboard, it keeps a record of each authorization and of what was given back (the
+/// newest [`Sandbox::KEPT`]), so tests and the demo can check that no money was kept for an
+/// order that does not exist.
 pub struct Sandbox {
     secret: String,
+    records: Mutex<Records>,
+}
+
+/// One authorization as the sandbox saw it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SandboxHold {
+    /// The provider reference.
+    pub reference: String,
+    /// Authorized amount, minor units.
+    pub amount_minor: i64,
+    /// Captured at once (`pm_sandbox_success`), or only authorized (`pm_sandbox_delayed`).
+    pub captured: bool,
+    /// Refunded so far, minor units.
+    pub refunded_minor: i64,
+    /// The authorization was voided (nothing taken).
+    pub voided: bool,
+}
+
+#[derive(Default)]
+struct Records {
+    holds: HashMap<String, SandboxHold>,
+    order: VecDeque<String>,
 }
 
 impl Sandbox {
+    /// How many authorizations the sandbox remembers (the oldest are forgotten first).
+    pub const KEPT: usize = 100_000;
+
     /// A sandbox signing webhooks with `secret`.
     pub fn new(secret: String) -> Self {
-        Self { secret }
+        Self {
+            secret,
+            records: Mutex::new(Records::default()),
+        }
+    }
+
+    /// Every authorization remembered, with what was given back.
+    pub fn holds(&self) -> Vec<SandboxHold> {
+        match self.records.lock() {
+            Ok(r) => r
+                .order
+                .iter()
+                .filter_map(|k| r.holds.get(k).cloned())
+                .collect(),
+            Err(_) => Vec::new(),
+        }
+    }
+
+    fn remember(&self, hold: SandboxHold) {
+        if let Ok(mut r) = self.records.lock() {
+            if r.order.len() >= Self::KEPT {
+                if let Some(old) = r.order.pop_front() {
+                    r.holds.remove(&old);
+                }
+            }
+            r.order.push_back(hold.reference.clone());
+            r.holds.insert(hold.reference.clone(), hold);
+        }
+    }
+
+    fn change(&self, reference: &str, f: impl FnOnce(&mut SandboxHold)) {
+        if let Ok(mut r) = self.records.lock() {
+            if let Some(h) = r.holds.get_mut(reference) {
+                f(h);
+            }
+        }
     }
 }
 
@@ -81,23 +146,39 @@ impl PaymentProvider for Sandbox {
     fn authorize<'a>(
         &'a self,
         method: &'a str,
-        _amount: Money,
+        amount: Money,
     ) -> ProviderFuture<'a, Authorization> {
         Box::pin(async move {
-            match method {
-                "pm_sandbox_success" => Authorization::Captured(reference("sbx_ch")),
-                "pm_sandbox_delayed" => Authorization::Pending(reference("sbx_ch")),
-                _ => Authorization::Declined,
+            let captured = match method {
+                "pm_sandbox_success" => true,
+                "pm_sandbox_delayed" => false,
+                _ => return Authorization::Declined,
+            };
+            let r = reference("sbx_ch");
+            self.remember(SandboxHold {
+                reference: r.clone(),
+                amount_minor: amount.minor(),
+                captured,
+                refunded_minor: 0,
+                voided: false,
+            });
+            if captured {
+                Authorization::Captured(r)
+            } else {
+                Authorization::Pending(r)
             }
         })
     }
 
-    fn refund<'a>(&'a self, _payment_ref: &'a str, _amount: Money) -> ProviderFuture<'a, String> {
-        Box::pin(async move { reference("sbx_re") })
+    fn refund<'a>(&'a self, payment_ref: &'a str, amount: Money) -> ProviderFuture<'a, String> {
+        Box::pin(async move {
+            self.change(payment_ref, |h| h.refunded_minor += amount.minor());
+            reference("sbx_re")
+        })
     }
 
-    fn void<'a>(&'a self, _payment_ref: &'a str) -> ProviderFuture<'a, ()> {
-        Box::pin(async move {})
+    fn void<'a>(&'a self, payment_ref: &'a str) -> ProviderFuture<'a, ()> {
+        Box::pin(async move { self.change(payment_ref, |h| h.voided = true) })
     }
 
     fn payout<'a>(&'a self, _merchant_id: &'a str, _amount: Money) -> ProviderFuture<'a, String> {

@@ -9,6 +9,7 @@ use crate::{Market, MarketError};
 use caravan_domain::id::{LedgerTxId, PayoutId, TypedId};
 use caravan_domain::ledger;
 use caravan_domain::order::OrderStatus;
+use caravan_domain::pricing::checked_sum;
 use caravan_domain::{rfc3339, Currency, Money};
 use caravan_store::journal::{LedgerTx, NewEvent};
 use caravan_store::orders::{Effects, PayoutRecord};
@@ -73,18 +74,14 @@ impl Market {
             .balance(&ledger::merchant_payable(&m.id), c.code())
             .await?;
         let orders = self.store.orders_by("merchant_id", &m.id, 100_000).await?;
-        let in_escrow: i64 = orders
-            .iter()
-            .filter(|o| OrderStatus::parse(&o.status).is_ok_and(OrderStatus::holds_escrow))
-            .map(|o| o.total_minor - o.refunded_minor)
-            .sum();
-        let paid_out: i64 = self
-            .store
-            .payouts_of(&m.id)
-            .await?
-            .iter()
-            .map(|p| p.amount_minor)
-            .sum();
+        let in_escrow = checked_sum(
+            orders
+                .iter()
+                .filter(|o| OrderStatus::parse(&o.status).is_ok_and(OrderStatus::holds_escrow))
+                .map(|o| o.total_minor - o.refunded_minor),
+        )?;
+        let payouts = self.store.payouts_of(&m.id).await?;
+        let paid_out = checked_sum(payouts.iter().map(|p| p.amount_minor))?;
         Ok(BalanceView {
             available: MoneyView::new(available, c.code()),
             in_escrow: MoneyView::new(in_escrow, c.code()),

@@ -67,6 +67,12 @@ pub(crate) struct PricedCart {
     pub groups: Vec<PricedGroup>,
 }
 
+/// A variant named in a request body that does not exist: 422, since the resource the request
+/// is addressed to (the cart, the checkout) does.
+pub(crate) fn unknown_variant() -> MarketError {
+    MarketError::new(Code::UnknownVariant, "no such variant")
+}
+
 fn rate_of(rates: &HashMap<Currency, Rate>, c: Currency) -> Result<Rate, MarketError> {
     rates.get(&c).copied().ok_or_else(|| {
         MarketError::new(
@@ -94,9 +100,7 @@ impl Market {
         let to = rate_of(&tables.rates, currency)?;
         let mut groups: Vec<PricedGroup> = Vec::new();
         for (variant_id, quantity) in items {
-            let (info, stock_known) = infos
-                .get(variant_id)
-                .ok_or_else(|| MarketError::not_found("variant"))?;
+            let (info, stock_known) = infos.get(variant_id).ok_or_else(unknown_variant)?;
             let line = listed_line(info, *quantity, *stock_known, locale, &tables)?;
             let m = &info.merchant;
             let weight = info.product.weight_grams.saturating_mul(*quantity);

@@ -19,7 +19,7 @@ use caravan_market::catalogue::{NewCategory, NewProduct, NewVariant, TextInput};
 use caravan_market::checkout::{Address, CheckoutRequest};
 use caravan_market::merchants::{Application, Decision};
 use caravan_market::orders::{CancelInput, DisputeDecision, NewDispute, RefundInput, ShipInput};
-use caravan_market::payments::{Authorization, PaymentProvider, ProviderFuture, Sandbox};
+use caravan_market::payments::Sandbox;
 use caravan_market::payouts::PayoutInput;
 use caravan_market::rates::SetRates;
 use caravan_market::shipping::{BandInput, RuleInput, ShippingRules};
@@ -28,7 +28,7 @@ use caravan_store::testing::TestDb;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 fn idem(k: &str) -> caravan_market::idempotency::IdempotencyKey {
     caravan_market::idempotency::IdempotencyKey::parse(Some(k)).expect("a valid key")
@@ -37,80 +37,9 @@ fn idem(k: &str) -> caravan_market::idempotency::IdempotencyKey {
 const SECRET: &str = "whsec_model";
 const STOCK: i64 = 40;
 
-/// One authorization as the provider saw it.
-#[derive(Debug, Default)]
-struct Hold {
-    amount: i64,
-    refunded: i64,
-    voided: bool,
-}
-
-/// The sandbox, remembering every authorization and what was given back.
-struct Recording {
-    sandbox: Sandbox,
-    holds: Mutex<HashMap<String, Hold>>,
-}
-
-impl PaymentProvider for Recording {
-    fn name(&self) -> &'static str {
-        self.sandbox.name()
-    }
-
-    fn authorize<'a>(
-        &'a self,
-        method: &'a str,
-        amount: caravan_domain::Money,
-    ) -> ProviderFuture<'a, Authorization> {
-        Box::pin(async move {
-            let a = self.sandbox.authorize(method, amount).await;
-            if let Authorization::Captured(r) | Authorization::Pending(r) = &a {
-                let hold = Hold {
-                    amount: amount.minor(),
-                    ..Hold::default()
-                };
-                assert!(self.holds.lock().unwrap().insert(r.clone(), hold).is_none());
-            }
-            a
-        })
-    }
-
-    fn refund<'a>(
-        &'a self,
-        payment_ref: &'a str,
-        amount: caravan_domain::Money,
-    ) -> ProviderFuture<'a, String> {
-        Box::pin(async move {
-            if let Some(h) = self.holds.lock().unwrap().get_mut(payment_ref) {
-                h.refunded += amount.minor();
-            }
-            self.sandbox.refund(payment_ref, amount).await
-        })
-    }
-
-    fn void<'a>(&'a self, payment_ref: &'a str) -> ProviderFuture<'a, ()> {
-        Box::pin(async move {
-            if let Some(h) = self.holds.lock().unwrap().get_mut(payment_ref) {
-                h.voided = true;
-            }
-        })
-    }
-
-    fn payout<'a>(
-        &'a self,
-        merchant_id: &'a str,
-        amount: caravan_domain::Money,
-    ) -> ProviderFuture<'a, String> {
-        self.sandbox.payout(merchant_id, amount)
-    }
-
-    fn webhook_secret(&self) -> &str {
-        self.sandbox.webhook_secret()
-    }
-}
-
 struct World {
     market: Market,
-    provider: Arc<Recording>,
+    provider: Arc<Sandbox>,
     clock: Arc<ManualClock>,
     op: Actor,
     merchants: Vec<Actor>,
@@ -146,10 +75,8 @@ async fn world(db: &TestDb) -> World {
         payout_minimum_units: 1,
         ..MarketConfig::default()
     };
-    let provider = Arc::new(Recording {
-        sandbox: Sandbox::new(SECRET.into()),
-        holds: Mutex::new(HashMap::new()),
-    });
+    // The sandbox remembers every authorization and what was given back.
+    let provider = Arc::new(Sandbox::new(SECRET.into()));
     let market = Market::with_provider(db.store.clone(), clock.clone(), config, provider.clone());
     let op = actor(&market, "op@model.test", &[Role::Operator]).await;
     market
@@ -279,7 +206,8 @@ fn provider_ref(checkout_answer: &str) -> String {
 
 /// Every authorization belongs to a checkout the buyer was told succeeded, or was given back.
 fn check_holds(w: &World, answered: &std::collections::HashSet<String>, step: usize, seed: u64) {
-    for (r, h) in w.provider.holds.lock().unwrap().iter() {
+    for h in w.provider.holds() {
+        let r = &h.reference;
         if answered.contains(r) {
             assert!(
                 !h.voided,
@@ -287,7 +215,7 @@ fn check_holds(w: &World, answered: &std::collections::HashSet<String>, step: us
             );
         } else {
             assert!(
-                h.voided || h.refunded >= h.amount,
+                h.voided || h.refunded_minor >= h.amount_minor,
                 "seed {seed} step {step}: {r} held for a checkout that did not happen: {h:?}"
             );
         }

@@ -160,6 +160,17 @@ impl Durable {
         Durable(None)
     }
 
+    /// The later of two commits' tickets: the syncer syncs the WAL in commit order, so once the
+    /// later one is on disk so is the earlier.
+    pub fn later(self, other: Durable) -> Durable {
+        let n = |d: &Durable| d.0.as_ref().map_or(0, |(_, n)| *n);
+        if n(&other) >= n(&self) {
+            other
+        } else {
+            self
+        }
+    }
+
     /// Calls `then` once the batch is on disk (at once if it is already), or with an error if
     /// it never will be. It may run on the syncer's thread: keep it short and non-blocking.
     pub fn then(self, then: impl FnOnce(Result<(), StoreError>) + Send + 'static) {

@@ -26,6 +26,10 @@ pub enum StoreError {
     /// A guarded debit would take a balance below zero.
     #[error("the balance does not cover this")]
     Insufficient,
+    /// A row broke a constraint other than uniqueness (a `CHECK`, `NOT NULL` or foreign key, or a
+    /// trigger refusing it): that row cannot be written as it is; retrying will not help.
+    #[error("a row breaks a constraint: {0}")]
+    Constraint(String),
     /// Stored data that does not parse (a bug or a hand edit).
     #[error("corrupt stored value: {0}")]
     Corrupt(String),
@@ -52,6 +56,11 @@ impl From<rusqlite::Error> for StoreError {
             {
                 StoreError::Conflict
             }
+            rusqlite::Error::SqliteFailure(f, _)
+                if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+            {
+                StoreError::Constraint(e.to_string())
+            }
             _ => StoreError::Sqlite(e),
         }
     }
@@ -65,6 +74,10 @@ impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
         match &e {
             sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict,
+            // Integrity constraint violations (SQLSTATE class 23) other than uniqueness.
+            sqlx::Error::Database(db) if db.code().is_some_and(|c| c.starts_with("23")) => {
+                StoreError::Constraint(db.message().to_owned())
+            }
             // Stale: the order writer retries its batch; other callers answer 409 "retry".
             sqlx::Error::Database(db)
                 if db.code().is_some_and(|c| TRANSIENT.contains(&c.as_ref())) =>

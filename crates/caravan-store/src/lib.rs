@@ -2,6 +2,9 @@
 //!
 //! One schema and one set of portable SQL queries over sqlx's `Any` driver; the backend is chosen by
 //! the URL scheme (`sqlite://…` or `postgres://…`) and a bad scheme or unreachable server fails loudly.
+//! The few statements that differ per engine for speed on the order writer's path (multi-row
+//! inserts, the batch's stock decrement) live in the `dialect` module and nowhere else; the
+//! connection setup (`PRAGMA`s, the SQLite writer's own connection) in `connect` and `exec`.
 //! Times are passed in by callers (the clock is injected upstream); ids are generated upstream too.
 //! This crate holds no business rules beyond the guards that keep data consistent.
 
@@ -21,6 +24,7 @@ pub mod orders;
 pub mod products;
 pub mod search_feed;
 mod sql;
+#[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod users;
 

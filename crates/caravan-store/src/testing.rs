@@ -49,9 +49,16 @@ impl TestDb {
     }
 
     /// A new migrated database on the `CARAVAN_TEST_POSTGRES` server, or `None` when the variable
-    /// is not set. When it is set, an unreachable server is an error, never a skip.
+    /// is not set (the caller says SKIPPED). When it is set, an unreachable server is an error,
+    /// never a skip; and in CI (`CI` set) a missing variable is an error too, so no PostgreSQL
+    /// test reports green without having run.
     pub async fn postgres() -> Result<Option<TestDb>, StoreError> {
         let Ok(base) = std::env::var(POSTGRES_ENV) else {
+            if std::env::var_os("CI").is_some() {
+                return Err(StoreError::BadUrl(format!(
+                    "CI is set but {POSTGRES_ENV} is not: the PostgreSQL tests must run in CI"
+                )));
+            }
             return Ok(None);
         };
         Self::postgres_at(&base).await.map(Some)

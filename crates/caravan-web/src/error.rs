@@ -121,3 +121,78 @@ pub async fn method_not_allowed() -> AppError {
 pub fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
     AppError::new(Code::Internal, "a handler panicked").into_response()
 }
+
+/// The safety net under every handler and extractor: on the API (and `/media/`), an error answer
+/// that is not already the JSON envelope (a framework rejection no extractor mapped) becomes
+/// one, with the code of its status, so a client never has to parse plain text.
+pub async fn json_envelope(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let path = req.uri().path();
+    let api = path.starts_with("/api/v1/") || path.starts_with("/media/");
+    let res = next.run(req).await;
+    let failed = res.status().is_client_error() || res.status().is_server_error();
+    let json = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !api || !failed || json {
+        return res;
+    }
+    let code = match res.status() {
+        StatusCode::NOT_FOUND => Code::NotFound,
+        StatusCode::METHOD_NOT_ALLOWED => Code::MethodNotAllowed,
+        StatusCode::PAYLOAD_TOO_LARGE => Code::BodyTooLarge,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => Code::UnsupportedMediaType,
+        StatusCode::UNPROCESSABLE_ENTITY => Code::InvalidBody,
+        s if s.is_server_error() => Code::Internal,
+        _ => Code::BadRequest,
+    };
+    tracing::info!(status = %res.status(), code = %code, "a framework answer became the JSON envelope");
+    AppError::new(code, code.meaning()).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::json_envelope;
+    use axum::body::Body;
+    use axum::http::{Request, StatusCode};
+    use axum::routing::get;
+    use axum::Router;
+    use tower::ServiceExt;
+
+    /// A plain-text rejection no extractor mapped still reaches the client as the envelope,
+    /// with the code of its status; pages keep their own answers.
+    #[tokio::test]
+    async fn plain_text_errors_on_the_api_become_the_envelope() {
+        let app = Router::new()
+            .route(
+                "/api/v1/x",
+                get(|| async { (StatusCode::BAD_REQUEST, "bad header") }),
+            )
+            .route(
+                "/page",
+                get(|| async { (StatusCode::BAD_REQUEST, "bad header") }),
+            )
+            .layer(axum::middleware::from_fn(json_envelope));
+        let answer = |uri: &'static str| {
+            let app = app.clone();
+            async move {
+                let req = Request::get(uri).body(Body::empty()).unwrap();
+                let res = app.oneshot(req).await.unwrap();
+                let status = res.status();
+                let bytes = axum::body::to_bytes(res.into_body(), 1 << 16)
+                    .await
+                    .unwrap();
+                (status, String::from_utf8(bytes.to_vec()).unwrap())
+            }
+        };
+        let (status, body) = answer("/api/v1/x").await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        let body: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(body["error"]["code"], "bad_request");
+        assert_eq!(
+            answer("/page").await,
+            (StatusCode::BAD_REQUEST, "bad header".to_owned())
+        );
+    }
+}

@@ -2,7 +2,6 @@
 
 use crate::error::AppError;
 use crate::AppState;
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, FromRequestParts, Query, Request};
 use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
@@ -17,25 +16,114 @@ use serde::Deserialize;
 /// a wrong content type 415 and an oversized body 413.
 pub struct ApiJson<T>(pub T);
 
+/// Whether the request says its body is JSON: `application/json`, with parameters or not
+/// (`application/json; charset=utf-8`), and nothing else (`application/jsonx`,
+/// `application/problem+json`, `text/json` are refused).
+pub fn is_json(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"))
+}
+
+fn unsupported_media_type() -> AppError {
+    AppError::new(
+        Code::UnsupportedMediaType,
+        "send Content-Type: application/json",
+    )
+}
+
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = AppError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(v)) => Ok(ApiJson(v)),
-            Err(rejection) => Err(match rejection {
-                JsonRejection::JsonDataError(e) => AppError::new(Code::InvalidBody, e.body_text()),
-                JsonRejection::MissingJsonContentType(_) => AppError::new(
-                    Code::UnsupportedMediaType,
-                    "send Content-Type: application/json",
-                ),
-                r if r.status() == StatusCode::PAYLOAD_TOO_LARGE => AppError::new(
-                    Code::BodyTooLarge,
-                    format!("the body exceeds {} bytes", crate::BODY_LIMIT),
-                ),
-                r => AppError::new(Code::MalformedJson, r.body_text()),
-            }),
+        if !is_json(req.headers()) {
+            return Err(unsupported_media_type());
         }
+        let ApiBytes(bytes) = ApiBytes::from_request(req, state).await?;
+        parse_json(&bytes).map(ApiJson)
+    }
+}
+
+/// Reads a JSON body: malformed JSON is 400 `malformed_json`, a mismatch with the schema 422
+/// `invalid_body`. A whole number written with a fraction (`25.0`) is a whole number: JSON
+/// Schema's `integer` accepts it, so the API does too (tried only after the strict read failed,
+/// so ordinary bodies are read once).
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    let strict = match serde_json::from_slice(bytes) {
+        Ok(v) => return Ok(v),
+        Err(e) => e,
+    };
+    if strict.classify() != serde_json::error::Category::Data {
+        return Err(AppError::new(Code::MalformedJson, strict.to_string()));
+    }
+    let lenient = serde_json::from_slice::<serde_json::Value>(bytes)
+        .ok()
+        .map(whole_numbers)
+        .and_then(|v| serde_json::from_value(v).ok());
+    lenient.ok_or_else(|| AppError::new(Code::InvalidBody, strict.to_string()))
+}
+
+/// Numbers with no fractional part, within `i64`, as integers.
+fn whole_numbers(v: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match v {
+        Value::Number(n) if n.is_f64() => {
+            let f = n.as_f64().unwrap_or(f64::NAN);
+            let whole = f.fract() == 0.0 && f >= i64::MIN as f64 && f < i64::MAX as f64;
+            if whole {
+                Value::from(f as i64)
+            } else {
+                Value::Number(n)
+            }
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(whole_numbers).collect()),
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (k, whole_numbers(v)))
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+/// Path parameters: one that cannot be decoded (not UTF-8, say) names no object, so it is a 404
+/// `not_found` like any malformed id, in the JSON envelope.
+pub struct ApiPath<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(v)) => Ok(ApiPath(v)),
+            Err(_) => Err(AppError::new(Code::NotFound, "no such object")),
+        }
+    }
+}
+
+/// A raw body (webhooks): more than the route's limit is 413 `body_too_large`, a body that
+/// cannot be read 400 `unreadable_body`, both in the JSON envelope.
+pub struct ApiBytes(pub axum::body::Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for ApiBytes {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        axum::body::Bytes::from_request(req, state)
+            .await
+            .map(ApiBytes)
+            .map_err(|r| {
+                if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    AppError::new(
+                        Code::BodyTooLarge,
+                        format!("the body exceeds {} bytes", crate::BODY_LIMIT),
+                    )
+                } else {
+                    AppError::new(Code::UnreadableBody, r.body_text())
+                }
+            })
     }
 }
 
@@ -156,33 +244,12 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for IdemJson<T> {
             .headers()
             .get("idempotency-key")
             .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
-        let json = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("application/json"));
-        let bytes = axum::body::Bytes::from_request(req, state)
-            .await
-            .map_err(|r| {
-                if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    AppError::new(
-                        Code::BodyTooLarge,
-                        format!("the body exceeds {} bytes", crate::BODY_LIMIT),
-                    )
-                } else {
-                    AppError::new(Code::MalformedJson, r.body_text())
-                }
-            })?;
+        let json = is_json(req.headers());
+        let ApiBytes(bytes) = ApiBytes::from_request(req, state).await?;
         if !json {
-            return Err(AppError::new(
-                Code::UnsupportedMediaType,
-                "send Content-Type: application/json",
-            ));
+            return Err(unsupported_media_type());
         }
-        let value = serde_json::from_slice(&bytes).map_err(|e| match e.classify() {
-            serde_json::error::Category::Data => AppError::new(Code::InvalidBody, e.to_string()),
-            _ => AppError::new(Code::MalformedJson, e.to_string()),
-        })?;
+        let value = parse_json(&bytes)?;
         let key = IdempotencyKey::parse(key.as_deref())?;
         Ok(IdemJson {
             value,

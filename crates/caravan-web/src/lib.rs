@@ -58,6 +58,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::router())
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed)
+        .layer(axum::middleware::from_fn(error::json_envelope))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             metrics::track,

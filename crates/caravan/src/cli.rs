@@ -68,11 +68,12 @@ pub enum Command {
         #[command(subcommand)]
         command: RatesCommand,
     },
-    /// Measure Caravan on this machine.
+    /// Measure Caravan on this machine (built with `--features bench`).
+    #[cfg(feature = "bench")]
     Bench {
         /// Which benchmark.
         #[command(subcommand)]
-        command: BenchCommand,
+        command: caravan_bench::BenchCommand,
     },
     /// Operator accounts.
     Admin {
@@ -104,15 +105,4 @@ pub enum RatesCommand {
         /// The XML file.
         file: std::path::PathBuf,
     },
-}
-
-/// Benchmarks.
-#[derive(Debug, Subcommand)]
-pub enum BenchCommand {
-    /// Festival checkout over HTTP against the real server, with the row-lock and no-op baselines.
-    Checkout(crate::bench::CheckoutArgs),
-    /// Search over a synthetic multilingual catalogue: index build rate, size, query latencies.
-    Search(crate::search_bench::SearchArgs),
-    /// Server time of the storefront's product, search and home pages on the demo data.
-    Pages(crate::pages_bench::PagesArgs),
 }

@@ -1,18 +1,15 @@
 //! The `caravan` command: serve the marketplace, migrate, print configuration, seed demo data,
 //! manage operators. Thin: parsing and wiring only; everything else lives in the library crates.
 
-mod bench;
 mod cli;
 mod config;
-mod pages_bench;
-mod search_bench;
 
 use anyhow::{bail, Context, Result};
 use caravan_market::{Market, MarketConfig, SystemClock};
 use caravan_search::SearchIndex;
 use caravan_store::Store;
 use clap::Parser;
-use cli::{AdminCommand, BenchCommand, Cli, Command, RatesCommand};
+use cli::{AdminCommand, Cli, Command, RatesCommand};
 use config::Config;
 use std::sync::Arc;
 
@@ -125,15 +122,8 @@ async fn run(command: Command, config: Config) -> Result<()> {
             market.store().close().await;
             Ok(())
         }
-        Command::Bench {
-            command: BenchCommand::Checkout(args),
-        } => bench::checkout(args).await,
-        Command::Bench {
-            command: BenchCommand::Pages(args),
-        } => pages_bench::pages(args).await,
-        Command::Bench {
-            command: BenchCommand::Search(args),
-        } => tokio::task::spawn_blocking(move || search_bench::search(args)).await?,
+        #[cfg(feature = "bench")]
+        Command::Bench { command } => caravan_bench::run(command).await,
         Command::Openapi => {
             println!("{}", caravan_web::openapi_json());
             Ok(())

@@ -3,7 +3,8 @@
 //! `target/screenshots/` for people to look at.
 //!
 //! Runs when `CARAVAN_TEST_BROWSER` is set (`.ci/run` sets it after installing chromium and
-//! chromium-driver); then a missing browser fails the test. Without it the test says SKIPPED.
+//! chromium-driver); then a missing browser fails the test. Without it the test says SKIPPED,
+//! except in CI (`CI` set), where skipping is itself a failure.
 
 #![allow(
     clippy::expect_used,
@@ -223,6 +224,11 @@ async fn text(c: &Client, css: &str) -> String {
 #[tokio::test]
 async fn a_russian_buyer_buys_from_two_stores_and_the_store_gets_paid() {
     if std::env::var_os("CARAVAN_TEST_BROWSER").is_none() {
+        // In CI the browser test must run: a missing switch fails instead of skipping.
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI is set but CARAVAN_TEST_BROWSER is not: the browser test must run in CI"
+        );
         eprintln!("SKIPPED: set CARAVAN_TEST_BROWSER=1 (with chromium and chromium-driver installed) to run the browser test");
         return;
     }

@@ -1,7 +1,7 @@
 //! The first step of a checkout: what is bought, where it goes, how it is paid, checked before
 //! anything is priced.
 
-use super::{Address, CheckoutRequest};
+use super::request::{Address, CheckoutRequest};
 use crate::accounts::Actor;
 use crate::carts::{CartAccess, LineInput, MAX_LINES, MAX_QUANTITY};
 use crate::{Code, Market, MarketError};
@@ -60,7 +60,7 @@ impl Market {
             (None, Some(items)) => (merge_items(items)?, String::new(), None),
             _ => {
                 return Err(MarketError::new(
-                    Code::InvalidBody,
+                    Code::InvalidCheckout,
                     "give either cart_id or items",
                 ))
             }
@@ -85,7 +85,7 @@ fn merge_items(items: &[LineInput]) -> Result<Vec<(String, i64)>, MarketError> {
     let bad = || MarketError::new(Code::InvalidQuantity, "a quantity is 1 to 99");
     let mut out: Vec<(String, i64)> = Vec::new();
     for i in items {
-        let v = VariantId::parse(&i.variant_id)?;
+        let v = VariantId::parse(&i.variant_id).map_err(|_| crate::pricing::unknown_variant())?;
         if !(1..=MAX_QUANTITY).contains(&i.quantity) {
             return Err(bad());
         }

@@ -6,89 +6,18 @@
 
 mod basket;
 mod records;
+mod request;
 pub(crate) mod writer;
 
 pub(crate) use basket::check_address;
-pub(crate) use records::{event_payload, payment_ledger};
+pub use request::{Address, CheckoutRequest, CheckoutView, PaymentView};
 
 use crate::accounts::Actor;
-use crate::carts::LineInput;
-use crate::catalogue::MoneyView;
 use crate::idempotency::{key_in_use, key_reused, IdempotencyKey, Replayable};
-use crate::orders::OrderView;
 use crate::{Code, Market, MarketError};
 use caravan_domain::{Currency, Locale, Money};
-use caravan_store::checkout::Outcome;
-use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
-
-/// Where the parcels go.
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Address {
-    /// Recipient.
-    pub name: String,
-    /// Street and number.
-    pub line1: String,
-    /// More.
-    pub line2: Option<String>,
-    /// City.
-    pub city: String,
-    /// Postal code.
-    pub postal_code: String,
-    /// Alpha-2 country; shipping is priced to it.
-    pub country: String,
-    /// Phone for the carrier.
-    pub phone: Option<String>,
-}
-
-/// A checkout: a cart, or items bought at once ("buy now"). Prices and totals are always
-/// computed on the server.
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CheckoutRequest {
-    /// `crt_…` (the caller's cart). Give this or `items`.
-    pub cart_id: Option<String>,
-    /// Items to buy without a cart.
-    pub items: Option<Vec<LineInput>>,
-    /// Currency to pay in; the cart's, else EUR.
-    pub currency: Option<String>,
-    /// Shipping method per store (`mer_…` → economy|standard|express); the cheapest if absent.
-    #[serde(default)]
-    pub shipping: BTreeMap<String, String>,
-    /// Delivery address.
-    pub address: Address,
-    /// Sandbox: `pm_sandbox_success`, `pm_sandbox_delayed` or `pm_sandbox_decline`.
-    pub payment_method: String,
-}
-
-/// The payment of a checkout.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct PaymentView {
-    /// `pay_…`.
-    pub id: String,
-    /// The provider's reference (webhooks name it).
-    pub provider_ref: String,
-    /// captured or authorized.
-    pub status: String,
-    /// Amount in the buyer's currency.
-    pub amount: MoneyView,
-}
-
-/// A placed checkout.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct CheckoutView {
-    /// `grp_…`.
-    pub group_id: String,
-    /// paid, or awaiting_payment when the payment confirms later.
-    pub status: String,
-    /// Everything, in the buyer's currency.
-    pub total: MoneyView,
-    /// The payment.
-    pub payment: PaymentView,
-    /// One order per store.
-    pub orders: Vec<OrderView>,
-}
+use caravan_store::checkout::{Outcome, PaymentRecord};
+use writer::Failure;
 
 impl Market {
     pub(crate) fn writer(&self) -> &writer::OrderWriter {
@@ -124,17 +53,12 @@ impl Market {
         let response = placement.answer.response.clone();
         let payment = placement.payment.clone();
         let outcome = self.writer().submit(placement).await;
-        if !matches!(outcome, Ok(Outcome::Placed)) {
-            // Nothing was written for this authorization: give it back.
-            self.give_back(
-                &payment.provider_ref,
-                &payment.status,
-                payment.amount_minor,
-                &payment.currency,
-            )
-            .await?;
+        // Kept only when its order was written (or may have been: a batch that could not be
+        // made durable); any other outcome gives the authorization back at once.
+        if !matches!(outcome, Ok(Outcome::Placed) | Err(Failure::Uncertain(_))) {
+            self.give_back(&payment).await?;
         }
-        match outcome? {
+        match outcome.map_err(Failure::into_error)? {
             Outcome::Placed => Ok(Replayable {
                 status: 201,
                 body: response,
@@ -154,24 +78,23 @@ impl Market {
                     format!("{variant} sold out"),
                 ))
             }
+            Outcome::Unwritable(why) => Err(MarketError::new(
+                Code::OrderNotWritable,
+                format!("this order could not be recorded and nothing was charged ({why})"),
+            )),
         }
     }
 
     /// Releases an authorization nothing was written for: a captured payment is refunded, an
     /// authorized one voided.
-    async fn give_back(
-        &self,
-        provider_ref: &str,
-        status: &str,
-        amount_minor: i64,
-        currency: &str,
-    ) -> Result<(), MarketError> {
+    async fn give_back(&self, payment: &PaymentRecord) -> Result<(), MarketError> {
         let provider = &self.inner.provider;
-        if status == "captured" {
-            let amount = Money::new(amount_minor, Currency::parse(currency)?);
-            provider.refund(provider_ref, amount).await;
+        if payment.status == "captured" {
+            let currency = Currency::parse(&payment.currency)?;
+            let amount = Money::new(payment.amount_minor, currency);
+            provider.refund(&payment.provider_ref, amount).await;
         } else {
-            provider.void(provider_ref).await;
+            provider.void(&payment.provider_ref).await;
         }
         Ok(())
     }

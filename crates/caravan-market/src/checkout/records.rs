@@ -3,17 +3,17 @@
 //! placement the order writer commits.
 
 use super::basket::{check_payment_method, Basket};
-use super::{CheckoutRequest, CheckoutView, PaymentView};
+use super::request::{CheckoutRequest, CheckoutView, PaymentView};
 use crate::accounts::Actor;
 use crate::catalogue::MoneyView;
 use crate::idempotency::Guard;
-use crate::orders::order_view;
+use crate::orders::{event_payload, order_view, payment_ledger};
 use crate::payments::Authorization;
 use crate::pricing::{PricedCart, PricedGroup, ShipOption};
 use crate::{Code, Market, MarketError};
-use caravan_domain::id::{GroupId, LedgerTxId, OrderId, PaymentId, TypedId};
-use caravan_domain::ledger;
+use caravan_domain::id::{GroupId, OrderId, PaymentId, TypedId};
 use caravan_domain::order::OrderStatus;
+use caravan_domain::pricing::checked_sum;
 use caravan_domain::shipping::ShippingMethod;
 use caravan_domain::{Country, Currency, Locale, Money};
 use caravan_store::checkout::{GroupRecord, LineRecord, OrderRecord, PaymentRecord, Placement};
@@ -35,9 +35,9 @@ impl Market {
         let mut draft = Draft::new(self.now(), actor, &basket);
         for g in &priced.groups {
             let option = ship(g, &req.shipping, basket.country)?;
-            draft.add_order(g, option);
+            draft.add_order(g, option)?;
         }
-        let total = Money::new(draft.total(), basket.currency);
+        let total = Money::new(draft.total()?, basket.currency);
         let auth = self
             .inner
             .provider
@@ -171,8 +171,9 @@ impl Draft {
         }
     }
 
-    /// One store's order and its lines, frozen as priced, shipped with `option`.
-    fn add_order(&mut self, g: &PricedGroup, option: &ShipOption) {
+    /// One store's order and its lines, frozen as priced, shipped with `option`. Sums that
+    /// would overflow are `amount_out_of_range`.
+    fn add_order(&mut self, g: &PricedGroup, option: &ShipOption) -> Result<(), MarketError> {
         let order_id = OrderId::generate().to_string();
         let presentment = self.currency.code();
         for (i, l) in g.lines.iter().enumerate() {
@@ -203,10 +204,13 @@ impl Draft {
             currency: g.currency.code().to_owned(),
             goods_minor: g.goods_minor,
             shipping_minor: option.price_minor,
-            total_minor: g.goods_minor + option.price_minor,
-            fee_minor: g.lines.iter().map(|l| l.fee_minor).sum(),
+            total_minor: checked_sum([g.goods_minor, option.price_minor])?,
+            fee_minor: checked_sum(g.lines.iter().map(|l| l.fee_minor))?,
             presentment_currency: presentment.to_owned(),
-            presentment_total_minor: g.presentment_goods_minor + option.presentment_minor,
+            presentment_total_minor: checked_sum([
+                g.presentment_goods_minor,
+                option.presentment_minor,
+            ])?,
             fx_rate_e9: g.rate_e9.max(1),
             shipping_method: option.method.as_str().to_owned(),
             min_days: option.min_days,
@@ -222,11 +226,14 @@ impl Draft {
             cancelled_at: None,
             version: 0,
         });
+        Ok(())
     }
 
     /// What the buyer pays, in their currency.
-    fn total(&self) -> i64 {
-        self.orders.iter().map(|o| o.presentment_total_minor).sum()
+    fn total(&self) -> Result<i64, MarketError> {
+        Ok(checked_sum(
+            self.orders.iter().map(|o| o.presentment_total_minor),
+        )?)
     }
 
     /// The payment record; a captured payment marks every order paid and posts its money into
@@ -255,7 +262,7 @@ impl Draft {
             provider: provider.to_owned(),
             provider_ref,
             status: if captured { "captured" } else { "authorized" }.to_owned(),
-            amount_minor: self.total(),
+            amount_minor: self.total()?,
             currency: self.currency.code().to_owned(),
             created_at: self.now,
             updated_at: self.now,
@@ -312,29 +319,4 @@ impl Draft {
             now: self.now,
         }
     }
-}
-
-/// The payment postings of one order: the buyer's money into escrow in the store's currency.
-pub(crate) fn payment_ledger(o: &OrderRecord) -> Result<LedgerTx, MarketError> {
-    let presentment = Money::new(
-        o.presentment_total_minor,
-        Currency::parse(&o.presentment_currency)?,
-    );
-    let settlement = Money::new(o.total_minor, Currency::parse(&o.currency)?);
-    Ok(LedgerTx {
-        id: LedgerTxId::generate().to_string(),
-        kind: "payment".into(),
-        reference: o.id.clone(),
-        postings: ledger::payment(presentment, settlement),
-    })
-}
-
-/// The outbox payload of an order event.
-pub(crate) fn event_payload(o: &OrderRecord) -> String {
-    serde_json::json!({
-        "order_id": o.id, "group_id": o.group_id, "merchant_id": o.merchant_id, "buyer_id": o.buyer_id,
-        "status": o.status, "total_minor": o.total_minor, "currency": o.currency,
-        "presentment_total_minor": o.presentment_total_minor, "presentment_currency": o.presentment_currency,
-    })
-    .to_string()
 }

@@ -1,5 +1,8 @@
-//! The order writer: checkouts queue here and are committed in batches, one transaction and one
-//! fsync per batch. A full queue answers at once (503) instead of letting latency explode.
+//! The order writer: checkouts queue here and are committed in batches, one transaction per
+//! batch. On SQLite the commit does not wait for the disk: the store's syncer fsyncs the WAL
+//! after it, and one fsync covers every batch committed while the previous one ran; a batch's
+//! buyers are answered once an fsync that began after their commit is done. A full queue answers
+//! at once (503) instead of letting latency explode.
 
 use crate::Code;
 use crate::MarketError;
@@ -9,13 +12,34 @@ use tokio::sync::{mpsc, oneshot};
 
 struct Job {
     placement: Placement,
-    reply: oneshot::Sender<Result<Outcome, MarketError>>,
+    reply: oneshot::Sender<Result<Outcome, Failure>>,
+}
+
+/// Why the writer gave a placement no outcome.
+#[derive(Debug)]
+pub(crate) enum Failure {
+    /// Nothing of it was written (the queue was full, or its batch failed and rolled back): its
+    /// payment authorization must be given back.
+    NotWritten(MarketError),
+    /// Its batch was committed but may not be on disk (an fsync failed): the authorization is
+    /// kept, since the order most likely exists and a retry with the same key replays it.
+    Uncertain(MarketError),
+}
+
+impl Failure {
+    /// The error to answer with.
+    pub(crate) fn into_error(self) -> MarketError {
+        match self {
+            Failure::NotWritten(e) | Failure::Uncertain(e) => e,
+        }
+    }
 }
 
 /// A handle on the node's writer tasks.
 pub(crate) struct OrderWriter {
-    /// One queue per writer; a checkout goes to the writer of its first SKU, so writers work on
-    /// different rows in parallel (PostgreSQL) and one SKU's buyers stay first come, first served.
+    /// One queue per writer; a checkout goes to the writer chosen by an FNV-1a hash of its
+    /// smallest variant id, so writers work on different rows in parallel (PostgreSQL) and one
+    /// SKU's buyers stay first come, first served in one writer.
     queues: Vec<mpsc::Sender<Job>>,
 }
 
@@ -70,24 +94,30 @@ impl OrderWriter {
     }
 
     /// Queues a placement and waits for its outcome; `overloaded` at once if the queue is full.
-    pub(crate) async fn submit(&self, placement: Placement) -> Result<Outcome, MarketError> {
+    pub(crate) async fn submit(&self, placement: Placement) -> Result<Outcome, Failure> {
         let (reply, answer) = oneshot::channel();
         self.queue_for(&placement)
             .try_send(Job { placement, reply })
-            .map_err(|e| match e {
-                mpsc::error::TrySendError::Full(_) => {
-                    let mut e =
-                        MarketError::new(Code::Overloaded, "checkout is busy; retry in a moment");
-                    e.retry_after = Some(1);
-                    e
-                }
-                mpsc::error::TrySendError::Closed(_) => {
-                    MarketError::internal("the order writer stopped")
-                }
+            .map_err(|e| {
+                Failure::NotWritten(match e {
+                    mpsc::error::TrySendError::Full(_) => {
+                        let mut e = MarketError::new(
+                            Code::Overloaded,
+                            "checkout is busy; retry in a moment",
+                        );
+                        e.retry_after = Some(1);
+                        e
+                    }
+                    mpsc::error::TrySendError::Closed(_) => {
+                        MarketError::internal("the order writer stopped")
+                    }
+                })
             })?;
-        answer
-            .await
-            .map_err(|_| MarketError::internal("the order writer dropped a checkout"))?
+        // A dropped reply means the writer stopped before answering: nothing was committed
+        // for this placement after its reply was dropped, but whether its batch was is unknown.
+        answer.await.map_err(|_| {
+            Failure::Uncertain(MarketError::internal("the order writer dropped a checkout"))
+        })?
     }
 }
 
@@ -130,9 +160,8 @@ async fn run(store: Store, mut rx: mpsc::Receiver<Job>, max: usize) {
                     Err(e) => {
                         tracing::error!(error = %e, "an order batch was committed but may not be on disk");
                         for reply in replies {
-                            let _ = reply.send(Err(MarketError::internal(format!(
-                                "order batch not durable: {e}"
-                            ))));
+                            let e = MarketError::internal(format!("order batch not durable: {e}"));
+                            let _ = reply.send(Err(Failure::Uncertain(e)));
                         }
                     }
                 });
@@ -140,9 +169,8 @@ async fn run(store: Store, mut rx: mpsc::Receiver<Job>, max: usize) {
             Err(e) => {
                 tracing::error!(error = %e, batch = placements.len(), "order batch failed; nothing was written");
                 for reply in replies.drain(..) {
-                    let _ = reply.send(Err(MarketError::internal(format!(
-                        "order batch failed: {e}"
-                    ))));
+                    let e = MarketError::internal(format!("order batch failed: {e}"));
+                    let _ = reply.send(Err(Failure::NotWritten(e)));
                 }
             }
         }
@@ -168,6 +196,11 @@ mod tests {
         assert!(tx.try_send(waiting).is_ok(), "the one slot is taken");
         let writer = OrderWriter { queues: vec![tx] };
         let refused = writer.submit(Placement::default()).await.unwrap_err();
+        assert!(
+            matches!(refused, super::Failure::NotWritten(_)),
+            "nothing was written"
+        );
+        let refused = refused.into_error();
         assert_eq!(refused.code, "overloaded");
         assert_eq!(refused.kind().status(), 503);
         assert_eq!(refused.retry_after, Some(1));

@@ -1,9 +1,10 @@
 //! Moving an order along: ship, deliver, confirm receipt, cancel, refund.
 
-use super::{event, next, refund_ledger, release_ledger, restock, set_time, transition, Viewer};
+use super::lifecycle::{event, next, refund_ledger, release_ledger, restock, set_time, transition};
+use super::read::Viewer;
+use super::views::OrderView;
 use crate::accounts::Actor;
 use crate::idempotency::{Claim, IdempotencyKey, Replayable};
-use crate::orders::OrderView;
 use crate::Code;
 use crate::{Market, MarketError};
 use caravan_domain::account::clean_name;

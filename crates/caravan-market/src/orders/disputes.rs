@@ -1,6 +1,7 @@
 //! Buyer protection: the buyer opens a dispute, the store answers, an operator decides.
 
-use super::{event, next, refund_ledger, release_ledger, set_time, transition, Viewer};
+use super::lifecycle::{event, next, refund_ledger, release_ledger, set_time, transition};
+use super::read::Viewer;
 use crate::accounts::Actor;
 use crate::Code;
 use crate::{Market, MarketError};

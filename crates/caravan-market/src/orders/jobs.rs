@@ -1,8 +1,7 @@
 //! What happens without a user: the payment provider's webhook, and the timers (unpaid orders
 //! cancelled, delivered orders completed, old idempotency records forgotten).
 
-use super::{event, next, restock, set_time, transition};
-use crate::checkout::payment_ledger;
+use super::lifecycle::{event, next, payment_ledger, restock, set_time, transition};
 use crate::payments::{verify, SignatureError, WebhookEvent};
 use crate::Code;
 use crate::{Market, MarketError, DAY_MS};
@@ -20,21 +19,12 @@ pub struct TimerReport {
 }
 
 impl Market {
-    /// Handles a signed provider event. Repeats of an event id are acknowledged and ignored.
-    /// Returns whether the event changed anything.
-    pub async fn payment_webhook(
-        &self,
-        signature: Option<&str>,
-        body: &[u8],
-    ) -> Result<bool, MarketError> {
+    /// `invalid_signature` unless `body` carries the provider's signature from the last five
+    /// minutes.
+    fn check_signature(&self, signature: Option<&str>, body: &[u8]) -> Result<(), MarketError> {
         let now_s = self.now() / 1000;
-        verify(
-            self.inner.provider.webhook_secret(),
-            signature.unwrap_or_default(),
-            body,
-            now_s,
-        )
-        .map_err(|e| {
+        let secret = self.inner.provider.webhook_secret();
+        verify(secret, signature.unwrap_or_default(), body, now_s).map_err(|e| {
             let message = match e {
                 SignatureError::Malformed => "missing or malformed Caravan-Signature",
                 SignatureError::Expired => {
@@ -43,7 +33,17 @@ impl Market {
                 SignatureError::Mismatch => "the signature does not match",
             };
             MarketError::new(Code::InvalidSignature, message)
-        })?;
+        })
+    }
+
+    /// Handles a signed provider event. Repeats of an event id are acknowledged and ignored.
+    /// Returns whether the event changed anything.
+    pub async fn payment_webhook(
+        &self,
+        signature: Option<&str>,
+        body: &[u8],
+    ) -> Result<bool, MarketError> {
+        self.check_signature(signature, body)?;
         let ev: WebhookEvent = serde_json::from_slice(body)
             .map_err(|e| MarketError::new(Code::MalformedJson, e.to_string()))?;
         let payment = self

@@ -1,7 +1,7 @@
 //! Deciding a batch before anything is written: which placements repeat a stored or an earlier
 //! key of the batch, and which get stock, first come, first served.
 
-use super::{Outcome, Placement};
+use super::records::{Outcome, Placement};
 use crate::exec::{Cell, Exec, Kind};
 use crate::idempotency::stored_answers;
 use crate::sql::{in_list, Sql, Val};

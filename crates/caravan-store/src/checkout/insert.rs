@@ -1,7 +1,7 @@
 //! Writing the placed checkouts of a batch: one multi-row insert per table for the whole batch,
 //! then the carts they came from are emptied and the ledger and outbox are journaled.
 
-use super::Placement;
+use super::records::Placement;
 use crate::dialect::insert_rows;
 use crate::exec::Exec;
 use crate::idempotency::{store_answers, NewAnswer};

@@ -107,7 +107,7 @@ pub fn router() -> Router<AppState> {
 /// `GET /media/{id}`: an uploaded image, cached for good (an id never changes its bytes).
 async fn media(
     axum::extract::State(state): axum::extract::State<AppState>,
-    axum::extract::Path(id): axum::extract::Path<String>,
+    crate::extract::ApiPath(id): crate::extract::ApiPath<String>,
 ) -> Response {
     match state.market.image(&id).await {
         Ok((content_type, data)) => (

@@ -1,9 +1,9 @@
 //! Registration, login, logout, the caller's account and API tokens.
 
 use crate::error::{AppError, ErrorBody};
-use crate::extract::{ApiJson, Auth};
+use crate::extract::{ApiJson, ApiPath, Auth};
 use crate::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use caravan_market::accounts::{Credentials, IssuedToken, Registration, TokenView, UserView};
@@ -105,7 +105,7 @@ pub async fn create_token(
 pub async fn revoke_token(
     State(state): State<AppState>,
     Auth(actor): Auth,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<StatusCode, AppError> {
     state.market.revoke_token(&actor, &id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -152,7 +152,7 @@ pub async fn add_address(
 pub async fn remove_address(
     State(state): State<AppState>,
     Auth(actor): Auth,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<StatusCode, AppError> {
     state.market.remove_address(&actor, &id).await?;
     Ok(StatusCode::NO_CONTENT)

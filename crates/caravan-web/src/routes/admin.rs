@@ -1,9 +1,9 @@
 //! Operator routes: merchant review and accounts.
 
 use crate::error::{AppError, ErrorBody};
-use crate::extract::{ApiJson, ApiQuery, Auth};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, Auth};
 use crate::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::Json;
 use caravan_market::accounts::UserView;
 use caravan_market::merchants::{Decision, MerchantView};
@@ -47,7 +47,7 @@ pub async fn merchants(
 pub async fn decide(
     State(state): State<AppState>,
     Auth(actor): Auth,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(d): ApiJson<Decision>,
 ) -> Result<Json<MerchantView>, AppError> {
     Ok(Json(state.market.decide_merchant(&actor, &id, d).await?))
@@ -102,7 +102,7 @@ pub struct Suspension {
 pub async fn suspend(
     State(state): State<AppState>,
     Auth(actor): Auth,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(s): ApiJson<Suspension>,
 ) -> Result<Json<UserView>, AppError> {
     Ok(Json(

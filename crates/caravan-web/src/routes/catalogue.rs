@@ -1,9 +1,9 @@
 //! Public catalogue reads and category management.
 
 use crate::error::{AppError, ErrorBody};
-use crate::extract::{ApiJson, ApiQuery, Auth, ReqLocale};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, Auth, ReqLocale};
 use crate::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use caravan_market::catalogue::{
@@ -56,7 +56,7 @@ pub async fn list_products(
 pub async fn product(
     State(state): State<AppState>,
     ReqLocale(locale): ReqLocale,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<ProductDetail>, AppError> {
     Ok(Json(state.market.product(&id, locale).await?))
 }

@@ -1,9 +1,9 @@
 //! Exchange rates, category fees, shipping rules and carts.
 
 use crate::error::{AppError, ErrorBody};
-use crate::extract::{ApiJson, Auth, CartCaller, CartToken, MaybeAuth, ReqLocale};
+use crate::extract::{ApiJson, ApiPath, Auth, CartCaller, CartToken, MaybeAuth, ReqLocale};
 use crate::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use caravan_market::carts::{CartPatch, CartView, CreatedCart, LineInput, NewCart};
@@ -44,7 +44,7 @@ pub struct FeeInput {
 pub async fn set_fee(
     State(state): State<AppState>,
     Auth(actor): Auth,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(f): ApiJson<FeeInput>,
 ) -> Result<StatusCode, AppError> {
     state
@@ -100,7 +100,7 @@ pub async fn cart(
     State(state): State<AppState>,
     caller: CartCaller,
     ReqLocale(locale): ReqLocale,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<CartView>, AppError> {
     Ok(Json(state.market.cart(&id, caller.access(), locale).await?))
 }
@@ -112,7 +112,7 @@ pub async fn update_cart(
     State(state): State<AppState>,
     caller: CartCaller,
     ReqLocale(locale): ReqLocale,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(p): ApiJson<CartPatch>,
 ) -> Result<Json<CartView>, AppError> {
     Ok(Json(
@@ -131,7 +131,7 @@ pub async fn set_line(
     State(state): State<AppState>,
     caller: CartCaller,
     ReqLocale(locale): ReqLocale,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(l): ApiJson<LineInput>,
 ) -> Result<Json<CartView>, AppError> {
     Ok(Json(
@@ -150,7 +150,7 @@ pub async fn remove_line(
     State(state): State<AppState>,
     caller: CartCaller,
     ReqLocale(locale): ReqLocale,
-    Path((id, variant_id)): Path<(String, String)>,
+    ApiPath((id, variant_id)): ApiPath<(String, String)>,
 ) -> Result<Json<CartView>, AppError> {
     let line = LineInput {
         variant_id,
@@ -173,7 +173,7 @@ pub async fn claim_cart(
     Auth(actor): Auth,
     CartToken(token): CartToken,
     ReqLocale(locale): ReqLocale,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<CartView>, AppError> {
     Ok(Json(
         state

@@ -1,9 +1,9 @@
 //! Applying to sell, a store's public page, and a merchant's own catalogue.
 
 use crate::error::{AppError, ErrorBody};
-use crate::extract::{ApiJson, ApiQuery, Auth, ReqLocale};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, Auth, ReqLocale};
 use crate::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use caravan_market::catalogue::{
@@ -46,7 +46,7 @@ pub async fn my_merchant(
     responses((status = 200, body = PublicMerchant), (status = 404, body = ErrorBody)))]
 pub async fn public_merchant(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<PublicMerchant>, AppError> {
     Ok(Json(state.market.public_merchant(&id).await?))
 }
@@ -92,7 +92,7 @@ pub async fn own_product(
     State(state): State<AppState>,
     Auth(actor): Auth,
     ReqLocale(locale): ReqLocale,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<ProductDetail>, AppError> {
     Ok(Json(state.market.own_product(&actor, &id, locale).await?))
 }
@@ -105,7 +105,7 @@ pub async fn own_product(
 pub async fn update_product(
     State(state): State<AppState>,
     Auth(actor): Auth,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(p): ApiJson<ProductPatch>,
 ) -> Result<Json<ProductDetail>, AppError> {
     Ok(Json(state.market.update_product(&actor, &id, p).await?))
@@ -119,7 +119,7 @@ pub async fn update_product(
 pub async fn add_variant(
     State(state): State<AppState>,
     Auth(actor): Auth,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(v): ApiJson<NewVariant>,
 ) -> Result<(StatusCode, Json<ProductDetail>), AppError> {
     Ok((
@@ -136,7 +136,7 @@ pub async fn add_variant(
 pub async fn update_variant(
     State(state): State<AppState>,
     Auth(actor): Auth,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(v): ApiJson<VariantPatch>,
 ) -> Result<Json<ProductDetail>, AppError> {
     Ok(Json(state.market.update_variant(&actor, &id, v).await?))

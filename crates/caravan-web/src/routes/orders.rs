@@ -1,10 +1,9 @@
 //! Checkout, orders, disputes, payouts and the payment webhook.
 
 use crate::error::{AppError, ErrorBody};
-use crate::extract::{ApiJson, ApiQuery, Auth, IdemJson, ReqLocale};
+use crate::extract::{ApiBytes, ApiJson, ApiPath, ApiQuery, Auth, IdemJson, ReqLocale};
 use crate::AppState;
-use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -53,7 +52,7 @@ pub async fn checkout(
 pub async fn webhook(
     State(state): State<AppState>,
     headers: HeaderMap,
-    body: Bytes,
+    ApiBytes(body): ApiBytes,
 ) -> Result<Json<serde_json::Value>, AppError> {
     let sig = headers
         .get("caravan-signature")
@@ -78,7 +77,7 @@ pub async fn my_orders(
 pub async fn order(
     State(state): State<AppState>,
     Auth(actor): Auth,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<OrderView>, AppError> {
     Ok(Json(state.market.order(&actor, &id).await?))
 }
@@ -90,7 +89,7 @@ pub async fn order(
 pub async fn cancel(
     State(state): State<AppState>,
     Auth(actor): Auth,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(c): ApiJson<CancelInput>,
 ) -> Result<Json<OrderView>, AppError> {
     Ok(Json(state.market.cancel(&actor, &id, c).await?))
@@ -103,7 +102,7 @@ pub async fn cancel(
 pub async fn confirm(
     State(state): State<AppState>,
     Auth(actor): Auth,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<OrderView>, AppError> {
     Ok(Json(state.market.confirm_receipt(&actor, &id).await?))
 }
@@ -115,7 +114,7 @@ pub async fn confirm(
 pub async fn ship(
     State(state): State<AppState>,
     Auth(actor): Auth,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(s): ApiJson<ShipInput>,
 ) -> Result<Json<OrderView>, AppError> {
     Ok(Json(state.market.ship(&actor, &id, s).await?))
@@ -128,7 +127,7 @@ pub async fn ship(
 pub async fn deliver(
     State(state): State<AppState>,
     Auth(actor): Auth,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<OrderView>, AppError> {
     Ok(Json(state.market.deliver(&actor, &id).await?))
 }
@@ -141,7 +140,7 @@ pub async fn deliver(
 pub async fn refund(
     State(state): State<AppState>,
     Auth(actor): Auth,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     body: IdemJson<RefundInput>,
 ) -> Result<Response, AppError> {
     Ok(replay(
@@ -158,7 +157,7 @@ pub async fn refund(
 pub async fn dispute(
     State(state): State<AppState>,
     Auth(actor): Auth,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<DisputeView>, AppError> {
     Ok(Json(state.market.dispute(&actor, &id).await?))
 }
@@ -170,7 +169,7 @@ pub async fn dispute(
 pub async fn open_dispute(
     State(state): State<AppState>,
     Auth(actor): Auth,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(d): ApiJson<NewDispute>,
 ) -> Result<(StatusCode, Json<DisputeView>), AppError> {
     Ok((
@@ -186,7 +185,7 @@ pub async fn open_dispute(
 pub async fn answer_dispute(
     State(state): State<AppState>,
     Auth(actor): Auth,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(a): ApiJson<DisputeAnswer>,
 ) -> Result<Json<DisputeView>, AppError> {
     Ok(Json(state.market.answer_dispute(&actor, &id, a).await?))
@@ -199,7 +198,7 @@ pub async fn answer_dispute(
 pub async fn decide_dispute(
     State(state): State<AppState>,
     Auth(actor): Auth,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(d): ApiJson<DisputeDecision>,
 ) -> Result<Json<DisputeView>, AppError> {
     Ok(Json(state.market.decide_dispute(&actor, &id, d).await?))

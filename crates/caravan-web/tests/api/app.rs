@@ -18,6 +18,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub market: Market,
     pub clock: Arc<ManualClock>,
+    /// The payment provider, with its record of every authorization.
+    pub sandbox: Arc<caravan_market::payments::Sandbox>,
     /// The database this app made (None for a second node on another app's database).
     db: Option<TestDb>,
     store: caravan_store::Store,
@@ -124,7 +126,10 @@ impl TestApp {
             webhook_secret: WEBHOOK_SECRET.to_owned(),
             ..MarketConfig::default()
         };
-        let market = Market::new(store.clone(), clock.clone(), config);
+        let sandbox = Arc::new(caravan_market::payments::Sandbox::new(
+            WEBHOOK_SECRET.to_owned(),
+        ));
+        let market = Market::with_provider(store.clone(), clock.clone(), config, sandbox.clone());
         market.attach_search(Arc::new(
             SearchIndex::in_memory().expect("in-memory search index"),
         ));
@@ -144,6 +149,7 @@ impl TestApp {
             client: reqwest::Client::new(),
             market,
             clock,
+            sandbox,
             db,
             store,
             server,

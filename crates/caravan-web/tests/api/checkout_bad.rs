@@ -90,7 +90,7 @@ async fn bad_checkouts_change_nothing(app: &TestApp) {
         json!({"variant_id": "var_00000000000000000000000000000000000000000000", "quantity": 1}),
     )
     .await
-    .error(404, "not_found");
+    .error(422, "unknown_variant");
     app.post(
         &format!("/api/v1/carts/{cid}/lines"),
         Some(&anna),
@@ -159,6 +159,16 @@ async fn bad_checkouts_change_nothing(app: &TestApp) {
     app.post_idem("/api/v1/checkout", &anna, &key(10), m)
         .await
         .error(422, "invalid_body");
+    let mut both = buy(it_var, 1, "FR");
+    both["cart_id"] = json!(cid);
+    app.post_idem("/api/v1/checkout", &anna, "both", both)
+        .await
+        .error(422, "invalid_checkout");
+    let mut neither = buy(it_var, 1, "FR");
+    neither.as_object_mut().unwrap().remove("items");
+    app.post_idem("/api/v1/checkout", &anna, "neither", neither)
+        .await
+        .error(422, "invalid_checkout");
     let mut m = buy(it_var, 1, "FR");
     m["address"]["city"] = json!("");
     app.post_idem("/api/v1/checkout", &anna, &key(11), m)

@@ -13,7 +13,7 @@ on_both_engines!(
 );
 
 /// Registers `n` buyers concurrently; returns their tokens.
-async fn buyers(app: &TestApp, n: usize) -> Vec<String> {
+pub async fn buyers(app: &TestApp, n: usize) -> Vec<String> {
     let mut set = JoinSet::new();
     for i in 0..n {
         let (client, base) = (app.client.clone(), app.base.clone());

@@ -15,10 +15,12 @@ mod checkout;
 mod checkout_bad;
 mod codes;
 mod concurrency;
+mod envelope;
 mod merchants;
 mod nodes;
 mod ops;
 mod pages;
+mod reliability;
 mod search;
 mod shop;
 

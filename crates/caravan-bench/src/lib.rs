@@ -1,0 +1,35 @@
+//! Caravan's benchmarks, behind `caravan bench …` (the binary's `bench` feature):
+//! festival checkout over HTTP with the row-lock and no-op baselines measured in the same run,
+//! search over a synthetic multilingual catalogue, and the storefront's page times.
+//!
+//! Benchmarks run on throw-away databases, so this crate (and only it, besides tests) uses
+//! `caravan-store`'s `testing` feature; the production binary built without `bench` carries
+//! neither.
+
+pub mod checkout;
+pub mod pages;
+pub mod search;
+
+use anyhow::Result;
+
+/// Which benchmark.
+#[derive(Debug, clap::Subcommand)]
+pub enum BenchCommand {
+    /// Festival checkout over HTTP against the real server, with the row-lock and no-op baselines.
+    Checkout(checkout::CheckoutArgs),
+    /// Search over a synthetic multilingual catalogue: index build rate, size, query latencies.
+    Search(search::SearchArgs),
+    /// Server time of the storefront's product, search and home pages on the demo data.
+    Pages(pages::PagesArgs),
+}
+
+/// Runs one benchmark and prints its figures.
+pub async fn run(command: BenchCommand) -> Result<()> {
+    match command {
+        BenchCommand::Checkout(args) => checkout::checkout(args).await,
+        BenchCommand::Pages(args) => pages::pages(args).await,
+        BenchCommand::Search(args) => {
+            tokio::task::spawn_blocking(move || search::search(args)).await?
+        }
+    }
+}

@@ -1,0 +1,193 @@
+//! The rows one checkout writes (group, orders, lines, payment), the placement that carries
+//! them to the order writer, and what the writer made of each placement.
+
+use crate::durable::Durable;
+use crate::idempotency::NewAnswer;
+use crate::journal::{LedgerTx, NewEvent};
+
+/// A checkout's order group (one per checkout, many merchants).
+#[derive(Debug, Clone, Default, sqlx::FromRow)]
+pub struct GroupRecord {
+    /// `grp_…`.
+    pub id: String,
+    /// The buyer.
+    pub buyer_id: String,
+    /// The cart it came from (its lines are removed in the same transaction).
+    pub cart_id: String,
+    /// Presentment (buyer's) currency.
+    pub currency: String,
+    /// Total in the presentment currency.
+    pub total_minor: i64,
+    /// JSON shipping address.
+    pub address: String,
+    /// Destination country.
+    pub country: String,
+    /// `pay_…`.
+    pub payment_id: String,
+    /// UTC milliseconds.
+    pub placed_at: i64,
+}
+
+/// One merchant's order.
+#[derive(Debug, Clone, Default, sqlx::FromRow)]
+pub struct OrderRecord {
+    /// `ord_…`.
+    pub id: String,
+    /// `grp_…`.
+    pub group_id: String,
+    /// The buyer.
+    pub buyer_id: String,
+    /// The merchant.
+    pub merchant_id: String,
+    /// Current status.
+    pub status: String,
+    /// Settlement (merchant's) currency.
+    pub currency: String,
+    /// Goods, settlement currency.
+    pub goods_minor: i64,
+    /// Shipping, settlement currency.
+    pub shipping_minor: i64,
+    /// Goods + shipping.
+    pub total_minor: i64,
+    /// Platform fee frozen at sale (sum of line fees).
+    pub fee_minor: i64,
+    /// Buyer's currency.
+    pub presentment_currency: String,
+    /// Total in the buyer's currency.
+    pub presentment_total_minor: i64,
+    /// Buyer-currency units per merchant-currency unit × 10^9.
+    pub fx_rate_e9: i64,
+    /// economy | standard | express.
+    pub shipping_method: String,
+    /// Delivery estimate.
+    pub min_days: i64,
+    /// Delivery estimate.
+    pub max_days: i64,
+    /// Refunded so far, settlement currency.
+    pub refunded_minor: i64,
+    /// Set when shipped.
+    pub carrier: Option<String>,
+    /// Set when shipped.
+    pub tracking_number: Option<String>,
+    /// UTC milliseconds.
+    pub placed_at: i64,
+    /// When paid.
+    pub paid_at: Option<i64>,
+    /// When shipped.
+    pub shipped_at: Option<i64>,
+    /// When delivered.
+    pub delivered_at: Option<i64>,
+    /// When completed.
+    pub completed_at: Option<i64>,
+    /// When cancelled.
+    pub cancelled_at: Option<i64>,
+    /// Bumped by every transition (optimistic concurrency).
+    pub version: i64,
+}
+
+/// One line of an order, frozen at sale.
+#[derive(Debug, Clone, Default, sqlx::FromRow)]
+pub struct LineRecord {
+    /// The order.
+    pub order_id: String,
+    /// Position in the order.
+    pub position: i64,
+    /// The SKU sold.
+    pub variant_id: String,
+    /// Its product.
+    pub product_id: String,
+    /// SKU code at sale.
+    pub sku: String,
+    /// Title at sale.
+    pub title: String,
+    /// Units.
+    pub quantity: i64,
+    /// Unit price, settlement currency.
+    pub unit_price_minor: i64,
+    /// quantity × unit price.
+    pub total_minor: i64,
+    /// Settlement currency.
+    pub currency: String,
+    /// Line total in the buyer's currency.
+    pub presentment_total_minor: i64,
+    /// Buyer's currency.
+    pub presentment_currency: String,
+    /// Rate used.
+    pub fx_rate_e9: i64,
+    /// Platform fee rate of the category at sale.
+    pub fee_bps: i64,
+    /// Fee on this line.
+    pub fee_minor: i64,
+}
+
+/// A payment with the provider.
+#[derive(Debug, Clone, Default, sqlx::FromRow)]
+pub struct PaymentRecord {
+    /// `pay_…`.
+    pub id: String,
+    /// `grp_…`.
+    pub group_id: String,
+    /// Provider name.
+    pub provider: String,
+    /// The provider's reference.
+    pub provider_ref: String,
+    /// authorized | captured | failed | voided.
+    pub status: String,
+    /// Amount.
+    pub amount_minor: i64,
+    /// Currency.
+    pub currency: String,
+    /// UTC milliseconds.
+    pub created_at: i64,
+    /// UTC milliseconds.
+    pub updated_at: i64,
+}
+
+/// Everything one checkout writes, prepared (validated and priced) before the writer sees it.
+#[derive(Debug, Clone, Default)]
+pub struct Placement {
+    /// The answer to store under the checkout's idempotency key (and to give the buyer).
+    pub answer: NewAnswer,
+    /// The group.
+    pub group: GroupRecord,
+    /// One per merchant.
+    pub orders: Vec<OrderRecord>,
+    /// All lines.
+    pub lines: Vec<LineRecord>,
+    /// The payment.
+    pub payment: PaymentRecord,
+    /// Postings (when the payment was captured at once).
+    pub ledger: Vec<LedgerTx>,
+    /// Outbox events.
+    pub events: Vec<NewEvent>,
+    /// UTC milliseconds.
+    pub now: i64,
+}
+
+/// What happened to one placement of a batch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Written.
+    Placed,
+    /// Not enough stock of this variant; nothing written.
+    SoldOut(String),
+    /// The key was used before with the same request: the stored answer.
+    Replay(i64, String),
+    /// The key was used before with another request.
+    KeyReused,
+    /// The same key is earlier in this very batch.
+    InFlight,
+    /// This placement alone could not be written (it breaks a constraint); nothing of it was
+    /// written, and the rest of its batch was written without it.
+    Unwritable(String),
+}
+
+/// A written batch: one outcome per placement, in order, to be answered once `durable` says
+/// the batch is on disk.
+#[derive(Debug)]
+pub struct Written {
+    /// What happened to each placement.
+    pub outcomes: Vec<Outcome>,
+    /// When the answers may go out.
+    pub durable: Durable,
+}
