@@ -75,6 +75,7 @@ impl Run {
             pct(0.50),
             pct(0.99)
         );
+        s.push_str(&format!(" rss_mb={:.0}", crate::rss::peak_mb()));
         if let Some(o) = oversold {
             s.push_str(&format!(" oversold={o}"));
         }
@@ -503,6 +504,7 @@ pub async fn checkout(args: CheckoutArgs) -> Result<()> {
     );
     let checkout_label = format!("{label} keys={}", args.keys);
 
+    crate::rss::reset_peak();
     let run = drive(
         &base,
         &tokens,
@@ -515,6 +517,7 @@ pub async fn checkout(args: CheckoutArgs) -> Result<()> {
     let over = oversold(&db.store, &variants, "order_lines").await?;
     println!("{}", run.line(&checkout_label, Some(over)));
     reset_stock(&db.store).await?;
+    crate::rss::reset_peak();
     let run = drive(
         &base,
         &tokens,
@@ -529,6 +532,7 @@ pub async fn checkout(args: CheckoutArgs) -> Result<()> {
         "{}",
         run.line(&format!("{label} baseline=row-lock"), Some(over))
     );
+    crate::rss::reset_peak();
     let run = drive(
         &base,
         &tokens,

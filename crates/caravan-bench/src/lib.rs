@@ -8,6 +8,7 @@
 
 pub mod checkout;
 pub mod pages;
+pub mod rss;
 pub mod search;
 
 use anyhow::Result;

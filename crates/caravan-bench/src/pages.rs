@@ -100,7 +100,7 @@ pub async fn pages(args: PagesArgs) -> Result<()> {
         v.sort_unstable();
     }
     println!(
-        "bench pages requests={} product_p50_ms={:.2} product_p99_ms={:.2} search_p50_ms={:.2} search_p99_ms={:.2} home_p50_ms={:.2} home_p99_ms={:.2}",
+        "bench pages requests={} product_p50_ms={:.2} product_p99_ms={:.2} search_p50_ms={:.2} search_p99_ms={:.2} home_p50_ms={:.2} home_p99_ms={:.2} rss_mb={:.0}",
         args.requests,
         p(&product, 0.5),
         p(&product, 0.99),
@@ -108,6 +108,7 @@ pub async fn pages(args: PagesArgs) -> Result<()> {
         p(&search, 0.99),
         p(&home, 0.5),
         p(&home, 0.99),
+        crate::rss::peak_mb(),
     );
     db.cleanup().await;
     Ok(())

@@ -71,7 +71,7 @@ pub fn search(args: SearchArgs) -> Result<()> {
     println!(
         "bench search products={built} build_docs_per_s={:.0} index_mb={index_mb:.1} \
          search_p50_ms={:.2} search_p99_ms={:.2} suggest_p50_ms={:.2} suggest_p99_ms={:.2} \
-         queries={} mean_hits={:.0}",
+         queries={} mean_hits={:.0} rss_mb={:.0}",
         built as f64 / build_s,
         percentile(&search_us, 0.5),
         percentile(&search_us, 0.99),
@@ -79,6 +79,7 @@ pub fn search(args: SearchArgs) -> Result<()> {
         percentile(&suggest_us, 0.99),
         queries.len(),
         hits as f64 / queries.len().max(1) as f64,
+        crate::rss::peak_mb(),
     );
     drop(index);
     let _ = std::fs::remove_dir_all(&dir);

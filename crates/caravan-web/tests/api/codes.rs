@@ -3,7 +3,7 @@
 
 use crate::app::{product_body, TestApp, WEBHOOK_SECRET};
 use crate::on_both_engines;
-use crate::shop::{address, shop};
+use crate::shop::{address, filled_cart, shop};
 use caravan_market::Clock;
 use serde_json::json;
 
@@ -222,16 +222,8 @@ async fn a_full_cart_and_a_full_image_library(app: &TestApp) {
             .to_owned(),
     );
     let buyer = app.buyer("b@example.com").await;
-    let cart = app
-        .post("/api/v1/carts", Some(&buyer), json!({"country": "IT"}))
-        .await;
-    let cid = cart.ok(201)["cart"]["id"].as_str().unwrap().to_owned();
+    let cid = filled_cart(app, &buyer, ("IT", "EUR"), &variants[..100], 1).await;
     let line = |v: &str| json!({"variant_id": v, "quantity": 1});
-    for v in &variants[..100] {
-        app.post(&format!("/api/v1/carts/{cid}/lines"), Some(&buyer), line(v))
-            .await
-            .ok(200);
-    }
     app.post(
         &format!("/api/v1/carts/{cid}/lines"),
         Some(&buyer),

@@ -447,6 +447,36 @@ async fn seller_edits_a_product_in_two_languages(app: &TestApp) {
     );
     let page = fetch(&c, format!("{base}/seller/products/{pid}"), &store).await;
     assert!(page.contains("Edit the product"), "{page}");
+    // A signed-in buyer is told, in their language and with a 403, that the page needs a store;
+    // a visitor who is not signed in is sent to log in.
+    let buyer = app.buyer("shopper@example.com").await;
+    let shopper = format!("caravan_csrf={csrf}; caravan_prefs=fr.EUR.FR; caravan_session={buyer}");
+    for path in [
+        "/seller",
+        "/seller/shipping",
+        &format!("/seller/products/{pid}"),
+    ] {
+        let res = c
+            .get(format!("{base}{path}"))
+            .header("cookie", &shopper)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 403, "{path}");
+        let text = res.text().await.unwrap();
+        assert!(
+            text.contains("Cette page est réservée à un autre rôle"),
+            "{text}"
+        );
+    }
+    let res = c
+        .get(format!("{base}/seller"))
+        .header("cookie", format!("caravan_csrf={csrf}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], "/login?back=%2Fseller");
     assert!(
         page.contains("value=\"IT-1\"") && page.contains("value=\"25.00\""),
         "{page}"

@@ -6,7 +6,7 @@
 use crate::app::TestApp;
 use crate::concurrency::buyers;
 use crate::on_both_engines;
-use crate::shop::{address, audit, product, shop};
+use crate::shop::{address, audit, filled_cart, product, shop};
 use caravan_store::Engine;
 use serde_json::{json, Value};
 use std::collections::HashSet;
@@ -57,6 +57,20 @@ async fn priciest_variants(app: &TestApp, token: &str, cat: &str) -> Vec<String>
         .collect()
 }
 
+/// The two-country shop with a rate for the rupiah (17,500 per euro) and its child category.
+async fn rupiah_shop(app: &TestApp) -> (crate::shop::Shop, String) {
+    let s = shop(app).await;
+    let rates = json!({"rates": {"IDR": "17500"}});
+    app.put("/api/v1/admin/rates", Some(&s.op), rates)
+        .await
+        .ok(200);
+    let cat = app.get("/api/v1/categories", None).await.ok(200)[1]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    (s, cat)
+}
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Kind {
     Ordinary,
@@ -75,16 +89,8 @@ fn kind(i: usize) -> Kind {
 }
 
 async fn a_poisoned_batch_fails_only_its_poisoned_checkouts(app: &TestApp) {
-    let s = shop(app).await;
+    let (s, cat) = rupiah_shop(app).await;
     let (it, _, _) = &s.it;
-    let rates = json!({"rates": {"IDR": "17500"}});
-    app.put("/api/v1/admin/rates", Some(&s.op), rates)
-        .await
-        .ok(200);
-    let cat = app.get("/api/v1/categories", None).await.ok(200)[1]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
     let (product_id, variant) = product(app, it, &cat, "BULK-1", 500, 1000, "EUR").await;
     let priciest = priciest_variants(app, it, &cat).await;
     poison_the_database(app).await;
@@ -169,34 +175,14 @@ async fn a_poisoned_batch_fails_only_its_poisoned_checkouts(app: &TestApp) {
 }
 
 async fn totals_that_would_overflow_are_refused(app: &TestApp) {
-    let s = shop(app).await;
+    let (s, cat) = rupiah_shop(app).await;
     let (it, _, _) = &s.it;
-    let rates = json!({"rates": {"IDR": "17500"}});
-    app.put("/api/v1/admin/rates", Some(&s.op), rates)
-        .await
-        .ok(200);
-    let cat = app.get("/api/v1/categories", None).await.ok(200)[1]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
     let priciest = priciest_variants(app, it, &cat).await;
     let buyer = app.buyer("rich@example.com").await;
     // The cart: five lines of 99 in rupiah fit in an i64, a sixth would not; it is refused and
     // the cart stays as it was instead of showing a negative total.
-    let cart = app
-        .post(
-            "/api/v1/carts",
-            Some(&buyer),
-            json!({"country": "FR", "currency": "IDR"}),
-        )
-        .await;
-    let cid = cart.ok(201)["cart"]["id"].as_str().unwrap().to_owned();
+    let cid = filled_cart(app, &buyer, ("FR", "IDR"), &priciest[..5], 99).await;
     let line = |v: &str| json!({"variant_id": v, "quantity": 99});
-    for v in &priciest[..5] {
-        app.post(&format!("/api/v1/carts/{cid}/lines"), Some(&buyer), line(v))
-            .await
-            .ok(200);
-    }
     app.post(
         &format!("/api/v1/carts/{cid}/lines"),
         Some(&buyer),

@@ -84,6 +84,27 @@ pub async fn shop(app: &TestApp) -> Shop {
     }
 }
 
+/// A cart of `buyer` shipped to `country` and priced in `currency`, with `quantity` of each of
+/// `variants` added one line at a time (each must be accepted); returns its id.
+pub async fn filled_cart(
+    app: &TestApp,
+    buyer: &str,
+    (country, currency): (&str, &str),
+    variants: &[String],
+    quantity: i64,
+) -> String {
+    let body = json!({"country": country, "currency": currency});
+    let cart = app.post("/api/v1/carts", Some(buyer), body).await;
+    let cid = cart.ok(201)["cart"]["id"].as_str().unwrap().to_owned();
+    for v in variants {
+        let line = json!({"variant_id": v, "quantity": quantity});
+        app.post(&format!("/api/v1/carts/{cid}/lines"), Some(buyer), line)
+            .await
+            .ok(200);
+    }
+    cid
+}
+
 /// Sums every ledger entry per currency (each must be zero) and checks escrow equals the money
 /// of paid-but-not-completed orders, and no merchant balance is negative.
 pub async fn audit(app: &TestApp) {
