@@ -154,6 +154,14 @@ codes! {
     InvalidSignature = ("invalid_signature", BadRequest, "the webhook signature is missing, expired or wrong");
     UnknownEvent = ("unknown_event", Invalid, "unknown webhook event type");
     OutOfStock = ("out_of_stock", Conflict, "not enough stock");
+    DealSoldOut = ("deal_sold_out", Conflict, "the deal's committed units are all claimed; the variant may still sell at its normal price");
+    DealLimitReached = ("deal_limit_reached", Conflict, "the buyer has reached the deal's per-buyer limit");
+    InvalidCampaign = ("invalid_campaign", Invalid, "a campaign's slug, texts, window, time zone or rules are wrong");
+    CampaignClosed = ("campaign_closed", Conflict, "the campaign is not taking enrolments (or the deal's slot is outside it)");
+    InvalidDeal = ("invalid_deal", Invalid, "a deal's price, committed units, per-buyer limit or flash slot are wrong");
+    DiscountTooSmall = ("discount_too_small", Invalid, "the deal is not at least the campaign's minimum discount below the reference price (the lowest price of the 30 days before the campaign)");
+    NotEligible = ("not_eligible", Invalid, "the product's category or ship-from country is not eligible for the campaign");
+    DealExists = ("deal_exists", Conflict, "the variant already has a deal in this campaign");
     OrderNotWritable = ("order_not_writable", Invalid, "the order could not be recorded (a value breaks a storage rule); nothing was charged and no other order was affected");
     NotPurchasable = ("not_purchasable", Invalid, "the product is unpublished or its store is not active");
     NotShippable = ("not_shippable", Invalid, "a store does not ship to the destination");

@@ -123,6 +123,10 @@ typed_id! {
     AddressId => "adr_",
     /// An uploaded product image.
     ImageId => "img_",
+    /// A campaign (a festival such as 11.11).
+    CampaignId => "cmp_",
+    /// A merchant's deal in a campaign.
+    DealId => "del_",
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ pub mod catalogue;
 pub mod code;
 pub mod country;
 pub mod error;
+pub mod festival;
 pub mod fx;
 pub mod id;
 pub mod image;
@@ -38,4 +39,11 @@ pub fn rfc3339(ms: i64) -> String {
                 .ok()
         })
         .unwrap_or_default()
+}
+
+/// Parses an RFC 3339 instant (`2026-11-11T00:00:00+08:00`) into UTC milliseconds.
+pub fn parse_rfc3339(s: &str) -> Option<i64> {
+    let t = time::OffsetDateTime::parse(s.trim(), &time::format_description::well_known::Rfc3339)
+        .ok()?;
+    i64::try_from(t.unix_timestamp_nanos() / 1_000_000).ok()
 }

@@ -49,6 +49,8 @@ pub(crate) struct VariantInfo {
 pub(crate) struct Tables {
     pub fees: HashMap<String, i64>,
     pub rates: HashMap<Currency, Rate>,
+    /// The festival deals checkout prices with.
+    pub deals: crate::festival::live::DealTable,
 }
 
 type Timed<T> = (T, Instant);

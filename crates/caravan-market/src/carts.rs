@@ -3,7 +3,7 @@
 
 use crate::accounts::{token_hash, Actor};
 use crate::catalogue::{MerchantRef, MoneyView};
-use crate::pricing::PricedCart;
+use crate::pricing::{Destination, PricedCart};
 use crate::Code;
 use crate::{Market, MarketError};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -88,14 +88,32 @@ pub struct CartLineView {
     pub options: BTreeMap<String, String>,
     /// Units.
     pub quantity: i64,
-    /// Unit price in the store's currency.
+    /// Unit list price in the store's currency.
     pub unit_price: MoneyView,
-    /// Line total in the display currency.
+    /// Line total in the display currency, after the deal if one applies.
     pub total: MoneyView,
+    /// The festival deal the line is priced with (none when no deal is live, it sold out, or
+    /// the quantity would pass the buyer's limit: then the normal price is what is charged).
+    pub deal: Option<CartDealView>,
     /// Enough stock for the quantity.
     pub in_stock: bool,
     /// Still on sale (published, store active).
     pub purchasable: bool,
+}
+
+/// A deal as a cart line shows it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CartDealView {
+    /// `del_…`.
+    pub id: String,
+    /// Deal price per unit, the store's currency.
+    pub unit_price: MoneyView,
+    /// The reference price (the lowest of the 30 days before the campaign), the store's currency.
+    pub reference_price: MoneyView,
+    /// Units one buyer may take.
+    pub per_buyer: i64,
+    /// RFC 3339: when it stops applying.
+    pub ends_at: String,
 }
 
 /// One merchant's part of the cart.
@@ -141,6 +159,15 @@ fn cart_id() -> String {
     CartId::generate().to_string()
 }
 
+/// Where a cart goes and who buys it (a guest cart has no buyer yet).
+fn destination(cart: &CartRecord) -> Result<Destination<'_>, MarketError> {
+    Ok(Destination {
+        country: Country::parse(&cart.country)?,
+        currency: Currency::parse(&cart.currency)?,
+        buyer: cart.user_id.as_deref(),
+    })
+}
+
 pub(crate) fn view(cart: &CartRecord, priced: PricedCart) -> Result<CartView, MarketError> {
     let cur = priced.currency.code();
     let total = checked_sum(priced.groups.iter().map(|g| g.presentment_goods_minor))?;
@@ -177,6 +204,13 @@ pub(crate) fn view(cart: &CartRecord, priced: PricedCart) -> Result<CartView, Ma
                         in_stock: l.stock >= l.quantity,
                         unit_price: MoneyView::new(l.unit_minor, g.currency.code()),
                         total: MoneyView::new(l.presentment_minor, cur),
+                        deal: l.deal.as_ref().map(|d| CartDealView {
+                            id: d.id.clone(),
+                            unit_price: MoneyView::new(d.price_minor, g.currency.code()),
+                            reference_price: MoneyView::new(d.reference_minor, g.currency.code()),
+                            per_buyer: d.per_buyer,
+                            ends_at: caravan_domain::rfc3339(d.ends_at()),
+                        }),
                         options: serde_json::from_str(&l.options).unwrap_or_default(),
                         variant_id: l.variant_id,
                         product_id: l.product_id,
@@ -222,7 +256,12 @@ impl Market {
             updated_at: now,
         };
         self.store.insert_cart(&record).await?;
-        let priced = self.price(&[], country, currency, locale, true).await?;
+        let to = Destination {
+            country,
+            currency,
+            buyer: actor.map(|a| a.user_id.as_str()),
+        };
+        let priced = self.price(&[], to, locale, true).await?;
         Ok(CreatedCart {
             cart: view(&record, priced)?,
             token,
@@ -276,15 +315,7 @@ impl Market {
 
     async fn cart_view(&self, cart: &CartRecord, locale: Locale) -> Result<CartView, MarketError> {
         let lines = self.store.cart_lines(&cart.id).await?;
-        let priced = self
-            .price(
-                &lines,
-                Country::parse(&cart.country)?,
-                Currency::parse(&cart.currency)?,
-                locale,
-                true,
-            )
-            .await?;
+        let priced = self.price(&lines, destination(cart)?, locale, true).await?;
         view(cart, priced)
     }
 
@@ -354,11 +385,7 @@ impl Market {
         let is_new = !items.iter().any(|(v, _)| v == variant);
         items.retain(|(v, _)| v != variant);
         items.push((variant.to_owned(), quantity));
-        let (country, currency) = (
-            Country::parse(&cart.country)?,
-            Currency::parse(&cart.currency)?,
-        );
-        let priced = self.price(&items, country, currency, locale, true).await?;
+        let priced = self.price(&items, destination(cart)?, locale, true).await?;
         let line = priced
             .groups
             .iter()

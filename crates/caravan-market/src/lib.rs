@@ -13,6 +13,7 @@ pub mod checkout;
 mod clock;
 pub mod demo;
 mod error;
+pub mod festival;
 pub mod idempotency;
 pub mod images;
 pub mod merchants;
@@ -140,6 +141,11 @@ impl Market {
     }
 
     fn now(&self) -> i64 {
+        self.clock.now_ms()
+    }
+
+    /// The market's clock (UTC milliseconds): the system clock, or the tests' manual one.
+    pub fn now_ms(&self) -> i64 {
         self.clock.now_ms()
     }
 }

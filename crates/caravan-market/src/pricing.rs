@@ -2,12 +2,14 @@
 //! and the buyer's, platform fees frozen per line, shipping options to the destination.
 
 use crate::cache::{Tables, VariantInfo, STOCK_FRESH};
+use crate::festival::live::{DealTable, LiveDeal};
 use crate::Code;
 use crate::{Market, MarketError};
+use caravan_domain::festival::DealStep;
 use caravan_domain::fx::{convert, cross_rate_e9, Rate};
 use caravan_domain::locale::pick;
 use caravan_domain::order::fee;
-use caravan_domain::pricing::{checked_sum, price_lines, LineIn};
+use caravan_domain::pricing::{checked_sum, price_lines, LineIn, Reduction};
 use caravan_domain::shipping::{rules_for, ShippingMethod};
 use caravan_domain::{Country, Currency, Locale, Money};
 use caravan_store::merchants::MerchantRecord;
@@ -34,6 +36,13 @@ pub(crate) struct PricedLine {
     pub fee_minor: i64,
     /// Published, and its store approved.
     pub purchasable: bool,
+    /// The festival deal the line is priced with, if one is offered and the buyer's limit
+    /// leaves room for the quantity.
+    pub deal: Option<Arc<LiveDeal>>,
+    /// What the pricing steps took off the list total (`unit_minor × quantity − total_minor`).
+    pub discount_minor: i64,
+    /// Those steps' reductions, in stacking order, with their funders.
+    pub reductions: Vec<Reduction>,
 }
 
 /// A shipping option for one merchant's parcel.
@@ -67,6 +76,57 @@ pub(crate) struct PricedCart {
     pub groups: Vec<PricedGroup>,
 }
 
+/// Where a basket goes and who buys it: the destination, the currency shown, and the buyer
+/// (whose earlier claims count against a deal's per-buyer limit).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Destination<'a> {
+    pub country: Country,
+    pub currency: Currency,
+    pub buyer: Option<&'a str>,
+}
+
+impl Market {
+    /// The deals offered now on `items`' variants, less those whose per-buyer limit the
+    /// quantity would break (counting what `buyer` claimed before): such a line is priced at the
+    /// normal price, which is what the buyer is shown and charged.
+    async fn offered_deals(
+        &self,
+        items: &[(String, i64)],
+        buyer: Option<&str>,
+        tables: &Tables,
+    ) -> Result<HashMap<String, Arc<LiveDeal>>, MarketError> {
+        let now = self.now();
+        let mut offered: HashMap<String, Arc<LiveDeal>> = items
+            .iter()
+            .filter_map(|(v, _)| tables.deals.offered(v, now).map(|d| (v.clone(), d)))
+            .collect();
+        if offered.is_empty() {
+            return Ok(offered);
+        }
+        let ids: Vec<String> = offered.values().map(|d| d.id.clone()).collect();
+        let claimed = match buyer {
+            Some(b) => self.store.buyer_claims(b, &ids).await?,
+            None => HashMap::new(),
+        };
+        for (v, quantity) in items {
+            let over = offered
+                .get(v)
+                .is_some_and(|d| claimed.get(&d.id).copied().unwrap_or(0) + quantity > d.per_buyer);
+            if over {
+                offered.remove(v);
+            }
+        }
+        Ok(offered)
+    }
+
+    /// The writer found a deal sold out: stop offering it on this node at once.
+    pub(crate) fn deal_sold_out(&self, id: &str) {
+        if let Some(t) = self.inner.cache.tables() {
+            t.deals.sold_out(id);
+        }
+    }
+}
+
 /// A variant named in a request body that does not exist: 422, since the resource the request
 /// is addressed to (the cart, the checkout) does.
 pub(crate) fn unknown_variant() -> MarketError {
@@ -89,19 +149,21 @@ impl Market {
     pub(crate) async fn price(
         &self,
         items: &[(String, i64)],
-        country: Country,
-        currency: Currency,
+        to: Destination<'_>,
         locale: Locale,
         fresh_stock: bool,
     ) -> Result<PricedCart, MarketError> {
+        let (country, currency) = (to.country, to.currency);
         self.revalidate_caches().await?;
         let infos = self.variant_infos(items, fresh_stock).await?;
         let tables = self.tables().await?;
+        let deals = self.offered_deals(items, to.buyer, &tables).await?;
         let to = rate_of(&tables.rates, currency)?;
         let mut groups: Vec<PricedGroup> = Vec::new();
         for (variant_id, quantity) in items {
             let (info, stock_known) = infos.get(variant_id).ok_or_else(unknown_variant)?;
-            let line = listed_line(info, *quantity, *stock_known, locale, &tables)?;
+            let mut line = listed_line(info, *quantity, *stock_known, locale, &tables)?;
+            line.deal = deals.get(variant_id).cloned();
             let m = &info.merchant;
             let weight = info.product.weight_grams.saturating_mul(*quantity);
             match groups.iter_mut().find(|g| g.merchant.id == m.id) {
@@ -167,6 +229,9 @@ fn listed_line(
         fee_bps: tables.fees.get(&p.category_id).copied().unwrap_or(0),
         fee_minor: 0,
         purchasable: p.status == "published" && m.status == "approved",
+        deal: None,
+        discount_minor: 0,
+        reductions: Vec::new(),
     })
 }
 
@@ -182,9 +247,20 @@ fn price_group(g: &mut PricedGroup, from: Rate, to: Rate) -> Result<(), MarketEr
             quantity: l.quantity,
         })
         .collect();
-    let priced = price_lines(&lines, &[])?;
-    for (line, price) in g.lines.iter_mut().zip(&priced) {
+    // The festival's deal price is the first step (ADR 0007): list price minus the deal price.
+    let deal_step = DealStep {
+        deals: g
+            .lines
+            .iter()
+            .map(|l| l.deal.as_ref().map(|d| (d.price_minor, d.id.clone())))
+            .collect(),
+        quantities: g.lines.iter().map(|l| l.quantity).collect(),
+    };
+    let priced = price_lines(&lines, &[&deal_step])?;
+    for (line, price) in g.lines.iter_mut().zip(priced) {
         line.total_minor = price.amount_minor;
+        line.discount_minor = price.list_minor - price.amount_minor;
+        line.reductions = price.reductions;
         line.presentment_minor =
             convert(Money::new(price.amount_minor, g.currency), from, to)?.minor();
         line.fee_minor = fee(price.amount_minor, line.fee_bps);
@@ -298,14 +374,16 @@ impl Market {
     }
 
     /// Fees and rates, cached.
-    async fn tables(&self) -> Result<Arc<Tables>, MarketError> {
+    pub(crate) async fn tables(&self) -> Result<Arc<Tables>, MarketError> {
         if let Some(t) = self.inner.cache.tables() {
             return Ok(t);
         }
         let since = self.inner.cache.generation();
+        let (deals, campaigns) = self.store.open_deals(self.now()).await?;
         let t = Arc::new(Tables {
             fees: self.store.category_fees().await?.into_iter().collect(),
             rates: self.rate_table().await?,
+            deals: DealTable::new(deals, &campaigns),
         });
         self.inner.cache.put_tables(t.clone(), since);
         Ok(t)

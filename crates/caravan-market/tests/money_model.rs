@@ -13,10 +13,12 @@
 )]
 
 use caravan_domain::account::Role;
+use caravan_domain::Locale;
 use caravan_market::accounts::{Actor, Credentials, Registration};
 use caravan_market::carts::LineInput;
 use caravan_market::catalogue::{NewCategory, NewProduct, NewVariant, TextInput};
 use caravan_market::checkout::{Address, CheckoutRequest};
+use caravan_market::festival::{CampaignInput, CampaignText, DealDecision, DealInput};
 use caravan_market::merchants::{Application, Decision};
 use caravan_market::orders::{CancelInput, DisputeDecision, NewDispute, RefundInput, ShipInput};
 use caravan_market::payments::Sandbox;
@@ -47,6 +49,8 @@ struct World {
     store_owner: HashMap<String, Actor>,
     buyers: Vec<Actor>,
     variants: Vec<String>,
+    /// A festival deal on the first variant (cap 15, 3 per buyer), live for 20 days.
+    deal: String,
 }
 
 async fn actor(market: &Market, email: &str, extra: &[Role]) -> Actor {
@@ -187,6 +191,7 @@ async fn world(db: &TestDb) -> World {
     for i in 0..3 {
         buyers.push(actor(&market, &format!("b{i}@model.test"), &[]).await);
     }
+    let deal = festival_deal(&market, &op, &merchants[0], &variants[0]).await;
     World {
         market,
         provider,
@@ -196,6 +201,7 @@ async fn world(db: &TestDb) -> World {
         store_owner,
         buyers,
         variants,
+        deal,
     }
 }
 
@@ -222,7 +228,82 @@ fn check_holds(w: &World, answered: &std::collections::HashSet<String>, step: us
     }
 }
 
+/// A live campaign with an approved deal on `variant`: 30% off, 15 units, 3 per buyer.
+async fn festival_deal(market: &Market, op: &Actor, store: &Actor, variant: &str) -> String {
+    let now = market.now_ms();
+    let at = caravan_domain::rfc3339;
+    let c = CampaignInput {
+        slug: "model".into(),
+        time_zone: "UTC".into(),
+        texts: BTreeMap::from([(
+            "en".into(),
+            CampaignText {
+                name: "Model festival".into(),
+                description: String::new(),
+            },
+        )]),
+        enrol_from: at(now - DAY_MS),
+        warmup_at: at(now - DAY_MS),
+        starts_at: at(now - 60_000),
+        ends_at: at(now + 20 * DAY_MS),
+        min_discount_bps: 1000,
+        min_units: 5,
+        categories: vec![],
+        ship_from: vec![],
+        banner: None,
+    };
+    let c = market.create_campaign(op, c, Locale::En).await.unwrap();
+    let d = DealInput {
+        campaign_id: c.id,
+        variant_id: variant.into(),
+        price_minor: 1999 * 7 / 10,
+        cap: 15,
+        per_buyer: 3,
+        slot_from: None,
+        slot_to: None,
+    };
+    let d = market.enrol_deal(store, d, Locale::En).await.unwrap();
+    let approve =
+        serde_json::from_value::<DealDecision>(serde_json::json!({"decision": "approve"}));
+    market
+        .decide_deal(op, &d.id, approve.unwrap(), Locale::En)
+        .await
+        .unwrap();
+    d.id
+}
+
+/// The deal's claimed units are exactly its units in orders that were not cancelled, never
+/// over its cap, and no buyer holds more than the per-buyer limit.
+async fn check_deal(w: &World, step: usize, seed: u64) {
+    let pool = w.market.store().pool();
+    let per_buyer: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT o.buyer_id, CAST(SUM(l.quantity) AS BIGINT) FROM order_lines l \
+         JOIN orders o ON o.id = l.order_id WHERE l.deal_id = $1 AND o.status <> 'cancelled' \
+         GROUP BY o.buyer_id",
+    )
+    .bind(&w.deal)
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    let (claimed,): (i64,) = sqlx::query_as("SELECT claimed FROM deals WHERE id = $1")
+        .bind(&w.deal)
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    let sold: i64 = per_buyer.iter().map(|(_, n)| n).sum();
+    assert_eq!(
+        claimed, sold,
+        "seed {seed} step {step}: claimed units match the orders"
+    );
+    assert!(claimed <= 15, "seed {seed} step {step}: over the cap");
+    assert!(
+        per_buyer.iter().all(|(_, n)| *n <= 3),
+        "seed {seed} step {step}: over a buyer's limit: {per_buyer:?}"
+    );
+}
+
 async fn check_invariants(w: &World, step: usize, seed: u64) {
+    check_deal(w, step, seed).await;
     let store = w.market.store();
     let entries = store.ledger_entries().await.unwrap();
     let mut per_tx: HashMap<(String, String), i64> = HashMap::new();

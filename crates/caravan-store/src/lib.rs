@@ -16,6 +16,7 @@ mod dialect;
 pub mod durable;
 mod error;
 mod exec;
+pub mod festival;
 pub mod idempotency;
 pub mod images;
 pub mod journal;

@@ -26,6 +26,8 @@ pub struct Transition {
     pub set: Vec<(&'static str, TransitionValue)>,
     /// Units to put back on the shelf.
     pub restock: Vec<(String, i64)>,
+    /// Festival deal units to give back: (deal, buyer, units).
+    pub unclaim: Vec<(String, String, i64)>,
     /// Note for the history.
     pub note: Option<String>,
 }
@@ -170,8 +172,25 @@ impl Store {
         let list = in_list(&mut sql, order_ids.iter().map(Val::from));
         sql.push(&format!(
             "SELECT order_id, position, variant_id, product_id, sku, title, quantity, unit_price_minor, total_minor, \
-             currency, presentment_total_minor, presentment_currency, fx_rate_e9, fee_bps, fee_minor \
-             FROM order_lines WHERE order_id IN ({list}) ORDER BY order_id, position"
+             currency, presentment_total_minor, presentment_currency, fx_rate_e9, fee_bps, fee_minor, \
+             discount_minor, deal_id FROM order_lines WHERE order_id IN ({list}) ORDER BY order_id, position"
+        ));
+        Ok(sql.query_as().fetch_all(&self.pool).await?)
+    }
+
+    /// The discounts on the lines of these orders, in stacking order.
+    pub async fn line_discounts(
+        &self,
+        order_ids: &[String],
+    ) -> Result<Vec<crate::checkout::DiscountRecord>, StoreError> {
+        if order_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut sql = Sql::default();
+        let list = in_list(&mut sql, order_ids.iter().map(Val::from));
+        sql.push(&format!(
+            "SELECT order_id, position, seq, stage, funder, source, amount_minor \
+             FROM order_line_discounts WHERE order_id IN ({list}) ORDER BY order_id, position, seq"
         ));
         Ok(sql.query_as().fetch_all(&self.pool).await?)
     }
@@ -401,19 +420,50 @@ impl Store {
         // Stock last and in id order: the order writer locks balances, then the event sequence,
         // then stock rows in id order, and on PostgreSQL both must take shared rows in the same
         // order or a cancellation and a checkout batch of the same SKU could deadlock.
-        let mut restock: BTreeMap<&str, i64> = BTreeMap::new();
-        for (variant, qty) in transitions.iter().flat_map(|t| &t.restock) {
-            *restock.entry(variant.as_str()).or_default() += *qty;
-        }
-        for (variant, qty) in restock {
-            // Only placed orders are restocked (cancellations), so they were counted as sold.
-            sqlx::query("UPDATE variants SET stock = stock + $1, sold = sold - $1 WHERE id = $2")
-                .bind(qty)
-                .bind(variant)
-                .execute(&mut *tx)
-                .await?;
-        }
+        give_back(&mut tx, transitions).await?;
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// What cancelled orders give back: deal units (to the deal and to the buyer's limit), then
+/// stock, each in id order — the order writer's lock order, so a cancellation and a checkout
+/// batch of the same SKU cannot deadlock on PostgreSQL.
+async fn give_back(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    transitions: &[Transition],
+) -> Result<(), StoreError> {
+    // Deals first, then stock, each in id order: the order writer's lock order.
+    let mut unclaim: BTreeMap<(&str, &str), i64> = BTreeMap::new();
+    for (deal, buyer, units) in transitions.iter().flat_map(|t| &t.unclaim) {
+        *unclaim.entry((deal.as_str(), buyer.as_str())).or_default() += *units;
+    }
+    for ((deal, buyer), units) in unclaim {
+        sqlx::query("UPDATE deals SET claimed = claimed - $1 WHERE id = $2 AND claimed >= $1")
+            .bind(units)
+            .bind(deal)
+            .execute(&mut **tx)
+            .await?;
+        sqlx::query(
+        "UPDATE deal_claims SET units = units - $1 WHERE deal_id = $2 AND buyer_id = $3 AND units >= $1",
+        )
+        .bind(units)
+        .bind(deal)
+        .bind(buyer)
+        .execute(&mut **tx)
+        .await?;
+    }
+    let mut restock: BTreeMap<&str, i64> = BTreeMap::new();
+    for (variant, qty) in transitions.iter().flat_map(|t| &t.restock) {
+        *restock.entry(variant.as_str()).or_default() += *qty;
+    }
+    for (variant, qty) in restock {
+        // Only placed orders are restocked (cancellations), so they were counted as sold.
+        sqlx::query("UPDATE variants SET stock = stock + $1, sold = sold - $1 WHERE id = $2")
+            .bind(qty)
+            .bind(variant)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
 }

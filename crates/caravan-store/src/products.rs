@@ -391,6 +391,7 @@ impl Store {
         if done.rows_affected() != 1 {
             return Err(StoreError::Stale);
         }
+        record_price(&mut tx, &v.id, v.price_minor, v.updated_at).await?;
         refresh_min_price(&mut tx, &v.product_id, v.updated_at).await?;
         append_events(
             &mut tx,
@@ -438,6 +439,25 @@ async fn insert_variant_row(
     .bind(v.position)
     .bind(v.created_at)
     .bind(v.updated_at)
+    .execute(&mut **tx)
+    .await?;
+    record_price(tx, &v.id, v.price_minor, v.updated_at).await
+}
+
+/// Appends a variant's price to its history (the EU Omnibus reference price is read from it).
+async fn record_price(
+    tx: &mut sqlx::Transaction<'_, Any>,
+    variant_id: &str,
+    price_minor: i64,
+    at: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO price_history (variant_id, at, price_minor) VALUES ($1, $2, $3) \
+         ON CONFLICT (variant_id, at) DO UPDATE SET price_minor = excluded.price_minor",
+    )
+    .bind(variant_id)
+    .bind(at)
+    .bind(price_minor)
     .execute(&mut **tx)
     .await?;
     Ok(())

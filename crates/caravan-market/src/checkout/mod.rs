@@ -78,6 +78,18 @@ impl Market {
                     format!("{variant} sold out"),
                 ))
             }
+            Outcome::DealSoldOut(deal) => {
+                // Told once, stop offering it: the next buyers are priced without it.
+                self.deal_sold_out(&deal);
+                Err(MarketError::new(
+                    Code::DealSoldOut,
+                    format!("deal {deal} sold out; check out again at the normal price"),
+                ))
+            }
+            Outcome::DealLimit(deal) => Err(MarketError::new(
+                Code::DealLimitReached,
+                format!("you have reached the per-buyer limit of deal {deal}"),
+            )),
             Outcome::Unwritable(why) => Err(MarketError::new(
                 Code::OrderNotWritable,
                 format!("this order could not be recorded and nothing was charged ({why})"),

@@ -9,14 +9,17 @@ use crate::catalogue::MoneyView;
 use crate::idempotency::Guard;
 use crate::orders::{event_payload, order_view, payment_ledger};
 use crate::payments::Authorization;
-use crate::pricing::{PricedCart, PricedGroup, ShipOption};
+use crate::pricing::{Destination, PricedCart, PricedGroup, PricedLine, ShipOption};
 use crate::{Code, Market, MarketError};
 use caravan_domain::id::{GroupId, OrderId, PaymentId, TypedId};
 use caravan_domain::order::OrderStatus;
 use caravan_domain::pricing::checked_sum;
+use caravan_domain::pricing::{Funder, Stage};
 use caravan_domain::shipping::ShippingMethod;
 use caravan_domain::{Country, Currency, Locale, Money};
-use caravan_store::checkout::{GroupRecord, LineRecord, OrderRecord, PaymentRecord, Placement};
+use caravan_store::checkout::{
+    DiscountRecord, GroupRecord, LineRecord, OrderRecord, PaymentRecord, Placement,
+};
 use caravan_store::journal::{LedgerTx, NewEvent};
 use std::collections::BTreeMap;
 
@@ -31,7 +34,9 @@ impl Market {
         locale: Locale,
     ) -> Result<Placement, MarketError> {
         let basket = self.basket(actor, &req).await?;
-        let priced = self.price_checkout(&basket, &req, locale).await?;
+        let priced = self
+            .price_checkout(&basket, &req, actor.user_id.as_str(), locale)
+            .await?;
         let mut draft = Draft::new(self.now(), actor, &basket);
         for g in &priced.groups {
             let option = ship(g, &req.shipping, basket.country)?;
@@ -67,12 +72,22 @@ impl Market {
         &self,
         basket: &Basket,
         req: &CheckoutRequest,
+        buyer: &str,
         locale: Locale,
     ) -> Result<PricedCart, MarketError> {
         let (country, currency) = (basket.country, basket.currency);
         // Stock older than a second is not used to refuse: the order writer decides.
         let priced = self
-            .price(&basket.items, country, currency, locale, false)
+            .price(
+                &basket.items,
+                Destination {
+                    country,
+                    currency,
+                    buyer: Some(buyer),
+                },
+                locale,
+                false,
+            )
             .await?;
         for l in priced.groups.iter().flat_map(|g| &g.lines) {
             if !l.purchasable {
@@ -150,6 +165,7 @@ struct Draft {
     currency: Currency,
     orders: Vec<OrderRecord>,
     lines: Vec<LineRecord>,
+    discounts: Vec<DiscountRecord>,
     ledger: Vec<LedgerTx>,
     events: Vec<NewEvent>,
 }
@@ -166,6 +182,7 @@ impl Draft {
             currency: basket.currency,
             orders: Vec::new(),
             lines: Vec::new(),
+            discounts: Vec::new(),
             ledger: Vec::new(),
             events: Vec::new(),
         }
@@ -177,9 +194,11 @@ impl Draft {
         let order_id = OrderId::generate().to_string();
         let presentment = self.currency.code();
         for (i, l) in g.lines.iter().enumerate() {
+            let position = i64::try_from(i).unwrap_or(0);
+            self.record_discounts(&order_id, position, l);
             self.lines.push(LineRecord {
                 order_id: order_id.clone(),
-                position: i64::try_from(i).unwrap_or(0),
+                position,
                 variant_id: l.variant_id.clone(),
                 product_id: l.product_id.clone(),
                 sku: l.sku.clone(),
@@ -193,6 +212,8 @@ impl Draft {
                 fx_rate_e9: g.rate_e9.max(1),
                 fee_bps: l.fee_bps,
                 fee_minor: l.fee_minor,
+                discount_minor: l.discount_minor,
+                deal_id: l.deal.as_ref().map(|d| d.id.clone()),
             });
         }
         self.orders.push(OrderRecord {
@@ -227,6 +248,26 @@ impl Draft {
             version: 0,
         });
         Ok(())
+    }
+
+    /// The line's discounts as the pricing steps made them, in stacking order with their
+    /// funders (a deal's source is the deal itself).
+    fn record_discounts(&mut self, order_id: &str, position: i64, l: &PricedLine) {
+        for (seq, r) in l.reductions.iter().enumerate() {
+            let source = match (&r.stage, &l.deal) {
+                (Stage::Deal, Some(d)) => d.id.clone(),
+                _ => r.source.clone(),
+            };
+            self.discounts.push(DiscountRecord {
+                order_id: order_id.to_owned(),
+                position,
+                seq: i64::try_from(seq).unwrap_or(0),
+                stage: stage_name(r.stage).to_owned(),
+                funder: funder_name(r.funder).to_owned(),
+                source,
+                amount_minor: r.amount_minor,
+            });
+        }
     }
 
     /// What the buyer pays, in their currency.
@@ -313,10 +354,29 @@ impl Draft {
             group,
             orders: self.orders,
             lines: self.lines,
+            discounts: self.discounts,
             payment,
             ledger: self.ledger,
             events: self.events,
             now: self.now,
         }
+    }
+}
+
+/// A stage's stored name.
+pub(crate) fn stage_name(stage: Stage) -> &'static str {
+    match stage {
+        Stage::Deal => "deal",
+        Stage::StoreDiscount => "store_discount",
+        Stage::StoreCoupon => "store_coupon",
+        Stage::PlatformCoupon => "platform_coupon",
+    }
+}
+
+/// A funder's stored name.
+pub(crate) fn funder_name(funder: Funder) -> &'static str {
+    match funder {
+        Funder::Merchant => "merchant",
+        Funder::Platform => "platform",
     }
 }

@@ -1,6 +1,7 @@
 //! The demo marketplace: a deterministic, multi-country catalogue generated in code from word
 //! lists and a seeded RNG (no downloads). Seeds only an empty database.
 
+mod festival;
 mod synthetic;
 mod words;
 
@@ -288,10 +289,13 @@ impl Market {
             }
         }
 
+        let mut buyers = Vec::new();
         for b in BUYERS {
             let u = register(b.0, b.1, b.2, b.3, vec![]).await?;
+            buyers.push((actor(&u.id, &[Role::Buyer])?, b.2));
             summary.logins.push(("buyer".into(), u.email, b.2.into()));
         }
+        let mut stores = Vec::new();
 
         for (key, store, country, currency, locale) in PENDING {
             let u = register(key, store, country, *locale, vec![]).await?;
@@ -333,6 +337,7 @@ impl Market {
             summary.merchants += 1;
             let owner = actor(&u.id, &[Role::Buyer, Role::Merchant])?;
             self.set_shipping(&owner, demo_shipping(dm)).await?;
+            stores.push(owner.clone());
             let local = Locale::ALL
                 .iter()
                 .position(|l| *l == dm.locale)
@@ -400,6 +405,7 @@ impl Market {
             }
         }
         debug_assert!(MERCHANTS.iter().all(|m| Country::parse(m.country).is_ok()));
+        self.seed_festival(&operator, &stores, &buyers).await?;
         Ok(Some(summary))
     }
 }

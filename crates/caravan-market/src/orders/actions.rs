@@ -1,6 +1,8 @@
 //! Moving an order along: ship, deliver, confirm receipt, cancel, refund.
 
-use super::lifecycle::{event, next, refund_ledger, release_ledger, restock, set_time, transition};
+use super::lifecycle::{
+    event, next, put_back, refund_ledger, release_ledger, set_time, transition,
+};
 use super::read::Viewer;
 use super::views::OrderView;
 use crate::accounts::Actor;
@@ -170,7 +172,7 @@ impl Market {
         let was_paid = o.status == OrderStatus::Paid.as_str();
         let mut t = transition(o, to, reason);
         set_time(&mut t, "cancelled_at", self.now());
-        t.restock = restock(self, o).await?;
+        put_back(self, o, &mut t).await?;
         let mut effects = Effects {
             events: vec![event(o, "order.cancelled", to)],
             ..Effects::default()

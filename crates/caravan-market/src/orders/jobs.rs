@@ -1,7 +1,7 @@
 //! What happens without a user: the payment provider's webhook, and the timers (unpaid orders
 //! cancelled, delivered orders completed, old idempotency records forgotten).
 
-use super::lifecycle::{event, next, payment_ledger, restock, set_time, transition};
+use super::lifecycle::{event, next, payment_ledger, put_back, set_time, transition};
 use crate::payments::{verify, SignatureError, WebhookEvent};
 use crate::Code;
 use crate::{Market, MarketError, DAY_MS};
@@ -84,7 +84,7 @@ impl Market {
                     let to = next(o, OrderEvent::Cancel)?;
                     let mut t = transition(o, to, Some("payment failed".into()));
                     set_time(&mut t, "cancelled_at", now);
-                    t.restock = restock(self, o).await?;
+                    put_back(self, o, &mut t).await?;
                     transitions.push(t);
                     effects.events.push(event(o, "order.cancelled", to));
                 }
@@ -166,7 +166,7 @@ impl Market {
         let to = next(o, OrderEvent::Cancel)?;
         let mut t = transition(o, to, Some("unpaid: payment timed out".into()));
         set_time(&mut t, "cancelled_at", self.now());
-        t.restock = restock(self, o).await?;
+        put_back(self, o, &mut t).await?;
         self.commit(
             t,
             Effects {

@@ -47,6 +47,7 @@ pub(crate) fn transition(o: &OrderRecord, to: OrderStatus, note: Option<String>)
         status: to.as_str().to_owned(),
         set: Vec::new(),
         restock: Vec::new(),
+        unclaim: Vec::new(),
         note,
     }
 }
@@ -116,19 +117,24 @@ pub(crate) fn refund_ledger(
     ))
 }
 
-/// Units of each SKU to put back on the shelf when an order is cancelled.
-pub(crate) async fn restock(
+/// What a cancelled order gives back: its units to the shelf, and its festival deal units to
+/// the deals and to its buyer's limits.
+pub(crate) async fn put_back(
     market: &Market,
     o: &OrderRecord,
-) -> Result<Vec<(String, i64)>, MarketError> {
+    t: &mut Transition,
+) -> Result<(), MarketError> {
     let lines = market
         .store
         .order_lines(std::slice::from_ref(&o.id))
         .await?;
-    Ok(lines
-        .into_iter()
-        .map(|l| (l.variant_id, l.quantity))
-        .collect())
+    for l in lines {
+        if let Some(deal) = l.deal_id {
+            t.unclaim.push((deal, o.buyer_id.clone(), l.quantity));
+        }
+        t.restock.push((l.variant_id, l.quantity));
+    }
+    Ok(())
 }
 
 /// The payment postings of one order: the buyer's money into escrow in the store's currency.

@@ -19,9 +19,13 @@ pub struct OrderLineView {
     pub title: String,
     /// Units.
     pub quantity: i64,
-    /// Unit price in the store's currency.
+    /// Unit list price in the store's currency.
     pub unit_price: MoneyView,
-    /// Line total in the store's currency.
+    /// What the discounts took off the list total (unit price × quantity), store's currency.
+    pub discount: MoneyView,
+    /// The festival deal the line was sold under (its discount is the store's).
+    pub deal_id: Option<String>,
+    /// Line total after discounts in the store's currency.
     pub total: MoneyView,
     /// Line total in the buyer's currency.
     pub presentment_total: MoneyView,
@@ -123,6 +127,8 @@ pub(crate) fn order_view(
                 title: l.title.clone(),
                 quantity: l.quantity,
                 unit_price: MoneyView::new(l.unit_price_minor, &l.currency),
+                discount: MoneyView::new(l.discount_minor, &l.currency),
+                deal_id: l.deal_id.clone(),
                 total: MoneyView::new(l.total_minor, &l.currency),
                 presentment_total: MoneyView::new(
                     l.presentment_total_minor,

@@ -1,18 +1,33 @@
 //! Deciding a batch before anything is written: which placements repeat a stored or an earlier
-//! key of the batch, and which get stock, first come, first served.
+//! key of the batch, and which get stock and their deals' units (within each deal's cap and
+//! each buyer's limit), first come, first served. Then, after the inserts, the deals' guarded
+//! increments (`take_deals`).
 
 use super::records::{Outcome, Placement};
 use crate::exec::{Cell, Exec, Kind};
 use crate::idempotency::stored_answers;
 use crate::sql::{in_list, Sql, Val};
 use crate::StoreError;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-/// A decided batch: one outcome per placement, and the units to take per SKU (sorted by SKU
-/// id, the lock order of every writer).
+/// A decided batch: one outcome per placement, the units to take per SKU (sorted by SKU id, the
+/// lock order of every writer), and per deal the units claimed and per (deal, buyer) the units
+/// each buyer claimed with that buyer's limit.
 pub(super) struct Decided {
     pub outcomes: Vec<Outcome>,
     pub taken: Vec<(String, i64)>,
+    pub deals: Vec<(String, i64)>,
+    pub claims: Vec<((String, String), (i64, i64))>,
+}
+
+/// A deal as the writer sees it: its cap, what was claimed, the per-buyer limit; and what each
+/// buyer of the batch has claimed so far.
+#[derive(Default)]
+struct Deals {
+    state: HashMap<String, (i64, i64, i64)>,
+    by_buyer: HashMap<(String, String), i64>,
+    taken: BTreeMap<String, i64>,
+    claimed: BTreeMap<(String, String), i64>,
 }
 
 /// Decides every placement of `batch`, in arrival order.
@@ -28,18 +43,29 @@ pub(super) async fn decide<E: Exec>(
         .flat_map(|(p, _)| p.lines.iter().map(|l| l.variant_id.as_str()))
         .collect();
     let mut stock = stock_of(tx, &variants).await?;
+    let mut deals = deals_of(tx, batch, &outcomes).await?;
     let mut taken: BTreeMap<String, i64> = BTreeMap::new();
     for (p, outcome) in batch.iter().zip(outcomes.iter_mut()) {
         if outcome.is_none() {
-            *outcome = Some(allocate(p, &mut stock, &mut taken));
+            *outcome = Some(allocate(p, &mut stock, &mut taken, &mut deals));
         }
     }
+    let claims = deals
+        .claimed
+        .into_iter()
+        .map(|(k, units)| {
+            let limit = deals.state.get(&k.0).map_or(0, |s| s.2);
+            (k, (units, limit))
+        })
+        .collect();
     Ok(Decided {
         outcomes: outcomes
             .into_iter()
             .map(|o| o.unwrap_or(Outcome::InFlight))
             .collect(),
         taken: taken.into_iter().collect(),
+        deals: deals.taken.into_iter().collect(),
+        claims,
     })
 }
 
@@ -98,16 +124,21 @@ async fn stock_of<E: Exec>(
     Ok(stock)
 }
 
-/// Places `p` if what is left of `stock` covers every line (and takes it), else `SoldOut`
-/// naming the first SKU short.
+/// Places `p` if what is left of `stock` covers every line and its deals' caps and its buyer's
+/// limits cover its deal lines (and takes them), else says which ran short.
 fn allocate(
     p: &Placement,
     stock: &mut HashMap<String, i64>,
     taken: &mut BTreeMap<String, i64>,
+    deals: &mut Deals,
 ) -> Outcome {
     let mut want: BTreeMap<&str, i64> = BTreeMap::new();
+    let mut want_deals: BTreeMap<&str, i64> = BTreeMap::new();
     for l in &p.lines {
         *want.entry(l.variant_id.as_str()).or_default() += l.quantity;
+        if let Some(d) = &l.deal_id {
+            *want_deals.entry(d.as_str()).or_default() += l.quantity;
+        }
     }
     let short = want
         .iter()
@@ -115,11 +146,132 @@ fn allocate(
     if let Some((v, _)) = short {
         return Outcome::SoldOut((*v).to_owned());
     }
+    let buyer = p.group.buyer_id.as_str();
+    if let Some(refused) = deals.refusal(&want_deals, buyer) {
+        return refused;
+    }
     for (v, q) in want {
         if let Some(s) = stock.get_mut(v) {
             *s -= q;
         }
         *taken.entry(v.to_owned()).or_default() += q;
     }
+    deals.take(&want_deals, buyer);
     Outcome::Placed
+}
+
+impl Deals {
+    /// Why the buyer cannot have these deal units now, if they cannot.
+    fn refusal(&self, want: &BTreeMap<&str, i64>, buyer: &str) -> Option<Outcome> {
+        for (d, q) in want {
+            let Some((cap, claimed, per_buyer)) = self.state.get(*d) else {
+                return Some(Outcome::DealSoldOut((*d).to_owned()));
+            };
+            if claimed + q > *cap {
+                return Some(Outcome::DealSoldOut((*d).to_owned()));
+            }
+            let had = self
+                .by_buyer
+                .get(&((*d).to_owned(), buyer.to_owned()))
+                .copied()
+                .unwrap_or(0);
+            if had + q > *per_buyer {
+                return Some(Outcome::DealLimit((*d).to_owned()));
+            }
+        }
+        None
+    }
+
+    fn take(&mut self, want: &BTreeMap<&str, i64>, buyer: &str) {
+        for (d, q) in want {
+            if let Some(s) = self.state.get_mut(*d) {
+                s.1 += q;
+            }
+            let key = ((*d).to_owned(), buyer.to_owned());
+            *self.by_buyer.entry(key.clone()).or_default() += q;
+            *self.claimed.entry(key).or_default() += q;
+            *self.taken.entry((*d).to_owned()).or_default() += q;
+        }
+    }
+}
+
+/// The approved deals named by the undecided placements, and what their buyers claimed so far.
+async fn deals_of<E: Exec>(
+    tx: &mut E,
+    batch: &[Placement],
+    outcomes: &[Option<Outcome>],
+) -> Result<Deals, StoreError> {
+    let open = || batch.iter().zip(outcomes).filter(|(_, o)| o.is_none());
+    let ids: BTreeSet<&str> = open()
+        .flat_map(|(p, _)| p.lines.iter().filter_map(|l| l.deal_id.as_deref()))
+        .collect();
+    let mut deals = Deals::default();
+    if ids.is_empty() {
+        return Ok(deals);
+    }
+    let buyers: BTreeSet<&str> = open().map(|(p, _)| p.group.buyer_id.as_str()).collect();
+    let mut sql = Sql::positional(tx.positional());
+    let list = in_list(&mut sql, ids.iter().map(|d| Val::from(*d)));
+    sql.push(&format!(
+        "SELECT id, cap, claimed, per_buyer FROM deals WHERE status = 'approved' AND id IN ({list})"
+    ));
+    use Kind::{Int, Text};
+    for row in tx
+        .fetch(&sql.text, &sql.binds, &[Text, Int, Int, Int], false)
+        .await?
+    {
+        let mut c = row.into_iter();
+        let mut next = || c.next().unwrap_or(Cell::Null);
+        let id = next().text()?;
+        let (cap, claimed, per_buyer) = (next().int()?, next().int()?, next().int()?);
+        deals.state.insert(id, (cap, claimed, per_buyer));
+    }
+    let mut sql = Sql::positional(tx.positional());
+    let dl = in_list(&mut sql, ids.iter().map(|d| Val::from(*d)));
+    let bl = in_list(&mut sql, buyers.iter().map(|b| Val::from(*b)));
+    sql.push(&format!(
+        "SELECT deal_id, buyer_id, units FROM deal_claims WHERE deal_id IN ({dl}) AND buyer_id IN ({bl})"
+    ));
+    for row in tx
+        .fetch(&sql.text, &sql.binds, &[Text, Text, Int], false)
+        .await?
+    {
+        let mut c = row.into_iter();
+        let mut next = || c.next().unwrap_or(Cell::Null);
+        let key = (next().text()?, next().text()?);
+        deals.by_buyer.insert(key, next().int()?);
+    }
+    Ok(deals)
+}
+
+/// The batch's deal units, each deal and then each buyer's claim in id order, guarded: another
+/// node that claimed in between makes the batch `Stale` (it is decided again).
+pub(super) async fn take_deals<E: Exec>(tx: &mut E, d: &Decided) -> Result<(), StoreError> {
+    for (deal, units) in &d.deals {
+        let done = tx
+            .execute(
+                "UPDATE deals SET claimed = claimed + $1 WHERE id = $2 AND claimed + $1 <= cap",
+                &[Val::Int(*units), deal.into()],
+                true,
+            )
+            .await?;
+        if done != 1 {
+            return Err(StoreError::Stale);
+        }
+    }
+    for ((deal, buyer), (units, limit)) in &d.claims {
+        let done = tx
+            .execute(
+                "INSERT INTO deal_claims (deal_id, buyer_id, units) VALUES ($1, $2, $3) \
+                 ON CONFLICT (deal_id, buyer_id) DO UPDATE SET units = deal_claims.units + excluded.units \
+                 WHERE deal_claims.units + excluded.units <= $4",
+                &[deal.into(), buyer.into(), Val::Int(*units), Val::Int(*limit)],
+                true,
+            )
+            .await?;
+        if done != 1 {
+            return Err(StoreError::Stale);
+        }
+    }
+    Ok(())
 }

@@ -21,6 +21,7 @@ pub(super) async fn write_placed<E: Exec>(
     insert_groups(tx, placed).await?;
     insert_orders(tx, placed).await?;
     insert_lines(tx, placed).await?;
+    insert_discounts(tx, placed).await?;
     insert_payments(tx, placed).await?;
     let answers: Vec<&NewAnswer> = placed.iter().map(|p| &p.answer).collect();
     store_answers(tx, &answers, now).await?;
@@ -136,6 +137,8 @@ const LINE_COLS: &[&str] = &[
     "fx_rate_e9",
     "fee_bps",
     "fee_minor",
+    "discount_minor",
+    "deal_id",
 ];
 
 async fn insert_lines<E: Exec>(tx: &mut E, placed: &[&Placement]) -> Result<(), StoreError> {
@@ -159,10 +162,41 @@ async fn insert_lines<E: Exec>(tx: &mut E, placed: &[&Placement]) -> Result<(), 
                 l.fx_rate_e9.into(),
                 l.fee_bps.into(),
                 l.fee_minor.into(),
+                l.discount_minor.into(),
+                Val::OptText(l.deal_id.as_deref().map(std::borrow::Cow::Borrowed)),
             ]
         })
         .collect();
     insert_rows(tx, "order_lines", LINE_COLS, &rows).await
+}
+
+const DISCOUNT_COLS: &[&str] = &[
+    "order_id",
+    "position",
+    "seq",
+    "stage",
+    "funder",
+    "source",
+    "amount_minor",
+];
+
+async fn insert_discounts<E: Exec>(tx: &mut E, placed: &[&Placement]) -> Result<(), StoreError> {
+    let rows: Vec<Vec<Val>> = placed
+        .iter()
+        .flat_map(|p| &p.discounts)
+        .map(|d| {
+            vec![
+                (&d.order_id).into(),
+                d.position.into(),
+                d.seq.into(),
+                (&d.stage).into(),
+                (&d.funder).into(),
+                (&d.source).into(),
+                d.amount_minor.into(),
+            ]
+        })
+        .collect();
+    insert_rows(tx, "order_line_discounts", DISCOUNT_COLS, &rows).await
 }
 
 const PAYMENT_COLS: &[&str] = &[

@@ -9,7 +9,8 @@ mod insert;
 mod records;
 
 pub use records::{
-    GroupRecord, LineRecord, OrderRecord, Outcome, PaymentRecord, Placement, Written,
+    DiscountRecord, GroupRecord, LineRecord, OrderRecord, Outcome, PaymentRecord, Placement,
+    Written,
 };
 
 use crate::connect::WriterConn;
@@ -128,8 +129,10 @@ async fn decide_and_write<E: Exec>(
         .map(|(p, _)| p)
         .collect();
     insert::write_placed(tx, &placed).await?;
-    // The stock decrements come last, so on PostgreSQL a hot SKU's row lock is held only for
-    // them and the commit, while other writers' inserts proceed in parallel.
+    // Deals, then stock, each in id order (the lock order of transitions too), come last, so on
+    // PostgreSQL a hot row is locked only for them and the commit, while other writers' inserts
+    // proceed in parallel.
+    decide::take_deals(tx, &decided).await?;
     crate::dialect::take_stock(tx, &decided.taken).await?;
     Ok((decided.outcomes, t_write))
 }

@@ -118,6 +118,30 @@ pub struct LineRecord {
     pub fee_bps: i64,
     /// Fee on this line.
     pub fee_minor: i64,
+    /// All discounts on this line (the list total is `total_minor + discount_minor`).
+    pub discount_minor: i64,
+    /// The festival deal it was sold under, if any (its units count against the deal's cap and
+    /// the buyer's limit).
+    pub deal_id: Option<String>,
+}
+
+/// One discount on one order line: its stage in the stacking order, who funds it, what gave it.
+#[derive(Debug, Clone, Default, sqlx::FromRow)]
+pub struct DiscountRecord {
+    /// The order.
+    pub order_id: String,
+    /// The line's position.
+    pub position: i64,
+    /// Its place among the line's discounts (stacking order).
+    pub seq: i64,
+    /// deal | store_discount | store_coupon | platform_coupon.
+    pub stage: String,
+    /// merchant | platform.
+    pub funder: String,
+    /// The deal or coupon id.
+    pub source: String,
+    /// Amount, the line's currency.
+    pub amount_minor: i64,
 }
 
 /// A payment with the provider.
@@ -156,6 +180,8 @@ pub struct Placement {
     pub lines: Vec<LineRecord>,
     /// The payment.
     pub payment: PaymentRecord,
+    /// The lines' discounts.
+    pub discounts: Vec<DiscountRecord>,
     /// Postings (when the payment was captured at once).
     pub ledger: Vec<LedgerTx>,
     /// Outbox events.
@@ -177,6 +203,10 @@ pub enum Outcome {
     KeyReused,
     /// The same key is earlier in this very batch.
     InFlight,
+    /// The deal's committed units are all claimed.
+    DealSoldOut(String),
+    /// The buyer would go over the deal's per-buyer limit.
+    DealLimit(String),
     /// This placement alone could not be written (it breaks a constraint); nothing of it was
     /// written, and the rest of its batch was written without it.
     Unwritable(String),

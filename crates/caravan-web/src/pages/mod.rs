@@ -10,6 +10,7 @@ mod admin;
 mod buy;
 mod chrome;
 mod extract;
+mod festival;
 pub mod i18n;
 mod listing;
 mod order;
@@ -36,6 +37,7 @@ pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; 
 
 const CSS: &str = include_str!("../../assets/site/site.css");
 const SUGGEST_JS: &str = include_str!("../../assets/site/suggest.js");
+const FESTIVAL_JS: &str = include_str!("../../assets/site/festival.js");
 
 /// The pages and their assets.
 pub fn router() -> Router<AppState> {
@@ -88,6 +90,15 @@ pub fn router() -> Router<AppState> {
             post(listing::upload).layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
         )
         .route("/media/{id}", get(media))
+        .route("/festival/{slug}", get(festival::campaign))
+        .route("/seller/festival", get(festival::seller))
+        .route("/seller/festival/deals", post(festival::enrol))
+        .route("/admin/festival", get(festival::console))
+        .route("/admin/festival/campaigns", post(festival::create))
+        .route(
+            "/admin/festival/deals/{id}/decision",
+            post(festival::decide),
+        )
         .route("/seller/variants/{id}", post(listing::update_variant))
         .route("/seller/shipping", get(shipping::page).post(shipping::save))
         .route("/seller/shipping/remove", post(shipping::remove))
@@ -100,6 +111,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/assets/suggest.js",
             get(|| async { asset("text/javascript; charset=utf-8", SUGGEST_JS) }),
+        )
+        .route(
+            "/assets/festival.js",
+            get(|| async { asset("text/javascript; charset=utf-8", FESTIVAL_JS) }),
         )
         .layer(axum::middleware::map_response(security_headers))
 }

@@ -20,6 +20,8 @@ use serde::Deserialize;
 struct Home {
     tr: Tr,
     chrome: Chrome,
+    /// The festival in warm-up or live: (slug, name, phase, instant it changes next, label).
+    festival: Option<(String, String, String, String, String)>,
     roots: Vec<Root>,
     popular: Vec<Card>,
     newest: Vec<Card>,
@@ -95,7 +97,15 @@ pub async fn home(
                 .collect(),
         })
         .collect();
+    let festival = match state.market.campaigns(prefs.locale).await {
+        Ok(all) => all
+            .into_iter()
+            .find(|c| c.phase == "live" || c.phase == "warm_up")
+            .map(|c| festival_banner(c, Tr::new(prefs.locale))),
+        Err(e) => return failed(e).await,
+    };
     let page = Home {
+        festival,
         tr: Tr::new(prefs.locale),
         chrome: Chrome::new(&state.market, &prefs, &session, "/", "").await,
         roots,
@@ -103,6 +113,54 @@ pub async fn home(
         newest,
     };
     html(&headers, &prefs, page.render())
+}
+
+/// The festival deal on the chosen variant, its prices in the buyer's currency like every other
+/// price on the page.
+async fn deal_box(
+    state: &AppState,
+    prefs: &Prefs,
+    variant: Option<&str>,
+) -> Result<Option<super::festival::DealRow>, caravan_market::MarketError> {
+    let Some(variant) = variant else {
+        return Ok(None);
+    };
+    let Some(d) = state.market.deal_on(variant, prefs.locale).await? else {
+        return Ok(None);
+    };
+    let tr = Tr::new(prefs.locale);
+    let mut row = super::festival::deal_row(&d, tr);
+    for (money, out) in [
+        (&d.price, &mut row.price),
+        (&d.reference_price, &mut row.reference),
+    ] {
+        let m = &state.market;
+        if let Ok(v) = m
+            .display_price(money.amount_minor, &money.currency, &prefs.currency)
+            .await
+        {
+            *out = tr.money(v.amount_minor, &v.currency);
+        }
+    }
+    Ok(Some(row))
+}
+
+/// The home page's banner of a festival in warm-up (counting down to its start) or live
+/// (counting down to its end).
+fn festival_banner(
+    c: caravan_market::festival::CampaignView,
+    tr: Tr,
+) -> (String, String, String, String, String) {
+    let (at, key) = if c.phase == "live" {
+        (c.ends_at, "fest-ends")
+    } else {
+        (c.starts_at, "fest-starts")
+    };
+    let when = super::order::millis(&at)
+        .map(|ms| tr.datetime(ms))
+        .unwrap_or_default();
+    let phase = tr.t(&format!("phase-{}", c.phase));
+    (c.slug, c.name, phase, at, tr.t1(key, "when", &when))
 }
 
 /// Query of the search page; everything optional and lenient (bad values are ignored).
@@ -389,6 +447,8 @@ struct ProductPage {
     merchant_country: String,
     description: String,
     attributes: Vec<(String, String)>,
+    /// The festival deal on the chosen variant, if one is live.
+    deal: Option<super::festival::DealRow>,
 }
 
 /// Which variant the picker shows.
@@ -455,6 +515,13 @@ pub async fn product(
         );
         variants.push((x.id.clone(), label, chosen.is_some_and(|c| c.id == x.id)));
     }
+    let deal = match deal_box(&state, &prefs, chosen.map(|c| c.id.as_str())).await {
+        Ok(d) => d,
+        Err(e) => {
+            let page = super::extract::Page::of(&state, &headers, &prefs, &session);
+            return page.failed(e, &href).await;
+        }
+    };
     let quotes = match state
         .market
         .shipping_quote(&p.id, &prefs.country, &prefs.currency)
@@ -470,6 +537,7 @@ pub async fn product(
     };
     let destination = tr.country(&prefs.country);
     let page = ProductPage {
+        deal,
         href,
         initial: p.title.chars().next().map(String::from).unwrap_or_default(),
         crumbs: p

@@ -4,6 +4,7 @@ mod accounts;
 mod admin;
 mod catalogue;
 mod commerce;
+mod festival;
 mod merchants;
 mod ops;
 mod orders;
@@ -26,6 +27,7 @@ pub use ops::router as ops;
         (name = "operator", description = "Running the marketplace"),
         (name = "buying", description = "Carts, checkout, orders, disputes"),
         (name = "money", description = "Exchange rates and payment-provider webhooks"),
+        (name = "festival", description = "Campaigns (11.11), merchants' deals and their caps"),
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail))
 )]
@@ -88,4 +90,10 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(orders::store_orders))
         .routes(routes!(orders::balance))
         .routes(routes!(orders::payouts, orders::request_payout))
+        .routes(routes!(festival::create_campaign))
+        .routes(routes!(festival::campaigns))
+        .routes(routes!(festival::campaign))
+        .routes(routes!(festival::campaign_deals))
+        .routes(routes!(festival::decide_deal))
+        .routes(routes!(festival::enrol_deal, festival::my_deals))
 }

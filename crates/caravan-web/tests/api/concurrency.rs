@@ -12,40 +12,43 @@ on_both_engines!(
     twenty_identical_requests_make_one_order
 );
 
-/// Registers `n` buyers concurrently; returns their tokens.
+/// Registers `n` buyers, 50 at a time; returns their tokens.
 pub async fn buyers(app: &TestApp, n: usize) -> Vec<String> {
-    let mut set = JoinSet::new();
-    for i in 0..n {
-        let (client, base) = (app.client.clone(), app.base.clone());
-        set.spawn(async move {
-            let email = format!("buyer{i}@example.com");
-            let reg =
-                json!({"email": email, "password": PASSWORD, "display_name": format!("Buyer {i}")});
-            let r = client
-                .post(format!("{base}/api/v1/auth/register"))
-                .json(&reg)
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(r.status().as_u16(), 201);
-            let login = json!({"email": email, "password": PASSWORD});
-            let r: Value = client
-                .post(format!("{base}/api/v1/auth/login"))
-                .json(&login)
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
-            r["token"].as_str().unwrap().to_owned()
-        });
-    }
     let mut tokens = Vec::new();
-    while let Some(t) = set.join_next().await {
-        tokens.push(t.unwrap());
+    for chunk in (0..n).collect::<Vec<_>>().chunks(50) {
+        let mut set = JoinSet::new();
+        for &i in chunk {
+            let (client, base) = (app.client.clone(), app.base.clone());
+            set.spawn(async move { register(&client, &base, i).await });
+        }
+        while let Some(t) = set.join_next().await {
+            tokens.push(t.unwrap());
+        }
     }
     tokens
+}
+
+async fn register(client: &reqwest::Client, base: &str, i: usize) -> String {
+    let email = format!("buyer{i}@example.com");
+    let reg = json!({"email": email, "password": PASSWORD, "display_name": format!("Buyer {i}")});
+    let r = client
+        .post(format!("{base}/api/v1/auth/register"))
+        .json(&reg)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 201);
+    let login = json!({"email": email, "password": PASSWORD});
+    let r: Value = client
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&login)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    r["token"].as_str().unwrap().to_owned()
 }
 
 async fn five_hundred_checkouts_for_a_hundred_units(app: &TestApp) {

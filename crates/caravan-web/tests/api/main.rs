@@ -16,6 +16,7 @@ mod checkout_bad;
 mod codes;
 mod concurrency;
 mod envelope;
+mod festival;
 mod merchants;
 mod nodes;
 mod ops;

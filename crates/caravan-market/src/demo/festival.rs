@@ -1,0 +1,174 @@
+//! The demo's 11.11 festival: live when the demo starts (it began an hour ago and ends in 23
+//! hours), with deals from every demo store, one in a flash slot and one nearly sold out, and a
+//! past campaign that has ended.
+
+use super::BUYERS;
+use crate::accounts::Actor;
+use crate::catalogue::ProductListParams;
+use crate::checkout::{Address, CheckoutRequest};
+use crate::festival::{CampaignInput, CampaignText, DealDecision, DealInput};
+use crate::idempotency::IdempotencyKey;
+use crate::{Market, MarketError};
+use caravan_domain::{rfc3339, Locale};
+use std::collections::BTreeMap;
+
+const HOUR: i64 = 60 * 60 * 1000;
+
+/// The festival's name in the eight languages.
+const NAMES: [(&str, &str); 8] = [
+    ("en", "11.11 Global Shopping Festival"),
+    ("ru", "Всемирный фестиваль покупок 11.11"),
+    ("fr", "Festival mondial du shopping 11.11"),
+    ("es", "Festival mundial de compras 11.11"),
+    ("pl", "Światowy festiwal zakupów 11.11"),
+    ("it", "Festival mondiale dello shopping 11.11"),
+    ("tr", "11.11 Küresel Alışveriş Festivali"),
+    ("zh", "双十一全球购物节"),
+];
+
+impl Market {
+    /// Seeds the festival: `stores` are the demo merchants' owners, `buyers` the demo buyers.
+    pub(super) async fn seed_festival(
+        &self,
+        operator: &Actor,
+        stores: &[Actor],
+        buyers: &[(Actor, &'static str)],
+    ) -> Result<(), MarketError> {
+        let now = self.now();
+        let past = campaign(
+            "singles-day-2025",
+            "Singles' Day 2025",
+            now - 40 * 24 * HOUR,
+        );
+        self.create_campaign(operator, past, Locale::En).await?;
+        let live = campaign("double-eleven", NAMES[0].1, now - HOUR);
+        let c = self.create_campaign(operator, live, Locale::En).await?;
+        let mut first = None;
+        for (s, store) in stores.iter().enumerate() {
+            for (n, (variant, price)) in self.deal_candidates(store).await?.into_iter().enumerate()
+            {
+                // The first store's first deal commits few units; one deal runs in a flash slot.
+                let (cap, slot) = match (s, n) {
+                    (0, 0) => (10, None),
+                    (1, 0) => (40, Some((now - HOUR / 2, now + 2 * HOUR))),
+                    _ => (30 + 10 * n as i64, None),
+                };
+                let deal = DealInput {
+                    campaign_id: c.id.clone(),
+                    variant_id: variant.clone(),
+                    price_minor: price * 7 / 10 / 100 * 100 + 99,
+                    cap,
+                    per_buyer: 2,
+                    slot_from: slot.map(|s| rfc3339(s.0)),
+                    slot_to: slot.map(|s| rfc3339(s.1)),
+                };
+                let d = self.enrol_deal(store, deal, Locale::En).await?;
+                let approve = serde_json::from_value::<DealDecision>(
+                    serde_json::json!({"decision": "approve"}),
+                )
+                .map_err(|e| MarketError::internal(e.to_string()))?;
+                self.decide_deal(operator, &d.id, approve, Locale::En)
+                    .await?;
+                first.get_or_insert(variant);
+            }
+        }
+        if let Some(variant) = first {
+            self.claim_most_of(&variant, buyers).await?;
+        }
+        Ok(())
+    }
+
+    /// Up to three published variants of `store` with stock for a deal, and their prices.
+    async fn deal_candidates(&self, store: &Actor) -> Result<Vec<(String, i64)>, MarketError> {
+        let params = ProductListParams {
+            limit: Some(20),
+            ..ProductListParams::default()
+        };
+        let mut out = Vec::new();
+        for p in self
+            .list_own_products(store, params, Locale::En)
+            .await?
+            .items
+        {
+            if p.status != "published" || out.len() == 3 {
+                continue;
+            }
+            let detail = self.own_product(store, &p.id, Locale::En).await?;
+            if let Some(v) = detail.variants.iter().find(|v| v.stock >= 50) {
+                out.push((v.id.clone(), v.price.amount_minor));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Four demo buyers take two units each of the nearly sold-out deal (8 of its 10).
+    async fn claim_most_of(
+        &self,
+        variant: &str,
+        buyers: &[(Actor, &'static str)],
+    ) -> Result<(), MarketError> {
+        for (i, (buyer, country)) in buyers.iter().enumerate() {
+            let req = CheckoutRequest {
+                cart_id: None,
+                items: Some(vec![crate::carts::LineInput {
+                    variant_id: variant.to_owned(),
+                    quantity: 2,
+                }]),
+                currency: None,
+                shipping: BTreeMap::new(),
+                address: Address {
+                    name: BUYERS[i % BUYERS.len()].1.to_owned(),
+                    line1: "1 Festival Street".into(),
+                    line2: None,
+                    city: "Demo City".into(),
+                    postal_code: "11011".into(),
+                    country: (*country).to_owned(),
+                    phone: None,
+                },
+                payment_method: "pm_sandbox_success".into(),
+            };
+            let key = IdempotencyKey::parse(Some(&format!("demo-festival-{i}")))?;
+            self.checkout(buyer, &key, &format!("demo-{i}"), req, Locale::En)
+                .await?;
+        }
+        Ok(())
+    }
+}
+
+/// A day-long campaign from `start`, with enrolment from three days before and warm-up from
+/// one day before, 20% off at least, 10 units at least.
+fn campaign(slug: &str, name: &str, start: i64) -> CampaignInput {
+    let mut texts: BTreeMap<String, CampaignText> = NAMES
+        .iter()
+        .map(|(l, n)| {
+            let t = CampaignText {
+                name: (*n).to_owned(),
+                description: String::new(),
+            };
+            ((*l).to_owned(), t)
+        })
+        .collect();
+    if slug != "double-eleven" {
+        texts = BTreeMap::from([(
+            "en".to_owned(),
+            CampaignText {
+                name: name.to_owned(),
+                description: String::new(),
+            },
+        )]);
+    }
+    CampaignInput {
+        slug: slug.to_owned(),
+        time_zone: "Asia/Shanghai".into(),
+        texts,
+        enrol_from: rfc3339(start - 72 * HOUR),
+        warmup_at: rfc3339(start - 24 * HOUR),
+        starts_at: rfc3339(start),
+        ends_at: rfc3339(start + 24 * HOUR),
+        min_discount_bps: 2000,
+        min_units: 10,
+        categories: Vec::new(),
+        ship_from: Vec::new(),
+        banner: None,
+    }
+}

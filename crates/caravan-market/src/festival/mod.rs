@@ -1,0 +1,12 @@
+//! The festival (11.11): campaigns with a window and rules (`campaigns`), merchants' deals and
+//! the operators' decisions on them (`deals`), and the deals checkout prices with (`live`). The
+//! caps and per-buyer limits are decided in the order writer's batch (`caravan-store`), never
+//! here; the pure rules (phases, the reference price, a deal's checks, the deal step of the
+//! pricing pipeline) are in `caravan_domain::festival`.
+
+mod campaigns;
+mod deals;
+pub(crate) mod live;
+
+pub use campaigns::{CampaignInput, CampaignText, CampaignView};
+pub use deals::{DealDecision, DealInput, DealView};

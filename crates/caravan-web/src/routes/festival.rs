@@ -1,0 +1,103 @@
+//! The festival: campaigns (operators create them, anyone reads them with their live deals),
+//! merchants' deals and the operators' decisions on them.
+
+use crate::error::{AppError, ErrorBody};
+use crate::extract::{ApiJson, ApiPath, Auth, ReqLocale};
+use crate::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use caravan_market::festival::{CampaignInput, CampaignView, DealDecision, DealInput, DealView};
+
+/// Creates a campaign (operators): texts per language, the window, the enrolment rules.
+#[utoipa::path(post, path = "/api/v1/admin/campaigns", tag = "festival", security(("bearer" = [])),
+    request_body = CampaignInput,
+    responses((status = 201, body = CampaignView), (status = 422, body = ErrorBody)))]
+pub async fn create_campaign(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ReqLocale(locale): ReqLocale,
+    ApiJson(c): ApiJson<CampaignInput>,
+) -> Result<(StatusCode, Json<CampaignView>), AppError> {
+    let created = state.market.create_campaign(&actor, c, locale).await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+/// Every campaign, newest first, with its phase.
+#[utoipa::path(get, path = "/api/v1/campaigns", tag = "festival",
+    responses((status = 200, body = Vec<CampaignView>)))]
+pub async fn campaigns(
+    State(state): State<AppState>,
+    ReqLocale(locale): ReqLocale,
+) -> Result<Json<Vec<CampaignView>>, AppError> {
+    Ok(Json(state.market.campaigns(locale).await?))
+}
+
+/// One campaign (by id or slug) with its approved deals: price, reference price, % claimed.
+#[utoipa::path(get, path = "/api/v1/campaigns/{id}", tag = "festival",
+    params(("id" = String, Path, description = "`cmp_…` or the campaign's slug")),
+    responses((status = 200, body = CampaignView), (status = 404, body = ErrorBody)))]
+pub async fn campaign(
+    State(state): State<AppState>,
+    ReqLocale(locale): ReqLocale,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<CampaignView>, AppError> {
+    Ok(Json(state.market.campaign(&id, locale).await?))
+}
+
+/// Every deal of a campaign, pending ones included (operators).
+#[utoipa::path(get, path = "/api/v1/admin/campaigns/{id}/deals", tag = "festival", security(("bearer" = [])),
+    params(("id" = String, Path, description = "`cmp_…` or the slug")),
+    responses((status = 200, body = Vec<DealView>), (status = 404, body = ErrorBody)))]
+pub async fn campaign_deals(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ReqLocale(locale): ReqLocale,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<Vec<DealView>>, AppError> {
+    Ok(Json(
+        state.market.campaign_deals(&actor, &id, locale).await?,
+    ))
+}
+
+/// Approves or rejects a pending deal (operators).
+#[utoipa::path(post, path = "/api/v1/admin/deals/{id}/decision", tag = "festival", security(("bearer" = [])),
+    params(("id" = String, Path, description = "`del_…`")), request_body = DealDecision,
+    responses((status = 200, body = DealView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn decide_deal(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ReqLocale(locale): ReqLocale,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(d): ApiJson<DealDecision>,
+) -> Result<Json<DealView>, AppError> {
+    Ok(Json(
+        state.market.decide_deal(&actor, &id, d, locale).await?,
+    ))
+}
+
+/// Enrols one of the caller's variants in a campaign with a deal; the reference price (the
+/// lowest of the 30 days before the campaign) is frozen now and the deal waits for an operator.
+#[utoipa::path(post, path = "/api/v1/merchant/deals", tag = "festival", security(("bearer" = [])),
+    request_body = DealInput,
+    responses((status = 201, body = DealView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn enrol_deal(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ReqLocale(locale): ReqLocale,
+    ApiJson(d): ApiJson<DealInput>,
+) -> Result<(StatusCode, Json<DealView>), AppError> {
+    let deal = state.market.enrol_deal(&actor, d, locale).await?;
+    Ok((StatusCode::CREATED, Json(deal)))
+}
+
+/// The caller's deals in every campaign.
+#[utoipa::path(get, path = "/api/v1/merchant/deals", tag = "festival", security(("bearer" = [])),
+    responses((status = 200, body = Vec<DealView>)))]
+pub async fn my_deals(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ReqLocale(locale): ReqLocale,
+) -> Result<Json<Vec<DealView>>, AppError> {
+    Ok(Json(state.market.my_deals(&actor, locale).await?))
+}
