@@ -162,6 +162,11 @@ codes! {
     DiscountTooSmall = ("discount_too_small", Invalid, "the deal is not at least the campaign's minimum discount below the reference price (the lowest price of the 30 days before the campaign)");
     NotEligible = ("not_eligible", Invalid, "the product's category or ship-from country is not eligible for the campaign");
     DealExists = ("deal_exists", Conflict, "the variant already has a deal in this campaign");
+    InvalidCoupon = ("invalid_coupon", Invalid, "a coupon's code, value, minimum spend, window, budget or limits are wrong");
+    CouponNotApplicable = ("coupon_not_applicable", Invalid, "the coupon does not apply here: unknown code, outside its window, another store's, below its minimum spend, or a second coupon of its kind");
+    CouponExhausted = ("coupon_exhausted", Conflict, "the coupon's budget (uses or money) is spent");
+    CouponLimitReached = ("coupon_limit_reached", Conflict, "the buyer has used the coupon as often as it allows");
+    CouponNotCollected = ("coupon_not_collected", Conflict, "the coupon must be collected before it is used");
     OrderNotWritable = ("order_not_writable", Invalid, "the order could not be recorded (a value breaks a storage rule); nothing was charged and no other order was affected");
     NotPurchasable = ("not_purchasable", Invalid, "the product is unpublished or its store is not active");
     NotShippable = ("not_shippable", Invalid, "a store does not ship to the destination");

@@ -127,6 +127,8 @@ typed_id! {
     CampaignId => "cmp_",
     /// A merchant's deal in a campaign.
     DealId => "del_",
+    /// A coupon (a store's or the platform's).
+    CouponId => "cpn_",
 }
 
 #[cfg(test)]

@@ -16,6 +16,8 @@ pub const ESCROW: &str = "escrow";
 pub const PLATFORM_FEES: &str = "platform:fees";
 /// The platform's currency position: buyers pay in their currency, merchants are owed in theirs.
 pub const FX_CLEARING: &str = "platform:fx";
+/// What the platform spends on the discounts it funds (platform coupons).
+pub const PLATFORM_PROMOTIONS: &str = "platform:promotions";
 
 /// What the marketplace owes one merchant.
 pub fn merchant_payable(merchant_id: &str) -> String {
@@ -128,6 +130,26 @@ pub fn refund(from: &str, settlement: Money, presentment: Money) -> Vec<Posting>
             account: EXTERNAL_REFUNDS.into(),
             amount: presentment,
         },
+    ]
+}
+
+/// The postings of a platform-funded discount on an order: the platform puts `amount` into
+/// escrow beside the buyer's payment, so the merchant is settled on the price before it.
+pub fn promotion(amount: Money) -> Vec<Posting> {
+    let c = amount.currency();
+    vec![
+        Posting::new(PLATFORM_PROMOTIONS, -amount.minor(), c),
+        Posting::new(ESCROW, amount.minor(), c),
+    ]
+}
+
+/// The platform's share of a refund goes back to its promotions account; `from` (escrow or the
+/// merchant's payable) pays it. Used beside [`refund`], which returns the buyer's share.
+pub fn promotion_back(from: &str, amount: Money) -> Vec<Posting> {
+    let c = amount.currency();
+    vec![
+        Posting::new(from, -amount.minor(), c),
+        Posting::new(PLATFORM_PROMOTIONS, amount.minor(), c),
     ]
 }
 

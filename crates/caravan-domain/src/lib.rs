@@ -9,6 +9,7 @@ pub mod allocate;
 pub mod catalogue;
 pub mod code;
 pub mod country;
+pub mod coupon;
 pub mod error;
 pub mod festival;
 pub mod fx;

@@ -126,10 +126,10 @@ pub fn price_lines(lines: &[LineIn], steps: &[&dyn Step]) -> Result<Vec<LinePric
 }
 
 /// Spreads an order-level reduction (a coupon's amount) over the lines in proportion to what
-/// each still costs, never more than the order costs: the parts sum to
-/// `min(amount, order total)`.
+/// each still costs, leaving every line at least one minor unit (a sold line is never free):
+/// the parts sum to `min(amount, Σ (line − 1))`.
 pub fn spread(amount: i64, lines: &[LinePrice]) -> Result<Vec<i64>, DomainError> {
-    let weights: Vec<i64> = lines.iter().map(|l| l.amount_minor).collect();
+    let weights: Vec<i64> = lines.iter().map(|l| reducible(l.amount_minor)).collect();
     let total = weights
         .iter()
         .try_fold(0i64, |s, w| s.checked_add(*w))
@@ -138,6 +138,11 @@ pub fn spread(amount: i64, lines: &[LinePrice]) -> Result<Vec<i64>, DomainError>
         return Ok(vec![0; lines.len()]);
     }
     allocate(amount.clamp(0, total), &weights)
+}
+
+/// What a reduction may take off a line that costs `amount`: all but one minor unit.
+pub fn reducible(amount: i64) -> i64 {
+    (amount - 1).max(0)
 }
 
 /// The sum of `amounts`, or `amount_out_of_range`.
@@ -227,7 +232,7 @@ mod tests {
         let store = PercentOff(Stage::StoreDiscount, Funder::Merchant, 10);
         let platform = AmountOff(Stage::PlatformCoupon, Funder::Platform, 1200);
         let p = price_lines(&lines(), &[&store, &platform]).expect("priced");
-        // 10 % off 5000 and 1000 leaves 4500 and 900; 1200 spread 5:1 is 1000 and 200.
+        // 10 % off 5000 and 1000 leaves 4500 and 900; 1200 spread 4499:899 is 1000 and 200.
         assert_eq!((p[0].amount_minor, p[1].amount_minor), (3500, 700));
         assert_eq!(p[0].funded_by(Funder::Merchant), 500);
         assert_eq!(p[0].funded_by(Funder::Platform), 1000);
@@ -251,8 +256,8 @@ mod tests {
     }
 
     proptest! {
-        /// However large the coupon, the lines never go below zero and the reductions match
-        /// the coupon up to what the order costs.
+        /// However large the coupon, every line keeps at least one minor unit and the
+        /// reductions match the coupon up to what the lines may lose.
         #[test]
         fn coupons_never_push_a_line_below_zero(
             units in prop::collection::vec((1i64..=1_000_000_000_000, 1i64..=99), 1..20),
@@ -266,8 +271,9 @@ mod tests {
             let p = price_lines(&lines, &[&step]).expect("priced");
             let list: i128 = p.iter().map(|l| i128::from(l.list_minor)).sum();
             let taken: i128 = p.iter().map(|l| i128::from(l.funded_by(Funder::Merchant))).sum();
-            prop_assert!(p.iter().all(|l| l.amount_minor >= 0));
-            prop_assert_eq!(taken, i128::from(coupon).min(list));
+            prop_assert!(p.iter().all(|l| l.amount_minor >= 1));
+            let n = i128::try_from(p.len()).expect("few lines");
+            prop_assert_eq!(taken, i128::from(coupon).min(list - n));
         }
     }
 }

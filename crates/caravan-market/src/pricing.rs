@@ -9,7 +9,7 @@ use caravan_domain::festival::DealStep;
 use caravan_domain::fx::{convert, cross_rate_e9, Rate};
 use caravan_domain::locale::pick;
 use caravan_domain::order::fee;
-use caravan_domain::pricing::{checked_sum, price_lines, LineIn, Reduction};
+use caravan_domain::pricing::{checked_sum, price_lines, Funder, LineIn, Reduction, Step};
 use caravan_domain::shipping::{rules_for, ShippingMethod};
 use caravan_domain::{Country, Currency, Locale, Money};
 use caravan_store::merchants::MerchantRecord;
@@ -43,6 +43,8 @@ pub(crate) struct PricedLine {
     pub discount_minor: i64,
     /// Those steps' reductions, in stacking order, with their funders.
     pub reductions: Vec<Reduction>,
+    /// The platform-funded part of them (the store earns `total_minor + platform_minor`).
+    pub platform_minor: i64,
 }
 
 /// A shipping option for one merchant's parcel.
@@ -66,6 +68,11 @@ pub(crate) struct PricedGroup {
     pub weight_grams: i64,
     pub options: Vec<ShipOption>,
     pub rate_e9: i64,
+    /// The platform-funded part of the discounts (platform coupons), settlement currency.
+    pub platform_minor: i64,
+    /// The rates the group was priced with (its own currency's, the buyer's).
+    pub from: Rate,
+    pub to: Rate,
 }
 
 /// A priced basket.
@@ -183,13 +190,16 @@ impl Market {
                         lines: vec![line],
                         options: Vec::new(),
                         rate_e9: cross_rate_e9(from, to),
+                        platform_minor: 0,
+                        from,
+                        to,
                     });
                 }
             }
         }
         for g in &mut groups {
             let from = rate_of(&tables.rates, g.currency)?;
-            price_group(g, from, to)?;
+            price_group(g, &[])?;
             let own = self.shipping_rules_of(&g.merchant.id).await?;
             g.options = ship_options(g, own.as_slice(), country, from, to)?;
         }
@@ -232,13 +242,16 @@ fn listed_line(
         deal: None,
         discount_minor: 0,
         reductions: Vec::new(),
+        platform_minor: 0,
     })
 }
 
-/// Runs one store's lines through the pricing pipeline (today: list prices; the festival's
-/// steps slot in here, ADR 0007), then converts each line to the buyer's currency and takes the
-/// platform fee on what it finally costs. Sums are checked: `amount_out_of_range`, never a wrap.
-fn price_group(g: &mut PricedGroup, from: Rate, to: Rate) -> Result<(), MarketError> {
+/// Runs one store's lines through the pricing pipeline — the deal price, then `coupons` (a store
+/// coupon, then a platform coupon: ADR 0007) — converts what the buyer pays for each line into
+/// the buyer's currency and takes the platform fee on what the store earns (its price before
+/// the platform's discounts). Sums are checked: `amount_out_of_range`, never a wrap.
+pub(crate) fn price_group(g: &mut PricedGroup, coupons: &[&dyn Step]) -> Result<(), MarketError> {
+    let (from, to) = (g.from, g.to);
     let lines: Vec<LineIn> = g
         .lines
         .iter()
@@ -256,16 +269,24 @@ fn price_group(g: &mut PricedGroup, from: Rate, to: Rate) -> Result<(), MarketEr
             .collect(),
         quantities: g.lines.iter().map(|l| l.quantity).collect(),
     };
-    let priced = price_lines(&lines, &[&deal_step])?;
+    let mut steps: Vec<&dyn Step> = vec![&deal_step];
+    steps.extend_from_slice(coupons);
+    let priced = price_lines(&lines, &steps)?;
     for (line, price) in g.lines.iter_mut().zip(priced) {
+        let platform = price.funded_by(Funder::Platform);
+        let earned = price.amount_minor + platform;
         line.total_minor = price.amount_minor;
         line.discount_minor = price.list_minor - price.amount_minor;
+        line.platform_minor = platform;
         line.reductions = price.reductions;
         line.presentment_minor =
             convert(Money::new(price.amount_minor, g.currency), from, to)?.minor();
-        line.fee_minor = fee(price.amount_minor, line.fee_bps);
+        line.fee_minor = fee(earned, line.fee_bps);
     }
-    g.goods_minor = checked_sum(g.lines.iter().map(|l| l.total_minor))?;
+    g.platform_minor = checked_sum(g.lines.iter().map(|l| l.platform_minor))?;
+    g.goods_minor = checked_sum(g.lines.iter().map(|l| l.total_minor))?
+        .checked_add(g.platform_minor)
+        .ok_or_else(|| MarketError::new(Code::AmountOutOfRange, "an amount is out of range"))?;
     g.presentment_goods_minor = checked_sum(g.lines.iter().map(|l| l.presentment_minor))?;
     Ok(())
 }

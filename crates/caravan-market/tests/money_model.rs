@@ -3,7 +3,7 @@
 //! `CARAVAN_TEST_POSTGRES` is set) PostgreSQL. After every step: each ledger transaction sums to
 //! zero per currency, running balances equal their entries, escrow equals the money of paid but
 //! not completed orders, no merchant balance is negative, stock plus sold units equals the
-//! starting stock, and every payment authorization either belongs to a checkout the buyer was
+//! starting stock, deal units and coupon budgets match the standing orders, and every payment authorization either belongs to a checkout the buyer was
 //! told succeeded or was given back (checkouts are repeated with their key now and then).
 
 #![allow(
@@ -18,7 +18,7 @@ use caravan_market::accounts::{Actor, Credentials, Registration};
 use caravan_market::carts::LineInput;
 use caravan_market::catalogue::{NewCategory, NewProduct, NewVariant, TextInput};
 use caravan_market::checkout::{Address, CheckoutRequest};
-use caravan_market::festival::{CampaignInput, CampaignText, DealDecision, DealInput};
+use caravan_market::festival::{CampaignInput, CampaignText, CouponInput, DealDecision, DealInput};
 use caravan_market::merchants::{Application, Decision};
 use caravan_market::orders::{CancelInput, DisputeDecision, NewDispute, RefundInput, ShipInput};
 use caravan_market::payments::Sandbox;
@@ -192,6 +192,7 @@ async fn world(db: &TestDb) -> World {
         buyers.push(actor(&market, &format!("b{i}@model.test"), &[]).await);
     }
     let deal = festival_deal(&market, &op, &merchants[0], &variants[0]).await;
+    coupons(&market, &op, &merchants[0], &buyers[0]).await;
     World {
         market,
         provider,
@@ -272,6 +273,106 @@ async fn festival_deal(market: &Market, op: &Actor, store: &Actor, variant: &str
     d.id
 }
 
+/// Two coupons for the checkouts to name: the platform's €2.00 off (20 uses, 2 per buyer) and
+/// the first store's 10% off (€30.00 of budget, collect first; only the first buyer has).
+async fn coupons(market: &Market, op: &Actor, store: &Actor, collector: &Actor) {
+    let now = market.now_ms();
+    let input = |code: &str, kind: &str, value: i64| CouponInput {
+        code: code.into(),
+        kind: kind.into(),
+        value,
+        currency: Some("EUR".into()),
+        min_spend_minor: 0,
+        valid_from: caravan_domain::rfc3339(now),
+        valid_to: caravan_domain::rfc3339(now + 20 * DAY_MS),
+        budget_uses: None,
+        budget_minor: None,
+        per_buyer: 2,
+        collect: false,
+        campaign_id: None,
+    };
+    let platform = CouponInput {
+        budget_uses: Some(20),
+        ..input("MM-PLATFORM", "fixed", 200)
+    };
+    market.create_platform_coupon(op, platform).await.unwrap();
+    let own = CouponInput {
+        budget_minor: Some(3000),
+        collect: true,
+        ..input("MM-STORE", "percent", 1000)
+    };
+    market.create_store_coupon(store, own).await.unwrap();
+    market.collect_coupon(collector, "MM-STORE").await.unwrap();
+}
+
+/// A coupon's (id, used uses, used money, budget in uses, budget in money, per-buyer limit).
+type Budget = (String, i64, i64, Option<i64>, Option<i64>, i64);
+
+/// Each coupon's used budget is exactly what the standing orders took of it: a checkout's use
+/// while one of its orders that used the coupon stands, and their money; never over a budget or
+/// a buyer's limit; the platform never spends more than the platform discounts it recorded.
+async fn check_coupons(w: &World, step: usize, seed: u64) {
+    let pool = w.market.store().pool();
+    let budgets: Vec<Budget> = sqlx::query_as(
+        "SELECT id, used_uses, used_minor, budget_uses, budget_minor, per_buyer FROM coupons",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    for (id, uses, minor, budget_uses, budget_minor, per_buyer) in budgets {
+        let standing: Vec<(String, String, i64)> = sqlx::query_as(
+            "SELECT g.buyer_id, oc.group_id, oc.amount_minor FROM order_coupons oc \
+             JOIN orders o ON o.id = oc.order_id JOIN order_groups g ON g.id = oc.group_id \
+             WHERE oc.coupon_id = $1 AND o.status <> 'cancelled'",
+        )
+        .bind(&id)
+        .fetch_all(pool)
+        .await
+        .unwrap();
+        let groups: std::collections::BTreeSet<(&str, &str)> = standing
+            .iter()
+            .map(|s| (s.0.as_str(), s.1.as_str()))
+            .collect();
+        let money: i64 = standing.iter().map(|s| s.2).sum();
+        let at = format!("seed {seed} step {step}: coupon {id}");
+        assert_eq!(
+            (uses, minor),
+            (groups.len() as i64, money),
+            "{at}: used ≠ orders"
+        );
+        assert!(budget_uses.is_none_or(|b| uses <= b), "{at}: over its uses");
+        assert!(
+            budget_minor.is_none_or(|b| minor <= b),
+            "{at}: over its money"
+        );
+        for b in &w.buyers {
+            let mine = groups
+                .iter()
+                .filter(|g| g.0 == b.user_id.to_string())
+                .count();
+            assert!(mine as i64 <= per_buyer, "{at}: over a buyer's limit");
+        }
+    }
+    let recorded: BTreeMap<String, i64> = sqlx::query_as(
+        "SELECT currency, CAST(SUM(platform_discount_minor) AS BIGINT) FROM orders GROUP BY currency",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap()
+    .into_iter()
+    .collect();
+    for (account, currency, balance) in w.market.store().balances().await.unwrap() {
+        if account == "platform:promotions" {
+            let most = recorded.get(&currency).copied().unwrap_or(0);
+            assert!(
+                (0..=most).contains(&-balance),
+                "seed {seed} step {step}: the platform spent {} {currency} of {most}",
+                -balance
+            );
+        }
+    }
+}
+
 /// The deal's claimed units are exactly its units in orders that were not cancelled, never
 /// over its cap, and no buyer holds more than the per-buyer limit.
 async fn check_deal(w: &World, step: usize, seed: u64) {
@@ -304,6 +405,7 @@ async fn check_deal(w: &World, step: usize, seed: u64) {
 
 async fn check_invariants(w: &World, step: usize, seed: u64) {
     check_deal(w, step, seed).await;
+    check_coupons(w, step, seed).await;
     let store = w.market.store();
     let entries = store.ledger_entries().await.unwrap();
     let mut per_tx: HashMap<(String, String), i64> = HashMap::new();
@@ -454,6 +556,11 @@ async fn run(db: &TestDb, seed: u64, steps: usize) {
                         phone: None,
                     },
                     payment_method: method.into(),
+                    coupons: ["MM-PLATFORM", "MM-STORE"]
+                        .into_iter()
+                        .filter(|_| rng.gen_bool(0.2))
+                        .map(str::to_owned)
+                        .collect(),
                 };
                 let (k, h) = (format!("k{key}"), format!("h{key}"));
                 let r = m
@@ -475,8 +582,12 @@ async fn run(db: &TestDb, seed: u64, steps: usize) {
             // refused; if it had failed, a fresh attempt.
             12 => {
                 // Keys are kept 24 hours at least; older ones may be forgotten.
+                // Mostly a checkout that succeeded (its answer must come back), now and then one
+                // that failed (it may be tried afresh).
+                let succeeded = rng.gen_bool(0.7);
                 let recent: Vec<usize> = (0..sent.len())
                     .filter(|i| w.clock_now() - sent[*i].5 < DAY_MS)
+                    .filter(|i| !succeeded || sent[*i].4.is_some())
                     .collect();
                 if recent.is_empty() {
                     continue;

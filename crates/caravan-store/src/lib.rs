@@ -12,6 +12,7 @@ pub mod addresses;
 pub mod checkout;
 pub mod commerce;
 mod connect;
+pub mod coupons;
 mod dialect;
 pub mod durable;
 mod error;

@@ -9,7 +9,7 @@ use crate::{Store, StoreError};
 use std::collections::BTreeMap;
 
 const ORDER_COLS: &str = "id, group_id, buyer_id, merchant_id, status, currency, goods_minor, shipping_minor, \
-    total_minor, fee_minor, presentment_currency, presentment_total_minor, fx_rate_e9, shipping_method, min_days, \
+    total_minor, fee_minor, platform_discount_minor, presentment_currency, presentment_total_minor, fx_rate_e9, shipping_method, min_days, \
     max_days, refunded_minor, carrier, tracking_number, placed_at, paid_at, shipped_at, delivered_at, completed_at, \
     cancelled_at, version";
 
@@ -453,6 +453,12 @@ async fn give_back(
         .execute(&mut **tx)
         .await?;
     }
+    let cancelled: Vec<&str> = transitions
+        .iter()
+        .filter(|t| t.status == "cancelled")
+        .map(|t| t.order_id.as_str())
+        .collect();
+    crate::checkout::give_back_coupons(tx, &cancelled).await?;
     let mut restock: BTreeMap<&str, i64> = BTreeMap::new();
     for (variant, qty) in transitions.iter().flat_map(|t| &t.restock) {
         *restock.entry(variant.as_str()).or_default() += *qty;

@@ -335,7 +335,11 @@ async fn a_russian_buyer_buys_from_two_stores_and_the_store_gets_paid() {
     log_in(&c, &url, &buyer).await;
     // The demo buyers already bought at the festival: count what is there before.
     c.goto(&format!("{url}/orders")).await.unwrap();
-    let earlier = c.find_all(Locator::Css("section.order")).await.unwrap().len();
+    let earlier = c
+        .find_all(Locator::Css("section.order"))
+        .await
+        .unwrap()
+        .len();
     c.goto(&format!("{url}/cart")).await.unwrap();
     assert_eq!(
         c.find_all(Locator::Css("section.group"))

@@ -90,6 +90,18 @@ impl Market {
                 Code::DealLimitReached,
                 format!("you have reached the per-buyer limit of deal {deal}"),
             )),
+            Outcome::CouponExhausted(c) => Err(MarketError::new(
+                Code::CouponExhausted,
+                format!("coupon {c} has no budget left; check out without it"),
+            )),
+            Outcome::CouponLimit(c) => Err(MarketError::new(
+                Code::CouponLimitReached,
+                format!("you have used coupon {c} as often as it allows"),
+            )),
+            Outcome::CouponNotCollected(c) => Err(MarketError::new(
+                Code::CouponNotCollected,
+                format!("collect coupon {c} before you use it"),
+            )),
             Outcome::Unwritable(why) => Err(MarketError::new(
                 Code::OrderNotWritable,
                 format!("this order could not be recorded and nothing was charged ({why})"),

@@ -6,6 +6,7 @@ use super::basket::{check_payment_method, Basket};
 use super::request::{CheckoutRequest, CheckoutView, PaymentView};
 use crate::accounts::Actor;
 use crate::catalogue::MoneyView;
+use crate::festival::coupons::Applied;
 use crate::idempotency::Guard;
 use crate::orders::{event_payload, order_view, payment_ledger};
 use crate::payments::Authorization;
@@ -18,7 +19,7 @@ use caravan_domain::pricing::{Funder, Stage};
 use caravan_domain::shipping::ShippingMethod;
 use caravan_domain::{Country, Currency, Locale, Money};
 use caravan_store::checkout::{
-    DiscountRecord, GroupRecord, LineRecord, OrderRecord, PaymentRecord, Placement,
+    CouponUse, DiscountRecord, GroupRecord, LineRecord, OrderRecord, PaymentRecord, Placement,
 };
 use caravan_store::journal::{LedgerTx, NewEvent};
 use std::collections::BTreeMap;
@@ -34,14 +35,16 @@ impl Market {
         locale: Locale,
     ) -> Result<Placement, MarketError> {
         let basket = self.basket(actor, &req).await?;
-        let priced = self
+        let (priced, applied) = self
             .price_checkout(&basket, &req, actor.user_id.as_str(), locale)
             .await?;
         let mut draft = Draft::new(self.now(), actor, &basket);
+        let mut order_ids = Vec::with_capacity(priced.groups.len());
         for g in &priced.groups {
             let option = ship(g, &req.shipping, basket.country)?;
-            draft.add_order(g, option)?;
+            order_ids.push(draft.add_order(g, option)?);
         }
+        draft.use_coupons(&applied, &order_ids);
         let total = Money::new(draft.total()?, basket.currency);
         let auth = self
             .inner
@@ -67,14 +70,14 @@ impl Market {
 
     /// Prices the basket and checks it can be sold: every line on sale and (where the stock
     /// figure is fresh) in stock, shipping choices naming stores of this checkout, a payment
-    /// method the provider knows.
+    /// method the provider knows; then applies the coupons it names.
     async fn price_checkout(
         &self,
         basket: &Basket,
         req: &CheckoutRequest,
         buyer: &str,
         locale: Locale,
-    ) -> Result<PricedCart, MarketError> {
+    ) -> Result<(PricedCart, Vec<Applied>), MarketError> {
         let (country, currency) = (basket.country, basket.currency);
         // Stock older than a second is not used to refuse: the order writer decides.
         let priced = self
@@ -114,7 +117,9 @@ impl Market {
             ));
         }
         check_payment_method(&req.payment_method)?;
-        Ok(priced)
+        let mut priced = priced;
+        let applied = self.apply_coupons(&mut priced, &req.coupons).await?;
+        Ok((priced, applied))
     }
 }
 
@@ -166,6 +171,7 @@ struct Draft {
     orders: Vec<OrderRecord>,
     lines: Vec<LineRecord>,
     discounts: Vec<DiscountRecord>,
+    coupons: Vec<CouponUse>,
     ledger: Vec<LedgerTx>,
     events: Vec<NewEvent>,
 }
@@ -183,14 +189,16 @@ impl Draft {
             orders: Vec::new(),
             lines: Vec::new(),
             discounts: Vec::new(),
+            coupons: Vec::new(),
             ledger: Vec::new(),
             events: Vec::new(),
         }
     }
 
-    /// One store's order and its lines, frozen as priced, shipped with `option`. Sums that
-    /// would overflow are `amount_out_of_range`.
-    fn add_order(&mut self, g: &PricedGroup, option: &ShipOption) -> Result<(), MarketError> {
+    /// One store's order and its lines, frozen as priced, shipped with `option`; its id. Sums
+    /// that would overflow are `amount_out_of_range`. The order's goods and total are what the
+    /// store earns; the buyer pays them less the platform's discounts.
+    fn add_order(&mut self, g: &PricedGroup, option: &ShipOption) -> Result<String, MarketError> {
         let order_id = OrderId::generate().to_string();
         let presentment = self.currency.code();
         for (i, l) in g.lines.iter().enumerate() {
@@ -217,7 +225,7 @@ impl Draft {
             });
         }
         self.orders.push(OrderRecord {
-            id: order_id,
+            id: order_id.clone(),
             group_id: self.group_id.clone(),
             buyer_id: self.buyer.clone(),
             merchant_id: g.merchant.id.clone(),
@@ -246,8 +254,21 @@ impl Draft {
             completed_at: None,
             cancelled_at: None,
             version: 0,
+            platform_discount_minor: g.platform_minor,
         });
-        Ok(())
+        Ok(order_id)
+    }
+
+    /// What each store order uses of each coupon's budget.
+    fn use_coupons(&mut self, applied: &[Applied], order_ids: &[String]) {
+        for a in applied {
+            self.coupons.push(CouponUse {
+                order_id: order_ids[a.group].clone(),
+                group_id: self.group_id.clone(),
+                coupon_id: a.coupon_id.clone(),
+                amount_minor: a.amount_minor,
+            });
+        }
     }
 
     /// The line's discounts as the pricing steps made them, in stacking order with their
@@ -355,6 +376,7 @@ impl Draft {
             orders: self.orders,
             lines: self.lines,
             discounts: self.discounts,
+            coupons: self.coupons,
             payment,
             ledger: self.ledger,
             events: self.events,

@@ -45,6 +45,9 @@ pub struct CheckoutRequest {
     pub address: Address,
     /// Sandbox: `pm_sandbox_success`, `pm_sandbox_delayed` or `pm_sandbox_decline`.
     pub payment_method: String,
+    /// Coupon codes: at most one store coupon per store and one platform coupon (at most 8).
+    #[serde(default)]
+    pub coupons: Vec<String>,
 }
 
 /// The payment of a checkout.

@@ -1,12 +1,13 @@
 //! The demo's 11.11 festival: live when the demo starts (it began an hour ago and ends in 23
 //! hours), with deals from every demo store, one in a flash slot and one nearly sold out, and a
-//! past campaign that has ended.
+//! past campaign that has ended; the marketplace's ELEVEN coupon (collect first) and a store's
+//! WELCOME10.
 
 use super::BUYERS;
 use crate::accounts::Actor;
 use crate::catalogue::ProductListParams;
 use crate::checkout::{Address, CheckoutRequest};
-use crate::festival::{CampaignInput, CampaignText, DealDecision, DealInput};
+use crate::festival::{CampaignInput, CampaignText, CouponInput, DealDecision, DealInput};
 use crate::idempotency::IdempotencyKey;
 use crate::{Market, MarketError};
 use caravan_domain::{rfc3339, Locale};
@@ -75,6 +76,50 @@ impl Market {
         if let Some(variant) = first {
             self.claim_most_of(&variant, buyers).await?;
         }
+        self.seed_coupons(operator, stores, &c.id, buyers).await
+    }
+
+    /// The festival's coupons: the marketplace's €5 off from €40 (collect first, 1,000 uses,
+    /// one per buyer; the first demo buyer has collected it) and the first store's 10% off.
+    async fn seed_coupons(
+        &self,
+        operator: &Actor,
+        stores: &[Actor],
+        campaign: &str,
+        buyers: &[(Actor, &'static str)],
+    ) -> Result<(), MarketError> {
+        let now = self.now();
+        let coupon = |code: &str, kind: &str, value: i64, until: i64| CouponInput {
+            code: code.to_owned(),
+            kind: kind.to_owned(),
+            value,
+            currency: None,
+            min_spend_minor: 0,
+            valid_from: rfc3339(now - HOUR),
+            valid_to: rfc3339(until),
+            budget_uses: Some(1000),
+            budget_minor: None,
+            per_buyer: 1,
+            collect: false,
+            campaign_id: Some(campaign.to_owned()),
+        };
+        let eleven = CouponInput {
+            min_spend_minor: 4000,
+            collect: true,
+            ..coupon("ELEVEN", "fixed", 500, now + 23 * HOUR)
+        };
+        self.create_platform_coupon(operator, eleven).await?;
+        if let Some((anna, _)) = buyers.first() {
+            self.collect_coupon(anna, "ELEVEN").await?;
+        }
+        if let Some(store) = stores.first() {
+            let own = CouponInput {
+                per_buyer: 2,
+                campaign_id: None,
+                ..coupon("WELCOME10", "percent", 1000, now + 30 * 24 * HOUR)
+            };
+            self.create_store_coupon(store, own).await?;
+        }
         Ok(())
     }
 
@@ -126,6 +171,7 @@ impl Market {
                     phone: None,
                 },
                 payment_method: "pm_sandbox_success".into(),
+                coupons: Vec::new(),
             };
             let key = IdempotencyKey::parse(Some(&format!("demo-festival-{i}")))?;
             self.checkout(buyer, &key, &format!("demo-{i}"), req, Locale::En)

@@ -5,8 +5,10 @@
 //! pricing pipeline) are in `caravan_domain::festival`.
 
 mod campaigns;
+pub(crate) mod coupons;
 mod deals;
 pub(crate) mod live;
 
 pub use campaigns::{CampaignInput, CampaignText, CampaignView};
+pub use coupons::{CouponInput, CouponView};
 pub use deals::{DealDecision, DealInput, DealView};

@@ -190,18 +190,19 @@ impl Market {
         Ok(())
     }
 
+    /// Gives the buyer their share of a refund of `amount` of `o` (as it was before the refund)
+    /// through the provider, in the currency they paid.
     pub(crate) async fn provider_refund(
         &self,
         o: &caravan_store::checkout::OrderRecord,
         amount: i64,
     ) -> Result<(), MarketError> {
+        let back = super::lifecycle::refund_shares(o, amount)?.presentment;
         if let Some(p) = self.store.payment_of_group(&o.group_id).await? {
+            let currency = Currency::parse(&o.presentment_currency)?;
             self.inner
                 .provider
-                .refund(
-                    &p.provider_ref,
-                    Money::new(amount, Currency::parse(&o.currency)?),
-                )
+                .refund(&p.provider_ref, Money::new(back, currency))
                 .await;
         }
         Ok(())

@@ -88,9 +88,35 @@ pub(crate) fn release_ledger(o: &OrderRecord) -> Result<LedgerTx, MarketError> {
     ))
 }
 
-/// The postings of refunding `amount` (store's currency) of an order. The buyer-currency amount
-/// is the difference of the cumulative prorated amounts, so partial refunds never go negative
-/// and a full refund returns exactly what the buyer paid.
+/// How refunding `amount` (store's currency) of an order splits: the buyer's share of what
+/// they paid (settlement and their currency) and the platform's share of the discount it funded.
+/// Each share is the difference of cumulative prorated amounts, so partial refunds never go
+/// negative and a full refund returns exactly what each paid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct RefundShares {
+    pub buyer: i64,
+    pub platform: i64,
+    pub presentment: i64,
+}
+
+pub(crate) fn refund_shares(o: &OrderRecord, amount: i64) -> Result<RefundShares, MarketError> {
+    let after = o
+        .refunded_minor
+        .checked_add(amount)
+        .ok_or_else(|| MarketError::new(Code::AmountOutOfRange, "the refund overflows"))?;
+    let share = |of: i64| -> Result<i64, MarketError> {
+        Ok(prorate(of, after, o.total_minor)? - prorate(of, o.refunded_minor, o.total_minor)?)
+    };
+    let buyer = share(o.total_minor - o.platform_discount_minor)?;
+    Ok(RefundShares {
+        buyer,
+        platform: amount - buyer,
+        presentment: share(o.presentment_total_minor)?,
+    })
+}
+
+/// The postings of refunding `amount` (store's currency) of an order: the buyer's share back
+/// to them in both currencies, the platform's share back to its promotions account.
 pub(crate) fn refund_ledger(
     o: &OrderRecord,
     amount: i64,
@@ -98,23 +124,27 @@ pub(crate) fn refund_ledger(
 ) -> Result<LedgerTx, MarketError> {
     let c = Currency::parse(&o.currency)?;
     let pc = Currency::parse(&o.presentment_currency)?;
-    let paid = o.presentment_total_minor;
-    let refunded_after = o
-        .refunded_minor
-        .checked_add(amount)
-        .ok_or_else(|| MarketError::new(Code::AmountOutOfRange, "the refund overflows"))?;
-    let presentment = prorate(paid, refunded_after, o.total_minor)?
-        - prorate(paid, o.refunded_minor, o.total_minor)?;
+    let shares = refund_shares(o, amount)?;
     let from = if from_escrow {
         ledger::ESCROW.to_owned()
     } else {
         ledger::merchant_payable(&o.merchant_id)
     };
-    Ok(ltx(
-        "refund",
-        &o.id,
-        ledger::refund(&from, Money::new(amount, c), Money::new(presentment, pc)),
-    ))
+    let mut postings = Vec::new();
+    if shares.buyer != 0 || shares.presentment != 0 {
+        postings = ledger::refund(
+            &from,
+            Money::new(shares.buyer, c),
+            Money::new(shares.presentment, pc),
+        );
+    }
+    if shares.platform != 0 {
+        postings.extend(ledger::promotion_back(
+            &from,
+            Money::new(shares.platform, c),
+        ));
+    }
+    Ok(ltx("refund", &o.id, postings))
 }
 
 /// What a cancelled order gives back: its units to the shelf, and its festival deal units to
@@ -137,19 +167,20 @@ pub(crate) async fn put_back(
     Ok(())
 }
 
-/// The payment postings of one order: the buyer's money into escrow in the store's currency.
+/// The payment postings of one order: the buyer's money into escrow in the store's currency,
+/// and the platform's for the discounts it funds.
 pub(crate) fn payment_ledger(o: &OrderRecord) -> Result<LedgerTx, MarketError> {
+    let c = Currency::parse(&o.currency)?;
     let presentment = Money::new(
         o.presentment_total_minor,
         Currency::parse(&o.presentment_currency)?,
     );
-    let settlement = Money::new(o.total_minor, Currency::parse(&o.currency)?);
-    Ok(LedgerTx {
-        id: LedgerTxId::generate().to_string(),
-        kind: "payment".into(),
-        reference: o.id.clone(),
-        postings: ledger::payment(presentment, settlement),
-    })
+    let paid = Money::new(o.total_minor - o.platform_discount_minor, c);
+    let mut postings = ledger::payment(presentment, paid);
+    if o.platform_discount_minor > 0 {
+        postings.extend(ledger::promotion(Money::new(o.platform_discount_minor, c)));
+    }
+    Ok(ltx("payment", &o.id, postings))
 }
 
 /// The outbox payload of an order event.

@@ -57,8 +57,11 @@ pub struct OrderView {
     pub goods: MoneyView,
     /// Shipping, store's currency.
     pub shipping: MoneyView,
-    /// Goods and shipping, store's currency.
+    /// Goods and shipping, store's currency: what the store is settled on.
     pub total: MoneyView,
+    /// The part of the discounts the platform funds (platform coupons), store's currency: the
+    /// buyer pays `total` less this, the platform the rest.
+    pub platform_discount: MoneyView,
     /// What the buyer pays for this order, in the buyer's currency.
     pub presentment_total: MoneyView,
     /// Buyer-currency units per store-currency unit, as used at sale.
@@ -108,6 +111,7 @@ pub(crate) fn order_view(
         goods: MoneyView::new(o.goods_minor, c),
         shipping: MoneyView::new(o.shipping_minor, c),
         total: MoneyView::new(o.total_minor, c),
+        platform_discount: MoneyView::new(o.platform_discount_minor, c),
         presentment_total: MoneyView::new(o.presentment_total_minor, &o.presentment_currency),
         fx_rate,
         fee: MoneyView::new(o.fee_minor, c),

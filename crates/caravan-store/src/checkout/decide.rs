@@ -3,6 +3,7 @@
 //! each buyer's limit), first come, first served. Then, after the inserts, the deals' guarded
 //! increments (`take_deals`).
 
+use super::coupons::Coupons;
 use super::records::{Outcome, Placement};
 use crate::exec::{Cell, Exec, Kind};
 use crate::idempotency::stored_answers;
@@ -18,6 +19,7 @@ pub(super) struct Decided {
     pub taken: Vec<(String, i64)>,
     pub deals: Vec<(String, i64)>,
     pub claims: Vec<((String, String), (i64, i64))>,
+    pub coupons: Coupons,
 }
 
 /// A deal as the writer sees it: its cap, what was claimed, the per-buyer limit; and what each
@@ -44,10 +46,21 @@ pub(super) async fn decide<E: Exec>(
         .collect();
     let mut stock = stock_of(tx, &variants).await?;
     let mut deals = deals_of(tx, batch, &outcomes).await?;
+    let open: Vec<&Placement> = batch
+        .iter()
+        .zip(&outcomes)
+        .filter(|(_, o)| o.is_none())
+        .map(|(p, _)| p)
+        .collect();
+    let mut coupons = Coupons::read(tx, &open).await?;
     let mut taken: BTreeMap<String, i64> = BTreeMap::new();
     for (p, outcome) in batch.iter().zip(outcomes.iter_mut()) {
         if outcome.is_none() {
-            *outcome = Some(allocate(p, &mut stock, &mut taken, &mut deals));
+            let mut limits = Limits {
+                deals: &mut deals,
+                coupons: &mut coupons,
+            };
+            *outcome = Some(allocate(p, &mut stock, &mut taken, &mut limits));
         }
     }
     let claims = deals
@@ -66,6 +79,7 @@ pub(super) async fn decide<E: Exec>(
         taken: taken.into_iter().collect(),
         deals: deals.taken.into_iter().collect(),
         claims,
+        coupons,
     })
 }
 
@@ -124,13 +138,20 @@ async fn stock_of<E: Exec>(
     Ok(stock)
 }
 
-/// Places `p` if what is left of `stock` covers every line and its deals' caps and its buyer's
-/// limits cover its deal lines (and takes them), else says which ran short.
+/// The limits other than stock that a placement must fit: deal caps and per-buyer limits,
+/// coupon budgets and per-buyer uses.
+struct Limits<'a> {
+    deals: &'a mut Deals,
+    coupons: &'a mut Coupons,
+}
+
+/// Places `p` if what is left of `stock` covers every line, and its deals and coupons fit their
+/// caps, budgets and its buyer's limits (and takes them all), else says which ran short.
 fn allocate(
     p: &Placement,
     stock: &mut HashMap<String, i64>,
     taken: &mut BTreeMap<String, i64>,
-    deals: &mut Deals,
+    limits: &mut Limits<'_>,
 ) -> Outcome {
     let mut want: BTreeMap<&str, i64> = BTreeMap::new();
     let mut want_deals: BTreeMap<&str, i64> = BTreeMap::new();
@@ -147,7 +168,10 @@ fn allocate(
         return Outcome::SoldOut((*v).to_owned());
     }
     let buyer = p.group.buyer_id.as_str();
-    if let Some(refused) = deals.refusal(&want_deals, buyer) {
+    if let Some(refused) = limits.deals.refusal(&want_deals, buyer) {
+        return refused;
+    }
+    if let Some(refused) = limits.coupons.refusal(p) {
         return refused;
     }
     for (v, q) in want {
@@ -156,7 +180,8 @@ fn allocate(
         }
         *taken.entry(v.to_owned()).or_default() += q;
     }
-    deals.take(&want_deals, buyer);
+    limits.deals.take(&want_deals, buyer);
+    limits.coupons.take(p);
     Outcome::Placed
 }
 

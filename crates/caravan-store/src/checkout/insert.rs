@@ -22,6 +22,7 @@ pub(super) async fn write_placed<E: Exec>(
     insert_orders(tx, placed).await?;
     insert_lines(tx, placed).await?;
     insert_discounts(tx, placed).await?;
+    insert_coupon_uses(tx, placed).await?;
     insert_payments(tx, placed).await?;
     let answers: Vec<&NewAnswer> = placed.iter().map(|p| &p.answer).collect();
     store_answers(tx, &answers, now).await?;
@@ -73,6 +74,7 @@ const ORDER_COLS: &[&str] = &[
     "shipping_minor",
     "total_minor",
     "fee_minor",
+    "platform_discount_minor",
     "presentment_currency",
     "presentment_total_minor",
     "fx_rate_e9",
@@ -99,6 +101,7 @@ async fn insert_orders<E: Exec>(tx: &mut E, placed: &[&Placement]) -> Result<(),
             o.shipping_minor.into(),
             o.total_minor.into(),
             o.fee_minor.into(),
+            o.platform_discount_minor.into(),
             (&o.presentment_currency).into(),
             o.presentment_total_minor.into(),
             o.fx_rate_e9.into(),
@@ -197,6 +200,23 @@ async fn insert_discounts<E: Exec>(tx: &mut E, placed: &[&Placement]) -> Result<
         })
         .collect();
     insert_rows(tx, "order_line_discounts", DISCOUNT_COLS, &rows).await
+}
+
+async fn insert_coupon_uses<E: Exec>(tx: &mut E, placed: &[&Placement]) -> Result<(), StoreError> {
+    let rows: Vec<Vec<Val>> = placed
+        .iter()
+        .flat_map(|p| &p.coupons)
+        .map(|c| {
+            vec![
+                (&c.order_id).into(),
+                (&c.coupon_id).into(),
+                (&c.group_id).into(),
+                c.amount_minor.into(),
+            ]
+        })
+        .collect();
+    let cols = &["order_id", "coupon_id", "group_id", "amount_minor"];
+    insert_rows(tx, "order_coupons", cols, &rows).await
 }
 
 const PAYMENT_COLS: &[&str] = &[

@@ -4,13 +4,15 @@
 //! postings and outbox events as multi-row inserts, and per SKU one guarded decrement for the
 //! batch's total).
 
+mod coupons;
 mod decide;
 mod insert;
 mod records;
 
+pub(crate) use coupons::give_back as give_back_coupons;
 pub use records::{
-    DiscountRecord, GroupRecord, LineRecord, OrderRecord, Outcome, PaymentRecord, Placement,
-    Written,
+    CouponUse, DiscountRecord, GroupRecord, LineRecord, OrderRecord, Outcome, PaymentRecord,
+    Placement, Written,
 };
 
 use crate::connect::WriterConn;
@@ -133,6 +135,7 @@ async fn decide_and_write<E: Exec>(
     // PostgreSQL a hot row is locked only for them and the commit, while other writers' inserts
     // proceed in parallel.
     decide::take_deals(tx, &decided).await?;
+    coupons::take(tx, &decided.coupons).await?;
     crate::dialect::take_stock(tx, &decided.taken).await?;
     Ok((decided.outcomes, t_write))
 }

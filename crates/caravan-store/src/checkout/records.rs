@@ -51,6 +51,9 @@ pub struct OrderRecord {
     pub total_minor: i64,
     /// Platform fee frozen at sale (sum of line fees).
     pub fee_minor: i64,
+    /// The platform-funded part of the discounts (platform coupons): the platform pays it into
+    /// escrow beside the buyer, so `total_minor` is what the store is settled on.
+    pub platform_discount_minor: i64,
     /// Buyer's currency.
     pub presentment_currency: String,
     /// Total in the buyer's currency.
@@ -125,6 +128,20 @@ pub struct LineRecord {
     pub deal_id: Option<String>,
 }
 
+/// What one order uses of one coupon: one use per checkout (group), the amount in the coupon's
+/// currency.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CouponUse {
+    /// The order.
+    pub order_id: String,
+    /// Its checkout.
+    pub group_id: String,
+    /// `cpn_…`.
+    pub coupon_id: String,
+    /// The discount it gave this order, in the coupon's currency (its money budget).
+    pub amount_minor: i64,
+}
+
 /// One discount on one order line: its stage in the stacking order, who funds it, what gave it.
 #[derive(Debug, Clone, Default, sqlx::FromRow)]
 pub struct DiscountRecord {
@@ -182,6 +199,8 @@ pub struct Placement {
     pub payment: PaymentRecord,
     /// The lines' discounts.
     pub discounts: Vec<DiscountRecord>,
+    /// What each order uses of each coupon's budget.
+    pub coupons: Vec<CouponUse>,
     /// Postings (when the payment was captured at once).
     pub ledger: Vec<LedgerTx>,
     /// Outbox events.
@@ -207,6 +226,12 @@ pub enum Outcome {
     DealSoldOut(String),
     /// The buyer would go over the deal's per-buyer limit.
     DealLimit(String),
+    /// The coupon's budget (uses or money) is spent.
+    CouponExhausted(String),
+    /// The buyer has used the coupon as often as it allows.
+    CouponLimit(String),
+    /// The coupon must be collected before it is used.
+    CouponNotCollected(String),
     /// This placement alone could not be written (it breaks a constraint); nothing of it was
     /// written, and the rest of its batch was written without it.
     Unwritable(String),

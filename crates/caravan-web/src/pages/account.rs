@@ -75,21 +75,18 @@ pub struct AccountForm {
     back: Option<String>,
 }
 
-/// The error in the visitor's language where the page knows the code, else the API's text.
+/// The account refusals the pages say in the visitor's language.
+const ACCOUNT_CODES: [Code; 6] = [
+    Code::InvalidCredentials,
+    Code::AccountSuspended,
+    Code::TooManyAttempts,
+    Code::EmailTaken,
+    Code::InvalidEmail,
+    Code::WeakPassword,
+];
+
 fn message(prefs: &Prefs, e: &MarketError) -> String {
-    const KNOWN: [Code; 6] = [
-        Code::InvalidCredentials,
-        Code::AccountSuspended,
-        Code::TooManyAttempts,
-        Code::EmailTaken,
-        Code::InvalidEmail,
-        Code::WeakPassword,
-    ];
-    if KNOWN.contains(&e.code) {
-        Tr::new(prefs.locale).t(&format!("error-{}", e.code.as_str().replace('_', "-")))
-    } else {
-        e.message.clone()
-    }
+    super::said(prefs.locale, e, &ACCOUNT_CODES)
 }
 
 /// `POST /login`.

@@ -14,6 +14,7 @@ use caravan_market::cart_session::{CartKeys, CartPlace, OpenedCart};
 use caravan_market::carts::CartView;
 use caravan_market::checkout::{Address, CheckoutRequest};
 use caravan_market::idempotency::IdempotencyKey;
+use caravan_market::Code;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -253,6 +254,8 @@ pub struct CheckoutForm {
     city: String,
     postal_code: String,
     save_address: Option<String>,
+    /// Coupon codes, separated by spaces or commas.
+    coupons: Option<String>,
     #[serde(flatten)]
     rest: BTreeMap<String, String>,
 }
@@ -290,6 +293,13 @@ pub async fn checkout(
         shipping,
         address,
         payment_method: "pm_sandbox_success".to_owned(),
+        coupons: f
+            .coupons
+            .unwrap_or_default()
+            .split([' ', ','])
+            .filter(|c| !c.is_empty())
+            .map(str::to_owned)
+            .collect(),
     };
     let hash = format!("page:{}:{}", cart.id, f.key.as_str());
     let m = &page.state.market;
@@ -310,9 +320,25 @@ pub async fn checkout(
             let text = super::replay_error(&r.body, "checkout failed");
             page.message(&text, "/cart").await
         }
-        Err(e) => page.message(&e.message, "/cart").await,
+        Err(e) => {
+            page.message(
+                &super::said(page.prefs.locale, &e, &CHECKOUT_CODES),
+                "/cart",
+            )
+            .await
+        }
     }
 }
+
+/// The checkout refusals the cart page says in the buyer's language.
+const CHECKOUT_CODES: [Code; 6] = [
+    Code::CouponNotApplicable,
+    Code::CouponExhausted,
+    Code::CouponLimitReached,
+    Code::CouponNotCollected,
+    Code::DealSoldOut,
+    Code::DealLimitReached,
+];
 
 #[derive(Template)]
 #[template(path = "orders.html")]

@@ -57,7 +57,7 @@ pub(crate) fn deal_row(d: &DealView, tr: Tr) -> DealRow {
 }
 
 /// An RFC 3339 instant in `tr`'s language (UTC on the server; the script shows local time).
-fn when(tr: Tr, rfc3339: &str) -> String {
+pub(crate) fn when(tr: Tr, rfc3339: &str) -> String {
     super::order::millis(rfc3339)
         .map(|ms| tr.datetime(ms))
         .unwrap_or_default()
@@ -74,6 +74,8 @@ struct FestivalPage {
     ends: String,
     zone: String,
     deals: Vec<DealRow>,
+    coupons: Vec<super::coupons::CouponRow>,
+    signed_in: bool,
 }
 
 /// `GET /festival/{slug}`.
@@ -86,7 +88,17 @@ pub async fn campaign(page: Page, Path(slug): Path<String>) -> Response {
         Err(e) => return page.failed(e, "/").await,
     };
     let tr = page.tr();
+    let actor = page.session.0.as_ref();
+    let coupons = match page.state.market.campaign_coupons(&c.id, actor).await {
+        Ok(all) => all
+            .iter()
+            .map(|k| super::coupons::coupon_row(k, tr))
+            .collect(),
+        Err(e) => return page.failed(e, "/").await,
+    };
     let body = FestivalPage {
+        coupons,
+        signed_in: actor.is_some(),
         phase: tr.t(&format!("phase-{}", c.phase)),
         starts: tr.t1("fest-starts", "when", &when(tr, &c.starts_at)),
         ends: tr.t1("fest-ends", "when", &when(tr, &c.ends_at)),

@@ -9,6 +9,7 @@ mod addresses;
 mod admin;
 mod buy;
 mod chrome;
+mod coupons;
 mod extract;
 mod festival;
 pub mod i18n;
@@ -91,6 +92,16 @@ pub fn router() -> Router<AppState> {
         )
         .route("/media/{id}", get(media))
         .route("/festival/{slug}", get(festival::campaign))
+        .route("/coupons", get(coupons::wallet))
+        .route("/coupons/{code}/collect", post(coupons::collect))
+        .route(
+            "/seller/coupons",
+            get(coupons::seller).post(coupons::create_store),
+        )
+        .route(
+            "/admin/coupons",
+            get(coupons::console).post(coupons::create_platform),
+        )
         .route("/seller/festival", get(festival::seller))
         .route("/seller/festival/deals", post(festival::enrol))
         .route("/admin/festival", get(festival::console))
@@ -232,6 +243,20 @@ struct Message {
     chrome: Chrome,
     message: String,
     back: String,
+}
+
+/// An error in the visitor's language where the page knows its code (`error-<code>` keys),
+/// else the API's text.
+pub(crate) fn said(
+    locale: caravan_domain::Locale,
+    e: &caravan_market::MarketError,
+    known: &[caravan_market::Code],
+) -> String {
+    if known.contains(&e.code) {
+        Tr::new(locale).t(&format!("error-{}", e.code.as_str().replace('_', "-")))
+    } else {
+        e.message.clone()
+    }
 }
 
 /// A page explaining why an action did not happen (nothing changed), with a way back.

@@ -4,6 +4,7 @@ mod accounts;
 mod admin;
 mod catalogue;
 mod commerce;
+mod coupons;
 mod festival;
 mod merchants;
 mod ops;
@@ -96,4 +97,14 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(festival::campaign_deals))
         .routes(routes!(festival::decide_deal))
         .routes(routes!(festival::enrol_deal, festival::my_deals))
+        .routes(routes!(
+            coupons::create_store_coupon,
+            coupons::store_coupons
+        ))
+        .routes(routes!(
+            coupons::create_platform_coupon,
+            coupons::platform_coupons
+        ))
+        .routes(routes!(coupons::wallet))
+        .routes(routes!(coupons::collect))
 }
