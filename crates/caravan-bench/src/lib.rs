@@ -1,5 +1,6 @@
 //! Caravan's benchmarks, behind `caravan bench …` (the binary's `bench` feature):
-//! festival checkout over HTTP with the row-lock and no-op baselines measured in the same run,
+//! checkout over HTTP with the row-lock and no-op baselines measured in the same run, the
+//! festival's midnight burst, the order writer alone,
 //! search over a synthetic multilingual catalogue, and the storefront's page times.
 //!
 //! Benchmarks run on throw-away databases, so this crate (and only it, besides tests) uses
@@ -7,9 +8,13 @@
 //! neither.
 
 pub mod checkout;
+mod drive;
+pub mod festival;
 pub mod pages;
 pub mod rss;
 pub mod search;
+mod seed;
+pub mod writer;
 
 use anyhow::Result;
 
@@ -18,6 +23,11 @@ use anyhow::Result;
 pub enum BenchCommand {
     /// Festival checkout over HTTP against the real server, with the row-lock and no-op baselines.
     Checkout(checkout::CheckoutArgs),
+    /// Midnight at 11.11: flash deals, store and platform coupons, with the hot-SKU checkout and
+    /// the no-op ceiling in the same run.
+    Festival(festival::FestivalArgs),
+    /// The order writer alone, fed prepared festival checkouts in memory.
+    Writer(writer::WriterArgs),
     /// Search over a synthetic multilingual catalogue: index build rate, size, query latencies.
     Search(search::SearchArgs),
     /// Server time of the storefront's product, search and home pages on the demo data.
@@ -28,6 +38,8 @@ pub enum BenchCommand {
 pub async fn run(command: BenchCommand) -> Result<()> {
     match command {
         BenchCommand::Checkout(args) => checkout::checkout(args).await,
+        BenchCommand::Festival(args) => festival::festival(args).await,
+        BenchCommand::Writer(args) => writer::writer(args).await,
         BenchCommand::Pages(args) => pages::pages(args).await,
         BenchCommand::Search(args) => {
             tokio::task::spawn_blocking(move || search::search(args)).await?

@@ -16,7 +16,7 @@ use crate::accounts::Actor;
 use crate::idempotency::{key_in_use, key_reused, IdempotencyKey, Replayable};
 use crate::{Code, Market, MarketError};
 use caravan_domain::{Currency, Locale, Money};
-use caravan_store::checkout::{Outcome, PaymentRecord};
+use caravan_store::checkout::{Outcome, PaymentRecord, Placement};
 use writer::Failure;
 
 impl Market {
@@ -107,6 +107,20 @@ impl Market {
                 format!("this order could not be recorded and nothing was charged ({why})"),
             )),
         }
+    }
+
+    /// Everything a checkout would write, prepared (priced, its payment authorized) but not
+    /// written: what the order writer's benchmark feeds the store with.
+    pub async fn prepare_checkout(
+        &self,
+        actor: &Actor,
+        key: &IdempotencyKey,
+        body_hash: &str,
+        req: CheckoutRequest,
+        locale: Locale,
+    ) -> Result<Placement, MarketError> {
+        let guard = self.hold(&actor.user_id.to_string(), key)?;
+        self.prepare(actor, &guard, body_hash, req, locale).await
     }
 
     /// Releases an authorization nothing was written for: a captured payment is refunded, an

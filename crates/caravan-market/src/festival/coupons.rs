@@ -41,7 +41,7 @@ pub struct CouponInput {
     pub budget_uses: Option<i64>,
     /// Money it may take off in all, minor units (none: no limit).
     pub budget_minor: Option<i64>,
-    /// Checkouts one buyer may use it in (1–99).
+    /// Checkouts one buyer may use it in (1–9,999: a festival coupon may be meant for every checkout of a buyer).
     pub per_buyer: i64,
     /// Buyers collect it before they can use it.
     #[serde(default)]
@@ -430,9 +430,9 @@ fn coupon_record(
         && (0..=max).contains(&c.min_spend_minor)
         && c.budget_uses.is_none_or(|u| (1..=100_000_000).contains(&u))
         && c.budget_minor.is_none_or(|m| (1..=max).contains(&m))
-        && (1..=99).contains(&c.per_buyer);
+        && (1..=9_999).contains(&c.per_buyer);
     if !limits_ok {
-        return Err(bad("a window runs forward; minimum spend and budgets are positive and bounded; per buyer 1 to 99"));
+        return Err(bad("a window runs forward; minimum spend and budgets are positive and bounded; per buyer 1 to 9,999"));
     }
     Ok(CouponRecord {
         id: CouponId::generate().to_string(),

@@ -1,7 +1,7 @@
 //! Writing the placed checkouts of a batch: one multi-row insert per table for the whole batch,
 //! then the carts they came from are emptied and the ledger and outbox are journaled.
 
-use super::records::Placement;
+use super::records::{Phases, Placement};
 use crate::dialect::insert_rows;
 use crate::exec::Exec;
 use crate::idempotency::{store_answers, NewAnswer};
@@ -13,21 +13,30 @@ use crate::StoreError;
 pub(super) async fn write_placed<E: Exec>(
     tx: &mut E,
     placed: &[&Placement],
+    phases: &mut Phases,
 ) -> Result<(), StoreError> {
     if placed.is_empty() {
         return Ok(());
     }
     let now = placed.iter().map(|p| p.now).max().unwrap_or(0);
     insert_groups(tx, placed).await?;
+    phases.mark("insert groups");
     insert_orders(tx, placed).await?;
+    phases.mark("insert orders");
     insert_lines(tx, placed).await?;
+    phases.mark("insert lines");
     insert_discounts(tx, placed).await?;
+    phases.mark("insert discounts");
     insert_coupon_uses(tx, placed).await?;
+    phases.mark("insert coupon uses");
     insert_payments(tx, placed).await?;
+    phases.mark("insert payments");
     let answers: Vec<&NewAnswer> = placed.iter().map(|p| &p.answer).collect();
     store_answers(tx, &answers, now).await?;
+    phases.mark("insert answers");
     empty_carts(tx, placed).await?;
-    journal(tx, placed, now).await
+    phases.mark("empty carts");
+    journal(tx, placed, now, phases).await
 }
 
 const GROUP_COLS: &[&str] = &[
@@ -265,15 +274,23 @@ async fn empty_carts<E: Exec>(tx: &mut E, placed: &[&Placement]) -> Result<(), S
 }
 
 /// The ledger postings and outbox events of the batch.
-async fn journal<E: Exec>(tx: &mut E, placed: &[&Placement], now: i64) -> Result<(), StoreError> {
+async fn journal<E: Exec>(
+    tx: &mut E,
+    placed: &[&Placement],
+    now: i64,
+    phases: &mut Phases,
+) -> Result<(), StoreError> {
     let ledger: Vec<LedgerTx> = placed
         .iter()
         .flat_map(|p| p.ledger.iter().cloned())
         .collect();
     post_ledger(tx, &ledger, now).await?;
+    phases.mark("post ledger");
     let events: Vec<NewEvent> = placed
         .iter()
         .flat_map(|p| p.events.iter().cloned())
         .collect();
-    append_events(tx, &events, now).await
+    append_events(tx, &events, now).await?;
+    phases.mark("append events");
+    Ok(())
 }

@@ -12,7 +12,7 @@ mod records;
 pub(crate) use coupons::give_back as give_back_coupons;
 pub use records::{
     CouponUse, DiscountRecord, GroupRecord, LineRecord, OrderRecord, Outcome, PaymentRecord,
-    Placement, Written,
+    Phases, Placement, Written,
 };
 
 use crate::connect::WriterConn;
@@ -63,28 +63,32 @@ impl Store {
                 return Ok(Written {
                     outcomes: vec![Outcome::Unwritable(why); batch.len()],
                     durable: Durable::now(),
+                    phases: Phases::default(),
                 });
             }
             let (first, second) = batch.split_at(batch.len() / 2);
             let mut a = self.write_batch(first).await?;
             let b = self.write_batch(second).await?;
             a.outcomes.extend(b.outcomes);
+            a.phases.add(b.phases);
             Ok(Written {
                 outcomes: a.outcomes,
                 durable: a.durable.later(b.durable),
+                phases: a.phases,
             })
         })
     }
 
     async fn try_batch(&self, batch: &[Placement]) -> Result<Written, StoreError> {
-        let t0 = std::time::Instant::now();
-        let ((outcomes, t_write), t_commit, durable) = match &self.writer {
+        let mut phases = Phases::start();
+        let (outcomes, durable) = match &self.writer {
             WriterConn::Pool(pool) => {
                 let mut tx = pool.begin().await?;
-                let done = decide_and_write(&mut tx, batch).await?;
-                let t_commit = std::time::Instant::now();
+                phases.mark("begin");
+                let outcomes = decide_and_write(&mut tx, batch, &mut phases).await?;
                 tx.commit().await?;
-                (done, t_commit, Durable::now())
+                phases.mark("commit");
+                (outcomes, Durable::now())
             }
             WriterConn::Sqlite(lite) => {
                 let mut guard = lite.conn.lock().await;
@@ -92,50 +96,52 @@ impl Store {
                     .as_mut()
                     .ok_or_else(|| StoreError::Corrupt("the store is closed".into()))?;
                 let mut tx = LiteTx::begin(conn)?;
-                let done = match decide_and_write(&mut tx, batch).await {
+                phases.mark("begin");
+                let outcomes = match decide_and_write(&mut tx, batch, &mut phases).await {
                     Ok(done) => done,
                     Err(e) => {
                         tx.rollback();
                         return Err(e);
                     }
                 };
-                let t_commit = std::time::Instant::now();
                 tx.commit()?;
+                phases.mark("commit");
                 // Even a batch that wrote nothing waits: its answers (sold out, replays) rest
                 // on commits that may not be on disk yet.
-                (done, t_commit, lite.syncer.committed())
+                (outcomes, lite.syncer.committed())
             }
         };
-        tracing::debug!(
-            reads_us = t_write.duration_since(t0).as_micros() as u64,
-            write_us = t_commit.duration_since(t_write).as_micros() as u64,
-            commit_us = t_commit.elapsed().as_micros() as u64,
-            "batch phases"
-        );
-        Ok(Written { outcomes, durable })
+        Ok(Written {
+            outcomes,
+            durable,
+            phases,
+        })
     }
 }
 
-/// Decides a batch and writes what was placed, in an open transaction. Returns the outcomes
-/// and when the reads ended.
+/// Decides a batch and writes what was placed, in an open transaction; the outcomes.
 async fn decide_and_write<E: Exec>(
     tx: &mut E,
     batch: &[Placement],
-) -> Result<(Vec<Outcome>, std::time::Instant), StoreError> {
+    phases: &mut Phases,
+) -> Result<Vec<Outcome>, StoreError> {
     let decided = decide::decide(tx, batch).await?;
-    let t_write = std::time::Instant::now();
+    phases.mark("decide");
     let placed: Vec<&Placement> = batch
         .iter()
         .zip(&decided.outcomes)
         .filter(|(_, o)| matches!(o, Outcome::Placed))
         .map(|(p, _)| p)
         .collect();
-    insert::write_placed(tx, &placed).await?;
+    insert::write_placed(tx, &placed, phases).await?;
     // Deals, then stock, each in id order (the lock order of transitions too), come last, so on
     // PostgreSQL a hot row is locked only for them and the commit, while other writers' inserts
     // proceed in parallel.
     decide::take_deals(tx, &decided).await?;
+    phases.mark("take deals");
     coupons::take(tx, &decided.coupons).await?;
+    phases.mark("take coupons");
     crate::dialect::take_stock(tx, &decided.taken).await?;
-    Ok((decided.outcomes, t_write))
+    phases.mark("take stock");
+    Ok(decided.outcomes)
 }

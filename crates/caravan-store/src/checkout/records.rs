@@ -245,4 +245,40 @@ pub struct Written {
     pub outcomes: Vec<Outcome>,
     /// When the answers may go out.
     pub durable: Durable,
+    /// Where the batch's time went.
+    pub phases: Phases,
+}
+
+/// Where a batch's time went: microseconds per step, in the order the steps ran (the order
+/// writer's benchmark adds them up).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Phases {
+    /// (step, microseconds), in the order they ran.
+    pub steps: Vec<(&'static str, u64)>,
+    last: Option<std::time::Instant>,
+}
+
+impl Phases {
+    /// Starts the clock.
+    pub fn start() -> Phases {
+        Phases {
+            steps: Vec::new(),
+            last: Some(std::time::Instant::now()),
+        }
+    }
+
+    /// Charges the time since the last mark to `step`.
+    pub fn mark(&mut self, step: &'static str) {
+        let now = std::time::Instant::now();
+        let since = self
+            .last
+            .map_or(0, |t| now.duration_since(t).as_micros() as u64);
+        self.steps.push((step, since));
+        self.last = Some(now);
+    }
+
+    /// Adds another batch's steps (a split batch's halves).
+    pub fn add(&mut self, other: Phases) {
+        self.steps.extend(other.steps);
+    }
 }
