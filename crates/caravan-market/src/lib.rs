@@ -94,6 +94,8 @@ struct Inner {
     cache: cache::Caches,
     /// The product index, when search is on.
     search: OnceLock<Arc<caravan_search::SearchIndex>>,
+    /// The live festival screen's follower and sums.
+    screen: Mutex<festival::screen::ScreenSlot>,
 }
 
 impl Market {
@@ -116,6 +118,7 @@ impl Market {
             in_flight: Mutex::new(HashSet::new()),
             cache: cache::Caches::default(),
             search: OnceLock::new(),
+            screen: Mutex::new(festival::screen::ScreenSlot::default()),
         };
         let market = Self {
             store,

@@ -299,3 +299,15 @@ error-coupon-limit-reached = You have used this coupon as often as it allows.
 error-coupon-not-collected = Collect this coupon first (see Coupons), then check out again.
 error-deal-sold-out = The deal just sold out. Check out again at the normal price.
 error-deal-limit-reached = You have reached this deal's limit per buyer.
+
+## Live festival screen
+live-title = Live festival screen
+live-gmv = GMV
+live-orders = Orders
+live-rate = Orders per second
+live-sold-out = Deals sold out
+live-countries = Top buyer countries
+live-deals = Top deals by % claimed
+live-updated = Updated
+live-none = No campaign yet
+live-chart = Orders per second over the last two minutes

@@ -299,3 +299,15 @@ error-coupon-limit-reached = Ya has usado este cupón todas las veces que permit
 error-coupon-not-collected = Obtén primero este cupón (en Cupones) y paga de nuevo.
 error-deal-sold-out = La oferta acaba de agotarse. Paga de nuevo al precio normal.
 error-deal-limit-reached = Has alcanzado el límite de esta oferta por comprador.
+
+## Live festival screen
+live-title = El festival en directo
+live-gmv = Volumen de ventas (GMV)
+live-orders = Pedidos
+live-rate = Pedidos por segundo
+live-sold-out = Ofertas agotadas
+live-countries = Países de los compradores
+live-deals = Ofertas más reclamadas
+live-updated = Actualizado
+live-none = Aún no hay campañas
+live-chart = Pedidos por segundo en los dos últimos minutos

@@ -299,3 +299,15 @@ error-coupon-limit-reached = Vous avez utilisé ce coupon autant de fois qu’il
 error-coupon-not-collected = Récupérez d’abord ce coupon (voir Coupons), puis validez à nouveau.
 error-deal-sold-out = L’offre vient d’être épuisée. Validez à nouveau au prix normal.
 error-deal-limit-reached = Vous avez atteint la limite de cette offre par acheteur.
+
+## Live festival screen
+live-title = Le festival en direct
+live-gmv = Volume d’affaires (GMV)
+live-orders = Commandes
+live-rate = Commandes par seconde
+live-sold-out = Offres épuisées
+live-countries = Pays des acheteurs
+live-deals = Offres les plus réclamées
+live-updated = Mis à jour
+live-none = Pas encore de campagne
+live-chart = Commandes par seconde sur les deux dernières minutes

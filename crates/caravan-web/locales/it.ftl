@@ -299,3 +299,15 @@ error-coupon-limit-reached = Hai già usato questo coupon tutte le volte consent
 error-coupon-not-collected = Riscatta prima questo coupon (vedi Coupon), poi paga di nuovo.
 error-deal-sold-out = L’offerta è appena esaurita. Paga di nuovo al prezzo normale.
 error-deal-limit-reached = Hai raggiunto il limite per acquirente di questa offerta.
+
+## Live festival screen
+live-title = Il festival in diretta
+live-gmv = Volume d’affari (GMV)
+live-orders = Ordini
+live-rate = Ordini al secondo
+live-sold-out = Offerte esaurite
+live-countries = Paesi degli acquirenti
+live-deals = Offerte più richieste
+live-updated = Aggiornato
+live-none = Ancora nessuna campagna
+live-chart = Ordini al secondo negli ultimi due minuti

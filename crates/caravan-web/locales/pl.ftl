@@ -305,3 +305,15 @@ error-coupon-limit-reached = Użyłeś już tego kuponu tyle razy, ile pozwala.
 error-coupon-not-collected = Najpierw odbierz ten kupon (zob. Kupony), potem zamów ponownie.
 error-deal-sold-out = Oferta właśnie się wyczerpała. Zamów ponownie w normalnej cenie.
 error-deal-limit-reached = Osiągnąłeś limit tej oferty na kupującego.
+
+## Live festival screen
+live-title = Festiwal na żywo
+live-gmv = Obrót (GMV)
+live-orders = Zamówienia
+live-rate = Zamówień na sekundę
+live-sold-out = Wyprzedane oferty
+live-countries = Kraje kupujących
+live-deals = Najchętniej kupowane oferty
+live-updated = Zaktualizowano
+live-none = Nie ma jeszcze kampanii
+live-chart = Zamówienia na sekundę w ostatnich dwóch minutach

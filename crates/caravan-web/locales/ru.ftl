@@ -305,3 +305,15 @@ error-coupon-limit-reached = Вы уже использовали этот ку�
 error-coupon-not-collected = Сначала получите этот купон (раздел «Купоны»), затем оформите заказ снова.
 error-deal-sold-out = Акционные товары только что закончились. Оформите заказ снова по обычной цене.
 error-deal-limit-reached = Вы достигли лимита этой акции на покупателя.
+
+## Live festival screen
+live-title = Фестиваль в реальном времени
+live-gmv = Оборот (GMV)
+live-orders = Заказы
+live-rate = Заказов в секунду
+live-sold-out = Распроданные акции
+live-countries = Страны покупателей
+live-deals = Акции по доле продаж
+live-updated = Обновлено
+live-none = Кампаний пока нет
+live-chart = Заказов в секунду за последние две минуты

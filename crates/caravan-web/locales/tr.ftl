@@ -299,3 +299,15 @@ error-coupon-limit-reached = Bu kuponu izin verilen sayıda kullandınız.
 error-coupon-not-collected = Önce bu kuponu alın (Kuponlar), sonra yeniden ödeyin.
 error-deal-sold-out = Fırsat az önce tükendi. Normal fiyatla yeniden ödeyin.
 error-deal-limit-reached = Bu fırsatın alıcı başı sınırına ulaştınız.
+
+## Live festival screen
+live-title = Canlı festival ekranı
+live-gmv = Brüt satış (GMV)
+live-orders = Siparişler
+live-rate = Saniyede sipariş
+live-sold-out = Tükenen fırsatlar
+live-countries = Alıcı ülkeleri
+live-deals = En çok talep gören fırsatlar
+live-updated = Güncellendi
+live-none = Henüz kampanya yok
+live-chart = Son iki dakikada saniyede sipariş

@@ -296,3 +296,15 @@ error-coupon-limit-reached = 您已达到此优惠券的使用次数上限。
 error-coupon-not-collected = 请先领取此优惠券（见“优惠券”），然后重新结账。
 error-deal-sold-out = 该特价刚刚售罄。请按原价重新结账。
 error-deal-limit-reached = 您已达到此特价的每人限购数量。
+
+## Live festival screen
+live-title = 购物节实时大屏
+live-gmv = 成交总额（GMV）
+live-orders = 订单
+live-rate = 每秒订单
+live-sold-out = 已售罄特价
+live-countries = 买家国家排行
+live-deals = 抢购比例最高的特价
+live-updated = 更新于
+live-none = 暂无活动
+live-chart = 最近两分钟每秒订单数

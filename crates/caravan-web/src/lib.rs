@@ -10,6 +10,7 @@ mod extract;
 mod metrics;
 pub mod pages;
 mod routes;
+mod sse;
 
 pub use error::{error_codes, status_of, AppError};
 pub use metrics::Metrics;

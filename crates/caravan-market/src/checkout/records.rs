@@ -8,7 +8,7 @@ use crate::accounts::Actor;
 use crate::catalogue::MoneyView;
 use crate::festival::coupons::Applied;
 use crate::idempotency::Guard;
-use crate::orders::{event_payload, order_view, payment_ledger};
+use crate::orders::{order_view, payment_ledger, placed_payload};
 use crate::payments::Authorization;
 use crate::pricing::{Destination, PricedCart, PricedGroup, PricedLine, ShipOption};
 use crate::{Code, Market, MarketError};
@@ -315,7 +315,7 @@ impl Draft {
             self.events.push(NewEvent {
                 kind: "order.placed".into(),
                 subject: o.id.clone(),
-                payload: event_payload(o),
+                payload: placed_payload(o, self.country.code()),
             });
         }
         Ok(PaymentRecord {

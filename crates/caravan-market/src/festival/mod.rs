@@ -8,7 +8,9 @@ mod campaigns;
 pub(crate) mod coupons;
 mod deals;
 pub(crate) mod live;
+pub(crate) mod screen;
 
 pub use campaigns::{CampaignInput, CampaignText, CampaignView};
 pub use coupons::{CouponInput, CouponView};
 pub use deals::{DealDecision, DealInput, DealView};
+pub use screen::{DealBar, LiveFigures};

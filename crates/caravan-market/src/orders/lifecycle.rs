@@ -183,6 +183,14 @@ pub(crate) fn payment_ledger(o: &OrderRecord) -> Result<LedgerTx, MarketError> {
     Ok(ltx("payment", &o.id, postings))
 }
 
+/// The outbox payload of `order.placed`: the order's, and the buyer's country (the live
+/// festival screen counts orders per country from it).
+pub(crate) fn placed_payload(o: &OrderRecord, country: &str) -> String {
+    let mut v: serde_json::Value = serde_json::from_str(&event_payload(o)).unwrap_or_default();
+    v["country"] = serde_json::Value::from(country);
+    v.to_string()
+}
+
 /// The outbox payload of an order event.
 pub(crate) fn event_payload(o: &OrderRecord) -> String {
     serde_json::json!({

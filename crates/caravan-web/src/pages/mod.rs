@@ -14,6 +14,7 @@ mod extract;
 mod festival;
 pub mod i18n;
 mod listing;
+mod live;
 mod order;
 pub mod prefs;
 mod seller;
@@ -39,6 +40,9 @@ pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; 
 const CSS: &str = include_str!("../../assets/site/site.css");
 const SUGGEST_JS: &str = include_str!("../../assets/site/suggest.js");
 const FESTIVAL_JS: &str = include_str!("../../assets/site/festival.js");
+const LIVE_JS: &str = include_str!("../../assets/site/live.js");
+const UPLOT_JS: &str = include_str!("../../assets/uplot/uPlot.iife.min.js");
+const UPLOT_CSS: &str = include_str!("../../assets/uplot/uPlot.min.css");
 
 /// The pages and their assets.
 pub fn router() -> Router<AppState> {
@@ -106,6 +110,8 @@ pub fn router() -> Router<AppState> {
         .route("/seller/festival/deals", post(festival::enrol))
         .route("/admin/festival", get(festival::console))
         .route("/admin/festival/campaigns", post(festival::create))
+        .route("/admin/festival/live", get(live::page))
+        .route("/admin/festival/live/stream", get(live::stream))
         .route(
             "/admin/festival/deals/{id}/decision",
             post(festival::decide),
@@ -126,6 +132,18 @@ pub fn router() -> Router<AppState> {
         .route(
             "/assets/festival.js",
             get(|| async { asset("text/javascript; charset=utf-8", FESTIVAL_JS) }),
+        )
+        .route(
+            "/assets/live.js",
+            get(|| async { asset("text/javascript; charset=utf-8", LIVE_JS) }),
+        )
+        .route(
+            "/assets/uplot.js",
+            get(|| async { asset("text/javascript; charset=utf-8", UPLOT_JS) }),
+        )
+        .route(
+            "/assets/uplot.css",
+            get(|| async { asset("text/css; charset=utf-8", UPLOT_CSS) }),
         )
         .layer(axum::middleware::map_response(security_headers))
 }

@@ -7,7 +7,9 @@ use crate::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use caravan_market::festival::{CampaignInput, CampaignView, DealDecision, DealInput, DealView};
+use caravan_market::festival::{
+    CampaignInput, CampaignView, DealDecision, DealInput, DealView, LiveFigures,
+};
 
 /// Creates a campaign (operators): texts per language, the window, the enrolment rules.
 #[utoipa::path(post, path = "/api/v1/admin/campaigns", tag = "festival", security(("bearer" = [])),
@@ -100,4 +102,27 @@ pub async fn my_deals(
     ReqLocale(locale): ReqLocale,
 ) -> Result<Json<Vec<DealView>>, AppError> {
     Ok(Json(state.market.my_deals(&actor, locale).await?))
+}
+
+/// The live festival screen's figures now (operators): GMV in the platform currency, orders per
+/// second, top countries and deals, sold-out count, from the outbox.
+#[utoipa::path(get, path = "/api/v1/admin/festival/live", tag = "festival", security(("bearer" = [])),
+    responses((status = 200, body = LiveFigures), (status = 403, body = ErrorBody)))]
+pub async fn live(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+) -> Result<Json<LiveFigures>, AppError> {
+    let figures = state.market.live_figures(&actor).await?;
+    Ok(Json(LiveFigures::clone(&figures)))
+}
+
+/// The same figures as server-sent events (`event: figures`, JSON data), about once a second.
+#[utoipa::path(get, path = "/api/v1/admin/festival/live/stream", tag = "festival", security(("bearer" = [])),
+    responses((status = 200, content_type = "text/event-stream", body = LiveFigures), (status = 403, body = ErrorBody)))]
+pub async fn live_stream(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+) -> Result<axum::response::Response, AppError> {
+    let rx = state.market.watch_live(&actor)?;
+    Ok(crate::sse::figures(rx))
 }

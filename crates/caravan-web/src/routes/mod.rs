@@ -105,6 +105,8 @@ pub fn api() -> OpenApiRouter<AppState> {
             coupons::create_platform_coupon,
             coupons::platform_coupons
         ))
+        .routes(routes!(festival::live))
+        .routes(routes!(festival::live_stream))
         .routes(routes!(coupons::wallet))
         .routes(routes!(coupons::collect))
 }

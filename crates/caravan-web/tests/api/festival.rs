@@ -18,6 +18,7 @@ on_both_engines!(
     caps_and_limits_hold_across_two_nodes,
     a_cancelled_order_gives_its_deal_units_back,
     the_festival_in_the_three_web_areas,
+    the_live_screen_follows_the_outbox,
 );
 
 const DAY: i64 = 24 * 60 * 60 * 1000;
@@ -528,4 +529,99 @@ async fn the_festival_in_the_three_web_areas(app: &TestApp) {
 async fn claimed(app: &TestApp) -> i64 {
     let c = app.get("/api/v1/campaigns/double-eleven", None).await;
     c.ok(200)["deals"][0]["claimed"].as_i64().unwrap()
+}
+
+/// The live screen counts the campaign's orders from the outbox, in euros and per country, and
+/// streams them; only operators watch it.
+async fn the_live_screen_follows_the_outbox(app: &TestApp) {
+    let (s, variant, _) = live_deal(app, 50, 5).await;
+    let first = app.get("/api/v1/admin/festival/live", Some(&s.op)).await;
+    let first = first.ok(200).clone();
+    assert_eq!(first["campaign"], "11.11 Global Shopping Festival");
+    assert_eq!(
+        (first["phase"].as_str(), first["orders"].as_i64()),
+        (Some("live"), Some(0))
+    );
+    let buyer = app.buyer("watched@example.com").await;
+    app.get("/api/v1/admin/festival/live", Some(&buyer))
+        .await
+        .error(403, "forbidden");
+    // The stream is open before the orders come in.
+    let stream = app
+        .client
+        .get(format!("{}/api/v1/admin/festival/live/stream", app.base))
+        .bearer_auth(&s.op)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stream.status(), 200);
+    assert!(stream.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/event-stream"));
+    for k in 0..3 {
+        let r = app
+            .post_idem(
+                "/api/v1/checkout",
+                &buyer,
+                &format!("live-{k}"),
+                one(&variant, 1),
+            )
+            .await;
+        r.ok(201);
+    }
+    // €7.00 at the deal price and €9.00 shipping to France, three times.
+    let mut stream = stream;
+    let mut seen = String::new();
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !seen.contains("\"orders\":3,") {
+        let chunk = tokio::time::timeout_at(deadline, stream.chunk()).await;
+        let chunk = chunk
+            .expect("the stream shows the orders in time")
+            .unwrap()
+            .unwrap();
+        seen.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    assert!(seen.contains("event: figures"), "{seen}");
+    let now = app.get("/api/v1/admin/festival/live", Some(&s.op)).await;
+    let now = now.ok(200).clone();
+    assert_eq!(now["orders"], 3);
+    assert_eq!(now["gmv"]["amount_minor"], 3 * (700 + 900));
+    assert_eq!(now["countries"], json!([["FR", 3]]));
+    assert_eq!(now["deals"][0]["claimed_percent"], 6, "3 of 50");
+    let per_second: i64 = now["per_second"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p[1].as_i64().unwrap())
+        .sum();
+    assert_eq!(per_second, 3);
+    // The console's page renders the same figures in the operator's language.
+    let page = app
+        .client
+        .get(format!("{}/admin/festival/live", app.base))
+        .header("cookie", cookies(&s.op, "ru.EUR.IE"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let page = page.text().await.unwrap();
+    assert!(
+        page.contains("Фестиваль в реальном времени") && page.contains("48,00"),
+        "{page}"
+    );
+    assert!(
+        page.contains("/assets/uplot.js") && page.contains("data-stream"),
+        "{page}"
+    );
+    let chart = app
+        .client
+        .get(format!("{}/assets/uplot.js", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert!(chart.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/javascript"));
 }
