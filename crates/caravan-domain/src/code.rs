@@ -157,6 +157,8 @@ codes! {
     DealSoldOut = ("deal_sold_out", Conflict, "the deal's committed units are all claimed; the variant may still sell at its normal price");
     DealLimitReached = ("deal_limit_reached", Conflict, "the buyer has reached the deal's per-buyer limit");
     InvalidCampaign = ("invalid_campaign", Invalid, "a campaign's slug, texts, window, time zone or rules are wrong");
+    InvalidPromotion = ("invalid_promotion", Invalid, "a promotion's kind, texts, window (inside its campaign's, from warm-up to the end), countries, languages or link are wrong");
+    PromotionWithdrawn = ("promotion_withdrawn", Conflict, "the promotion was withdrawn already");
     CampaignClosed = ("campaign_closed", Conflict, "the campaign is not taking enrolments (or the deal's slot is outside it)");
     InvalidDeal = ("invalid_deal", Invalid, "a deal's price, committed units, per-buyer limit or flash slot are wrong");
     DiscountTooSmall = ("discount_too_small", Invalid, "the deal is not at least the campaign's minimum discount below the reference price (the lowest price of the 30 days before the campaign)");

@@ -129,6 +129,8 @@ typed_id! {
     DealId => "del_",
     /// A coupon (a store's or the platform's).
     CouponId => "cpn_",
+    /// A campaign's pop-up promotion (a banner or a notice).
+    PromotionId => "pro_",
 }
 
 #[cfg(test)]

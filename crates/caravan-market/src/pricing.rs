@@ -405,6 +405,7 @@ impl Market {
             fees: self.store.category_fees().await?.into_iter().collect(),
             rates: self.rate_table().await?,
             deals: DealTable::new(deals, &campaigns),
+            promotions: self.store.open_promotions(self.now()).await?,
         });
         self.inner.cache.put_tables(t.clone(), since);
         Ok(t)

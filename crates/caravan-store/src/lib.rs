@@ -24,6 +24,7 @@ pub mod journal;
 pub mod merchants;
 pub mod orders;
 pub mod products;
+pub mod promotions;
 pub mod search_feed;
 mod sql;
 #[cfg(any(test, feature = "testing"))]

@@ -311,3 +311,24 @@ live-deals = Top deals by % claimed
 live-updated = Updated
 live-none = No campaign yet
 live-chart = Orders per second over the last two minutes
+
+# Pop-up promotions
+promo-title = Pop-up promotions
+promo-kind = Kind
+promo-kind-banner = Banner
+promo-kind-notice = Notice (dismissible)
+promo-from = Shows from (UTC)
+promo-to = Shows until (UTC)
+promo-countries = Countries (ISO codes, comma-separated; empty: everyone)
+promo-language = Language
+promo-link = Link (a path on this site)
+promo-text = Text
+promo-schedule = Schedule the promotion
+promo-withdraw = Withdraw
+promo-everyone = everyone
+promo-status-scheduled = scheduled
+promo-status-showing = showing
+promo-status-ended = ended
+promo-status-withdrawn = withdrawn
+promo-dismiss = Dismiss
+promo-unknown = There is no such promotion.

@@ -311,3 +311,24 @@ live-deals = Ofertas más reclamadas
 live-updated = Actualizado
 live-none = Aún no hay campañas
 live-chart = Pedidos por segundo en los dos últimos minutos
+
+# Pop-up promotions
+promo-title = Promociones emergentes
+promo-kind = Tipo
+promo-kind-banner = Banner
+promo-kind-notice = Aviso (se puede cerrar)
+promo-from = Se muestra desde (UTC)
+promo-to = Se muestra hasta (UTC)
+promo-countries = Países (códigos ISO separados por comas; vacío: todos)
+promo-language = Idioma
+promo-link = Enlace (una ruta de este sitio)
+promo-text = Texto
+promo-schedule = Programar la promoción
+promo-withdraw = Retirar
+promo-everyone = todos
+promo-status-scheduled = programada
+promo-status-showing = visible
+promo-status-ended = terminada
+promo-status-withdrawn = retirada
+promo-dismiss = Cerrar
+promo-unknown = No existe esa promoción.

@@ -311,3 +311,24 @@ live-deals = Offres les plus réclamées
 live-updated = Mis à jour
 live-none = Pas encore de campagne
 live-chart = Commandes par seconde sur les deux dernières minutes
+
+# Pop-up promotions
+promo-title = Promotions éclair
+promo-kind = Type
+promo-kind-banner = Bannière
+promo-kind-notice = Avis (masquable)
+promo-from = Affichée à partir de (UTC)
+promo-to = Affichée jusqu’à (UTC)
+promo-countries = Pays (codes ISO séparés par des virgules ; vide : tout le monde)
+promo-language = Langue
+promo-link = Lien (un chemin de ce site)
+promo-text = Texte
+promo-schedule = Programmer la promotion
+promo-withdraw = Retirer
+promo-everyone = tout le monde
+promo-status-scheduled = programmée
+promo-status-showing = affichée
+promo-status-ended = terminée
+promo-status-withdrawn = retirée
+promo-dismiss = Masquer
+promo-unknown = Cette promotion n’existe pas.

@@ -311,3 +311,24 @@ live-deals = Offerte più richieste
 live-updated = Aggiornato
 live-none = Ancora nessuna campagna
 live-chart = Ordini al secondo negli ultimi due minuti
+
+# Pop-up promotions
+promo-title = Promozioni pop-up
+promo-kind = Tipo
+promo-kind-banner = Banner
+promo-kind-notice = Avviso (chiudibile)
+promo-from = Visibile dal (UTC)
+promo-to = Visibile fino al (UTC)
+promo-countries = Paesi (codici ISO separati da virgole; vuoto: tutti)
+promo-language = Lingua
+promo-link = Link (un percorso di questo sito)
+promo-text = Testo
+promo-schedule = Programma la promozione
+promo-withdraw = Ritira
+promo-everyone = tutti
+promo-status-scheduled = programmata
+promo-status-showing = visibile
+promo-status-ended = terminata
+promo-status-withdrawn = ritirata
+promo-dismiss = Chiudi
+promo-unknown = Questa promozione non esiste.

@@ -317,3 +317,24 @@ live-deals = Najchętniej kupowane oferty
 live-updated = Zaktualizowano
 live-none = Nie ma jeszcze kampanii
 live-chart = Zamówienia na sekundę w ostatnich dwóch minutach
+
+# Pop-up promotions
+promo-title = Promocje wyskakujące
+promo-kind = Rodzaj
+promo-kind-banner = Baner
+promo-kind-notice = Powiadomienie (do zamknięcia)
+promo-from = Wyświetlana od (UTC)
+promo-to = Wyświetlana do (UTC)
+promo-countries = Kraje (kody ISO po przecinku; puste: wszyscy)
+promo-language = Język
+promo-link = Link (ścieżka w tym serwisie)
+promo-text = Tekst
+promo-schedule = Zaplanuj promocję
+promo-withdraw = Wycofaj
+promo-everyone = wszyscy
+promo-status-scheduled = zaplanowana
+promo-status-showing = wyświetlana
+promo-status-ended = zakończona
+promo-status-withdrawn = wycofana
+promo-dismiss = Zamknij
+promo-unknown = Nie ma takiej promocji.

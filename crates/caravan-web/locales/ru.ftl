@@ -317,3 +317,24 @@ live-deals = Акции по доле продаж
 live-updated = Обновлено
 live-none = Кампаний пока нет
 live-chart = Заказов в секунду за последние две минуты
+
+# Pop-up promotions
+promo-title = Всплывающие акции
+promo-kind = Тип
+promo-kind-banner = Баннер
+promo-kind-notice = Уведомление (можно закрыть)
+promo-from = Показывать с (UTC)
+promo-to = Показывать до (UTC)
+promo-countries = Страны (коды ISO через запятую; пусто — все)
+promo-language = Язык
+promo-link = Ссылка (путь на этом сайте)
+promo-text = Текст
+promo-schedule = Запланировать акцию
+promo-withdraw = Снять
+promo-everyone = все
+promo-status-scheduled = запланирована
+promo-status-showing = показывается
+promo-status-ended = завершена
+promo-status-withdrawn = снята
+promo-dismiss = Закрыть
+promo-unknown = Такой акции нет.

@@ -311,3 +311,24 @@ live-deals = En çok talep gören fırsatlar
 live-updated = Güncellendi
 live-none = Henüz kampanya yok
 live-chart = Son iki dakikada saniyede sipariş
+
+# Pop-up promotions
+promo-title = Açılır promosyonlar
+promo-kind = Tür
+promo-kind-banner = Afiş
+promo-kind-notice = Bildirim (kapatılabilir)
+promo-from = Gösterim başlangıcı (UTC)
+promo-to = Gösterim bitişi (UTC)
+promo-countries = Ülkeler (virgülle ayrılmış ISO kodları; boş: herkes)
+promo-language = Dil
+promo-link = Bağlantı (bu sitede bir yol)
+promo-text = Metin
+promo-schedule = Promosyonu planla
+promo-withdraw = Geri çek
+promo-everyone = herkes
+promo-status-scheduled = planlandı
+promo-status-showing = gösteriliyor
+promo-status-ended = bitti
+promo-status-withdrawn = geri çekildi
+promo-dismiss = Kapat
+promo-unknown = Böyle bir promosyon yok.

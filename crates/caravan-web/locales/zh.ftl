@@ -308,3 +308,24 @@ live-deals = 抢购比例最高的特价
 live-updated = 更新于
 live-none = 暂无活动
 live-chart = 最近两分钟每秒订单数
+
+# Pop-up promotions
+promo-title = 弹出式促销
+promo-kind = 类型
+promo-kind-banner = 横幅
+promo-kind-notice = 通知（可关闭）
+promo-from = 显示开始（UTC）
+promo-to = 显示结束（UTC）
+promo-countries = 国家（ISO 代码，逗号分隔；留空：所有人）
+promo-language = 语言
+promo-link = 链接（本站路径）
+promo-text = 文字
+promo-schedule = 安排促销
+promo-withdraw = 撤下
+promo-everyone = 所有人
+promo-status-scheduled = 已安排
+promo-status-showing = 展示中
+promo-status-ended = 已结束
+promo-status-withdrawn = 已撤下
+promo-dismiss = 关闭
+promo-unknown = 没有这个促销。

@@ -8,6 +8,18 @@ use std::convert::Infallible;
 use std::sync::Arc;
 use tokio::sync::watch;
 
+/// One event of the stream, as the OpenAPI document describes it (per event, the way
+/// `text/event-stream` schemas are read).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct FiguresEvent {
+    /// Always `figures`.
+    pub event: String,
+    /// The figures as JSON: a `LiveFigures` object.
+    #[schema(content_media_type = "application/json")]
+    pub data: String,
+}
+
 /// The event stream of `rx`, starting with the figures as they are now.
 pub fn figures(mut rx: watch::Receiver<Arc<LiveFigures>>) -> Response {
     rx.mark_changed();

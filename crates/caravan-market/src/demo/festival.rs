@@ -1,13 +1,15 @@
 //! The demo's 11.11 festival: live when the demo starts (it began an hour ago and ends in 23
 //! hours), with deals from every demo store, one in a flash slot and one nearly sold out, and a
 //! past campaign that has ended; the marketplace's ELEVEN coupon (collect first) and a store's
-//! WELCOME10.
+//! WELCOME10; a pop-up banner and a dismissible notice.
 
 use super::BUYERS;
 use crate::accounts::Actor;
 use crate::catalogue::ProductListParams;
 use crate::checkout::{Address, CheckoutRequest};
-use crate::festival::{CampaignInput, CampaignText, CouponInput, DealDecision, DealInput};
+use crate::festival::{
+    CampaignInput, CampaignText, CouponInput, DealDecision, DealInput, PromotionInput,
+};
 use crate::idempotency::IdempotencyKey;
 use crate::{Market, MarketError};
 use caravan_domain::{rfc3339, Locale};
@@ -25,6 +27,57 @@ const NAMES: [(&str, &str); 8] = [
     ("it", "Festival mondiale dello shopping 11.11"),
     ("tr", "11.11 Küresel Alışveriş Festivali"),
     ("zh", "双十一全球购物节"),
+];
+
+/// The pop-up banner.
+const BANNER: [(&str, &str); 8] = [
+    (
+        "en",
+        "11.11 is live: flash deals from every country, while stocks last",
+    ),
+    (
+        "ru",
+        "11.11 уже идёт: молниеносные скидки со всего мира, пока есть товар",
+    ),
+    (
+        "fr",
+        "Le 11.11 a commencé : ventes flash du monde entier, dans la limite des stocks",
+    ),
+    (
+        "es",
+        "¡El 11.11 ya está aquí! Ofertas flash de todo el mundo hasta agotar existencias",
+    ),
+    (
+        "pl",
+        "11.11 trwa: błyskawiczne okazje z całego świata, do wyczerpania zapasów",
+    ),
+    (
+        "it",
+        "L’11.11 è iniziato: offerte lampo da tutto il mondo, fino a esaurimento scorte",
+    ),
+    (
+        "tr",
+        "11.11 başladı: dünyanın dört bir yanından flaş fırsatlar, stoklarla sınırlı",
+    ),
+    ("zh", "双十一进行中：全球限时秒杀，售完即止"),
+];
+
+/// The pop-up notice.
+const NOTICE: [(&str, &str); 8] = [
+    ("en", "Collect a €5 coupon: ELEVEN, on orders from €40"),
+    ("ru", "Получите купон на 5 €: ELEVEN, для заказов от 40 €"),
+    (
+        "fr",
+        "Récupérez un coupon de 5 € : ELEVEN, dès 40 € d’achat",
+    ),
+    (
+        "es",
+        "Consigue un cupón de 5 €: ELEVEN, en pedidos desde 40 €",
+    ),
+    ("pl", "Odbierz kupon 5 €: ELEVEN, przy zamówieniach od 40 €"),
+    ("it", "Ritira un coupon da 5 €: ELEVEN, su ordini da 40 €"),
+    ("tr", "5 € kupon alın: ELEVEN, 40 € ve üzeri siparişlerde"),
+    ("zh", "领取 5 欧元优惠券：ELEVEN，满 40 欧元可用"),
 ];
 
 impl Market {
@@ -76,7 +129,34 @@ impl Market {
         if let Some(variant) = first {
             self.claim_most_of(&variant, buyers).await?;
         }
-        self.seed_coupons(operator, stores, &c.id, buyers).await
+        self.seed_coupons(operator, stores, &c.id, buyers).await?;
+        self.seed_promotions(operator, &c.id).await
+    }
+
+    /// The festival's pop-up promotions, for everyone in the eight languages: a banner that
+    /// leads to the festival and a dismissible notice that leads to the coupon.
+    async fn seed_promotions(&self, operator: &Actor, campaign: &str) -> Result<(), MarketError> {
+        let now = self.now();
+        for (kind, texts, link) in [
+            ("banner", BANNER, "/festival/double-eleven"),
+            ("notice", NOTICE, "/coupons"),
+        ] {
+            let p = PromotionInput {
+                kind: kind.to_owned(),
+                shows_from: rfc3339(now - HOUR),
+                shows_to: rfc3339(now + 22 * HOUR),
+                countries: Vec::new(),
+                locales: Vec::new(),
+                texts: texts
+                    .iter()
+                    .map(|(l, t)| ((*l).to_owned(), (*t).to_owned()))
+                    .collect(),
+                link: Some(link.to_owned()),
+            };
+            self.create_promotion(operator, campaign, p, Locale::En)
+                .await?;
+        }
+        Ok(())
     }
 
     /// The festival's coupons: the marketplace's €5 off from €40 (collect first, 1,000 uses,

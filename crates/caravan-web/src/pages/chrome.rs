@@ -58,6 +58,44 @@ pub struct Chrome {
     pub merchant: bool,
     /// The signed-in account is an operator.
     pub operator: bool,
+    /// The campaign's pop-up promotions showing to this visitor (dismissed notices left out).
+    pub promos: Vec<Promo>,
+}
+
+/// A banner or a notice across the top of the page.
+pub struct Promo {
+    /// `pro_…` (the dismiss form's target).
+    pub id: String,
+    /// A notice can be dismissed; a banner cannot.
+    pub notice: bool,
+    /// In the visitor's language.
+    pub text: String,
+    /// Where it leads, if anywhere.
+    pub link: Option<String>,
+}
+
+/// The promotions showing to a visitor, less the notices they dismissed. A failed read shows
+/// none (and is logged): the page itself still answers.
+async fn promos(market: &Market, prefs: &Prefs) -> Vec<Promo> {
+    match market
+        .showing_promotions(Some(&prefs.country), prefs.locale)
+        .await
+    {
+        Ok(list) => list
+            .into_iter()
+            .filter(|p| p.kind == "banner" || !prefs.dismissed.contains(&p.id))
+            .map(|p| Promo {
+                notice: p.kind == "notice",
+                id: p.id,
+                text: p.text,
+                link: p.link,
+            })
+            .collect(),
+        Err(e) => {
+            tracing::warn!(error = %e.message, "promotions could not be read");
+            Vec::new()
+        }
+    }
 }
 
 impl Chrome {
@@ -113,6 +151,7 @@ impl Chrome {
                 .0
                 .as_ref()
                 .is_some_and(|a| a.roles.contains(&Role::Operator)),
+            promos: promos(market, prefs).await,
         }
     }
 }

@@ -207,7 +207,7 @@ pub struct DealForm {
 }
 
 /// A `datetime-local` value (`2026-11-11T00:00`, read as UTC) in RFC 3339; empty is none.
-fn utc(local: Option<String>) -> Option<String> {
+pub(crate) fn utc(local: Option<String>) -> Option<String> {
     let v = local?.trim().to_owned();
     if v.is_empty() {
         return None;
@@ -251,6 +251,10 @@ struct AdminFestival {
     chrome: Chrome,
     campaigns: Vec<CampaignRow>,
     pending: Vec<DealRow>,
+    promotions: Vec<super::promotions::PromoRow>,
+    /// (slug, name) of the campaigns that have not ended: the promotion form's choices.
+    open: Vec<(String, String)>,
+    languages: Vec<(&'static str, &'static str)>,
 }
 
 /// `GET /admin/festival`: the deals waiting for a decision, the campaigns, the new-campaign form.
@@ -277,6 +281,13 @@ async fn console_page(page: &Page, actor: &Actor) -> Result<AdminFestival, Marke
         }
     }
     Ok(AdminFestival {
+        promotions: super::promotions::promo_rows(m, actor, &campaigns, tr).await?,
+        open: campaigns
+            .iter()
+            .filter(|c| c.phase != "ended")
+            .map(|c| (c.slug.clone(), c.name.clone()))
+            .collect(),
+        languages: super::chrome::LANGUAGES.to_vec(),
         campaigns: campaigns.iter().map(|c| campaign_row(c, tr)).collect(),
         pending,
         chrome: page.chrome("/admin/festival").await,

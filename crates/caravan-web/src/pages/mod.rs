@@ -17,6 +17,7 @@ mod listing;
 mod live;
 mod order;
 pub mod prefs;
+mod promotions;
 mod seller;
 mod session;
 mod shipping;
@@ -110,6 +111,12 @@ pub fn router() -> Router<AppState> {
         .route("/seller/festival/deals", post(festival::enrol))
         .route("/admin/festival", get(festival::console))
         .route("/admin/festival/campaigns", post(festival::create))
+        .route("/admin/festival/promotions", post(promotions::create))
+        .route(
+            "/admin/festival/promotions/{id}/withdraw",
+            post(promotions::withdraw),
+        )
+        .route("/promotions/{id}/dismiss", post(promotions::dismiss))
         .route("/admin/festival/live", get(live::page))
         .route("/admin/festival/live/stream", get(live::stream))
         .route(

@@ -11,6 +11,10 @@ use std::convert::Infallible;
 
 /// Cookie holding `locale.currency.country`.
 pub const PREFS_COOKIE: &str = "caravan_prefs";
+/// Cookie holding the ids of the promotion notices this visitor dismissed (`.`-separated).
+pub const DISMISSED_COOKIE: &str = "caravan_dismissed";
+/// Dismissed notices remembered (the newest).
+const MAX_DISMISSED: usize = 20;
 /// Cookie holding the CSRF token (double-submit: forms repeat it in a hidden field).
 pub const CSRF_COOKIE: &str = "caravan_csrf";
 /// Destinations offered in the header (any ISO country is accepted).
@@ -32,6 +36,8 @@ pub struct Prefs {
     pub csrf: String,
     /// True when the CSRF cookie has to be set on this response.
     pub new_csrf: bool,
+    /// Promotion notices dismissed (`pro_…` ids).
+    pub dismissed: Vec<String>,
 }
 
 /// The value of cookie `name` in a `Cookie` header.
@@ -98,10 +104,18 @@ impl Prefs {
         let csrf = cookie(headers, CSRF_COOKIE)
             .filter(|t| t.len() == 32 && t.bytes().all(|b| b.is_ascii_hexdigit()))
             .map(str::to_owned);
+        let dismissed = cookie(headers, DISMISSED_COOKIE)
+            .unwrap_or("")
+            .split('.')
+            .filter(|id| id.starts_with("pro_") && id.len() <= 64)
+            .take(MAX_DISMISSED)
+            .map(str::to_owned)
+            .collect();
         Self {
             locale,
             currency,
             country,
+            dismissed,
             new_csrf: csrf.is_none(),
             csrf: csrf.unwrap_or_else(token),
         }
@@ -114,6 +128,23 @@ impl Prefs {
             self.locale.code(),
             self.currency,
             self.country,
+            if secure { "; Secure" } else { "" }
+        )
+    }
+
+    /// `Set-Cookie` remembering that notice `id` was dismissed too (a month).
+    pub fn dismiss_cookie(&self, id: &str, secure: bool) -> String {
+        let mut ids: Vec<&str> = vec![id];
+        ids.extend(
+            self.dismissed
+                .iter()
+                .map(String::as_str)
+                .filter(|d| *d != id),
+        );
+        ids.truncate(MAX_DISMISSED);
+        format!(
+            "{DISMISSED_COOKIE}={}; Path=/; Max-Age=2592000; HttpOnly; SameSite=Lax{}",
+            ids.join("."),
             if secure { "; Secure" } else { "" }
         )
     }

@@ -1,15 +1,17 @@
 //! The festival: campaigns (operators create them, anyone reads them with their live deals),
-//! merchants' deals and the operators' decisions on them.
+//! merchants' deals and the operators' decisions on them, pop-up promotions, the live screen.
 
 use crate::error::{AppError, ErrorBody};
-use crate::extract::{ApiJson, ApiPath, Auth, ReqLocale};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, Auth, ReqLocale};
 use crate::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use caravan_market::festival::{
-    CampaignInput, CampaignView, DealDecision, DealInput, DealView, LiveFigures,
+    CampaignInput, CampaignView, DealDecision, DealInput, DealView, LiveFigures, PromotionInput,
+    PromotionView,
 };
+use serde::Deserialize;
 
 /// Creates a campaign (operators): texts per language, the window, the enrolment rules.
 #[utoipa::path(post, path = "/api/v1/admin/campaigns", tag = "festival", security(("bearer" = [])),
@@ -118,11 +120,86 @@ pub async fn live(
 
 /// The same figures as server-sent events (`event: figures`, JSON data), about once a second.
 #[utoipa::path(get, path = "/api/v1/admin/festival/live/stream", tag = "festival", security(("bearer" = [])),
-    responses((status = 200, content_type = "text/event-stream", body = LiveFigures), (status = 403, body = ErrorBody)))]
+    responses((status = 200, content_type = "text/event-stream", body = crate::sse::FiguresEvent), (status = 403, body = ErrorBody)))]
 pub async fn live_stream(
     State(state): State<AppState>,
     Auth(actor): Auth,
 ) -> Result<axum::response::Response, AppError> {
     let rx = state.market.watch_live(&actor)?;
     Ok(crate::sse::figures(rx))
+}
+
+/// Schedules a pop-up promotion in a campaign (operators): a banner or a dismissible notice,
+/// targeted by country and language, shown only in its window.
+#[utoipa::path(post, path = "/api/v1/admin/campaigns/{id}/promotions", tag = "festival", security(("bearer" = [])),
+    params(("id" = String, Path, description = "`cmp_…` or the slug")), request_body = PromotionInput,
+    responses((status = 201, body = PromotionView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create_promotion(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ReqLocale(locale): ReqLocale,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(p): ApiJson<PromotionInput>,
+) -> Result<(StatusCode, Json<PromotionView>), AppError> {
+    let created = state
+        .market
+        .create_promotion(&actor, &id, p, locale)
+        .await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+/// Every promotion of a campaign with its status, withdrawn ones included (operators).
+#[utoipa::path(get, path = "/api/v1/admin/campaigns/{id}/promotions", tag = "festival", security(("bearer" = [])),
+    params(("id" = String, Path, description = "`cmp_…` or the slug")),
+    responses((status = 200, body = Vec<PromotionView>), (status = 404, body = ErrorBody)))]
+pub async fn campaign_promotions(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ReqLocale(locale): ReqLocale,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<Vec<PromotionView>>, AppError> {
+    Ok(Json(
+        state
+            .market
+            .campaign_promotions(&actor, &id, locale)
+            .await?,
+    ))
+}
+
+/// Withdraws a promotion (operators): it stops showing at once.
+#[utoipa::path(delete, path = "/api/v1/admin/promotions/{id}", tag = "festival", security(("bearer" = [])),
+    params(("id" = String, Path, description = "`pro_…`")),
+    responses((status = 204, description = "Withdrawn"), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn withdraw_promotion(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<String>,
+) -> Result<StatusCode, AppError> {
+    state.market.withdraw_promotion(&actor, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Where the promotions are shown.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PromotionParams {
+    /// The buyer's country (ISO 3166-1 alpha-2); without it, only promotions for everyone.
+    pub country: Option<String>,
+}
+
+/// The promotions showing now to a buyer in `country` reading the request's language, banners
+/// first: what the storefront shows across its pages.
+#[utoipa::path(get, path = "/api/v1/promotions", tag = "festival", params(PromotionParams),
+    responses((status = 200, body = Vec<PromotionView>), (status = 422, body = ErrorBody)))]
+pub async fn promotions(
+    State(state): State<AppState>,
+    ReqLocale(locale): ReqLocale,
+    ApiQuery(p): ApiQuery<PromotionParams>,
+) -> Result<Json<Vec<PromotionView>>, AppError> {
+    Ok(Json(
+        state
+            .market
+            .showing_promotions(p.country.as_deref(), locale)
+            .await?,
+    ))
 }

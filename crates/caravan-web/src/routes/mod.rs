@@ -105,6 +105,12 @@ pub fn api() -> OpenApiRouter<AppState> {
             coupons::create_platform_coupon,
             coupons::platform_coupons
         ))
+        .routes(routes!(
+            festival::create_promotion,
+            festival::campaign_promotions
+        ))
+        .routes(routes!(festival::withdraw_promotion))
+        .routes(routes!(festival::promotions))
         .routes(routes!(festival::live))
         .routes(routes!(festival::live_stream))
         .routes(routes!(coupons::wallet))

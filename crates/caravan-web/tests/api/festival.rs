@@ -29,7 +29,7 @@ fn at(ms: i64) -> String {
 
 /// A campaign from `start` for a day (enrolment a day before it), 20% minimum discount, at
 /// least 10 units per deal; returns its id.
-async fn campaign(app: &TestApp, op: &str, slug: &str, start: i64) -> String {
+pub(crate) async fn campaign(app: &TestApp, op: &str, slug: &str, start: i64) -> String {
     let body = json!({
         "slug": slug, "time_zone": "Asia/Shanghai",
         "texts": {"en": {"name": "11.11 Global Shopping Festival", "description": "24 hours"},
@@ -392,11 +392,11 @@ async fn a_cancelled_order_gives_its_deal_units_back(app: &TestApp) {
 }
 
 /// Cookies of a signed-in visitor with a CSRF token, in `prefs` (`locale.currency.country`).
-fn cookies(token: &str, prefs: &str) -> String {
+pub(crate) fn cookies(token: &str, prefs: &str) -> String {
     format!("caravan_csrf={CSRF}; caravan_prefs={prefs}; caravan_session={token}")
 }
 
-const CSRF: &str = "0123456789abcdef0123456789abcdef";
+pub(crate) const CSRF: &str = "0123456789abcdef0123456789abcdef";
 
 async fn the_festival_in_the_three_web_areas(app: &TestApp) {
     let (s, variant, _) = live_deal(app, 50, 2).await;

@@ -22,6 +22,7 @@ mod merchants;
 mod nodes;
 mod ops;
 mod pages;
+mod promotions;
 mod reliability;
 mod search;
 mod shop;
