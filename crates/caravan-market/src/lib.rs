@@ -54,6 +54,8 @@ pub struct MarketConfig {
     pub writer_queue: usize,
     /// Most checkouts the writer commits in one transaction.
     pub writer_batch: usize,
+    /// Places a browser waiting room admits per second on this node.
+    pub admit_per_s: u64,
 }
 
 impl Default for MarketConfig {
@@ -68,6 +70,7 @@ impl Default for MarketConfig {
             payout_minimum_units: 10,
             writer_queue: 8192,
             writer_batch: 1000,
+            admit_per_s: 200,
         }
     }
 }
@@ -96,6 +99,8 @@ struct Inner {
     search: OnceLock<Arc<caravan_search::SearchIndex>>,
     /// The live festival screen's follower and sums.
     screen: Mutex<festival::screen::ScreenSlot>,
+    /// The browser waiting rooms in front of checkout.
+    waiting: festival::WaitingRoom,
 }
 
 impl Market {
@@ -119,6 +124,7 @@ impl Market {
             cache: cache::Caches::default(),
             search: OnceLock::new(),
             screen: Mutex::new(festival::screen::ScreenSlot::default()),
+            waiting: festival::WaitingRoom::new(config.admit_per_s),
         };
         let market = Self {
             store,

@@ -332,3 +332,13 @@ promo-status-ended = ended
 promo-status-withdrawn = withdrawn
 promo-dismiss = Dismiss
 promo-unknown = There is no such promotion.
+
+# The waiting room
+wait-title = You are in the waiting room
+wait-opens = The flash deal opens in { $seconds } s.
+wait-lot = Everyone who is here before the opening gets a place by lot at the start: opening more tabs does not help.
+wait-place = Your place in line: { $place }
+wait-estimate = Estimated wait: about { $seconds } s
+wait-kept = Your cart and the coupons you collected are kept. This page refreshes by itself.
+wait-refresh = Refresh now
+wait-full = So many buyers are waiting that the line is full: please come back in a minute.

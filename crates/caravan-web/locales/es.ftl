@@ -332,3 +332,13 @@ promo-status-ended = terminada
 promo-status-withdrawn = retirada
 promo-dismiss = Cerrar
 promo-unknown = No existe esa promoción.
+
+# The waiting room
+wait-title = Estás en la sala de espera
+wait-opens = La oferta flash empieza en { $seconds } s.
+wait-lot = Quien llega antes de la apertura recibe un puesto por sorteo: abrir más pestañas no sirve de nada.
+wait-place = Tu puesto en la cola: { $place }
+wait-estimate = Espera estimada: unos { $seconds } s
+wait-kept = Tu carrito y los cupones que has conseguido se conservan. Esta página se actualiza sola.
+wait-refresh = Actualizar ahora
+wait-full = Hay tantos compradores esperando que la cola está llena: vuelve dentro de un minuto.

@@ -332,3 +332,13 @@ promo-status-ended = terminée
 promo-status-withdrawn = retirée
 promo-dismiss = Masquer
 promo-unknown = Cette promotion n’existe pas.
+
+# The waiting room
+wait-title = Vous êtes dans la salle d’attente
+wait-opens = La vente flash ouvre dans { $seconds } s.
+wait-lot = Tous ceux qui sont là avant l’ouverture reçoivent une place tirée au sort : ouvrir plus d’onglets n’aide pas.
+wait-place = Votre place dans la file : { $place }
+wait-estimate = Attente estimée : environ { $seconds } s
+wait-kept = Votre panier et vos coupons récupérés sont conservés. Cette page se met à jour toute seule.
+wait-refresh = Actualiser
+wait-full = Tant d’acheteurs attendent que la file est pleine : revenez dans une minute.

@@ -332,3 +332,13 @@ promo-status-ended = terminata
 promo-status-withdrawn = ritirata
 promo-dismiss = Chiudi
 promo-unknown = Questa promozione non esiste.
+
+# The waiting room
+wait-title = Sei nella sala d’attesa
+wait-opens = L’offerta lampo apre tra { $seconds } s.
+wait-lot = Chi è qui prima dell’apertura riceve un posto estratto a sorte: aprire più schede non serve.
+wait-place = Il tuo posto in fila: { $place }
+wait-estimate = Attesa stimata: circa { $seconds } s
+wait-kept = Il tuo carrello e i coupon ritirati restano salvati. La pagina si aggiorna da sola.
+wait-refresh = Aggiorna ora
+wait-full = Ci sono così tanti acquirenti in attesa che la fila è piena: torna tra un minuto.

@@ -338,3 +338,13 @@ promo-status-ended = zakończona
 promo-status-withdrawn = wycofana
 promo-dismiss = Zamknij
 promo-unknown = Nie ma takiej promocji.
+
+# The waiting room
+wait-title = Jesteś w poczekalni
+wait-opens = Błyskawiczna okazja zaczyna się za { $seconds } s.
+wait-lot = Każdy, kto jest tu przed otwarciem, dostaje miejsce w kolejce w losowaniu: otwieranie kolejnych kart nic nie da.
+wait-place = Twoje miejsce w kolejce: { $place }
+wait-estimate = Szacowany czas oczekiwania: około { $seconds } s
+wait-kept = Twój koszyk i odebrane kupony są zachowane. Strona odświeża się sama.
+wait-refresh = Odśwież teraz
+wait-full = Czeka tylu kupujących, że kolejka jest pełna: wróć za minutę.

@@ -332,3 +332,13 @@ promo-status-ended = bitti
 promo-status-withdrawn = geri çekildi
 promo-dismiss = Kapat
 promo-unknown = Böyle bir promosyon yok.
+
+# The waiting room
+wait-title = Bekleme salonundasınız
+wait-opens = Flaş fırsat { $seconds } sn içinde açılıyor.
+wait-lot = Açılıştan önce gelen herkes açılışta kurayla sıra alır: daha fazla sekme açmak işe yaramaz.
+wait-place = Sıradaki yeriniz: { $place }
+wait-estimate = Tahmini bekleme: yaklaşık { $seconds } sn
+wait-kept = Sepetiniz ve aldığınız kuponlar saklanıyor. Bu sayfa kendini yeniler.
+wait-refresh = Şimdi yenile
+wait-full = O kadar çok alıcı bekliyor ki sıra dolu: lütfen bir dakika sonra tekrar gelin.

@@ -329,3 +329,13 @@ promo-status-ended = 已结束
 promo-status-withdrawn = 已撤下
 promo-dismiss = 关闭
 promo-unknown = 没有这个促销。
+
+# The waiting room
+wait-title = 您在等候室中
+wait-opens = 限时秒杀将在 { $seconds } 秒后开始。
+wait-lot = 开始前到达的每个人都会在开始时抽签排队：多开标签页没有用。
+wait-place = 您在队列中的位置：{ $place }
+wait-estimate = 预计等待：约 { $seconds } 秒
+wait-kept = 您的购物车和已领取的优惠券都会保留。本页面会自动刷新。
+wait-refresh = 立即刷新
+wait-full = 等候的买家太多，队列已满：请一分钟后再来。

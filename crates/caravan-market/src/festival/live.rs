@@ -79,6 +79,17 @@ impl DealTable {
             .cloned()
     }
 
+    /// The starts of the flash slots of the deals on `variant` that are not sold out.
+    pub fn slot_starts(&self, variant: &str) -> Vec<i64> {
+        self.by_variant.get(variant).map_or_else(Vec::new, |deals| {
+            deals
+                .iter()
+                .filter(|d| !d.sold_out.load(Ordering::Acquire))
+                .filter_map(|d| d.slot.map(|(from, _)| from))
+                .collect()
+        })
+    }
+
     /// Marks a deal sold out (the writer said so).
     pub fn sold_out(&self, id: &str) {
         if let Some(d) = self.by_id.get(id) {

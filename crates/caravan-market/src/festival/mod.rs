@@ -11,9 +11,12 @@ mod deals;
 pub(crate) mod live;
 mod promotions;
 pub(crate) mod screen;
+mod waiting;
 
 pub use campaigns::{CampaignInput, CampaignText, CampaignView};
 pub use coupons::{CouponInput, CouponView};
 pub use deals::{DealDecision, DealInput, DealView};
 pub use promotions::{PromotionInput, PromotionView};
 pub use screen::{DealBar, LiveFigures};
+pub(crate) use waiting::WaitingRoom;
+pub use waiting::{Admission, Standing, Wait, EARLY_MS, SURGE_MS};

@@ -6,6 +6,7 @@ use super::extract::{CsrfForm, NoFields, Page, SignedIn};
 use super::i18n::Tr;
 use super::prefs::{cookie, is_secure};
 use super::session::{local, see_other};
+use super::waiting::{gate, queue_busy, with_cookies, Gate};
 use askama::Template;
 use axum::extract::Path;
 use axum::http::HeaderMap;
@@ -35,7 +36,9 @@ fn set_cookie(headers: &HeaderMap, name: &str, value: &str, max_age: Option<u32>
 
 /// The visitor's cart in the chosen country and currency (the market finds, claims, merges or
 /// creates it), and the cookies that remember it.
-async fn open_cart(page: &Page) -> Result<(OpenedCart, Vec<String>), caravan_market::MarketError> {
+pub(crate) async fn open_cart(
+    page: &Page,
+) -> Result<(OpenedCart, Vec<String>), caravan_market::MarketError> {
     let headers = &page.headers;
     let keys = CartKeys {
         guest: cookie(headers, GUEST_COOKIE).and_then(|v| v.split_once('.')),
@@ -155,17 +158,16 @@ pub async fn cart(page: Page) -> Response {
             Err(e) => return page.failed(e, "/").await,
         }
     };
+    let mut cookies = cookies;
+    match gate(&page, &cart, "/cart").await {
+        Gate::Pass(ticket) => cookies.push(ticket),
+        Gate::Wait(res) => return with_cookies(res, &cookies),
+    }
     let body = match cart_page(&page, &cart).await {
         Ok(body) => body,
         Err(e) => return page.failed(e, "/").await,
     };
-    let mut res = page.html(body.render());
-    for c in cookies {
-        if let Ok(v) = axum::http::HeaderValue::from_str(&c) {
-            res.headers_mut().append(axum::http::header::SET_COOKIE, v);
-        }
-    }
-    res
+    with_cookies(page.html(body.render()), &cookies)
 }
 
 async fn cart_page(page: &Page, cart: &CartView) -> Result<CartPage, caravan_market::MarketError> {
@@ -271,36 +273,10 @@ pub async fn checkout(
         Ok((open, _)) => open.cart,
         Err(e) => return page.message(&e.message, "/cart").await,
     };
-    let shipping = f
-        .rest
-        .iter()
-        .filter_map(|(k, v)| k.strip_prefix("ship_").map(|m| (m.to_owned(), v.clone())))
-        .collect();
-    let address = Address {
-        name: f.name,
-        line1: f.line1,
-        line2: None,
-        city: f.city,
-        postal_code: f.postal_code,
-        country: page.prefs.country.clone(),
-        phone: None,
-    };
-    let keep = f.save_address.is_some().then(|| address.clone());
-    let req = CheckoutRequest {
-        cart_id: Some(cart.id.clone()),
-        items: None,
-        currency: Some(page.prefs.currency.clone()),
-        shipping,
-        address,
-        payment_method: "pm_sandbox_success".to_owned(),
-        coupons: f
-            .coupons
-            .unwrap_or_default()
-            .split([' ', ','])
-            .filter(|c| !c.is_empty())
-            .map(str::to_owned)
-            .collect(),
-    };
+    if let Gate::Wait(res) = gate(&page, &cart, "/cart").await {
+        return res;
+    }
+    let (req, keep) = checkout_request(&page, &cart.id, &f);
     let hash = format!("page:{}:{}", cart.id, f.key.as_str());
     let m = &page.state.market;
     match m
@@ -320,6 +296,7 @@ pub async fn checkout(
             let text = super::replay_error(&r.body, "checkout failed");
             page.message(&text, "/cart").await
         }
+        Err(e) if e.code == Code::Overloaded => queue_busy(&page, "/cart"),
         Err(e) => {
             page.message(
                 &super::said(page.prefs.locale, &e, &CHECKOUT_CODES),
@@ -328,6 +305,46 @@ pub async fn checkout(
             .await
         }
     }
+}
+
+/// The checkout request of the form, and the address to keep if the buyer asked.
+fn checkout_request(
+    page: &Page,
+    cart_id: &str,
+    f: &CheckoutForm,
+) -> (CheckoutRequest, Option<Address>) {
+    let shipping = f
+        .rest
+        .iter()
+        .filter_map(|(k, v)| k.strip_prefix("ship_").map(|m| (m.to_owned(), v.clone())))
+        .collect();
+    let address = Address {
+        name: f.name.clone(),
+        line1: f.line1.clone(),
+        line2: None,
+        city: f.city.clone(),
+        postal_code: f.postal_code.clone(),
+        country: page.prefs.country.clone(),
+        phone: None,
+    };
+    let keep = f.save_address.is_some().then(|| address.clone());
+    let req = CheckoutRequest {
+        cart_id: Some(cart_id.to_owned()),
+        items: None,
+        currency: Some(page.prefs.currency.clone()),
+        shipping,
+        address,
+        payment_method: "pm_sandbox_success".to_owned(),
+        coupons: f
+            .coupons
+            .as_deref()
+            .unwrap_or_default()
+            .split([' ', ','])
+            .filter(|c| !c.is_empty())
+            .map(str::to_owned)
+            .collect(),
+    };
+    (req, keep)
 }
 
 /// The checkout refusals the cart page says in the buyer's language.

@@ -22,6 +22,7 @@ mod seller;
 mod session;
 mod shipping;
 mod shop;
+mod waiting;
 
 use crate::AppState;
 use askama::Template;
@@ -65,6 +66,7 @@ pub fn router() -> Router<AppState> {
         .route("/cart/add", post(buy::add))
         .route("/cart/remove", post(buy::remove))
         .route("/checkout", post(buy::checkout))
+        .route("/waiting", get(waiting::page))
         .route("/orders", get(buy::orders))
         .route("/orders/{id}", get(order::show))
         .route("/orders/{id}/dispute", post(order::open_dispute))

@@ -18,7 +18,7 @@ fn at(ms: i64) -> String {
 }
 
 /// A page of the storefront with these cookies: (status, body, set-cookie headers).
-async fn page(
+pub(crate) async fn page(
     app: &TestApp,
     method: Method,
     path: &str,
