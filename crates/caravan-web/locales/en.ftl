@@ -342,3 +342,12 @@ wait-estimate = Estimated wait: about { $seconds } s
 wait-kept = Your cart and the coupons you collected are kept. This page refreshes by itself.
 wait-refresh = Refresh now
 wait-full = So many buyers are waiting that the line is full: please come back in a minute.
+
+# Discounts on an order
+order-discounts = Discounts
+discount-stage-deal = Festival deal price
+discount-stage-store_discount = Store discount
+discount-stage-store_coupon = Store coupon
+discount-stage-platform_coupon = Marketplace coupon
+discount-funder-merchant = funded by the store
+discount-funder-platform = funded by the marketplace

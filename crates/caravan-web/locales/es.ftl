@@ -342,3 +342,12 @@ wait-estimate = Espera estimada: unos { $seconds } s
 wait-kept = Tu carrito y los cupones que has conseguido se conservan. Esta página se actualiza sola.
 wait-refresh = Actualizar ahora
 wait-full = Hay tantos compradores esperando que la cola está llena: vuelve dentro de un minuto.
+
+# Discounts on an order
+order-discounts = Descuentos
+discount-stage-deal = Precio de oferta del festival
+discount-stage-store_discount = Descuento de la tienda
+discount-stage-store_coupon = Cupón de la tienda
+discount-stage-platform_coupon = Cupón del marketplace
+discount-funder-merchant = a cargo de la tienda
+discount-funder-platform = a cargo del marketplace

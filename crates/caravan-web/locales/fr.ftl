@@ -342,3 +342,12 @@ wait-estimate = Attente estimée : environ { $seconds } s
 wait-kept = Votre panier et vos coupons récupérés sont conservés. Cette page se met à jour toute seule.
 wait-refresh = Actualiser
 wait-full = Tant d’acheteurs attendent que la file est pleine : revenez dans une minute.
+
+# Discounts on an order
+order-discounts = Remises
+discount-stage-deal = Prix de l’offre du festival
+discount-stage-store_discount = Remise de la boutique
+discount-stage-store_coupon = Coupon de la boutique
+discount-stage-platform_coupon = Coupon de la place de marché
+discount-funder-merchant = financé par la boutique
+discount-funder-platform = financé par la place de marché

@@ -342,3 +342,12 @@ wait-estimate = Attesa stimata: circa { $seconds } s
 wait-kept = Il tuo carrello e i coupon ritirati restano salvati. La pagina si aggiorna da sola.
 wait-refresh = Aggiorna ora
 wait-full = Ci sono così tanti acquirenti in attesa che la fila è piena: torna tra un minuto.
+
+# Discounts on an order
+order-discounts = Sconti
+discount-stage-deal = Prezzo dell’offerta del festival
+discount-stage-store_discount = Sconto del negozio
+discount-stage-store_coupon = Coupon del negozio
+discount-stage-platform_coupon = Coupon del marketplace
+discount-funder-merchant = a carico del negozio
+discount-funder-platform = a carico del marketplace

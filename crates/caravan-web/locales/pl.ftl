@@ -348,3 +348,12 @@ wait-estimate = Szacowany czas oczekiwania: około { $seconds } s
 wait-kept = Twój koszyk i odebrane kupony są zachowane. Strona odświeża się sama.
 wait-refresh = Odśwież teraz
 wait-full = Czeka tylu kupujących, że kolejka jest pełna: wróć za minutę.
+
+# Discounts on an order
+order-discounts = Rabaty
+discount-stage-deal = Cena okazji festiwalowej
+discount-stage-store_discount = Rabat sklepu
+discount-stage-store_coupon = Kupon sklepu
+discount-stage-platform_coupon = Kupon serwisu
+discount-funder-merchant = finansuje sklep
+discount-funder-platform = finansuje serwis

@@ -348,3 +348,12 @@ wait-estimate = Примерное ожидание: около { $seconds } с
 wait-kept = Ваша корзина и полученные купоны сохранены. Страница обновляется сама.
 wait-refresh = Обновить сейчас
 wait-full = Ожидающих так много, что очередь заполнена: вернитесь, пожалуйста, через минуту.
+
+# Discounts on an order
+order-discounts = Скидки
+discount-stage-deal = Цена акции фестиваля
+discount-stage-store_discount = Скидка магазина
+discount-stage-store_coupon = Купон магазина
+discount-stage-platform_coupon = Купон маркетплейса
+discount-funder-merchant = за счёт магазина
+discount-funder-platform = за счёт маркетплейса

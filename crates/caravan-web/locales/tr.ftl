@@ -342,3 +342,12 @@ wait-estimate = Tahmini bekleme: yaklaşık { $seconds } sn
 wait-kept = Sepetiniz ve aldığınız kuponlar saklanıyor. Bu sayfa kendini yeniler.
 wait-refresh = Şimdi yenile
 wait-full = O kadar çok alıcı bekliyor ki sıra dolu: lütfen bir dakika sonra tekrar gelin.
+
+# Discounts on an order
+order-discounts = İndirimler
+discount-stage-deal = Festival fırsat fiyatı
+discount-stage-store_discount = Mağaza indirimi
+discount-stage-store_coupon = Mağaza kuponu
+discount-stage-platform_coupon = Pazaryeri kuponu
+discount-funder-merchant = mağaza karşılıyor
+discount-funder-platform = pazaryeri karşılıyor

@@ -339,3 +339,12 @@ wait-estimate = 预计等待：约 { $seconds } 秒
 wait-kept = 您的购物车和已领取的优惠券都会保留。本页面会自动刷新。
 wait-refresh = 立即刷新
 wait-full = 等候的买家太多，队列已满：请一分钟后再来。
+
+# Discounts on an order
+order-discounts = 优惠
+discount-stage-deal = 节日特价
+discount-stage-store_discount = 店铺折扣
+discount-stage-store_coupon = 店铺优惠券
+discount-stage-platform_coupon = 平台优惠券
+discount-funder-merchant = 由店铺承担
+discount-funder-platform = 由平台承担

@@ -571,3 +571,292 @@ async fn a_russian_buyer_buys_from_two_stores_and_the_store_gets_paid() {
     shot(&c, "10-home-en").await;
     c.close().await.unwrap();
 }
+
+/// Logs in over the API; returns the bearer token.
+async fn token(http: &reqwest::Client, url: &str, email: &str) -> String {
+    let r = http
+        .post(format!("{url}/api/v1/auth/login"))
+        .json(&json!({"email": email, "password": "caravan-demo"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "login of {email}");
+    r.json::<serde_json::Value>().await.unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// POSTs JSON with a bearer token; asserts the status and returns the body.
+async fn post_json(
+    http: &reqwest::Client,
+    url: &str,
+    token: &str,
+    body: serde_json::Value,
+    status: u16,
+) -> serde_json::Value {
+    let r = http
+        .post(url)
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), status, "POST {url}");
+    r.json().await.unwrap()
+}
+
+/// A variant of the French demo store that no demo deal uses: (product id, variant id, price).
+async fn free_variant(http: &reqwest::Client, url: &str, store: &str) -> (String, String, i64) {
+    let taken =
+        common::get_json(http, &format!("{url}/api/v1/campaigns/double-eleven"), None).await;
+    let taken: Vec<&str> = taken["deals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["variant_id"].as_str().unwrap())
+        .collect();
+    let list = common::get_json(
+        http,
+        &format!("{url}/api/v1/merchant/products?limit=20"),
+        Some(store),
+    )
+    .await;
+    for p in list["items"].as_array().unwrap().iter().rev() {
+        let id = p["id"].as_str().unwrap();
+        let detail = common::get_json(
+            http,
+            &format!("{url}/api/v1/merchant/products/{id}"),
+            Some(store),
+        )
+        .await;
+        let v = &detail["variants"][0];
+        if !taken.contains(&v["id"].as_str().unwrap()) && v["stock"].as_i64().unwrap() > 10 {
+            let price = v["price"]["amount_minor"].as_i64().unwrap();
+            return (id.to_owned(), v["id"].as_str().unwrap().to_owned(), price);
+        }
+    }
+    panic!("no free variant in the demo store");
+}
+
+/// A flash campaign that starts `lead` from now (warm-up already on), a flash deal of the
+/// French store at 40% off its price in a slot from the start, its store coupon FLASH10 (10%)
+/// and the marketplace's FLASH5 (€5, collect first). Returns (product id, what the deal takes
+/// off a unit).
+async fn flash_sale(
+    http: &reqwest::Client,
+    url: &str,
+    op: &str,
+    store: &str,
+    lead: Duration,
+) -> (String, i64) {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    let at = |ms: i64| caravan_domain::rfc3339(ms);
+    let start = now + lead.as_millis() as i64;
+    let campaign = json!({"slug": "flash-friday", "time_zone": "Europe/Paris",
+        "texts": {"en": {"name": "Flash Friday"}, "fr": {"name": "Vendredi flash"}},
+        "enrol_from": at(now - 3_600_000), "warmup_at": at(now - 60_000),
+        "starts_at": at(start), "ends_at": at(start + 86_400_000),
+        "min_discount_bps": 2000, "min_units": 10});
+    let c = post_json(
+        http,
+        &format!("{url}/api/v1/admin/campaigns"),
+        op,
+        campaign,
+        201,
+    )
+    .await;
+    let cid = c["id"].as_str().unwrap();
+    let (product, variant, price) = free_variant(http, url, store).await;
+    let deal_price = price * 6 / 10;
+    let deal = json!({"campaign_id": cid, "variant_id": variant, "price_minor": deal_price,
+        "cap": 20, "per_buyer": 1, "slot_from": at(start), "slot_to": at(start + 3_600_000)});
+    let d = post_json(
+        http,
+        &format!("{url}/api/v1/merchant/deals"),
+        store,
+        deal,
+        201,
+    )
+    .await;
+    let decide = format!(
+        "{url}/api/v1/admin/deals/{}/decision",
+        d["id"].as_str().unwrap()
+    );
+    post_json(http, &decide, op, json!({"decision": "approve"}), 200).await;
+    let coupon = |code: &str, kind: &str, value: i64, collect: bool| {
+        json!({"code": code, "kind": kind, "value": value, "valid_from": at(now - 60_000),
+               "valid_to": at(start + 86_400_000), "per_buyer": 1, "budget_uses": 100,
+               "collect": collect, "campaign_id": cid})
+    };
+    let own = coupon("FLASH10", "percent", 1000, false);
+    post_json(
+        http,
+        &format!("{url}/api/v1/merchant/coupons"),
+        store,
+        own,
+        201,
+    )
+    .await;
+    let platform = coupon("FLASH5", "fixed", 500, true);
+    post_json(
+        http,
+        &format!("{url}/api/v1/admin/coupons"),
+        op,
+        platform,
+        201,
+    )
+    .await;
+    (product, price - deal_price)
+}
+
+/// Waits (up to `limit`) for the browser to arrive at a path starting with `prefix`.
+async fn arrive_within(c: &Client, prefix: &str, limit: Duration) {
+    let started = Instant::now();
+    while !c.current_url().await.unwrap().path().starts_with(prefix) {
+        assert!(started.elapsed() < limit, "never reached {prefix}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_festival_buyer_waits_for_the_flash_slot_and_buys_with_two_coupons() {
+    if std::env::var_os("CARAVAN_TEST_BROWSER").is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI is set but CARAVAN_TEST_BROWSER is not: the browser test must run in CI"
+        );
+        eprintln!("SKIPPED: set CARAVAN_TEST_BROWSER=1 to run the browser test");
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("caravan-browser-flash-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (_server, url, _) = serve(&dir, &["--demo"]);
+    let http = reqwest::Client::new();
+    let op = token(&http, &url, "operator@demo.caravan.test").await;
+    let store = token(&http, &url, "maison-lavande@demo.caravan.test").await;
+    let (product, deal_off) = flash_sale(&http, &url, &op, &store, Duration::from_secs(30)).await;
+
+    // The operator watches the live screen.
+    let (_op_driver, screen) = browser("en-GB").await;
+    log_in(&screen, &url, "operator@demo.caravan.test").await;
+
+    // In the warm-up, a French buyer collects the marketplace's coupon in the wallet, puts
+    // the flash deal in the cart and is shown into the waiting room: the slot has not opened.
+    let (_driver, c) = browser("fr-FR").await;
+    log_in(&c, &url, "camille@demo.caravan.test").await;
+    c.goto(&format!("{url}/coupons")).await.unwrap();
+    click(&c, "form[action='/coupons/FLASH5/collect'] button").await;
+    shows(&c, "Récupéré").await;
+    c.goto(&format!("{url}/p/{product}")).await.unwrap();
+    click(&c, "form.addcart button").await;
+    arrive(&c, "/waiting").await;
+    let room = text(&c, "section.waiting-room").await;
+    assert!(
+        room.contains("salle d’attente") && room.contains("tirée au sort"),
+        "{room}"
+    );
+    shot(&c, "11-waiting-room-fr").await;
+
+    // The slot opens: the page's own refresh takes the buyer to the cart, as it was.
+    arrive_within(&c, "/cart", Duration::from_secs(60)).await;
+    // The operator's screen now follows the flash campaign, live.
+    screen
+        .goto(&format!("{url}/admin/festival/live"))
+        .await
+        .unwrap();
+    let orders_before: i64 = text(&screen, "#live-orders").await.trim().parse().unwrap();
+    assert!(text(&screen, "#live-campaign")
+        .await
+        .contains("Flash Friday"));
+    for (name, value) in [
+        ("line1", "12 rue de la Paix"),
+        ("city", "Paris"),
+        ("postal_code", "75002"),
+        ("coupons", "FLASH10 FLASH5"),
+    ] {
+        type_into(&c, &format!("#checkout input[name={name}]"), value).await;
+    }
+    shot(&c, "12-cart-flash-fr").await;
+    click(&c, "#checkout button.primary").await;
+    arrive(&c, "/orders").await;
+    let placed = Instant::now();
+
+    // The operator's screen shows the order within two seconds.
+    loop {
+        let now: i64 = text(&screen, "#live-orders")
+            .await
+            .trim()
+            .parse()
+            .unwrap_or(0);
+        if now > orders_before {
+            break;
+        }
+        assert!(
+            placed.elapsed() < Duration::from_secs(2),
+            "the live screen did not show the order in 2 s"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    shot(&screen, "13-live-screen").await;
+
+    // The order lists each discount with who funds it.
+    click(&c, "section.order a[href^='/orders/']").await;
+    arrive(&c, "/orders/").await;
+    let discounts = c
+        .find_all(Locator::Css("table.discounts tr.discount"))
+        .await
+        .unwrap();
+    assert_eq!(
+        discounts.len(),
+        3,
+        "deal price, store coupon, marketplace coupon"
+    );
+    let table = text(&c, "table.discounts").await;
+    for wanted in [
+        "Prix de l’offre du festival",
+        "Coupon de la boutique",
+        "Coupon de la place de marché",
+        "financé par la boutique",
+        "financé par la place de marché",
+    ] {
+        assert!(table.contains(wanted), "{wanted}: {table}");
+    }
+    shot(&c, "14-order-discounts-fr").await;
+    // The same through the API, with the amounts: the deal's cut is the store's, and so is
+    // the store coupon; the €5 is the marketplace's.
+    let buyer = token(&http, &url, "camille@demo.caravan.test").await;
+    let orders = common::get_json(&http, &format!("{url}/api/v1/orders"), Some(&buyer)).await;
+    let steps: Vec<(String, String, i64)> = orders[0]["lines"][0]["discounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let s = |k: &str| d[k].as_str().unwrap().to_owned();
+            (
+                s("stage"),
+                s("funder"),
+                d["amount"]["amount_minor"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(steps.len(), 3, "{steps:?}");
+    assert_eq!(
+        (steps[0].0.as_str(), steps[0].1.as_str(), steps[0].2),
+        ("deal", "merchant", deal_off)
+    );
+    assert_eq!(
+        (steps[1].0.as_str(), steps[1].1.as_str()),
+        ("store_coupon", "merchant")
+    );
+    assert_eq!(
+        (steps[2].0.as_str(), steps[2].1.as_str(), steps[2].2),
+        ("platform_coupon", "platform", 500)
+    );
+    c.close().await.unwrap();
+    screen.close().await.unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -348,7 +348,7 @@ impl Draft {
             orders: self
                 .orders
                 .iter()
-                .map(|o| order_view(o, &self.lines, Vec::new()))
+                .map(|o| order_view(o, &self.lines, &self.discounts, Vec::new()))
                 .collect(),
         }
     }

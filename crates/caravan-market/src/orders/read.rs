@@ -66,8 +66,12 @@ impl Market {
 
     pub(crate) async fn order_detail(&self, o: &OrderRecord) -> Result<OrderView, MarketError> {
         let lines = self.store.order_lines(std::slice::from_ref(&o.id)).await?;
+        let discounts = self
+            .store
+            .line_discounts(std::slice::from_ref(&o.id))
+            .await?;
         let history = views::history_views(self.store.order_history(&o.id).await?);
-        Ok(order_view(o, &lines, history))
+        Ok(order_view(o, &lines, &discounts, history))
     }
 
     /// The caller's orders as a buyer, newest first.
@@ -98,9 +102,10 @@ impl Market {
     async fn order_list(&self, orders: Vec<OrderRecord>) -> Result<Vec<OrderView>, MarketError> {
         let ids: Vec<String> = orders.iter().map(|o| o.id.clone()).collect();
         let lines = self.store.order_lines(&ids).await?;
+        let discounts = self.store.line_discounts(&ids).await?;
         Ok(orders
             .iter()
-            .map(|o| order_view(o, &lines, Vec::new()))
+            .map(|o| order_view(o, &lines, &discounts, Vec::new()))
             .collect())
     }
 }

@@ -3,7 +3,7 @@
 use crate::catalogue::MoneyView;
 use caravan_domain::fx::Rate;
 use caravan_domain::{rfc3339, Currency};
-use caravan_store::checkout::{LineRecord, OrderRecord};
+use caravan_store::checkout::{DiscountRecord, LineRecord, OrderRecord};
 use serde::Serialize;
 
 /// A line of an order, frozen at sale.
@@ -25,10 +25,26 @@ pub struct OrderLineView {
     pub discount: MoneyView,
     /// The festival deal the line was sold under (its discount is the store's).
     pub deal_id: Option<String>,
+    /// Each discount on the line in stacking order (deal price, store coupon, platform
+    /// coupon), with who funds it; they sum to `discount`.
+    pub discounts: Vec<LineDiscountView>,
     /// Line total after discounts in the store's currency.
     pub total: MoneyView,
     /// Line total in the buyer's currency.
     pub presentment_total: MoneyView,
+}
+
+/// One discount on an order line.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct LineDiscountView {
+    /// deal | store_coupon | platform_coupon.
+    pub stage: String,
+    /// merchant | platform.
+    pub funder: String,
+    /// The deal (`del_…`) or coupon (`cpn_…`).
+    pub source: String,
+    /// What it took off, the store's currency.
+    pub amount: MoneyView,
 }
 
 /// A step in the order's history.
@@ -91,6 +107,7 @@ pub struct OrderView {
 pub(crate) fn order_view(
     o: &OrderRecord,
     lines: &[LineRecord],
+    discounts: &[DiscountRecord],
     history: Vec<HistoryView>,
 ) -> OrderView {
     let c = o.currency.as_str();
@@ -133,6 +150,16 @@ pub(crate) fn order_view(
                 unit_price: MoneyView::new(l.unit_price_minor, &l.currency),
                 discount: MoneyView::new(l.discount_minor, &l.currency),
                 deal_id: l.deal_id.clone(),
+                discounts: discounts
+                    .iter()
+                    .filter(|d| d.order_id == o.id && d.position == l.position)
+                    .map(|d| LineDiscountView {
+                        stage: d.stage.clone(),
+                        funder: d.funder.clone(),
+                        source: d.source.clone(),
+                        amount: MoneyView::new(d.amount_minor, &l.currency),
+                    })
+                    .collect(),
                 total: MoneyView::new(l.total_minor, &l.currency),
                 presentment_total: MoneyView::new(
                     l.presentment_total_minor,

@@ -48,6 +48,7 @@ struct OrderPage {
     goods: String,
     shipping: String,
     refunded: Option<String>,
+    discounts: Vec<DiscountLine>,
     steps: Vec<Step>,
     dispute: Option<DisputeBox>,
     can_dispute: bool,
@@ -55,6 +56,30 @@ struct OrderPage {
     can_answer: bool,
     refund_label: String,
     key: String,
+}
+
+/// A discount on a line, as the order page lists it.
+struct DiscountLine {
+    line: String,
+    stage: String,
+    amount: String,
+    funder: String,
+}
+
+/// Every discount of the order's lines, in stacking order.
+fn discount_lines(order: &caravan_market::orders::OrderView, tr: Tr) -> Vec<DiscountLine> {
+    order
+        .lines
+        .iter()
+        .flat_map(|l| {
+            l.discounts.iter().map(move |d| DiscountLine {
+                line: l.title.clone(),
+                stage: tr.t(&format!("discount-stage-{}", d.stage)),
+                amount: format!("−{}", tr.money(d.amount.amount_minor, &d.amount.currency)),
+                funder: tr.t(&format!("discount-funder-{}", d.funder)),
+            })
+        })
+        .collect()
 }
 
 pub(super) fn millis(rfc3339: &str) -> Option<i64> {
@@ -148,6 +173,7 @@ fn order_page(
         shipping: tr.money(order.shipping.amount_minor, &order.shipping.currency),
         refunded: (order.refunded.amount_minor > 0)
             .then(|| tr.money(order.refunded.amount_minor, &order.refunded.currency)),
+        discounts: discount_lines(&order, tr),
         steps,
         dispute,
         o: row,

@@ -588,5 +588,35 @@ async fn coupons_in_the_three_web_areas(app: &TestApp) {
     let o = &orders.ok(200)[0];
     assert_eq!(o["platform_discount"]["amount_minor"], 500);
     assert_eq!(o["goods"]["amount_minor"], 5000 - 625, "12.5% off €50.00");
+    // Each discount is on the line with its funder, in stacking order.
+    let steps: Vec<(&str, &str, i64)> = o["lines"][0]["discounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let d = (
+                d["stage"].as_str(),
+                d["funder"].as_str(),
+                d["amount"]["amount_minor"].as_i64(),
+            );
+            (d.0.unwrap(), d.1.unwrap(), d.2.unwrap())
+        })
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            ("store_coupon", "merchant", 625),
+            ("platform_coupon", "platform", 500)
+        ]
+    );
+    // The order page lists them in the buyer's language.
+    let oid = o["id"].as_str().unwrap();
+    let (_, detail) = get(&format!("/orders/{oid}"), me.clone()).await;
+    assert!(
+        detail.contains("Rabaty")
+            && detail.contains("Kupon sklepu")
+            && detail.contains("finansuje serwis"),
+        "{detail}"
+    );
     audit(app).await;
 }
