@@ -159,6 +159,8 @@ codes! {
     InvalidCampaign = ("invalid_campaign", Invalid, "a campaign's slug, texts, window, time zone or rules are wrong");
     InvalidPromotion = ("invalid_promotion", Invalid, "a promotion's kind, texts, window (inside its campaign's, from warm-up to the end), countries, languages or link are wrong");
     PromotionWithdrawn = ("promotion_withdrawn", Conflict, "the promotion was withdrawn already");
+    InvalidStoreDiscount = ("invalid_store_discount", Invalid, "a store discount takes 0.01% to 90% off (1 to 9000 basis points), from a minimum spend of 0 to 10^12 minor units");
+    StoreDiscountExists = ("store_discount_exists", Conflict, "the store already has a discount in this campaign (withdraw it first)");
     CampaignClosed = ("campaign_closed", Conflict, "the campaign is not taking enrolments (or the deal's slot is outside it)");
     InvalidDeal = ("invalid_deal", Invalid, "a deal's price, committed units, per-buyer limit or flash slot are wrong");
     DiscountTooSmall = ("discount_too_small", Invalid, "the deal is not at least the campaign's minimum discount below the reference price (the lowest price of the 30 days before the campaign)");

@@ -178,12 +178,13 @@ mod tests {
     }
 
     proptest! {
-        /// Over random orders, deals and coupons: every line keeps a minor unit, each
+        /// Over random orders, deals, store discounts and coupons: every line keeps a minor unit, each
         /// discount's funder shares sum to it, and what is left is the list total less every
         /// reduction.
         #[test]
         fn stacking_never_goes_below_zero_and_funders_add_up(
             units in prop::collection::vec((1i64..=1_000_000, 1i64..=99, prop::bool::ANY), 1..12),
+            discount_bps in 0i64..=9000,
             store_bps in 0i64..=9000,
             platform in 0i64..=100_000_000,
         ) {
@@ -192,9 +193,10 @@ mod tests {
                 deals: units.iter().map(|(u, _, on)| on.then(|| ((u * 7 / 10).max(1), "del".to_owned()))).collect(),
                 quantities: units.iter().map(|(_, q, _)| *q).collect(),
             };
+            let discount = coupon(Stage::StoreDiscount, Cut::Percent(discount_bps));
             let store = coupon(Stage::StoreCoupon, Cut::Percent(store_bps));
             let plat = coupon(Stage::PlatformCoupon, Cut::Amount(platform));
-            let p = price_lines(&lines, &[&deal, &store, &plat]).expect("priced");
+            let p = price_lines(&lines, &[&deal, &discount, &store, &plat]).expect("priced");
             for l in &p {
                 prop_assert!(l.amount_minor >= 1);
                 let taken: i64 = l.reductions.iter().map(|r| r.amount_minor).sum();

@@ -131,6 +131,8 @@ typed_id! {
     CouponId => "cpn_",
     /// A campaign's pop-up promotion (a banner or a notice).
     PromotionId => "pro_",
+    /// A store's discount on everything it sells during a campaign.
+    StoreDiscountId => "sdc_",
 }
 
 #[cfg(test)]

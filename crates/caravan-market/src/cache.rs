@@ -51,6 +51,8 @@ pub(crate) struct Tables {
     pub rates: HashMap<Currency, Rate>,
     /// The festival deals checkout prices with.
     pub deals: crate::festival::live::DealTable,
+    /// Stores' discounts in campaigns that have not ended.
+    pub store_discounts: crate::festival::store_discounts::StoreDiscountTable,
     /// Pop-up promotions not withdrawn and not ended.
     pub promotions: Vec<caravan_store::promotions::PromotionRecord>,
 }

@@ -3,6 +3,7 @@
 
 use crate::cache::{Tables, VariantInfo, STOCK_FRESH};
 use crate::festival::live::{DealTable, LiveDeal};
+use crate::festival::store_discounts::{LiveStoreDiscount, StoreDiscountTable};
 use crate::Code;
 use crate::{Market, MarketError};
 use caravan_domain::festival::DealStep;
@@ -70,6 +71,8 @@ pub(crate) struct PricedGroup {
     pub rate_e9: i64,
     /// The platform-funded part of the discounts (platform coupons), settlement currency.
     pub platform_minor: i64,
+    /// The store's discount, while one of its campaigns is live.
+    pub store_discount: Option<LiveStoreDiscount>,
     /// The rates the group was priced with (its own currency's, the buyer's).
     pub from: Rate,
     pub to: Rate,
@@ -191,6 +194,7 @@ impl Market {
                         options: Vec::new(),
                         rate_e9: cross_rate_e9(from, to),
                         platform_minor: 0,
+                        store_discount: tables.store_discounts.offered(&m.id, self.now()),
                         from,
                         to,
                     });
@@ -246,8 +250,8 @@ fn listed_line(
     })
 }
 
-/// Runs one store's lines through the pricing pipeline — the deal price, then `coupons` (a store
-/// coupon, then a platform coupon: ADR 0007) — converts what the buyer pays for each line into
+/// Runs one store's lines through the pricing pipeline — the deal price, the store's discount,
+/// then `coupons` (a store coupon, then a platform coupon: ADR 0007) — converts what the buyer pays for each line into
 /// the buyer's currency and takes the platform fee on what the store earns (its price before
 /// the platform's discounts). Sums are checked: `amount_out_of_range`, never a wrap.
 pub(crate) fn price_group(g: &mut PricedGroup, coupons: &[&dyn Step]) -> Result<(), MarketError> {
@@ -270,6 +274,17 @@ pub(crate) fn price_group(g: &mut PricedGroup, coupons: &[&dyn Step]) -> Result<
         quantities: g.lines.iter().map(|l| l.quantity).collect(),
     };
     let mut steps: Vec<&dyn Step> = vec![&deal_step];
+    // Then the store's own discount, on what the deals left, from its minimum spend.
+    let store_step = match &g.store_discount {
+        Some(d) => {
+            let after_deals = price_lines(&lines, &steps)?;
+            d.step(checked_sum(after_deals.iter().map(|l| l.amount_minor))?)
+        }
+        None => None,
+    };
+    if let Some(s) = &store_step {
+        steps.push(s);
+    }
     steps.extend_from_slice(coupons);
     let priced = price_lines(&lines, &steps)?;
     for (line, price) in g.lines.iter_mut().zip(priced) {
@@ -401,7 +416,9 @@ impl Market {
         }
         let since = self.inner.cache.generation();
         let (deals, campaigns) = self.store.open_deals(self.now()).await?;
+        let discounts = self.store.open_store_discounts(self.now()).await?;
         let t = Arc::new(Tables {
+            store_discounts: StoreDiscountTable::new(discounts, &campaigns),
             fees: self.store.category_fees().await?.into_iter().collect(),
             rates: self.rate_table().await?,
             deals: DealTable::new(deals, &campaigns),

@@ -18,7 +18,9 @@ use caravan_market::accounts::{Actor, Credentials, Registration};
 use caravan_market::carts::LineInput;
 use caravan_market::catalogue::{NewCategory, NewProduct, NewVariant, TextInput};
 use caravan_market::checkout::{Address, CheckoutRequest};
-use caravan_market::festival::{CampaignInput, CampaignText, CouponInput, DealDecision, DealInput};
+use caravan_market::festival::{
+    CampaignInput, CampaignText, CouponInput, DealDecision, DealInput, StoreDiscountInput,
+};
 use caravan_market::merchants::{Application, Decision};
 use caravan_market::orders::{CancelInput, DisputeDecision, NewDispute, RefundInput, ShipInput};
 use caravan_market::payments::Sandbox;
@@ -229,7 +231,8 @@ fn check_holds(w: &World, answered: &std::collections::HashSet<String>, step: us
     }
 }
 
-/// A live campaign with an approved deal on `variant`: 30% off, 15 units, 3 per buyer.
+/// A live campaign with an approved deal on `variant` (30% off, 15 units, 3 per buyer) and the
+/// store's discount on everything.
 async fn festival_deal(market: &Market, op: &Actor, store: &Actor, variant: &str) -> String {
     let now = market.now_ms();
     let at = caravan_domain::rfc3339;
@@ -254,6 +257,13 @@ async fn festival_deal(market: &Market, op: &Actor, store: &Actor, variant: &str
         banner: None,
     };
     let c = market.create_campaign(op, c, Locale::En).await.unwrap();
+    // The store's 5% off everything from €20.00, after the deal price and before the coupons.
+    let discount = StoreDiscountInput {
+        campaign_id: c.id.clone(),
+        percent_bps: 500,
+        min_spend_minor: 2000,
+    };
+    market.create_store_discount(store, discount).await.unwrap();
     let d = DealInput {
         campaign_id: c.id,
         variant_id: variant.into(),

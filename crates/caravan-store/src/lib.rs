@@ -27,6 +27,7 @@ pub mod products;
 pub mod promotions;
 pub mod search_feed;
 mod sql;
+pub mod store_discounts;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod users;

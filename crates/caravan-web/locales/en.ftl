@@ -351,3 +351,13 @@ discount-stage-store_coupon = Store coupon
 discount-stage-platform_coupon = Marketplace coupon
 discount-funder-merchant = funded by the store
 discount-funder-platform = funded by the marketplace
+
+# Store-wide discounts
+store-discount-title = Store-wide discount
+store-discount-help = A percentage off everything in your store while the campaign is live, after deal prices and before coupons; your store funds it.
+field-store-discount = Discount (%)
+field-store-min-spend = Minimum order ({ $currency })
+store-discount-give = Give the discount
+store-discount-off = { $percent } on orders from { $min }
+store-discount-active = active
+store-discount-withdrawn = withdrawn

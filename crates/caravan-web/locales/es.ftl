@@ -351,3 +351,13 @@ discount-stage-store_coupon = Cupón de la tienda
 discount-stage-platform_coupon = Cupón del marketplace
 discount-funder-merchant = a cargo de la tienda
 discount-funder-platform = a cargo del marketplace
+
+# Store-wide discounts
+store-discount-title = Descuento en toda la tienda
+store-discount-help = Un porcentaje de descuento en toda tu tienda mientras la campaña está activa, después de los precios de oferta y antes de los cupones; lo financia tu tienda.
+field-store-discount = Descuento (%)
+field-store-min-spend = Pedido mínimo ({ $currency })
+store-discount-give = Aplicar el descuento
+store-discount-off = { $percent } en pedidos desde { $min }
+store-discount-active = activo
+store-discount-withdrawn = retirado

@@ -351,3 +351,13 @@ discount-stage-store_coupon = Coupon de la boutique
 discount-stage-platform_coupon = Coupon de la place de marché
 discount-funder-merchant = financé par la boutique
 discount-funder-platform = financé par la place de marché
+
+# Store-wide discounts
+store-discount-title = Remise sur toute la boutique
+store-discount-help = Un pourcentage sur tout votre catalogue pendant la campagne, après les prix des offres et avant les coupons ; votre boutique la finance.
+field-store-discount = Remise (%)
+field-store-min-spend = Commande minimum ({ $currency })
+store-discount-give = Accorder la remise
+store-discount-off = { $percent } dès { $min } d’achat
+store-discount-active = active
+store-discount-withdrawn = retirée

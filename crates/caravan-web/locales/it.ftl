@@ -351,3 +351,13 @@ discount-stage-store_coupon = Coupon del negozio
 discount-stage-platform_coupon = Coupon del marketplace
 discount-funder-merchant = a carico del negozio
 discount-funder-platform = a carico del marketplace
+
+# Store-wide discounts
+store-discount-title = Sconto su tutto il negozio
+store-discount-help = Una percentuale di sconto su tutto il negozio mentre la campagna è attiva, dopo i prezzi delle offerte e prima dei coupon; lo finanzia il tuo negozio.
+field-store-discount = Sconto (%)
+field-store-min-spend = Ordine minimo ({ $currency })
+store-discount-give = Applica lo sconto
+store-discount-off = { $percent } sugli ordini da { $min }
+store-discount-active = attivo
+store-discount-withdrawn = ritirato

@@ -357,3 +357,13 @@ discount-stage-store_coupon = Kupon sklepu
 discount-stage-platform_coupon = Kupon serwisu
 discount-funder-merchant = finansuje sklep
 discount-funder-platform = finansuje serwis
+
+# Store-wide discounts
+store-discount-title = Rabat na cały sklep
+store-discount-help = Procent zniżki na wszystko w sklepie, gdy kampania trwa: po cenach okazji i przed kuponami; finansuje go twój sklep.
+field-store-discount = Rabat (%)
+field-store-min-spend = Minimalne zamówienie ({ $currency })
+store-discount-give = Daj rabat
+store-discount-off = { $percent } przy zamówieniach od { $min }
+store-discount-active = aktywny
+store-discount-withdrawn = wycofany

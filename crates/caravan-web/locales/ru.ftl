@@ -357,3 +357,13 @@ discount-stage-store_coupon = Купон магазина
 discount-stage-platform_coupon = Купон маркетплейса
 discount-funder-merchant = за счёт магазина
 discount-funder-platform = за счёт маркетплейса
+
+# Store-wide discounts
+store-discount-title = Скидка на весь магазин
+store-discount-help = Процент скидки на все товары магазина, пока идёт кампания: после цен акций и до купонов; её оплачивает ваш магазин.
+field-store-discount = Скидка (%)
+field-store-min-spend = Минимальный заказ ({ $currency })
+store-discount-give = Дать скидку
+store-discount-off = { $percent } на заказы от { $min }
+store-discount-active = действует
+store-discount-withdrawn = снята

@@ -351,3 +351,13 @@ discount-stage-store_coupon = Mağaza kuponu
 discount-stage-platform_coupon = Pazaryeri kuponu
 discount-funder-merchant = mağaza karşılıyor
 discount-funder-platform = pazaryeri karşılıyor
+
+# Store-wide discounts
+store-discount-title = Tüm mağazada indirim
+store-discount-help = Kampanya sürerken mağazanızdaki her şeye yüzde indirim: fırsat fiyatlarından sonra, kuponlardan önce; mağazanız karşılar.
+field-store-discount = İndirim (%)
+field-store-min-spend = En az sipariş ({ $currency })
+store-discount-give = İndirimi uygula
+store-discount-off = { $min } ve üzeri siparişlerde { $percent }
+store-discount-active = etkin
+store-discount-withdrawn = geri çekildi

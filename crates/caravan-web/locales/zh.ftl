@@ -348,3 +348,13 @@ discount-stage-store_coupon = 店铺优惠券
 discount-stage-platform_coupon = 平台优惠券
 discount-funder-merchant = 由店铺承担
 discount-funder-platform = 由平台承担
+
+# Store-wide discounts
+store-discount-title = 全店折扣
+store-discount-help = 活动进行期间全店商品打折：在特价之后、优惠券之前计算，由您的店铺承担。
+field-store-discount = 折扣（%）
+field-store-min-spend = 最低订单金额（{ $currency }）
+store-discount-give = 设置折扣
+store-discount-off = 订单满 { $min } 享 { $percent }
+store-discount-active = 生效中
+store-discount-withdrawn = 已撤下

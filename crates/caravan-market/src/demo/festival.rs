@@ -1,7 +1,7 @@
 //! The demo's 11.11 festival: live when the demo starts (it began an hour ago and ends in 23
 //! hours), with deals from every demo store, one in a flash slot and one nearly sold out, and a
 //! past campaign that has ended; the marketplace's ELEVEN coupon (collect first) and a store's
-//! WELCOME10; a pop-up banner and a dismissible notice.
+//! WELCOME10; a store's 5% off everything; a pop-up banner and a dismissible notice.
 
 use super::BUYERS;
 use crate::accounts::Actor;
@@ -9,6 +9,7 @@ use crate::catalogue::ProductListParams;
 use crate::checkout::{Address, CheckoutRequest};
 use crate::festival::{
     CampaignInput, CampaignText, CouponInput, DealDecision, DealInput, PromotionInput,
+    StoreDiscountInput,
 };
 use crate::idempotency::IdempotencyKey;
 use crate::{Market, MarketError};
@@ -128,6 +129,15 @@ impl Market {
         }
         if let Some(variant) = first {
             self.claim_most_of(&variant, buyers).await?;
+        }
+        // The third store takes 5% off everything it sells while the festival is live.
+        if let Some(store) = stores.get(2) {
+            let off = StoreDiscountInput {
+                campaign_id: c.id.clone(),
+                percent_bps: 500,
+                min_spend_minor: 0,
+            };
+            self.create_store_discount(store, off).await?;
         }
         self.seed_coupons(operator, stores, &c.id, buyers).await?;
         self.seed_promotions(operator, &c.id).await

@@ -251,7 +251,7 @@ impl Market {
     }
 
     /// The campaign if it takes enrolments now.
-    async fn enrolling_campaign(&self, id: &str) -> Result<CampaignRecord, MarketError> {
+    pub(crate) async fn enrolling_campaign(&self, id: &str) -> Result<CampaignRecord, MarketError> {
         let id = CampaignId::parse(id)?;
         let c = self
             .store

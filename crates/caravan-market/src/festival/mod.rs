@@ -11,6 +11,7 @@ mod deals;
 pub(crate) mod live;
 mod promotions;
 pub(crate) mod screen;
+pub(crate) mod store_discounts;
 mod waiting;
 
 pub use campaigns::{CampaignInput, CampaignText, CampaignView};
@@ -18,5 +19,6 @@ pub use coupons::{CouponInput, CouponView};
 pub use deals::{DealDecision, DealInput, DealView};
 pub use promotions::{PromotionInput, PromotionView};
 pub use screen::{DealBar, LiveFigures};
+pub use store_discounts::{StoreDiscountInput, StoreDiscountView};
 pub(crate) use waiting::WaitingRoom;
 pub use waiting::{Admission, Standing, Wait, EARLY_MS, SURGE_MS};

@@ -147,7 +147,9 @@ struct SellerFestival {
     campaigns: Vec<CampaignRow>,
     variants: Vec<(String, String)>,
     deals: Vec<DealRow>,
+    discounts: Vec<super::store_discounts::StoreDiscountRow>,
     price_label: String,
+    min_spend_label: String,
 }
 
 /// `GET /seller/festival`: campaigns taking enrolments, the form, the store's deals.
@@ -188,7 +190,9 @@ async fn seller_page(page: &Page, actor: &Actor) -> Result<SellerFestival, Marke
             .iter()
             .map(|d| deal_row(d, tr))
             .collect(),
+        discounts: super::store_discounts::rows(m, actor, &campaigns, tr).await?,
         price_label: tr.t1("field-deal-price", "currency", &currency),
+        min_spend_label: tr.t1("field-store-min-spend", "currency", &currency),
         chrome: page.chrome("/seller/festival").await,
         tr,
     })

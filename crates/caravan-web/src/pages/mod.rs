@@ -22,6 +22,7 @@ mod seller;
 mod session;
 mod shipping;
 mod shop;
+mod store_discounts;
 mod waiting;
 
 use crate::AppState;
@@ -73,18 +74,21 @@ pub fn router() -> Router<AppState> {
         .route("/orders/{id}/dispute/answer", post(order::answer_dispute))
         .route("/orders/{id}/refund", post(order::refund))
         .route("/orders/{id}/confirm", post(buy::confirm))
+        .route("/media/{id}", get(media))
+        .route("/festival/{slug}", get(festival::campaign))
+        .route("/coupons", get(coupons::wallet))
+        .route("/coupons/{code}/collect", post(coupons::collect))
+        .route("/promotions/{id}/dismiss", post(promotions::dismiss))
+        .merge(seller_pages())
+        .merge(admin_pages())
+        .merge(assets())
+        .layer(axum::middleware::map_response(security_headers))
+}
+
+/// The seller centre.
+fn seller_pages() -> Router<AppState> {
+    Router::new()
         .route("/seller", get(seller::dashboard))
-        .route("/admin", get(admin::console))
-        .route(
-            "/admin/merchants/{id}/decision",
-            post(admin::decide_merchant),
-        )
-        .route("/admin/disputes/{id}/decide", post(admin::decide_dispute))
-        .route("/admin/rates", post(admin::set_rate))
-        .route("/admin/categories", post(admin::create_category))
-        .route("/admin/users", get(admin::users))
-        .route("/admin/users/{id}/suspension", post(admin::suspend_user))
-        .route("/admin/fees", post(admin::set_fee))
         .route("/seller/orders/{id}/ship", post(seller::ship))
         .route("/seller/products", post(seller::create_product))
         .route("/seller/products/{id}/status", post(seller::set_status))
@@ -97,20 +101,45 @@ pub fn router() -> Router<AppState> {
             "/seller/products/{id}/images",
             post(listing::upload).layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
         )
-        .route("/media/{id}", get(media))
-        .route("/festival/{slug}", get(festival::campaign))
-        .route("/coupons", get(coupons::wallet))
-        .route("/coupons/{code}/collect", post(coupons::collect))
         .route(
             "/seller/coupons",
             get(coupons::seller).post(coupons::create_store),
         )
+        .route("/seller/festival", get(festival::seller))
+        .route("/seller/festival/deals", post(festival::enrol))
+        .route(
+            "/seller/festival/store-discounts",
+            post(store_discounts::create),
+        )
+        .route(
+            "/seller/festival/store-discounts/{id}/withdraw",
+            post(store_discounts::withdraw),
+        )
+        .route("/seller/variants/{id}", post(listing::update_variant))
+        .route("/seller/shipping", get(shipping::page).post(shipping::save))
+        .route("/seller/shipping/remove", post(shipping::remove))
+        .route("/seller/payout", post(seller::payout))
+        .route("/seller/orders/{id}/deliver", post(seller::deliver))
+}
+
+/// The operator console.
+fn admin_pages() -> Router<AppState> {
+    Router::new()
+        .route("/admin", get(admin::console))
+        .route(
+            "/admin/merchants/{id}/decision",
+            post(admin::decide_merchant),
+        )
+        .route("/admin/disputes/{id}/decide", post(admin::decide_dispute))
+        .route("/admin/rates", post(admin::set_rate))
+        .route("/admin/categories", post(admin::create_category))
+        .route("/admin/users", get(admin::users))
+        .route("/admin/users/{id}/suspension", post(admin::suspend_user))
+        .route("/admin/fees", post(admin::set_fee))
         .route(
             "/admin/coupons",
             get(coupons::console).post(coupons::create_platform),
         )
-        .route("/seller/festival", get(festival::seller))
-        .route("/seller/festival/deals", post(festival::enrol))
         .route("/admin/festival", get(festival::console))
         .route("/admin/festival/campaigns", post(festival::create))
         .route("/admin/festival/promotions", post(promotions::create))
@@ -118,18 +147,17 @@ pub fn router() -> Router<AppState> {
             "/admin/festival/promotions/{id}/withdraw",
             post(promotions::withdraw),
         )
-        .route("/promotions/{id}/dismiss", post(promotions::dismiss))
         .route("/admin/festival/live", get(live::page))
         .route("/admin/festival/live/stream", get(live::stream))
         .route(
             "/admin/festival/deals/{id}/decision",
             post(festival::decide),
         )
-        .route("/seller/variants/{id}", post(listing::update_variant))
-        .route("/seller/shipping", get(shipping::page).post(shipping::save))
-        .route("/seller/shipping/remove", post(shipping::remove))
-        .route("/seller/payout", post(seller::payout))
-        .route("/seller/orders/{id}/deliver", post(seller::deliver))
+}
+
+/// Styles, scripts and the vendored chart library.
+fn assets() -> Router<AppState> {
+    Router::new()
         .route(
             "/assets/site.css",
             get(|| async { asset("text/css; charset=utf-8", CSS) }),
@@ -154,7 +182,6 @@ pub fn router() -> Router<AppState> {
             "/assets/uplot.css",
             get(|| async { asset("text/css; charset=utf-8", UPLOT_CSS) }),
         )
-        .layer(axum::middleware::map_response(security_headers))
 }
 
 /// `GET /media/{id}`: an uploaded image, cached for good (an id never changes its bytes).

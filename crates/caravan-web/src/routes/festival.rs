@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use caravan_market::festival::{
     CampaignInput, CampaignView, DealDecision, DealInput, DealView, LiveFigures, PromotionInput,
-    PromotionView,
+    PromotionView, StoreDiscountInput, StoreDiscountView,
 };
 use serde::Deserialize;
 
@@ -202,4 +202,41 @@ pub async fn promotions(
             .showing_promotions(p.country.as_deref(), locale)
             .await?,
     ))
+}
+
+/// Gives a discount on the whole store while a campaign is live (merchants): a percentage off
+/// every line after the deal prices, from a minimum spend, funded by the store.
+#[utoipa::path(post, path = "/api/v1/merchant/store-discounts", tag = "festival", security(("bearer" = [])),
+    request_body = StoreDiscountInput,
+    responses((status = 201, body = StoreDiscountView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create_store_discount(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiJson(d): ApiJson<StoreDiscountInput>,
+) -> Result<(StatusCode, Json<StoreDiscountView>), AppError> {
+    let created = state.market.create_store_discount(&actor, d).await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+/// The store's discounts, newest first (merchants).
+#[utoipa::path(get, path = "/api/v1/merchant/store-discounts", tag = "festival", security(("bearer" = [])),
+    responses((status = 200, body = Vec<StoreDiscountView>)))]
+pub async fn my_store_discounts(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+) -> Result<Json<Vec<StoreDiscountView>>, AppError> {
+    Ok(Json(state.market.my_store_discounts(&actor).await?))
+}
+
+/// Withdraws one of the store's discounts (merchants): later checkouts no longer get it.
+#[utoipa::path(delete, path = "/api/v1/merchant/store-discounts/{id}", tag = "festival", security(("bearer" = [])),
+    params(("id" = String, Path, description = "`sdc_…`")),
+    responses((status = 204, description = "Withdrawn"), (status = 404, body = ErrorBody)))]
+pub async fn withdraw_store_discount(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<String>,
+) -> Result<StatusCode, AppError> {
+    state.market.withdraw_store_discount(&actor, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -110,6 +110,11 @@ pub fn api() -> OpenApiRouter<AppState> {
             festival::campaign_promotions
         ))
         .routes(routes!(festival::withdraw_promotion))
+        .routes(routes!(
+            festival::create_store_discount,
+            festival::my_store_discounts
+        ))
+        .routes(routes!(festival::withdraw_store_discount))
         .routes(routes!(festival::promotions))
         .routes(routes!(festival::live))
         .routes(routes!(festival::live_stream))

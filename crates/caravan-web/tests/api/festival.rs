@@ -44,7 +44,7 @@ pub(crate) async fn campaign(app: &TestApp, op: &str, slug: &str, start: i64) ->
 
 /// A live campaign with one approved deal on a fresh variant (stock 1000, €10.00, deal €7.00
 /// with `cap` units and `per_buyer`); returns (shop, variant, deal id).
-async fn live_deal(app: &TestApp, cap: i64, per_buyer: i64) -> (Shop, String, String) {
+pub(crate) async fn live_deal(app: &TestApp, cap: i64, per_buyer: i64) -> (Shop, String, String) {
     let s = shop(app).await;
     let (it, _, _) = &s.it;
     let cat = app.get("/api/v1/categories", None).await.ok(200)[1]["id"]
@@ -67,7 +67,7 @@ async fn live_deal(app: &TestApp, cap: i64, per_buyer: i64) -> (Shop, String, St
     (s, variant, did)
 }
 
-fn one(variant: &str, quantity: i64) -> Value {
+pub(crate) fn one(variant: &str, quantity: i64) -> Value {
     json!({"items": [{"variant_id": variant, "quantity": quantity}], "currency": "EUR",
            "address": address("FR"), "payment_method": "pm_sandbox_success"})
 }

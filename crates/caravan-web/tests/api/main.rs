@@ -26,6 +26,7 @@ mod promotions;
 mod reliability;
 mod search;
 mod shop;
+mod store_discounts;
 mod waiting;
 
 /// Declares `sqlite::name` and `postgres::name` tests for each `async fn name(app: TestApp)`.
