@@ -1,12 +1,14 @@
 //! The demo's 11.11 festival: live when the demo starts (it began an hour ago and ends in 23
-//! hours), with deals from every demo store, one in a flash slot and one nearly sold out, and a
-//! past campaign that has ended; the marketplace's ELEVEN coupon (collect first) and a store's
-//! WELCOME10; a store's 5% off everything; a pop-up banner and a dismissible notice.
+//! hours), with deals from every demo store, one in a flash slot and one nearly sold out; a past
+//! campaign that has ended, with orders placed in its time; the marketplace's ELEVEN coupon
+//! (collect first) and a store's WELCOME10; a store's 5% off everything; a pop-up banner and a
+//! dismissible notice.
 
 use super::BUYERS;
 use crate::accounts::Actor;
 use crate::catalogue::ProductListParams;
 use crate::checkout::{Address, CheckoutRequest};
+use crate::clock::ManualClock;
 use crate::festival::{
     CampaignInput, CampaignText, CouponInput, DealDecision, DealInput, PromotionInput,
     StoreDiscountInput,
@@ -15,6 +17,7 @@ use crate::idempotency::IdempotencyKey;
 use crate::{Market, MarketError};
 use caravan_domain::{rfc3339, Locale};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 const HOUR: i64 = 60 * 60 * 1000;
 
@@ -90,12 +93,7 @@ impl Market {
         buyers: &[(Actor, &'static str)],
     ) -> Result<(), MarketError> {
         let now = self.now();
-        let past = campaign(
-            "singles-day-2025",
-            "Singles' Day 2025",
-            now - 40 * 24 * HOUR,
-        );
-        self.create_campaign(operator, past, Locale::En).await?;
+        self.seed_past(operator, stores, buyers).await?;
         let live = campaign("double-eleven", NAMES[0].1, now - HOUR);
         let c = self.create_campaign(operator, live, Locale::En).await?;
         let mut first = None;
@@ -118,11 +116,7 @@ impl Market {
                     slot_to: slot.map(|s| rfc3339(s.1)),
                 };
                 let d = self.enrol_deal(store, deal, Locale::En).await?;
-                let approve = serde_json::from_value::<DealDecision>(
-                    serde_json::json!({"decision": "approve"}),
-                )
-                .map_err(|e| MarketError::internal(e.to_string()))?;
-                self.decide_deal(operator, &d.id, approve, Locale::En)
+                self.decide_deal(operator, &d.id, approve()?, Locale::En)
                     .await?;
                 first.get_or_insert(variant);
             }
@@ -243,32 +237,104 @@ impl Market {
         buyers: &[(Actor, &'static str)],
     ) -> Result<(), MarketError> {
         for (i, (buyer, country)) in buyers.iter().enumerate() {
-            let req = CheckoutRequest {
-                cart_id: None,
-                items: Some(vec![crate::carts::LineInput {
-                    variant_id: variant.to_owned(),
-                    quantity: 2,
-                }]),
-                currency: None,
-                shipping: BTreeMap::new(),
-                address: Address {
-                    name: BUYERS[i % BUYERS.len()].1.to_owned(),
-                    line1: "1 Festival Street".into(),
-                    line2: None,
-                    city: "Demo City".into(),
-                    postal_code: "11011".into(),
-                    country: (*country).to_owned(),
-                    phone: None,
-                },
-                payment_method: "pm_sandbox_success".into(),
-                coupons: Vec::new(),
-            };
-            let key = IdempotencyKey::parse(Some(&format!("demo-festival-{i}")))?;
-            self.checkout(buyer, &key, &format!("demo-{i}"), req, Locale::En)
+            let key = format!("demo-festival-{i}");
+            self.demo_checkout(buyer, i, country, variant, 2, &key)
                 .await?;
         }
         Ok(())
     }
+
+    /// The demo buyer `i` (of `BUYERS`) in `country` buys `quantity` of `variant`, paying with
+    /// the sandbox.
+    async fn demo_checkout(
+        &self,
+        buyer: &Actor,
+        i: usize,
+        country: &str,
+        variant: &str,
+        quantity: i64,
+        key: &str,
+    ) -> Result<(), MarketError> {
+        let req = CheckoutRequest {
+            cart_id: None,
+            items: Some(vec![crate::carts::LineInput {
+                variant_id: variant.to_owned(),
+                quantity,
+            }]),
+            currency: None,
+            shipping: BTreeMap::new(),
+            address: Address {
+                name: BUYERS[i % BUYERS.len()].1.to_owned(),
+                line1: "1 Festival Street".into(),
+                line2: None,
+                city: "Demo City".into(),
+                postal_code: "11011".into(),
+                country: country.to_owned(),
+                phone: None,
+            },
+            payment_method: "pm_sandbox_success".into(),
+            coupons: Vec::new(),
+        };
+        let idem = IdempotencyKey::parse(Some(key))?;
+        self.checkout(buyer, &idem, key, req, Locale::En).await?;
+        Ok(())
+    }
+
+    /// Last year's campaign, forty days ago, with deals of three stores and the demo buyers'
+    /// orders placed at its time (by a market whose clock is set then): its figures show on the
+    /// live screen's campaign tabs.
+    async fn seed_past(
+        &self,
+        operator: &Actor,
+        stores: &[Actor],
+        buyers: &[(Actor, &'static str)],
+    ) -> Result<(), MarketError> {
+        let start = self.now() - 40 * 24 * HOUR;
+        let past = campaign("singles-day-2025", "Singles' Day 2025", start);
+        let c = self.create_campaign(operator, past, Locale::En).await?;
+        let clock = Arc::new(ManualClock::new(start + 2 * HOUR));
+        let then = Market::with_provider(
+            self.store.clone(),
+            clock.clone(),
+            (*self.config).clone(),
+            self.inner.provider.clone(),
+        );
+        let mut variants = Vec::new();
+        for store in stores.iter().take(3) {
+            let Some((variant, price)) = then.deal_candidates(store).await?.into_iter().nth(1)
+            else {
+                continue;
+            };
+            let deal = DealInput {
+                campaign_id: c.id.clone(),
+                variant_id: variant.clone(),
+                price_minor: price * 7 / 10 / 100 * 100 + 99,
+                cap: 50,
+                per_buyer: 5,
+                slot_from: None,
+                slot_to: None,
+            };
+            let d = then.enrol_deal(store, deal, Locale::En).await?;
+            then.decide_deal(operator, &d.id, approve()?, Locale::En)
+                .await?;
+            variants.push(variant);
+        }
+        for (i, (buyer, country)) in buyers.iter().enumerate() {
+            for (k, variant) in variants.iter().enumerate() {
+                clock.advance(7 * 60 * 1000);
+                let key = format!("demo-past-{i}-{k}");
+                then.demo_checkout(buyer, i, country, variant, 1 + (i + k) as i64 % 2, &key)
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// An operator's approval.
+fn approve() -> Result<DealDecision, MarketError> {
+    serde_json::from_value::<DealDecision>(serde_json::json!({"decision": "approve"}))
+        .map_err(|e| MarketError::internal(e.to_string()))
 }
 
 /// A day-long campaign from `start`, with enrolment from three days before and warm-up from

@@ -127,6 +127,27 @@ impl Market {
         }
     }
 
+    /// One campaign's figures (operators), by id or slug: an ended campaign's totals, read
+    /// once from the outbox events of its window.
+    pub async fn campaign_figures(
+        &self,
+        actor: &Actor,
+        campaign: &str,
+    ) -> Result<LiveFigures, MarketError> {
+        actor.require(Role::Operator)?;
+        let c = self
+            .store
+            .campaign(campaign)
+            .await?
+            .ok_or_else(|| MarketError::not_found("campaign"))?;
+        let mut state = ScreenState {
+            campaign: Some(c.id.clone()),
+            ..ScreenState::default()
+        };
+        self.read_orders(&mut state, &c).await?;
+        self.figures(&mut state, &c).await
+    }
+
     /// Follows the outbox and publishes each second while anyone watches; then leaves its sums
     /// for the next watcher.
     async fn follow_screen(self, tx: watch::Sender<Arc<LiveFigures>>, mut state: ScreenState) {
@@ -256,7 +277,8 @@ impl Market {
             .collect();
         countries.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         countries.truncate(TOP);
-        let second = now / 1000;
+        // An ended campaign's chart shows its last minutes.
+        let second = now.min(c.ends_at - 1) / 1000;
         let recent: i64 = (second - 4..=second)
             .map(|s| state.per_second.get(&s).copied().unwrap_or(0))
             .sum();

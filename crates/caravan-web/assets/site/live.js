@@ -58,6 +58,8 @@
       chart.setData(data);
     }
   }
+  // One campaign's totals (no stream): nothing to follow.
+  if (!root.getAttribute("data-stream")) return;
   var source = new EventSource(root.getAttribute("data-stream"));
   source.addEventListener("figures", function (e) {
     var f = JSON.parse(e.data);

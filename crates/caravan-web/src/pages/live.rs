@@ -5,7 +5,10 @@ use super::chrome::Chrome;
 use super::extract::{Operator, Page};
 use super::i18n::Tr;
 use askama::Template;
+use axum::extract::Query;
 use axum::response::Response;
+use serde::Deserialize;
+use std::sync::Arc;
 
 #[derive(Template)]
 #[template(path = "admin_live.html")]
@@ -23,16 +26,34 @@ struct LivePage {
     deals: Vec<caravan_market::festival::DealBar>,
     updated_at: String,
     updated: String,
+    /// The figures follow the stream (the live screen), not one campaign's totals.
+    streaming: bool,
+    /// (slug, name) of every campaign: links to their figures.
+    campaigns: Vec<(String, String)>,
 }
 
-/// `GET /admin/festival/live`.
-pub async fn page(page: Page, Operator(actor): Operator) -> Response {
-    let f = match page.state.market.live_figures(&actor).await {
-        Ok(f) => f,
-        Err(e) => return page.failed(e, "/admin/festival").await,
+/// `?campaign=` of the screen.
+#[derive(Debug, Deserialize)]
+pub struct LiveQuery {
+    campaign: Option<String>,
+}
+
+/// `GET /admin/festival/live`: the live screen, or `?campaign=` one campaign's figures.
+pub async fn page(page: Page, Operator(actor): Operator, Query(q): Query<LiveQuery>) -> Response {
+    let m = &page.state.market;
+    let figures = match &q.campaign {
+        Some(c) => m.campaign_figures(&actor, c).await.map(Arc::new),
+        None => m.live_figures(&actor).await,
+    };
+    let campaigns = m.campaigns(page.prefs.locale).await;
+    let (f, campaigns) = match (figures, campaigns) {
+        (Ok(f), Ok(c)) => (f, c),
+        (Err(e), _) | (_, Err(e)) => return page.failed(e, "/admin/festival").await,
     };
     let tr = page.tr();
     let body = LivePage {
+        streaming: q.campaign.is_none(),
+        campaigns: campaigns.into_iter().map(|c| (c.slug, c.name)).collect(),
         campaign: f.campaign.clone().unwrap_or_else(|| tr.t("live-none")),
         phase: f
             .phase

@@ -240,3 +240,16 @@ pub async fn withdraw_store_discount(
     state.market.withdraw_store_discount(&actor, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// One campaign's figures (operators), by id or slug: GMV, orders, countries, deals — for an
+/// ended campaign, its totals from the outbox events of its window.
+#[utoipa::path(get, path = "/api/v1/admin/campaigns/{id}/figures", tag = "festival", security(("bearer" = [])),
+    params(("id" = String, Path, description = "`cmp_…` or the slug")),
+    responses((status = 200, body = LiveFigures), (status = 404, body = ErrorBody)))]
+pub async fn campaign_figures(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<LiveFigures>, AppError> {
+    Ok(Json(state.market.campaign_figures(&actor, &id).await?))
+}

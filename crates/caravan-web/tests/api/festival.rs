@@ -614,6 +614,33 @@ async fn the_live_screen_follows_the_outbox(app: &TestApp) {
         page.contains("/assets/uplot.js") && page.contains("data-stream"),
         "{page}"
     );
+    // One campaign's figures, read once from the outbox (what an ended campaign shows).
+    let one = app
+        .get("/api/v1/admin/campaigns/double-eleven/figures", Some(&s.op))
+        .await;
+    let one = one.ok(200).clone();
+    assert_eq!(
+        (one["orders"].as_i64(), one["gmv"]["amount_minor"].as_i64()),
+        (Some(3), Some(3 * 1600))
+    );
+    app.get("/api/v1/admin/campaigns/nothing/figures", Some(&s.op))
+        .await
+        .error(404, "not_found");
+    let tab = app
+        .client
+        .get(format!(
+            "{}/admin/festival/live?campaign=double-eleven",
+            app.base
+        ))
+        .header("cookie", cookies(&s.op, "en.EUR.IE"))
+        .send()
+        .await
+        .unwrap();
+    let tab = tab.text().await.unwrap();
+    assert!(
+        tab.contains("48.00") && !tab.contains("data-stream"),
+        "{tab}"
+    );
     let chart = app
         .client
         .get(format!("{}/assets/uplot.js", app.base))
