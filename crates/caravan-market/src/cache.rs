@@ -53,6 +53,8 @@ pub(crate) struct Tables {
     pub deals: crate::festival::live::DealTable,
     /// Stores' discounts in campaigns that have not ended.
     pub store_discounts: crate::festival::store_discounts::StoreDiscountTable,
+    /// Coupons not ended, by code (definitions only: budgets are the writer's).
+    pub coupons: HashMap<String, caravan_store::coupons::CouponRecord>,
     /// Pop-up promotions not withdrawn and not ended.
     pub promotions: Vec<caravan_store::promotions::PromotionRecord>,
 }

@@ -423,6 +423,13 @@ impl Market {
             rates: self.rate_table().await?,
             deals: DealTable::new(deals, &campaigns),
             promotions: self.store.open_promotions(self.now()).await?,
+            coupons: self
+                .store
+                .open_coupons(self.now())
+                .await?
+                .into_iter()
+                .map(|c| (c.code.clone(), c))
+                .collect(),
         });
         self.inner.cache.put_tables(t.clone(), since);
         Ok(t)

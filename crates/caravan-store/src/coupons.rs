@@ -1,7 +1,7 @@
 //! Coupons' storage: creating them, finding them by code, buyers collecting them. What is used of
 //! their budgets is written only by the order writer (`checkout::coupons`) and by cancellations.
 
-use crate::sql::{in_list, Sql, Val};
+use crate::journal::{append_events, changed};
 use crate::{Store, StoreError};
 
 /// A stored coupon.
@@ -47,8 +47,10 @@ const COLS: &str = "id, code, campaign_id, merchant_id, kind, value, currency, m
     valid_from, valid_to, budget_uses, used_uses, budget_minor, used_minor, per_buyer, collect, created_at";
 
 impl Store {
-    /// Inserts a coupon. `Conflict` if its code is taken.
+    /// Inserts a coupon. `Conflict` if its code is taken. Appends `coupon.changed`, which moves
+    /// the catalogue version: checkout prices with the coupons it keeps in memory.
     pub async fn insert_coupon(&self, c: &CouponRecord) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
         sqlx::query(&format!(
             "INSERT INTO coupons ({COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)"
         ))
@@ -69,22 +71,22 @@ impl Store {
         .bind(c.per_buyer)
         .bind(c.collect)
         .bind(c.created_at)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        append_events(&mut tx, &[changed("coupon.changed", &c.id)], c.created_at).await?;
+        tx.commit().await?;
         Ok(())
     }
 
-    /// The coupons with these codes (upper case).
-    pub async fn coupons_by_code(&self, codes: &[String]) -> Result<Vec<CouponRecord>, StoreError> {
-        if codes.is_empty() {
-            return Ok(Vec::new());
-        }
-        let mut sql = Sql::default();
-        let list = in_list(&mut sql, codes.iter().map(Val::from));
-        sql.push(&format!(
-            "SELECT {COLS} FROM coupons WHERE code IN ({list})"
-        ));
-        Ok(sql.query_as().fetch_all(&self.pool).await?)
+    /// Every coupon whose window has not ended by `now`: the definitions checkout prices with
+    /// (their used budgets are decided by the order writer, never read from here).
+    pub async fn open_coupons(&self, now: i64) -> Result<Vec<CouponRecord>, StoreError> {
+        Ok(
+            sqlx::query_as(&format!("SELECT {COLS} FROM coupons WHERE valid_to > $1"))
+                .bind(now)
+                .fetch_all(&self.pool)
+                .await?,
+        )
     }
 
     /// The coupon with this id or code.

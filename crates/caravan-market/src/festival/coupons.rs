@@ -141,6 +141,7 @@ impl Market {
                 }
                 other => other.into(),
             })?;
+        self.inner.cache.invalidate();
         Ok(coupon_view(record, None))
     }
 
@@ -251,17 +252,20 @@ impl Market {
         Ok(applied)
     }
 
-    /// The coupons with these codes, each valid now; an unknown or expired one is refused.
+    /// The coupons with these codes, each valid now (from the cached tables); an unknown or
+    /// expired one is refused.
     async fn coupons_named(&self, codes: &[String]) -> Result<Vec<CouponRecord>, MarketError> {
-        let wanted: Vec<String> = codes.iter().map(|c| c.trim().to_uppercase()).collect();
-        let found = self.store.coupons_by_code(&wanted).await?;
+        let tables = self.tables().await?;
         let now = self.now();
-        for code in &wanted {
-            let ok = found
-                .iter()
-                .any(|c| &c.code == code && c.valid_from <= now && now < c.valid_to);
-            if !ok {
-                return Err(not_applicable(&format!("{code} is not valid here now")));
+        let mut found: Vec<CouponRecord> = Vec::new();
+        for code in codes.iter().map(|c| c.trim().to_uppercase()) {
+            let c = tables
+                .coupons
+                .get(&code)
+                .filter(|c| c.valid_from <= now && now < c.valid_to)
+                .ok_or_else(|| not_applicable(&format!("{code} is not valid here now")))?;
+            if !found.iter().any(|f| f.id == c.id) {
+                found.push(c.clone());
             }
         }
         Ok(found)
