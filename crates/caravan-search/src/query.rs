@@ -109,6 +109,10 @@ fn term_clause(field: Field, text: &str, boost: f32, fuzzy: bool) -> Box<dyn Que
     Box::new(BoostQuery::new(q, boost))
 }
 
+/// The weight of a match in the catalogue's words (category names in every language): it finds
+/// a product in a language its merchant did not write, ranked below a match in its own text.
+const VOCAB_BOOST: f32 = 0.2;
+
 /// Builds the text part; `None` when the query has no words.
 pub fn text_query(
     fields: &Fields,
@@ -139,6 +143,10 @@ pub fn text_query(
                     (
                         Occur::Should,
                         term_clause(fields.body_of(Locale::Zh), &t, 0.5, false),
+                    ),
+                    (
+                        Occur::Should,
+                        term_clause(fields.vocab_of(Locale::Zh), &t, VOCAB_BOOST, false),
                     ),
                 ];
                 groups.push((Occur::Must, Box::new(BooleanQuery::new(alternatives))));
@@ -181,6 +189,10 @@ pub fn text_query(
             alternatives.push((
                 Occur::Should,
                 term_clause(fields.body_of(*l), stem, 0.3, false),
+            ));
+            alternatives.push((
+                Occur::Should,
+                term_clause(fields.vocab_of(*l), stem, VOCAB_BOOST, false),
             ));
         }
         if !alternatives.is_empty() {

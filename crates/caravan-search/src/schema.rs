@@ -19,6 +19,9 @@ pub struct ProductDoc {
     pub categories: Vec<String>,
     /// Title and description per locale.
     pub texts: Vec<(Locale, String, String)>,
+    /// The catalogue's own words for the product in every language (its category path's names):
+    /// what a buyer finds it by in a language its merchant did not write.
+    pub vocabulary: Vec<(Locale, String)>,
     /// Lowest variant price in the reference currency's minor units (EUR cents).
     pub price: i64,
     /// ISO country the product ships from.
@@ -42,6 +45,8 @@ pub struct Fields {
     pub title: [Field; 8],
     /// Description per locale, in `Locale::ALL` order.
     pub body: [Field; 8],
+    /// The catalogue's words for the product per locale (category names), in `Locale::ALL` order.
+    pub vocab: [Field; 8],
     /// Whole title words of every language, for suggestions.
     pub raw: Field,
     /// Category ids (with ancestors).
@@ -108,6 +113,12 @@ pub fn build() -> (Schema, Fields) {
             text(analyser_name(l), IndexRecordOption::WithFreqs),
         )
     });
+    let vocab = Locale::ALL.map(|l| {
+        b.add_text_field(
+            &format!("vocab_{}", l.code()),
+            text(analyser_name(l), IndexRecordOption::Basic),
+        )
+    });
     let raw = b.add_text_field("raw", text(RAW, IndexRecordOption::Basic));
     let category = b.add_text_field("category", STRING);
     let merchant = b.add_text_field(names::MERCHANT, STRING | FAST);
@@ -123,6 +134,7 @@ pub fn build() -> (Schema, Fields) {
         id,
         title,
         body,
+        vocab,
         raw,
         category,
         merchant,
@@ -153,6 +165,11 @@ impl Fields {
         self.body[slot(locale)]
     }
 
+    /// The vocabulary field of a locale.
+    pub fn vocab_of(&self, locale: Locale) -> Field {
+        self.vocab[slot(locale)]
+    }
+
     /// Turns a product into a document.
     pub fn document(&self, p: &ProductDoc) -> TantivyDocument {
         let mut d = TantivyDocument::default();
@@ -163,6 +180,9 @@ impl Fields {
                 d.add_text(self.body_of(*locale), body);
             }
             d.add_text(self.raw, title);
+        }
+        for (locale, words) in &p.vocabulary {
+            d.add_text(self.vocab_of(*locale), words);
         }
         for c in &p.categories {
             d.add_text(self.category, c);

@@ -24,6 +24,7 @@ fn doc(
             .iter()
             .map(|(l, t)| (*l, t.to_string(), String::new()))
             .collect(),
+        vocabulary: Vec::new(),
         price,
         ship_from: "PL".to_string(),
         ships_to: vec!["PL".to_string(), "DE".to_string()],
@@ -318,4 +319,37 @@ fn an_index_on_disk_survives_reopening() {
     assert_eq!(index.position().unwrap(), Some(41));
     assert_eq!(index.len(), 5);
     assert_eq!(find(&index, "сумки", Locale::Ru), ["p3"]);
+}
+
+#[test]
+fn the_catalogues_words_find_products_across_languages_below_their_own_text() {
+    let index = SearchIndex::in_memory().unwrap();
+    // An Italian merchant's scarf, its category named in every language; a Russian title.
+    let mut italian = doc(
+        "it1",
+        "m1",
+        &["c"],
+        &[(Locale::It, "Sciarpa di seta Como")],
+        5000,
+    );
+    italian.vocabulary = vec![
+        (Locale::En, "Accessories Scarves".into()),
+        (Locale::Ru, "Аксессуары Шарфы".into()),
+        (Locale::Pl, "Akcesoria Szaliki".into()),
+        (Locale::Zh, "配饰 围巾".into()),
+    ];
+    let russian = doc("ru1", "m2", &["c"], &[(Locale::Ru, "Шарф пуховый")], 3000);
+    index.apply(&[italian, russian], &[], 1).unwrap();
+    // Russian buyers find the Italian scarf by the category's Russian name, inflected, below
+    // the product whose own Russian title matches.
+    let req = SearchRequest {
+        text: "шарфы".into(),
+        locale: Locale::Ru,
+        limit: 10,
+        ..SearchRequest::default()
+    };
+    assert_eq!(index.search(&req).unwrap().ids, ["ru1", "it1"]);
+    assert_eq!(find(&index, "szalik", Locale::Pl), ["it1"]);
+    assert_eq!(find(&index, "围巾", Locale::Zh), ["it1"]);
+    assert_eq!(find(&index, "scarves", Locale::En), ["it1"]);
 }

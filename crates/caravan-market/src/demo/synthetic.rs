@@ -82,6 +82,11 @@ pub fn synthetic_catalogue(n: usize, seed: u64) -> impl Iterator<Item = ProductD
             merchant: format!("mer_{merchant:044x}"),
             categories: vec![root.slug.to_string(), leaf.slug.to_string()],
             texts,
+            vocabulary: Locale::ALL
+                .iter()
+                .enumerate()
+                .map(|(li, &l)| (l, format!("{} {}", root.names[li], leaf.names[li])))
+                .collect(),
             price: rng.gen_range(leaf.price_eur.0..=leaf.price_eur.1),
             ship_from: SHIP_FROM[merchant % SHIP_FROM.len()].to_string(),
             ships_to,

@@ -106,6 +106,17 @@ impl Market {
                     .map(|c| c.id)
                     .collect(),
                 texts: texts.remove(&p.id).unwrap_or_default(),
+                vocabulary: Locale::ALL
+                    .iter()
+                    .map(|&l| {
+                        let names: Vec<String> = tree
+                            .path(&p.category_id, l)
+                            .into_iter()
+                            .map(|c| c.name)
+                            .collect();
+                        (l, names.join(" "))
+                    })
+                    .collect(),
                 price,
                 ship_from: p.ship_from_country.clone(),
                 ships_to: ships_to
