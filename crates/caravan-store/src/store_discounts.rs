@@ -123,3 +123,36 @@ impl Store {
         Ok(true)
     }
 }
+
+impl Store {
+    /// The active store discounts of a campaign with their stores' names, largest first.
+    pub async fn campaign_store_discounts(
+        &self,
+        campaign_id: &str,
+    ) -> Result<Vec<(StoreDiscountRecord, String)>, StoreError> {
+        let rows: Vec<CampaignDiscountRow> = sqlx::query_as(&format!(
+            "SELECT {}, m.store_name FROM store_discounts s JOIN merchants m ON m.id = s.merchant_id \
+             WHERE s.campaign_id = $1 AND s.withdrawn_at IS NULL AND m.status = 'approved' \
+             ORDER BY s.percent_bps DESC, m.store_name",
+            COLS.split(", ")
+                .map(|c| format!("s.{c}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+        .bind(campaign_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| (r.discount, r.store_name))
+            .collect())
+    }
+}
+
+/// A store discount with its store's name.
+#[derive(sqlx::FromRow)]
+struct CampaignDiscountRow {
+    #[sqlx(flatten)]
+    discount: StoreDiscountRecord,
+    store_name: String,
+}

@@ -19,6 +19,6 @@ pub use coupons::{CouponInput, CouponView};
 pub use deals::{DealDecision, DealInput, DealView};
 pub use promotions::{PromotionInput, PromotionView};
 pub use screen::{DealBar, LiveFigures};
-pub use store_discounts::{StoreDiscountInput, StoreDiscountView};
+pub use store_discounts::{StoreDiscountBadge, StoreDiscountInput, StoreDiscountView};
 pub(crate) use waiting::WaitingRoom;
 pub use waiting::{Admission, Standing, Wait, EARLY_MS, SURGE_MS};

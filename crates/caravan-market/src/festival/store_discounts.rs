@@ -194,3 +194,40 @@ fn view(r: &StoreDiscountRecord) -> StoreDiscountView {
         .to_owned(),
     }
 }
+
+/// A store's discount as buyers see it on the campaign.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct StoreDiscountBadge {
+    /// `mer_…`.
+    pub merchant_id: String,
+    /// The store's name.
+    pub store_name: String,
+    /// Basis points off everything in the store while the campaign is live.
+    pub percent_bps: i64,
+    /// From this store order (after deal prices), the store's currency.
+    pub min_spend: MoneyView,
+}
+
+impl Market {
+    /// The stores giving a discount on everything in a campaign (by id or slug), largest first.
+    pub async fn campaign_store_discounts(
+        &self,
+        campaign: &str,
+    ) -> Result<Vec<StoreDiscountBadge>, MarketError> {
+        let c = self
+            .store
+            .campaign(campaign)
+            .await?
+            .ok_or_else(|| MarketError::not_found("campaign"))?;
+        let rows = self.store.campaign_store_discounts(&c.id).await?;
+        Ok(rows
+            .into_iter()
+            .map(|(d, store_name)| StoreDiscountBadge {
+                min_spend: MoneyView::new(d.min_spend_minor, &d.currency),
+                merchant_id: d.merchant_id,
+                store_name,
+                percent_bps: d.percent_bps,
+            })
+            .collect())
+    }
+}

@@ -75,6 +75,8 @@ struct FestivalPage {
     zone: String,
     deals: Vec<DealRow>,
     coupons: Vec<super::coupons::CouponRow>,
+    /// (merchant id, "Store: −5% on orders from €0.00").
+    store_discounts: Vec<(String, String)>,
     signed_in: bool,
 }
 
@@ -96,8 +98,13 @@ pub async fn campaign(page: Page, Path(slug): Path<String>) -> Response {
             .collect(),
         Err(e) => return page.failed(e, "/").await,
     };
+    let store_discounts = match page.state.market.campaign_store_discounts(&c.id).await {
+        Ok(all) => all.iter().map(|d| store_discount_line(d, tr)).collect(),
+        Err(e) => return page.failed(e, "/").await,
+    };
     let body = FestivalPage {
         coupons,
+        store_discounts,
         signed_in: actor.is_some(),
         phase: tr.t(&format!("phase-{}", c.phase)),
         starts: tr.t1("fest-starts", "when", &when(tr, &c.starts_at)),
@@ -109,6 +116,17 @@ pub async fn campaign(page: Page, Path(slug): Path<String>) -> Response {
         tr,
     };
     page.html(body.render())
+}
+
+/// A store's discount on the campaign page: (merchant id, "Store: −5% on orders from €0.00").
+fn store_discount_line(
+    d: &caravan_market::festival::StoreDiscountBadge,
+    tr: Tr,
+) -> (String, String) {
+    let percent = format!("−{}%", d.percent_bps as f64 / 100.0);
+    let min = tr.money(d.min_spend.amount_minor, &d.min_spend.currency);
+    let off = tr.t2("store-discount-off", ("percent", &percent), ("min", &min));
+    (d.merchant_id.clone(), format!("{}: {off}", d.store_name))
 }
 
 /// A campaign as the seller centre and the console list it.

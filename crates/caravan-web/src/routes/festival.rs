@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use caravan_market::festival::{
     CampaignInput, CampaignView, DealDecision, DealInput, DealView, LiveFigures, PromotionInput,
-    PromotionView, StoreDiscountInput, StoreDiscountView,
+    PromotionView, StoreDiscountBadge, StoreDiscountInput, StoreDiscountView,
 };
 use serde::Deserialize;
 
@@ -252,4 +252,15 @@ pub async fn campaign_figures(
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<LiveFigures>, AppError> {
     Ok(Json(state.market.campaign_figures(&actor, &id).await?))
+}
+
+/// The stores giving a discount on everything during a campaign, largest first.
+#[utoipa::path(get, path = "/api/v1/campaigns/{id}/store-discounts", tag = "festival",
+    params(("id" = String, Path, description = "`cmp_…` or the campaign's slug")),
+    responses((status = 200, body = Vec<StoreDiscountBadge>), (status = 404, body = ErrorBody)))]
+pub async fn campaign_store_discounts(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<Vec<StoreDiscountBadge>>, AppError> {
+    Ok(Json(state.market.campaign_store_discounts(&id).await?))
 }

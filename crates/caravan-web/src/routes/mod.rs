@@ -117,6 +117,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(festival::withdraw_store_discount))
         .routes(routes!(festival::promotions))
         .routes(routes!(festival::campaign_figures))
+        .routes(routes!(festival::campaign_store_discounts))
         .routes(routes!(festival::live))
         .routes(routes!(festival::live_stream))
         .routes(routes!(coupons::wallet))

@@ -99,6 +99,31 @@ async fn a_store_discount_stacks_after_the_deal_and_before_the_coupons(app: &Tes
         (Some(1160), Some(200))
     );
 
+    // Buyers see it on the campaign (API and page, in their language).
+    let shown = app
+        .get("/api/v1/campaigns/double-eleven/store-discounts", None)
+        .await;
+    let shown = shown.ok(200).clone();
+    assert_eq!(
+        (
+            shown[0]["merchant_id"].as_str(),
+            shown[0]["percent_bps"].as_i64()
+        ),
+        (Some(s.it.1.as_str()), Some(1000))
+    );
+    let (_, campaign, _) = page(
+        app,
+        Method::GET,
+        "/festival/double-eleven",
+        &cookies(&buyer, "pl.EUR.PL"),
+        &[],
+    )
+    .await;
+    assert!(
+        campaign.contains("Rabat na cały sklep")
+            && campaign.contains("−10% przy zamówieniach od 10,00"),
+        "{campaign}"
+    );
     // The seller centre lists it in the store's language; withdrawn, it no longer applies.
     let (_, centre, _) = page(
         app,
