@@ -309,6 +309,47 @@ async fn facets_match_the_database(app: &TestApp) {
         .map(|i| i["display_price"]["amount_minor"].as_i64().unwrap())
         .collect();
     assert!(eur.windows(2).all(|w| w[0] <= w[1]), "{eur:?}");
+    across_languages_on_the_demo(app).await;
+}
+
+/// On the demo, whose merchants write in their own language and English: the word for scarf in
+/// each of the eight languages finds every product of the scarves category (Italian and Turkish
+/// stores), and tea in Russian and Polish finds the Chinese tea shop's category.
+async fn across_languages_on_the_demo(app: &TestApp) {
+    let cats = app.get("/api/v1/categories?locale=en", None).await;
+    let cat = |slug: &str| {
+        let all = cats.body.as_array().unwrap();
+        let c = all.iter().find(|c| c["slug"] == slug).unwrap();
+        c["id"].as_str().unwrap().to_owned()
+    };
+    for (slug, words) in [
+        (
+            "scarves",
+            &[
+                "шарф",
+                "шарфы",
+                "écharpe",
+                "bufanda",
+                "szalik",
+                "atkı",
+                "围巾",
+                "scarves",
+            ][..],
+        ),
+        ("tea-coffee", &["чай", "herbata"][..]),
+    ] {
+        let want = find(
+            app,
+            &format!("category={}&limit=100&include_sold_out=true", cat(slug)),
+        )
+        .await;
+        assert!(want.len() >= 10, "{slug}: {want:?}");
+        for w in words {
+            let q = serde_urlencoded::to_string([("q", *w)]).unwrap();
+            let got = find(app, &format!("{q}&limit=100&include_sold_out=true")).await;
+            assert_eq!(got, want, "{w} finds the {slug} category");
+        }
+    }
 }
 
 async fn absurd_input_is_a_clean_answer(app: &TestApp) {
