@@ -113,6 +113,37 @@ fn term_clause(field: Field, text: &str, boost: f32, fuzzy: bool) -> Box<dyn Que
 /// a product in a language its merchant did not write, ranked below a match in its own text.
 const VOCAB_BOOST: f32 = 0.2;
 
+/// A run of Chinese, segmented into words: each must match a Chinese title, description or the
+/// catalogue's Chinese words.
+fn chinese(
+    fields: &Fields,
+    analyser: &mut TextAnalyzer,
+    word: &str,
+) -> Vec<(Occur, Box<dyn Query>)> {
+    terms(analyser, word)
+        .into_iter()
+        .map(|t| {
+            let zh = Locale::Zh;
+            let alternatives = vec![
+                (
+                    Occur::Should,
+                    term_clause(fields.title_of(zh), &t, 2.0, false),
+                ),
+                (
+                    Occur::Should,
+                    term_clause(fields.body_of(zh), &t, 0.5, false),
+                ),
+                (
+                    Occur::Should,
+                    term_clause(fields.vocab_of(zh), &t, VOCAB_BOOST, false),
+                ),
+            ];
+            let all: Box<dyn Query> = Box::new(BooleanQuery::new(alternatives));
+            (Occur::Must, all)
+        })
+        .collect()
+}
+
 /// Builds the text part; `None` when the query has no words.
 pub fn text_query(
     fields: &Fields,
@@ -129,28 +160,11 @@ pub fn text_query(
     let mut zh: Option<TextAnalyzer> = None;
     for word in &words {
         if word.chars().any(is_cjk) {
-            // A run of Chinese is segmented into words; each must match.
             let analyser = zh.get_or_insert_with(|| {
                 TextAnalyzer::builder(tantivy_jieba::JiebaTokenizer::with_search_mode(false))
                     .build()
             });
-            for t in terms(analyser, word) {
-                let alternatives = vec![
-                    (
-                        Occur::Should,
-                        term_clause(fields.title_of(Locale::Zh), &t, 2.0, false),
-                    ),
-                    (
-                        Occur::Should,
-                        term_clause(fields.body_of(Locale::Zh), &t, 0.5, false),
-                    ),
-                    (
-                        Occur::Should,
-                        term_clause(fields.vocab_of(Locale::Zh), &t, VOCAB_BOOST, false),
-                    ),
-                ];
-                groups.push((Occur::Must, Box::new(BooleanQuery::new(alternatives))));
-            }
+            groups.extend(chinese(fields, analyser, word));
             continue;
         }
         let candidates: &[Locale] = if word.chars().any(is_cyrillic) {

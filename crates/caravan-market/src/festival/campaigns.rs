@@ -120,6 +120,17 @@ impl Market {
         Ok(self.campaign_view(record, &texts, locale, Vec::new()))
     }
 
+    /// The stored campaign with this id or slug; `not_found` if none.
+    pub(crate) async fn campaign_named(
+        &self,
+        id_or_slug: &str,
+    ) -> Result<CampaignRecord, MarketError> {
+        self.store
+            .campaign(id_or_slug)
+            .await?
+            .ok_or_else(|| MarketError::not_found("campaign"))
+    }
+
     /// Every campaign, newest first.
     pub async fn campaigns(&self, locale: Locale) -> Result<Vec<CampaignView>, MarketError> {
         let records = self.store.campaigns().await?;
@@ -133,11 +144,7 @@ impl Market {
 
     /// One campaign (by id or slug) with its approved deals.
     pub async fn campaign(&self, id: &str, locale: Locale) -> Result<CampaignView, MarketError> {
-        let c = self
-            .store
-            .campaign(id)
-            .await?
-            .ok_or_else(|| MarketError::not_found("campaign"))?;
+        let c = self.campaign_named(id).await?;
         let texts = self
             .store
             .campaign_texts(std::slice::from_ref(&c.id))

@@ -181,11 +181,7 @@ impl Market {
         locale: Locale,
     ) -> Result<Vec<DealView>, MarketError> {
         actor.require(Role::Operator)?;
-        let c = self
-            .store
-            .campaign(campaign)
-            .await?
-            .ok_or_else(|| MarketError::not_found("campaign"))?;
+        let c = self.campaign_named(campaign).await?;
         self.deal_views(self.store.deals_by("campaign_id", &c.id).await?, locale)
             .await
     }
@@ -253,11 +249,7 @@ impl Market {
     /// The campaign if it takes enrolments now.
     pub(crate) async fn enrolling_campaign(&self, id: &str) -> Result<CampaignRecord, MarketError> {
         let id = CampaignId::parse(id)?;
-        let c = self
-            .store
-            .campaign(id.as_str())
-            .await?
-            .ok_or_else(|| MarketError::not_found("campaign"))?;
+        let c = self.campaign_named(id.as_str()).await?;
         if !window_of(&c).enrolling(self.now()) {
             return Err(MarketError::new(
                 Code::CampaignClosed,

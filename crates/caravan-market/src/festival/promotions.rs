@@ -74,11 +74,7 @@ impl Market {
         locale: Locale,
     ) -> Result<PromotionView, MarketError> {
         actor.require(Role::Operator)?;
-        let c = self
-            .store
-            .campaign(campaign)
-            .await?
-            .ok_or_else(|| MarketError::not_found("campaign"))?;
+        let c = self.campaign_named(campaign).await?;
         let record = promotion_record(&p, &c.id, window_of(&c), self.now())?;
         self.store.insert_promotion(&record).await?;
         self.inner.cache.invalidate();
@@ -93,11 +89,7 @@ impl Market {
         locale: Locale,
     ) -> Result<Vec<PromotionView>, MarketError> {
         actor.require(Role::Operator)?;
-        let c = self
-            .store
-            .campaign(campaign)
-            .await?
-            .ok_or_else(|| MarketError::not_found("campaign"))?;
+        let c = self.campaign_named(campaign).await?;
         let now = self.now();
         Ok(self
             .store

@@ -135,11 +135,7 @@ impl Market {
         campaign: &str,
     ) -> Result<LiveFigures, MarketError> {
         actor.require(Role::Operator)?;
-        let c = self
-            .store
-            .campaign(campaign)
-            .await?
-            .ok_or_else(|| MarketError::not_found("campaign"))?;
+        let c = self.campaign_named(campaign).await?;
         let mut state = ScreenState {
             campaign: Some(c.id.clone()),
             ..ScreenState::default()

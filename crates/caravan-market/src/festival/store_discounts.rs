@@ -214,11 +214,7 @@ impl Market {
         &self,
         campaign: &str,
     ) -> Result<Vec<StoreDiscountBadge>, MarketError> {
-        let c = self
-            .store
-            .campaign(campaign)
-            .await?
-            .ok_or_else(|| MarketError::not_found("campaign"))?;
+        let c = self.campaign_named(campaign).await?;
         let rows = self.store.campaign_store_discounts(&c.id).await?;
         Ok(rows
             .into_iter()

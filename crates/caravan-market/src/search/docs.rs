@@ -1,5 +1,6 @@
 //! Turning products in the store into search documents.
 
+use crate::catalogue::Tree;
 use crate::{Market, MarketError};
 use caravan_domain::fx::{convert, Rate};
 use caravan_domain::{Currency, Locale, Money};
@@ -44,13 +45,7 @@ impl Market {
             .into_iter()
             .map(|m| (m.id, m.status))
             .collect();
-        let mut ships_to: HashMap<String, BTreeSet<String>> = HashMap::new();
-        for r in self.store.shipping_rules(&merchant_ids).await? {
-            ships_to
-                .entry(r.merchant_id)
-                .or_default()
-                .insert(r.destination);
-        }
+        let ships_to = self.ships_to_of(&merchant_ids).await?;
         let visible: Vec<String> = products
             .iter()
             .filter(|p| {
@@ -59,21 +54,8 @@ impl Market {
             })
             .map(|p| p.id.clone())
             .collect();
-        let mut texts: HashMap<String, Vec<(Locale, String, String)>> = HashMap::new();
-        for t in self.store.product_texts(&visible).await? {
-            if let Ok(l) = Locale::parse(&t.locale) {
-                texts
-                    .entry(t.product_id)
-                    .or_default()
-                    .push((l, t.title, t.description));
-            }
-        }
-        let mut in_stock: BTreeSet<String> = BTreeSet::new();
-        for v in self.store.variants_of(&visible).await? {
-            if v.stock > 0 {
-                in_stock.insert(v.product_id);
-            }
-        }
+        let mut texts = self.texts_of(&visible).await?;
+        let in_stock = self.in_stock_of(&visible).await?;
         let sold: HashMap<String, i64> =
             self.store.units_sold(&visible).await?.into_iter().collect();
         let rates = self.rate_table().await?;
@@ -106,17 +88,7 @@ impl Market {
                     .map(|c| c.id)
                     .collect(),
                 texts: texts.remove(&p.id).unwrap_or_default(),
-                vocabulary: Locale::ALL
-                    .iter()
-                    .map(|&l| {
-                        let names: Vec<String> = tree
-                            .path(&p.category_id, l)
-                            .into_iter()
-                            .map(|c| c.name)
-                            .collect();
-                        (l, names.join(" "))
-                    })
-                    .collect(),
+                vocabulary: vocabulary(&tree, &p.category_id),
                 price,
                 ship_from: p.ship_from_country.clone(),
                 ships_to: ships_to
@@ -132,4 +104,65 @@ impl Market {
         }
         Ok(Changes { upserts, gone })
     }
+}
+
+impl Market {
+    /// The destinations each of these stores ships to.
+    async fn ships_to_of(
+        &self,
+        merchant_ids: &[String],
+    ) -> Result<HashMap<String, BTreeSet<String>>, MarketError> {
+        let mut ships_to: HashMap<String, BTreeSet<String>> = HashMap::new();
+        for r in self.store.shipping_rules(merchant_ids).await? {
+            ships_to
+                .entry(r.merchant_id)
+                .or_default()
+                .insert(r.destination);
+        }
+        Ok(ships_to)
+    }
+
+    /// Each product's (locale, title, description) texts.
+    async fn texts_of(
+        &self,
+        ids: &[String],
+    ) -> Result<HashMap<String, Vec<(Locale, String, String)>>, MarketError> {
+        let mut texts: HashMap<String, Vec<(Locale, String, String)>> = HashMap::new();
+        for t in self.store.product_texts(ids).await? {
+            if let Ok(l) = Locale::parse(&t.locale) {
+                texts
+                    .entry(t.product_id)
+                    .or_default()
+                    .push((l, t.title, t.description));
+            }
+        }
+        Ok(texts)
+    }
+
+    /// The products among `ids` with a variant in stock.
+    async fn in_stock_of(&self, ids: &[String]) -> Result<BTreeSet<String>, MarketError> {
+        Ok(self
+            .store
+            .variants_of(ids)
+            .await?
+            .into_iter()
+            .filter(|v| v.stock > 0)
+            .map(|v| v.product_id)
+            .collect())
+    }
+}
+
+/// The catalogue's words for a product in every language: its category path's names.
+fn vocabulary(tree: &Tree, category_id: &str) -> Vec<(Locale, String)> {
+    Locale::ALL
+        .iter()
+        .map(|&l| {
+            let names: Vec<String> = tree
+                .path(category_id, l)
+                .into_iter()
+                .map(|c| c.name)
+                .collect();
+            (l, names.join(" "))
+        })
+        .collect()
 }

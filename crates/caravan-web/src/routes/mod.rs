@@ -91,6 +91,13 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(orders::store_orders))
         .routes(routes!(orders::balance))
         .routes(routes!(orders::payouts, orders::request_payout))
+        .merge(festival_api())
+}
+
+/// The festival's routes: campaigns, deals, coupons, store discounts, promotions, the live
+/// screen.
+fn festival_api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
         .routes(routes!(festival::create_campaign))
         .routes(routes!(festival::campaigns))
         .routes(routes!(festival::campaign))

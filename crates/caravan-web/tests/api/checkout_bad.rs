@@ -176,10 +176,7 @@ async fn bad_checkouts_change_nothing(app: &TestApp) {
         .error(422, "invalid_address");
 
     // Unpublished products and suspended stores' products cannot be bought.
-    let cat = app.get("/api/v1/categories", None).await.ok(200)[1]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let cat = crate::shop::shop_category(app).await;
     let (draft, draft_var) = product(app, it, &cat, "DRAFT-1", 500, 5, "EUR").await;
     app.patch(
         &format!("/api/v1/merchant/products/{draft}"),

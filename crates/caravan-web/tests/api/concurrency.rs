@@ -54,10 +54,7 @@ async fn register(client: &reqwest::Client, base: &str, i: usize) -> String {
 async fn five_hundred_checkouts_for_a_hundred_units(app: &TestApp) {
     let s = shop(app).await;
     let (it, _, _) = &s.it;
-    let cat = app.get("/api/v1/categories", None).await.ok(200)[1]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let cat = crate::shop::shop_category(app).await;
     let (product_id, variant) = product(app, it, &cat, "HOT-1", 999, 100, "EUR").await;
     let tokens = buyers(app, 100).await;
 

@@ -52,10 +52,7 @@ async fn balance(app: &TestApp, account: &str, currency: &str) -> i64 {
 async fn a_coupon_budget_of_100_uses_holds_under_1000_checkouts(app: &TestApp) {
     let s = shop(app).await;
     let (it, _, _) = &s.it;
-    let cat = app.get("/api/v1/categories", None).await.ok(200)[1]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let cat = crate::shop::shop_category(app).await;
     let (_, variant) = product(app, it, &cat, "CPN-1", 1000, 2000, "EUR").await;
     let body = coupon(app, "ELEVEN", "fixed", 100, json!({"budget_uses": 100}));
     let c = app.post("/api/v1/admin/coupons", Some(&s.op), body).await;

@@ -47,10 +47,7 @@ pub(crate) async fn campaign(app: &TestApp, op: &str, slug: &str, start: i64) ->
 pub(crate) async fn live_deal(app: &TestApp, cap: i64, per_buyer: i64) -> (Shop, String, String) {
     let s = shop(app).await;
     let (it, _, _) = &s.it;
-    let cat = app.get("/api/v1/categories", None).await.ok(200)[1]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let cat = crate::shop::shop_category(app).await;
     let (_, variant) = product(app, it, &cat, "DEAL-1", 1000, 1000, "EUR").await;
     let cid = campaign(app, &s.op, "double-eleven", app.clock.now_ms() - 60_000).await;
     let deal = json!({"campaign_id": cid, "variant_id": variant, "price_minor": 700, "cap": cap, "per_buyer": per_buyer});
@@ -98,10 +95,7 @@ async fn sold(app: &TestApp, variant: &str, deal: &str) -> (i64, i64) {
 async fn the_reference_price_is_the_lowest_of_the_30_days_before(app: &TestApp) {
     let s = shop(app).await;
     let (it, _, _) = &s.it;
-    let cat = app.get("/api/v1/categories", None).await.ok(200)[1]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let cat = crate::shop::shop_category(app).await;
     let (_, variant) = product(app, it, &cat, "OMNI-1", 1000, 100, "EUR").await;
     let start = app.clock.now_ms() + 40 * DAY;
     let cid = campaign(app, &s.op, "omnibus", start).await;

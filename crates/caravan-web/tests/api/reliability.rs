@@ -64,10 +64,7 @@ async fn rupiah_shop(app: &TestApp) -> (crate::shop::Shop, String) {
     app.put("/api/v1/admin/rates", Some(&s.op), rates)
         .await
         .ok(200);
-    let cat = app.get("/api/v1/categories", None).await.ok(200)[1]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let cat = crate::shop::shop_category(app).await;
     (s, cat)
 }
 

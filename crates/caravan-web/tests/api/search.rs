@@ -136,10 +136,7 @@ async fn languages_and_typos(app: &TestApp) {
 async fn changes_show_within_a_second(app: &TestApp) {
     let (op, token, merchant, p) = catalogue(app).await;
     // Created.
-    let op_cat = app.get("/api/v1/categories", None).await.ok(200)[1]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let op_cat = crate::shop::shop_category(app).await;
     let new = titled(
         app,
         &token,

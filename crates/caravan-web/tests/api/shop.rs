@@ -151,3 +151,11 @@ pub async fn audit(app: &TestApp) {
         "escrow equals the money of paid-but-not-completed orders"
     );
 }
+
+/// The id of the category the test shop's products are in (the second one the API lists).
+pub async fn shop_category(app: &TestApp) -> String {
+    app.get("/api/v1/categories", None).await.ok(200)[1]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}

@@ -27,10 +27,7 @@ fn ticket(set: &[String]) -> String {
 async fn early_buyers_wait_for_the_flash_slot_and_lose_nothing(app: &TestApp) {
     let s = shop(app).await;
     let (it, _, _) = &s.it;
-    let cat = app.get("/api/v1/categories", None).await.ok(200)[1]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let cat = crate::shop::shop_category(app).await;
     let (_, variant) = product(app, it, &cat, "FLASH-1", 1000, 1000, "EUR").await;
     let now = app.clock.now_ms();
     let cid = campaign(app, &s.op, "double-eleven", now - MINUTE).await;
