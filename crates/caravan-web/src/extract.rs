@@ -321,8 +321,21 @@ pub fn negotiate(header: &str) -> Locale {
 
 #[cfg(test)]
 mod tests {
-    use super::negotiate;
+    use super::{negotiate, parse_json};
     use caravan_domain::Locale;
+
+    #[test]
+    fn large_whole_numbers_written_with_a_fraction_are_read_exactly() {
+        // The fuzzer's case: 2^51 − 1 written as a float must not come back as …247.2.
+        #[derive(serde::Deserialize)]
+        struct Body {
+            n: i64,
+        }
+        let b: Body = parse_json(br#"{"n": 2251799813685247.0}"#).expect("a whole number");
+        assert_eq!(b.n, 2_251_799_813_685_247);
+        let b: Body = parse_json(br#"{"n": 1125899906842624.0}"#).expect("a whole number");
+        assert_eq!(b.n, 1_125_899_906_842_624);
+    }
 
     #[test]
     fn accept_language_picks_the_best_supported() {
