@@ -88,8 +88,8 @@ pub struct Market {
 }
 
 struct Inner {
-    /// Started on first use, inside the runtime.
-    writer: OnceLock<checkout::writer::OrderWriter>,
+    /// Started with the market; shared with its copies at another clock (`at_clock`).
+    writer: OnceLock<Arc<checkout::writer::OrderWriter>>,
     provider: Arc<dyn payments::PaymentProvider>,
     /// Idempotency keys being processed on this node: a repeat meanwhile is 409.
     in_flight: Mutex<HashSet<(String, String)>>,
@@ -101,6 +101,20 @@ struct Inner {
     screen: Mutex<festival::screen::ScreenSlot>,
     /// The browser waiting rooms in front of checkout.
     waiting: festival::WaitingRoom,
+}
+
+impl Inner {
+    fn new(provider: Arc<dyn payments::PaymentProvider>, admit_per_s: u64) -> Self {
+        Self {
+            writer: OnceLock::new(),
+            provider,
+            in_flight: Mutex::new(HashSet::new()),
+            cache: cache::Caches::default(),
+            search: OnceLock::new(),
+            screen: Mutex::new(festival::screen::ScreenSlot::default()),
+            waiting: festival::WaitingRoom::new(admit_per_s),
+        }
+    }
 }
 
 impl Market {
@@ -117,26 +131,31 @@ impl Market {
         config: MarketConfig,
         provider: Arc<dyn payments::PaymentProvider>,
     ) -> Self {
-        let inner = Inner {
-            writer: OnceLock::new(),
-            provider,
-            in_flight: Mutex::new(HashSet::new()),
-            cache: cache::Caches::default(),
-            search: OnceLock::new(),
-            screen: Mutex::new(festival::screen::ScreenSlot::default()),
-            waiting: festival::WaitingRoom::new(config.admit_per_s),
-        };
         let market = Self {
             store,
             clock,
+            inner: Arc::new(Inner::new(provider, config.admit_per_s)),
             config: Arc::new(config),
-            inner: Arc::new(inner),
         };
         // Started now, from the caller's thread, whose scheduling priority the writer thread
         // inherits: the binary opens the market on its main thread and runs only its request
         // threads at a lower priority (ADR 0004).
         market.writer();
         market
+    }
+
+    /// The same market read at another clock (the demo's past campaign), with caches of its
+    /// own but the same order writer: a second writer would start a second runtime, whose
+    /// pooled PostgreSQL connections die with it while the pool still hands them out.
+    pub(crate) fn at_clock(&self, clock: Arc<dyn Clock>) -> Market {
+        let inner = Inner::new(self.inner.provider.clone(), self.config.admit_per_s);
+        let _ = inner.writer.set(self.writer().clone());
+        Self {
+            store: self.store.clone(),
+            clock,
+            config: self.config.clone(),
+            inner: Arc::new(inner),
+        }
     }
 
     /// The configuration in force.

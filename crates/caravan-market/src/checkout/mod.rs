@@ -17,16 +17,17 @@ use crate::idempotency::{key_in_use, key_reused, IdempotencyKey, Replayable};
 use crate::{Code, Market, MarketError};
 use caravan_domain::{Currency, Locale, Money};
 use caravan_store::checkout::{Outcome, PaymentRecord, Placement};
+use std::sync::Arc;
 use writer::Failure;
 
 impl Market {
-    pub(crate) fn writer(&self) -> &writer::OrderWriter {
+    pub(crate) fn writer(&self) -> &Arc<writer::OrderWriter> {
         self.inner.writer.get_or_init(|| {
-            writer::OrderWriter::start(
+            Arc::new(writer::OrderWriter::start(
                 self.store.clone(),
                 self.config.writer_queue,
                 self.config.writer_batch,
-            )
+            ))
         })
     }
 

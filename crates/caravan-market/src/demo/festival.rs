@@ -293,12 +293,7 @@ impl Market {
         let past = campaign("singles-day-2025", "Singles' Day 2025", start);
         let c = self.create_campaign(operator, past, Locale::En).await?;
         let clock = Arc::new(ManualClock::new(start + 2 * HOUR));
-        let then = Market::with_provider(
-            self.store.clone(),
-            clock.clone(),
-            (*self.config).clone(),
-            self.inner.provider.clone(),
-        );
+        let then = self.at_clock(clock.clone());
         let mut variants = Vec::new();
         for store in stores.iter().take(3) {
             let Some((variant, price)) = then.deal_candidates(store).await?.into_iter().nth(1)
