@@ -158,6 +158,7 @@ codes! {
     DealLimitReached = ("deal_limit_reached", Conflict, "the buyer has reached the deal's per-buyer limit");
     InvalidCampaign = ("invalid_campaign", Invalid, "a campaign's slug, texts, window, time zone or rules are wrong");
     InvalidPromotion = ("invalid_promotion", Invalid, "a promotion's kind, texts, window (inside its campaign's, from warm-up to the end), countries, languages or link are wrong");
+    InvalidGlossaryTerm = ("invalid_glossary_term", Invalid, "a glossary term is a noun or a modifier with 1 to 8 forms of 1 to 60 characters in at least two of the eight languages");
     PromotionWithdrawn = ("promotion_withdrawn", Conflict, "the promotion was withdrawn already");
     InvalidStoreDiscount = ("invalid_store_discount", Invalid, "a store discount takes 0.01% to 90% off (1 to 9000 basis points), from a minimum spend of 0 to 10^12 minor units");
     StoreDiscountExists = ("store_discount_exists", Conflict, "the store already has a discount in this campaign (withdraw it first)");

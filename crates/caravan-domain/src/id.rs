@@ -133,6 +133,8 @@ typed_id! {
     PromotionId => "pro_",
     /// A store's discount on everything it sells during a campaign.
     StoreDiscountId => "sdc_",
+    /// A glossary term (a noun or modifier in the eight languages).
+    GlossaryTermId => "gls_",
 }
 
 #[cfg(test)]

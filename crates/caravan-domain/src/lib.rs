@@ -13,6 +13,7 @@ pub mod coupon;
 pub mod error;
 pub mod festival;
 pub mod fx;
+pub mod glossary;
 pub mod id;
 pub mod image;
 pub mod ledger;
@@ -22,6 +23,7 @@ pub mod money;
 pub mod order;
 pub mod pricing;
 pub mod shipping;
+pub mod translation;
 
 pub use allocate::{allocate, prorate};
 pub use code::{Code, Kind};

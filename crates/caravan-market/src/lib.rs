@@ -25,6 +25,7 @@ pub mod pricing;
 pub mod rates;
 pub mod search;
 pub mod shipping;
+pub mod translation;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{Code, ErrorKind, MarketError};
@@ -101,6 +102,8 @@ struct Inner {
     screen: Mutex<festival::screen::ScreenSlot>,
     /// The browser waiting rooms in front of checkout.
     waiting: festival::WaitingRoom,
+    /// The configured machine-translation provider (none: the built-in glossary one).
+    translator: Mutex<Option<Arc<dyn translation::Translator>>>,
 }
 
 impl Inner {
@@ -113,6 +116,7 @@ impl Inner {
             search: OnceLock::new(),
             screen: Mutex::new(festival::screen::ScreenSlot::default()),
             waiting: festival::WaitingRoom::new(admit_per_s),
+            translator: Mutex::new(None),
         }
     }
 }

@@ -55,6 +55,7 @@ pub fn analyser(locale: Locale) -> TextAnalyzer {
             .build(),
         None => TextAnalyzer::builder(tantivy_jieba::JiebaTokenizer::new())
             .filter(RemoveLongFilter::limit(40))
+            .filter(DropStray)
             .filter(LowerCaser)
             .build(),
     }
@@ -168,12 +169,75 @@ impl<T: TokenStream> TokenStream for StemStream<T> {
     }
 }
 
+/// Drops the one-letter pieces jieba cuts out of Latin words with accents (`Jaén` → `ja`, `é`,
+/// `n`): a lone `é` would match every text with an accented Latin word. Chinese characters,
+/// digits and longer tokens pass.
+#[derive(Clone, Copy)]
+struct DropStray;
+
+impl TokenFilter for DropStray {
+    type Tokenizer<T: Tokenizer> = DropStrayTokenizer<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> DropStrayTokenizer<T> {
+        DropStrayTokenizer(tokenizer)
+    }
+}
+
+#[derive(Clone)]
+struct DropStrayTokenizer<T>(T);
+
+impl<T: Tokenizer> Tokenizer for DropStrayTokenizer<T> {
+    type TokenStream<'a> = DropStrayStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        DropStrayStream(self.0.token_stream(text))
+    }
+}
+
+struct DropStrayStream<T>(T);
+
+fn stray(text: &str) -> bool {
+    let mut chars = text.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) => !c.is_ascii_digit() && !matches!(c as u32, 0x3400..=0x9FFF),
+        _ => false,
+    }
+}
+
+impl<T: TokenStream> TokenStream for DropStrayStream<T> {
+    fn advance(&mut self) -> bool {
+        while self.0.advance() {
+            if !stray(&self.0.token().text) {
+                return true;
+            }
+        }
+        false
+    }
+
+    fn token(&self) -> &Token {
+        self.0.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.0.token_mut()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn stems(locale: Locale, text: &str) -> Vec<String> {
         terms(&mut analyser(locale), text)
+    }
+
+    #[test]
+    fn chinese_drops_stray_latin_letters() {
+        assert!(!stems(Locale::Zh, "制作方： Olivar de Jaén").contains(&"é".to_owned()));
+        assert!(stems(Locale::Zh, "écharpe")
+            .iter()
+            .all(|t| t.chars().count() > 1));
+        assert!(stems(Locale::Zh, "真丝围巾").contains(&"围巾".to_owned()));
     }
 
     #[test]

@@ -30,6 +30,7 @@ mod sql;
 pub mod store_discounts;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
+pub mod translations;
 pub mod users;
 
 pub use connect::{Engine, Store};

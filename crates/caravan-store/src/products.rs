@@ -81,6 +81,23 @@ pub struct ProductTextRecord {
     pub title: String,
     /// Description.
     pub description: String,
+    /// 1 for a machine translation, 0 for the merchant's own text.
+    pub machine: i64,
+    /// A machine text's source locale.
+    pub source_locale: Option<String>,
+    /// A machine text's source hash (see `caravan_domain::translation`).
+    pub source_hash: Option<String>,
+}
+
+/// A translation to queue with a product's write (see `translations`).
+#[derive(Debug, Clone)]
+pub struct QueuedTranslation {
+    /// Target locale.
+    pub locale: String,
+    /// The merchant's text it translates.
+    pub source_locale: String,
+    /// That text's hash.
+    pub source_hash: String,
 }
 
 /// A stored variant (SKU).
@@ -210,6 +227,7 @@ impl Store {
         p: &ProductRecord,
         texts: &[ProductTextRecord],
         variants: &[VariantRecord],
+        queue: &[QueuedTranslation],
     ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
         let min_price = variants
@@ -246,6 +264,7 @@ impl Store {
         for v in variants {
             insert_variant_row(&mut tx, v).await?;
         }
+        crate::translations::queue(&mut tx, &p.id, queue, p.updated_at).await?;
         append_events(&mut tx, &[changed("product.changed", &p.id)], p.updated_at).await?;
         tx.commit().await?;
         Ok(())
@@ -257,6 +276,7 @@ impl Store {
         &self,
         p: &ProductRecord,
         texts: &[ProductTextRecord],
+        queue: &[QueuedTranslation],
     ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
         let done = sqlx::query(
@@ -283,6 +303,7 @@ impl Store {
         for t in texts {
             upsert_text(&mut tx, t).await?;
         }
+        crate::translations::queue(&mut tx, &p.id, queue, p.updated_at).await?;
         append_events(&mut tx, &[changed("product.changed", &p.id)], p.updated_at).await?;
         tx.commit().await?;
         Ok(())
@@ -304,7 +325,8 @@ impl Store {
         ids: &[String],
     ) -> Result<Vec<ProductTextRecord>, StoreError> {
         let head =
-            "SELECT product_id, locale, title, description FROM product_texts WHERE product_id";
+            "SELECT product_id, locale, title, description, machine, source_locale, source_hash \
+             FROM product_texts WHERE product_id";
         self.fetch_in(head, "ORDER BY product_id, locale", ids)
             .await
     }
@@ -404,13 +426,17 @@ impl Store {
     }
 }
 
+/// Writes the merchant's own text in a locale (a machine text there becomes the merchant's)
+/// and drops a translation queued for it.
 async fn upsert_text(
     tx: &mut sqlx::Transaction<'_, Any>,
     t: &ProductTextRecord,
 ) -> Result<(), StoreError> {
     sqlx::query(
-        "INSERT INTO product_texts (product_id, locale, title, description) VALUES ($1, $2, $3, $4) \
-         ON CONFLICT (product_id, locale) DO UPDATE SET title = excluded.title, description = excluded.description",
+        "INSERT INTO product_texts (product_id, locale, title, description, machine) \
+         VALUES ($1, $2, $3, $4, 0) \
+         ON CONFLICT (product_id, locale) DO UPDATE SET title = excluded.title, \
+         description = excluded.description, machine = 0, source_locale = NULL, source_hash = NULL",
     )
     .bind(&t.product_id)
     .bind(&t.locale)
@@ -418,6 +444,11 @@ async fn upsert_text(
     .bind(&t.description)
     .execute(&mut **tx)
     .await?;
+    sqlx::query("DELETE FROM translation_jobs WHERE product_id = $1 AND locale = $2")
+        .bind(&t.product_id)
+        .bind(&t.locale)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 

@@ -244,4 +244,15 @@ impl Store {
             .await?;
         Ok(())
     }
+
+    /// The countries with the most accounts, most first (ties by code).
+    pub async fn countries_by_accounts(&self, limit: i64) -> Result<Vec<String>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT country FROM users WHERE country IS NOT NULL \
+             GROUP BY country ORDER BY COUNT(*) DESC, country LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?)
+    }
 }

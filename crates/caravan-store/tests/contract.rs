@@ -7,8 +7,8 @@
 )]
 use caravan_store::merchants::MerchantRecord;
 use caravan_store::products::{
-    CategoryRecord, ProductQuery, ProductRecord, ProductSort, ProductTextRecord, VariantRecord,
-    Visibility,
+    CategoryRecord, ProductQuery, ProductRecord, ProductSort, ProductTextRecord, QueuedTranslation,
+    VariantRecord, Visibility,
 };
 use caravan_store::testing::{TestDb, POSTGRES_ENV};
 use caravan_store::users::{TokenRecord, UserRecord};
@@ -51,6 +51,7 @@ contract!(
     merchant_applications_and_review,
     categories_products_and_variants,
     listing_filters_sorts_and_pages,
+    translations_never_replace_a_merchants_text,
 );
 
 fn user(id: &str, email: &str) -> UserRecord {
@@ -292,6 +293,9 @@ fn text(product: &str, locale: &str, title: &str) -> ProductTextRecord {
         locale: locale.to_owned(),
         title: title.to_owned(),
         description: String::new(),
+        machine: 0,
+        source_locale: None,
+        source_hash: None,
     }
 }
 
@@ -348,6 +352,7 @@ async fn categories_products_and_variants(s: &Store) {
         &p,
         &[text("prd_1", "it", "Sciarpa"), text("prd_1", "en", "Scarf")],
         &vs,
+        &[],
     )
     .await
     .expect("product");
@@ -361,6 +366,7 @@ async fn categories_products_and_variants(s: &Store) {
             &p2,
             &[text("prd_2", "en", "Dup")],
             &[variant("var_3", "prd_2", "mer_1", "SC-1", 100, 1)],
+            &[],
         )
         .await;
     assert!(matches!(dup, Err(StoreError::Conflict)), "{dup:?}");
@@ -376,6 +382,7 @@ async fn categories_products_and_variants(s: &Store) {
         &p3,
         &[text("prd_3", "en", "Mug")],
         &[variant("var_4", "prd_3", "mer_2", "SC-1", 900, 5)],
+        &[],
     )
     .await
     .expect("other merchant");
@@ -386,11 +393,11 @@ async fn categories_products_and_variants(s: &Store) {
     edit.merchant_id = "mer_2".to_owned();
     edit.updated_at = 200;
     assert!(matches!(
-        s.update_product(&edit, &[]).await,
+        s.update_product(&edit, &[], &[]).await,
         Err(StoreError::Stale)
     ));
     edit.merchant_id = "mer_1".to_owned();
-    s.update_product(&edit, &[text("prd_1", "en", "Silk scarf")])
+    s.update_product(&edit, &[text("prd_1", "en", "Silk scarf")], &[])
         .await
         .expect("update");
     let texts = s
@@ -495,7 +502,7 @@ async fn listing_filters_sorts_and_pages(s: &Store) {
             price,
             stock,
         );
-        s.insert_product(&p, &[text(id, "en", id)], &[v])
+        s.insert_product(&p, &[text(id, "en", id)], &[v], &[])
             .await
             .expect("product");
     }
@@ -584,5 +591,76 @@ async fn listing_filters_sorts_and_pages(s: &Store) {
     assert_eq!(
         ids(&s.list_products(&query()).await.expect("list")),
         vec!["prd_b", "prd_a"]
+    );
+}
+
+fn queued(locale: &str, hash: &str) -> QueuedTranslation {
+    QueuedTranslation {
+        locale: locale.to_owned(),
+        source_locale: "en".to_owned(),
+        source_hash: hash.to_owned(),
+    }
+}
+
+fn machine(locale: &str, title: &str, hash: &str) -> ProductTextRecord {
+    ProductTextRecord {
+        machine: 1,
+        source_locale: Some("en".to_owned()),
+        source_hash: Some(hash.to_owned()),
+        ..text("prd_1", locale, title)
+    }
+}
+
+async fn translations_never_replace_a_merchants_text(s: &Store) {
+    seed_catalogue(s).await;
+    let p = product("prd_1", "mer_1", "cat_s", "published", 100);
+    let v = variant("var_1", "prd_1", "mer_1", "SC-1", 2500, 3);
+    let jobs = [queued("ru", "h1"), queued("fr", "h1")];
+    s.insert_product(&p, &[text("prd_1", "en", "Scarf")], &[v], &jobs)
+        .await
+        .expect("product");
+    let due = s.due_translations(100, 10).await.expect("due");
+    let locales: Vec<&str> = due.iter().map(|j| j.locale.as_str()).collect();
+    assert_eq!(locales, ["fr", "ru"]);
+    assert!(s.due_translations(99, 10).await.expect("due").is_empty());
+    // One node claims; another's claim of the same job fails.
+    let taken = s.claim_translations(&due, 500).await.expect("claim");
+    assert_eq!(taken.len(), 2);
+    assert!(s
+        .claim_translations(&due, 500)
+        .await
+        .expect("claim")
+        .is_empty());
+    assert!(s.due_translations(499, 10).await.expect("due").is_empty());
+    // A result for an outdated source is not stored.
+    let results = [machine("ru", "old", "h0"), machine("ru", "Шарф", "h1")];
+    assert_eq!(s.store_translations(&results, 101).await.expect("store"), 1);
+    // The merchant writes French while it is queued: the job goes, and a late result cannot
+    // replace the merchant's text.
+    let mut edit = s.product("prd_1").await.expect("read").expect("found");
+    edit.updated_at = 102;
+    let french = text("prd_1", "fr", "Écharpe");
+    s.update_product(&edit, &[french], &[]).await.expect("edit");
+    assert_eq!(s.translation_backlog().await.expect("backlog"), 0);
+    let late = [machine("fr", "machine", "h1")];
+    assert_eq!(s.store_translations(&late, 103).await.expect("store"), 0);
+    let texts = s.product_texts(&["prd_1".into()]).await.expect("texts");
+    let by = |l: &str| texts.iter().find(|t| t.locale == l).expect("text");
+    assert_eq!((by("fr").title.as_str(), by("fr").machine), ("Écharpe", 0));
+    assert_eq!((by("ru").title.as_str(), by("ru").machine), ("Шарф", 1));
+    assert_eq!(by("ru").source_hash.as_deref(), Some("h1"));
+    // A failure is retried later.
+    s.update_product(&edit, &[], &[queued("zh", "h1")])
+        .await
+        .expect("queue");
+    let zh = &s.due_translations(200, 10).await.expect("due")[0];
+    s.retry_translation(zh, 900, "timeout")
+        .await
+        .expect("retry");
+    assert!(s.due_translations(899, 10).await.expect("due").is_empty());
+    let again = &s.due_translations(900, 10).await.expect("due")[0];
+    assert_eq!(
+        (again.attempts, again.last_error.as_deref()),
+        (1, Some("timeout"))
     );
 }

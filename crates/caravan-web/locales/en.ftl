@@ -361,3 +361,26 @@ store-discount-give = Give the discount
 store-discount-off = { $percent } on orders from { $min }
 store-discount-active = active
 store-discount-withdrawn = withdrawn
+
+# Machine translation
+product-machine-translated = Automatically translated
+product-show-original = Show original
+product-original-text = Original text ({ $language })
+product-show-translation = Show translation
+card-machine-translated = auto-translated
+
+# Listing completeness
+completeness-title = Listing completeness
+completeness-summary = { $complete } of { $total } listings complete
+completeness-destinations = Checked for buyers in: { $countries }
+completeness-languages = Languages without text
+completeness-machine = Machine-translated (correct them)
+completeness-other = Images, customs, shipping
+completeness-queued = { $count ->
+    [one] { $count } translation queued
+   *[other] { $count } translations queued
+}
+completeness-images = no images
+completeness-hs = no HS code
+completeness-shipping = no shipping to { $countries }
+completeness-complete = complete

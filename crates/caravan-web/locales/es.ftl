@@ -361,3 +361,26 @@ store-discount-give = Aplicar el descuento
 store-discount-off = { $percent } en pedidos desde { $min }
 store-discount-active = activo
 store-discount-withdrawn = retirado
+
+# Machine translation
+product-machine-translated = Traducido automáticamente
+product-show-original = Ver original
+product-original-text = Texto original ({ $language })
+product-show-translation = Ver traducción
+card-machine-translated = traducción automática
+
+# Listing completeness
+completeness-title = Ficha completa
+completeness-summary = { $complete } de { $total } fichas completas
+completeness-destinations = Comprobado para compradores de: { $countries }
+completeness-languages = Idiomas sin texto
+completeness-machine = Traducción automática (corrígela)
+completeness-other = Imágenes, aduana, envío
+completeness-queued = { $count ->
+    [one] { $count } traducción en cola
+   *[other] { $count } traducciones en cola
+}
+completeness-images = sin imágenes
+completeness-hs = sin código SA
+completeness-shipping = sin envío a { $countries }
+completeness-complete = completa

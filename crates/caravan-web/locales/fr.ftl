@@ -361,3 +361,26 @@ store-discount-give = Accorder la remise
 store-discount-off = { $percent } dès { $min } d’achat
 store-discount-active = active
 store-discount-withdrawn = retirée
+
+# Machine translation
+product-machine-translated = Traduit automatiquement
+product-show-original = Voir l’original
+product-original-text = Texte original ({ $language })
+product-show-translation = Voir la traduction
+card-machine-translated = traduction auto
+
+# Listing completeness
+completeness-title = Complétude des fiches
+completeness-summary = { $complete } fiches complètes sur { $total }
+completeness-destinations = Vérifié pour les acheteurs de : { $countries }
+completeness-languages = Langues sans texte
+completeness-machine = Traduction automatique (à corriger)
+completeness-other = Images, douane, livraison
+completeness-queued = { $count ->
+    [one] { $count } traduction en attente
+   *[other] { $count } traductions en attente
+}
+completeness-images = pas d’images
+completeness-hs = pas de code SH
+completeness-shipping = pas de livraison vers { $countries }
+completeness-complete = complète

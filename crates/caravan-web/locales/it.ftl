@@ -361,3 +361,26 @@ store-discount-give = Applica lo sconto
 store-discount-off = { $percent } sugli ordini da { $min }
 store-discount-active = attivo
 store-discount-withdrawn = ritirato
+
+# Machine translation
+product-machine-translated = Tradotto automaticamente
+product-show-original = Mostra originale
+product-original-text = Testo originale ({ $language })
+product-show-translation = Mostra traduzione
+card-machine-translated = traduzione automatica
+
+# Listing completeness
+completeness-title = Completezza delle schede
+completeness-summary = { $complete } schede complete su { $total }
+completeness-destinations = Verificato per gli acquirenti di: { $countries }
+completeness-languages = Lingue senza testo
+completeness-machine = Traduzione automatica (correggila)
+completeness-other = Immagini, dogana, spedizione
+completeness-queued = { $count ->
+    [one] { $count } traduzione in coda
+   *[other] { $count } traduzioni in coda
+}
+completeness-images = nessuna immagine
+completeness-hs = nessun codice SA
+completeness-shipping = nessuna spedizione verso { $countries }
+completeness-complete = completa

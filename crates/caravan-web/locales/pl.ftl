@@ -367,3 +367,27 @@ store-discount-give = Daj rabat
 store-discount-off = { $percent } przy zamówieniach od { $min }
 store-discount-active = aktywny
 store-discount-withdrawn = wycofany
+
+# Machine translation
+product-machine-translated = Przetłumaczono automatycznie
+product-show-original = Pokaż oryginał
+product-original-text = Tekst oryginalny ({ $language })
+product-show-translation = Pokaż tłumaczenie
+card-machine-translated = tłumaczenie automatyczne
+
+# Listing completeness
+completeness-title = Kompletność ofert
+completeness-summary = Kompletne oferty: { $complete } z { $total }
+completeness-destinations = Sprawdzono dla kupujących z: { $countries }
+completeness-languages = Języki bez tekstu
+completeness-machine = Tłumaczenie maszynowe (popraw)
+completeness-other = Zdjęcia, cło, wysyłka
+completeness-queued = { $count ->
+    [one] { $count } tłumaczenie w kolejce
+    [few] { $count } tłumaczenia w kolejce
+   *[other] { $count } tłumaczeń w kolejce
+}
+completeness-images = brak zdjęć
+completeness-hs = brak kodu HS
+completeness-shipping = brak wysyłki do { $countries }
+completeness-complete = kompletna

@@ -367,3 +367,27 @@ store-discount-give = Дать скидку
 store-discount-off = { $percent } на заказы от { $min }
 store-discount-active = действует
 store-discount-withdrawn = снята
+
+# Machine translation
+product-machine-translated = Переведено автоматически
+product-show-original = Показать оригинал
+product-original-text = Оригинальный текст ({ $language })
+product-show-translation = Показать перевод
+card-machine-translated = автоперевод
+
+# Listing completeness
+completeness-title = Полнота карточек
+completeness-summary = Заполнено { $complete } из { $total } карточек
+completeness-destinations = Проверено для покупателей из: { $countries }
+completeness-languages = Языки без текста
+completeness-machine = Машинный перевод (можно исправить)
+completeness-other = Фото, таможня, доставка
+completeness-queued = { $count ->
+    [one] { $count } перевод в очереди
+    [few] { $count } перевода в очереди
+   *[other] { $count } переводов в очереди
+}
+completeness-images = нет фото
+completeness-hs = нет кода ТН ВЭД
+completeness-shipping = нет доставки в { $countries }
+completeness-complete = заполнено

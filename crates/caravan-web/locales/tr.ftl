@@ -361,3 +361,23 @@ store-discount-give = İndirimi uygula
 store-discount-off = { $min } ve üzeri siparişlerde { $percent }
 store-discount-active = etkin
 store-discount-withdrawn = geri çekildi
+
+# Machine translation
+product-machine-translated = Otomatik çevrildi
+product-show-original = Orijinali göster
+product-original-text = Orijinal metin ({ $language })
+product-show-translation = Çeviriyi göster
+card-machine-translated = otomatik çeviri
+
+# Listing completeness
+completeness-title = İlan eksiksizliği
+completeness-summary = { $total } ilandan { $complete } tanesi eksiksiz
+completeness-destinations = Şu ülkelerdeki alıcılar için kontrol edildi: { $countries }
+completeness-languages = Metni olmayan diller
+completeness-machine = Makine çevirisi (düzeltin)
+completeness-other = Görseller, gümrük, kargo
+completeness-queued = { $count } çeviri sırada
+completeness-images = görsel yok
+completeness-hs = GTİP kodu yok
+completeness-shipping = { $countries } için kargo yok
+completeness-complete = eksiksiz

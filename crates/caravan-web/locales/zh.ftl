@@ -358,3 +358,23 @@ store-discount-give = 设置折扣
 store-discount-off = 订单满 { $min } 享 { $percent }
 store-discount-active = 生效中
 store-discount-withdrawn = 已撤下
+
+# Machine translation
+product-machine-translated = 自动翻译
+product-show-original = 查看原文
+product-original-text = 原文（{ $language }）
+product-show-translation = 查看译文
+card-machine-translated = 自动翻译
+
+# Listing completeness
+completeness-title = 商品信息完整度
+completeness-summary = { $total } 个商品中 { $complete } 个信息完整
+completeness-destinations = 按以下国家的买家检查：{ $countries }
+completeness-languages = 缺少文字的语言
+completeness-machine = 机器翻译（可修改）
+completeness-other = 图片、海关、配送
+completeness-queued = { $count } 条翻译排队中
+completeness-images = 没有图片
+completeness-hs = 没有 HS 编码
+completeness-shipping = 不配送至 { $countries }
+completeness-complete = 完整

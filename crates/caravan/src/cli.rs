@@ -41,6 +41,18 @@ pub struct GlobalArgs {
         hide_env_values = true
     )]
     pub webhook_secret: Option<String>,
+    /// A LibreTranslate server for machine translation of product texts, e.g.
+    /// `http://127.0.0.1:5000` [default: off; the built-in glossary provider translates].
+    #[arg(long, global = true, env = "CARAVAN_TRANSLATE_URL")]
+    pub translate_url: Option<String>,
+    /// That server's API key, if it requires one.
+    #[arg(
+        long,
+        global = true,
+        env = "CARAVAN_TRANSLATE_KEY",
+        hide_env_values = true
+    )]
+    pub translate_key: Option<String>,
 }
 
 /// Commands.

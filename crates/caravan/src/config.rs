@@ -14,6 +14,8 @@ struct FileConfig {
     database_url: Option<String>,
     log_format: Option<String>,
     webhook_secret: Option<String>,
+    translate_url: Option<String>,
+    translate_key: Option<String>,
 }
 
 /// The effective configuration.
@@ -31,6 +33,10 @@ pub struct Config {
     pub log_format: String,
     /// Webhook signing secret, if configured.
     pub webhook_secret: Option<String>,
+    /// The LibreTranslate server, if configured.
+    pub translate_url: Option<String>,
+    /// Its API key.
+    pub translate_key: Option<String>,
     /// Where each value came from, for `caravan config`.
     sources: Vec<(&'static str, &'static str)>,
 }
@@ -74,8 +80,25 @@ impl Config {
             .clone()
             .or(file.webhook_secret)
             .filter(|s| !s.is_empty());
+        let translate_url = args
+            .translate_url
+            .clone()
+            .or(file.translate_url)
+            .filter(|s| !s.is_empty());
+        if let Some(url) = &translate_url {
+            if !url.starts_with("http://") {
+                bail!("translate_url must be an http:// URL (a LibreTranslate server beside Caravan), not {url:?}");
+            }
+        }
+        let translate_key = args
+            .translate_key
+            .clone()
+            .or(file.translate_key)
+            .filter(|s| !s.is_empty());
         Ok(Config {
             webhook_secret,
+            translate_url,
+            translate_key,
             bind,
             data_dir,
             database_url,
@@ -117,6 +140,12 @@ impl Config {
             ("data_dir", self.data_dir.display().to_string()),
             ("database_url", self.redacted_database_url()),
             ("log_format", self.log_format.clone()),
+            (
+                "translate_url",
+                self.translate_url
+                    .clone()
+                    .unwrap_or_else(|| "(off: the built-in glossary translates)".to_owned()),
+            ),
             (
                 "webhook_secret",
                 if self.webhook_secret.is_some() {

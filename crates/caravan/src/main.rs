@@ -5,6 +5,7 @@ mod cli;
 mod config;
 
 use anyhow::{bail, Context, Result};
+use caravan_market::translation::libre::LibreTranslate;
 use caravan_market::{Market, MarketConfig, SystemClock};
 use caravan_search::SearchIndex;
 use caravan_store::Store;
@@ -63,14 +64,24 @@ async fn open(config: &Config) -> Result<Market> {
         .webhook_secret
         .clone()
         .unwrap_or_else(caravan_market::payments::random_secret);
-    Ok(Market::new(
+    let market = Market::new(
         store,
         Arc::new(SystemClock),
         MarketConfig {
             webhook_secret,
             ..MarketConfig::default()
         },
-    ))
+    );
+    if let Some(url) = &config.translate_url {
+        let provider = LibreTranslate::new(
+            url,
+            config.translate_key.clone(),
+            std::time::Duration::from_secs(10),
+        )
+        .map_err(|e| anyhow::anyhow!("the translation provider: {e}"))?;
+        market.set_translator(Arc::new(provider));
+    }
+    Ok(market)
 }
 
 async fn run(command: Command, config: Config) -> Result<()> {
@@ -212,6 +223,7 @@ async fn serve(config: Config, demo: bool) -> Result<()> {
     }
     attach_search(&market, &config)?;
     tokio::spawn(market.clone().run_indexer());
+    tokio::spawn(market.clone().run_translator());
     let listener = tokio::net::TcpListener::bind(&config.bind)
         .await
         .with_context(|| format!("binding {}", config.bind))?;

@@ -126,6 +126,9 @@ pub(crate) fn texts(
                 locale: Locale::parse(locale)?.code().to_owned(),
                 title: rules::title(&t.title)?,
                 description: rules::description(&t.description)?,
+                machine: 0,
+                source_locale: None,
+                source_hash: None,
             })
         })
         .collect()

@@ -1,5 +1,6 @@
 //! The catalogue: the category tree, products with per-locale text, and variants.
 
+pub mod completeness;
 mod input;
 pub(crate) mod read;
 mod views;
@@ -8,7 +9,7 @@ mod write;
 pub use input::{NewProduct, NewVariant, ProductPatch, TextInput, VariantPatch};
 pub use read::ProductListParams;
 pub use views::{
-    CategoryCrumb, CategoryRef, CategoryView, MerchantRef, MoneyView, ProductDetail,
+    CategoryCrumb, CategoryRef, CategoryView, MerchantRef, MoneyView, OriginalText, ProductDetail,
     ProductSummary, TextView, VariantView,
 };
 

@@ -1,7 +1,8 @@
 //! Reading the catalogue: public listings and product pages, and a merchant's own view.
 
 use super::views::{
-    CategoryRef, MerchantRef, MoneyView, ProductDetail, ProductSummary, TextView, VariantView,
+    CategoryRef, MerchantRef, MoneyView, OriginalText, ProductDetail, ProductSummary, TextView,
+    VariantView,
 };
 use super::Tree;
 use crate::accounts::Actor;
@@ -66,6 +67,25 @@ fn chosen<'a>(
     pick(texts, locale, Locale::parse(fallback).unwrap_or(Locale::En))
 }
 
+/// The merchant's text a machine text was translated from.
+fn original(
+    texts: &[(Locale, ProductTextRecord)],
+    shown: &ProductTextRecord,
+) -> Option<OriginalText> {
+    let from = shown
+        .source_locale
+        .as_deref()
+        .filter(|_| shown.machine != 0)?;
+    let (_, t) = texts
+        .iter()
+        .find(|(_, t)| t.locale == from && t.machine == 0)?;
+    Some(OriginalText {
+        locale: t.locale.clone(),
+        title: t.title.clone(),
+        description: t.description.clone(),
+    })
+}
+
 fn parse_json<T: serde::de::DeserializeOwned + Default>(s: &str) -> T {
     serde_json::from_str(s).unwrap_or_default()
 }
@@ -81,6 +101,7 @@ pub(crate) fn summary(
     ProductSummary {
         title: t.map(|t| t.title.clone()).unwrap_or_default(),
         locale: t.map(|t| t.locale.clone()).unwrap_or_default(),
+        machine_translated: t.is_some_and(|t| t.machine != 0),
         image: images.into_iter().next(),
         price_from: MoneyView::new(p.min_price_minor, &p.price_currency),
         in_stock: variants.iter().any(|v| v.product_id == p.id && v.stock > 0),
@@ -255,6 +276,8 @@ impl Market {
             locale: t.map(|t| t.locale.clone()).unwrap_or_default(),
             title: t.map(|t| t.title.clone()).unwrap_or_default(),
             description: t.map(|t| t.description.clone()).unwrap_or_default(),
+            machine_translated: t.is_some_and(|t| t.machine != 0),
+            original: t.and_then(|t| original(&texts, t)),
             texts: texts
                 .iter()
                 .map(|(l, t)| {
@@ -263,6 +286,7 @@ impl Market {
                         TextView {
                             title: t.title.clone(),
                             description: t.description.clone(),
+                            machine: t.machine != 0,
                         },
                     )
                 })

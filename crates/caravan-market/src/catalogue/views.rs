@@ -86,6 +86,19 @@ pub struct TextView {
     pub title: String,
     /// Description.
     pub description: String,
+    /// A machine translation (else the merchant's own text).
+    pub machine: bool,
+}
+
+/// The merchant's own text a machine translation was made from.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct OriginalText {
+    /// Its locale.
+    pub locale: String,
+    /// Title.
+    pub title: String,
+    /// Description.
+    pub description: String,
 }
 
 /// A variant (SKU).
@@ -112,6 +125,8 @@ pub struct ProductSummary {
     pub title: String,
     /// The locale the title is in (after fallback).
     pub locale: String,
+    /// The title is a machine translation.
+    pub machine_translated: bool,
     /// First image, if any.
     pub image: Option<String>,
     /// Cheapest variant.
@@ -147,6 +162,10 @@ pub struct ProductDetail {
     pub title: String,
     /// Description in the chosen locale.
     pub description: String,
+    /// `title` and `description` are a machine translation (of `original`).
+    pub machine_translated: bool,
+    /// The merchant's text a machine translation was made from (with `machine_translated`).
+    pub original: Option<OriginalText>,
     /// Every locale's text.
     pub texts: BTreeMap<String, TextView>,
     /// Image URLs.

@@ -117,8 +117,9 @@ impl Market {
             created_at: now,
             updated_at: now,
         };
+        let queue = Market::translations_to_queue(&record, &[], &texts);
         self.store
-            .insert_product(&record, &texts, &variants)
+            .insert_product(&record, &texts, &variants, &queue)
             .await
             .map_err(duplicate_sku)?;
         self.inner.cache.invalidate();
@@ -163,8 +164,13 @@ impl Market {
         }
         let texts = input::texts(&p.id, patch.texts.as_ref().unwrap_or(&BTreeMap::new()))?;
         p.updated_at = self.now();
+        let existing = self
+            .store
+            .product_texts(std::slice::from_ref(&p.id))
+            .await?;
+        let queue = Market::translations_to_queue(&p, &existing, &texts);
         self.store
-            .update_product(&p, &texts)
+            .update_product(&p, &texts, &queue)
             .await
             .map_err(|_| MarketError::not_found("product"))?;
         self.inner.cache.invalidate();

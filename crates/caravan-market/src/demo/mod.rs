@@ -2,6 +2,7 @@
 //! lists and a seeded RNG (no downloads). Seeds only an empty database.
 
 mod festival;
+mod glossary;
 mod synthetic;
 mod words;
 
@@ -289,6 +290,8 @@ impl Market {
             }
         }
 
+        self.seed_glossary(&operator, &leaf_ids).await?;
+
         let mut buyers = Vec::new();
         for b in BUYERS {
             let u = register(b.0, b.1, b.2, b.3, vec![]).await?;
@@ -405,6 +408,8 @@ impl Market {
             }
         }
         debug_assert!(MERCHANTS.iter().all(|m| Country::parse(m.country).is_ok()));
+        // Every title in all eight languages before the marketplace opens.
+        self.translate_all_due().await?;
         self.seed_festival(&operator, &stores, &buyers).await?;
         Ok(Some(summary))
     }

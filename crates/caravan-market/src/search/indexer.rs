@@ -91,7 +91,8 @@ impl Market {
                 "merchant.changed" => {
                     merchants.insert(e.subject.clone());
                 }
-                "rates.changed" => rates = true,
+                // Rates reprice everything; a glossary change rewrites every product's words.
+                "rates.changed" | "glossary.changed" => rates = true,
                 k if k.starts_with("order.") => {
                     orders.insert(e.subject.clone());
                 }

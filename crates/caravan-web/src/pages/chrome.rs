@@ -172,6 +172,8 @@ pub struct Card {
     pub meta: String,
     /// Nothing in stock.
     pub sold_out: bool,
+    /// The title is a machine translation.
+    pub machine: bool,
 }
 
 impl Card {
@@ -194,6 +196,7 @@ impl Card {
                 &tr.country(&p.ship_from_country),
             ),
             sold_out: !p.in_stock,
+            machine: p.machine_translated,
         }
     }
 }

@@ -9,6 +9,7 @@ mod addresses;
 mod admin;
 mod buy;
 mod chrome;
+mod completeness;
 mod coupons;
 mod extract;
 mod festival;
@@ -117,6 +118,7 @@ fn seller_pages() -> Router<AppState> {
         )
         .route("/seller/variants/{id}", post(listing::update_variant))
         .route("/seller/shipping", get(shipping::page).post(shipping::save))
+        .route("/seller/completeness", get(completeness::page))
         .route("/seller/shipping/remove", post(shipping::remove))
         .route("/seller/payout", post(seller::payout))
         .route("/seller/orders/{id}/deliver", post(seller::deliver))

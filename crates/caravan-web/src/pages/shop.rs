@@ -449,12 +449,61 @@ struct ProductPage {
     attributes: Vec<(String, String)>,
     /// The festival deal on the chosen variant, if one is live.
     deal: Option<super::festival::DealRow>,
+    /// When the text is a machine translation: the note and the link to the other text.
+    translation: Option<TranslationNote>,
+}
+
+/// "Automatically translated · show original", or the original with "show translation".
+struct TranslationNote {
+    note: String,
+    link: String,
+    href: String,
+}
+
+/// The text a product page shows: the translation (with a note linking the original) or, when
+/// asked, the merchant's original (with a note linking back).
+fn shown_text(
+    p: &caravan_market::catalogue::ProductDetail,
+    v: &VariantQuery,
+    href: &str,
+    tr: Tr,
+) -> (String, String, Option<TranslationNote>) {
+    let variant = v
+        .variant
+        .as_deref()
+        .map(|x| format!("variant={x}&"))
+        .unwrap_or_default();
+    match (&p.original, v.original.is_some()) {
+        (Some(o), true) => {
+            let language = super::chrome::LANGUAGES
+                .iter()
+                .find(|(code, _)| *code == o.locale)
+                .map_or(o.locale.as_str(), |(_, name)| name);
+            let note = TranslationNote {
+                note: tr.t1("product-original-text", "language", language),
+                link: tr.t("product-show-translation"),
+                href: format!("{href}?{}", variant.trim_end_matches('&')),
+            };
+            (o.title.clone(), o.description.clone(), Some(note))
+        }
+        (Some(_), false) => {
+            let note = TranslationNote {
+                note: tr.t("product-machine-translated"),
+                link: tr.t("product-show-original"),
+                href: format!("{href}?{variant}original=1"),
+            };
+            (p.title.clone(), p.description.clone(), Some(note))
+        }
+        (None, _) => (p.title.clone(), p.description.clone(), None),
+    }
 }
 
 /// Which variant the picker shows.
 #[derive(Debug, Default, Deserialize)]
 pub struct VariantQuery {
     variant: Option<String>,
+    /// Show the merchant's original text instead of the machine translation.
+    original: Option<String>,
 }
 
 /// `GET /p/{id}`.
@@ -536,7 +585,9 @@ pub async fn product(
         Err(_) => Vec::new(),
     };
     let destination = tr.country(&prefs.country);
+    let (title, description, translation) = shown_text(&p, &v, &href, tr);
     let page = ProductPage {
+        translation,
         deal,
         href,
         initial: p.title.chars().next().map(String::from).unwrap_or_default(),
@@ -578,13 +629,13 @@ pub async fn product(
         ),
         merchant: p.merchant.store_name.clone(),
         merchant_country: tr.country(&p.merchant.country),
-        description: p.description.clone(),
+        description,
         attributes: p
             .attributes
             .iter()
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect(),
-        title: p.title.clone(),
+        title,
         chrome: Chrome::new(&state.market, &prefs, &session, &format!("/p/{id}"), "").await,
         tr,
     };

@@ -6,6 +6,7 @@ use crate::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
+use caravan_market::catalogue::completeness::Completeness;
 use caravan_market::catalogue::{
     NewProduct, NewVariant, ProductDetail, ProductListParams, ProductPatch, ProductSummary,
     VariantPatch,
@@ -67,6 +68,18 @@ pub async fn own_products(
             .list_own_products(&actor, params, locale)
             .await?,
     ))
+}
+
+/// Listing completeness per market: for each of the caller's products, the languages without
+/// a text (and those machine-translated or queued), and missing images, HS code, or shipping to
+/// the marketplace's top destinations; incomplete products first.
+#[utoipa::path(get, path = "/api/v1/merchant/completeness", tag = "seller", security(("bearer" = [])),
+    responses((status = 200, body = Completeness), (status = 403, body = ErrorBody)))]
+pub async fn completeness(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+) -> Result<Json<Completeness>, AppError> {
+    Ok(Json(state.market.listing_completeness(&actor).await?))
 }
 
 /// Creates a product with its variants (prices in the store's settlement currency).

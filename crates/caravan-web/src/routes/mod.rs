@@ -10,6 +10,7 @@ mod merchants;
 mod ops;
 mod orders;
 mod search;
+mod translations;
 
 use crate::AppState;
 use utoipa::OpenApi;
@@ -56,6 +57,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(merchants::own_products, merchants::create_product))
         .routes(routes!(merchants::own_product, merchants::update_product))
         .routes(routes!(merchants::add_variant))
+        .routes(routes!(merchants::completeness))
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(merchants::upload_image))
@@ -66,6 +68,8 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(admin::decide))
         .routes(routes!(admin::users))
         .routes(routes!(admin::suspend))
+        .routes(routes!(translations::terms, translations::add_term))
+        .routes(routes!(translations::delete_term))
         .routes(routes!(commerce::rates))
         .routes(routes!(commerce::set_rates))
         .routes(routes!(commerce::set_fee))

@@ -25,6 +25,7 @@ pub struct TestApp {
     store: caravan_store::Store,
     server: tokio::task::JoinHandle<()>,
     indexer: tokio::task::JoinHandle<()>,
+    translator: tokio::task::JoinHandle<()>,
 }
 
 /// One node's HTTP address and client, cheap to clone into spawned tasks (for requests sent at
@@ -134,6 +135,7 @@ impl TestApp {
             SearchIndex::in_memory().expect("in-memory search index"),
         ));
         let indexer = tokio::spawn(market.clone().run_indexer());
+        let translator = tokio::spawn(market.clone().run_translator());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind port 0");
@@ -154,6 +156,7 @@ impl TestApp {
             store,
             server,
             indexer,
+            translator,
         }
     }
 
@@ -171,6 +174,7 @@ impl TestApp {
     pub async fn cleanup(self) {
         self.server.abort();
         self.indexer.abort();
+        self.translator.abort();
         match self.db {
             Some(db) => db.cleanup().await,
             None => self.store.close().await,

@@ -27,6 +27,7 @@ mod reliability;
 mod search;
 mod shop;
 mod store_discounts;
+mod translations;
 mod waiting;
 
 /// Declares `sqlite::name` and `postgres::name` tests for each `async fn name(app: TestApp)`.
