@@ -277,6 +277,43 @@ async fn a_russian_buyer_buys_from_two_stores_and_the_store_gets_paid() {
     assert!(price.starts_with("от "), "{price}");
     shot(&c, "01-home-ru").await;
 
+    // «шарф» finds the Italian and Turkish stores' scarves, titled in Russian by machine
+    // translation and marked so; the product page shows the original on request, no script.
+    let q = c.find(Locator::Css("input#q")).await.unwrap();
+    q.send_keys("шарф\u{E007}").await.unwrap();
+    arrive(&c, "/search").await;
+    let cards = text(&c, "ul.grid").await;
+    assert!(
+        cards.contains("Шарф") && cards.contains("автоперевод"),
+        "{cards}"
+    );
+    c.goto(&format!(
+        "{url}/search?q=%D1%88%D0%B0%D1%80%D1%84&ship_from=IT"
+    ))
+    .await
+    .unwrap();
+    click(&c, "li.card a").await;
+    arrive(&c, "/p/").await;
+    let title = text(&c, "h1").await;
+    assert!(
+        title.starts_with("Шарф") || title.starts_with("Шаль"),
+        "{title}"
+    );
+    assert!(text(&c, "p.translated")
+        .await
+        .contains("Переведено автоматически"));
+    shot(&c, "01b-translated-ru").await;
+    click(&c, "p.translated a").await;
+    shows(&c, "Оригинальный текст (Italiano)").await;
+    let original = text(&c, "h1").await;
+    assert!(
+        original.starts_with("Sciarpa") || original.starts_with("Scialle"),
+        "{original}"
+    );
+    click(&c, "p.translated a").await;
+    shows(&c, "Переведено автоматически").await;
+    assert_eq!(text(&c, "h1").await, title);
+
     // Search by typing into the header and pressing Enter: an inflected Russian word.
     let q = c.find(Locator::Css("input#q")).await.unwrap();
     q.send_keys("кружки\u{E007}").await.unwrap();
