@@ -41,8 +41,6 @@ pub async fn run(command: BenchCommand) -> Result<()> {
         BenchCommand::Festival(args) => festival::festival(args).await,
         BenchCommand::Writer(args) => writer::writer(args).await,
         BenchCommand::Pages(args) => pages::pages(args).await,
-        BenchCommand::Search(args) => {
-            tokio::task::spawn_blocking(move || search::search(args)).await?
-        }
+        BenchCommand::Search(args) => search::search(args).await,
     }
 }

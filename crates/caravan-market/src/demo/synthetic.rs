@@ -44,8 +44,14 @@ fn leaves() -> Vec<(&'static Root, &'static Leaf)> {
 }
 
 /// `n` products, the same for the same `seed`: English and the merchant's language, a leaf
-/// category under its root, Zipf-ish popular nouns, prices in euro cents.
-pub fn synthetic_catalogue(n: usize, seed: u64) -> impl Iterator<Item = ProductDoc> {
+/// category under its root, Zipf-ish popular nouns, prices in euro cents. The vocabulary holds
+/// the category path's names and, with `glossary`, the noun's and material's words in all eight
+/// languages (what the indexer adds from the glossary).
+pub fn synthetic_catalogue(
+    n: usize,
+    seed: u64,
+    glossary: bool,
+) -> impl Iterator<Item = ProductDoc> {
     let leaves = leaves();
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     (0..n).map(move |i| {
@@ -85,7 +91,18 @@ pub fn synthetic_catalogue(n: usize, seed: u64) -> impl Iterator<Item = ProductD
             vocabulary: Locale::ALL
                 .iter()
                 .enumerate()
-                .map(|(li, &l)| (l, format!("{} {}", root.names[li], leaf.names[li])))
+                .map(|(li, &l)| {
+                    let names = format!("{} {}", root.names[li], leaf.names[li]);
+                    let words = if glossary {
+                        format!(
+                            "{names} {} {}",
+                            leaf.nouns[noun][li], leaf.materials[material][li]
+                        )
+                    } else {
+                        names
+                    };
+                    (l, words)
+                })
                 .collect(),
             price: rng.gen_range(leaf.price_eur.0..=leaf.price_eur.1),
             ship_from: SHIP_FROM[merchant % SHIP_FROM.len()].to_string(),
