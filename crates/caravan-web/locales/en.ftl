@@ -384,3 +384,14 @@ completeness-images = no images
 completeness-hs = no HS code
 completeness-shipping = no shipping to { $countries }
 completeness-complete = complete
+
+# Glossary (operator console)
+glossary-title = Glossary
+glossary-intro = Words search matches across the eight languages and the built-in translation uses. Forms are comma-separated; the first is the one a translation writes.
+glossary-kind = Kind
+glossary-kind-noun = Noun
+glossary-kind-modifier = Modifier (material, colour…)
+glossary-every-category = Every category
+glossary-forms = forms, comma-separated
+glossary-add = Add the term
+glossary-delete = Delete

@@ -384,3 +384,14 @@ completeness-images = sin imágenes
 completeness-hs = sin código SA
 completeness-shipping = sin envío a { $countries }
 completeness-complete = completa
+
+# Glossary (operator console)
+glossary-title = Glosario
+glossary-intro = Las palabras que la búsqueda relaciona entre los ocho idiomas y que usa la traducción integrada. Formas separadas por comas; la primera es la que escribe una traducción.
+glossary-kind = Tipo
+glossary-kind-noun = Sustantivo
+glossary-kind-modifier = Modificador (material, color…)
+glossary-every-category = Todas las categorías
+glossary-forms = formas, separadas por comas
+glossary-add = Añadir el término
+glossary-delete = Eliminar

@@ -384,3 +384,14 @@ completeness-images = pas d’images
 completeness-hs = pas de code SH
 completeness-shipping = pas de livraison vers { $countries }
 completeness-complete = complète
+
+# Glossary (operator console)
+glossary-title = Glossaire
+glossary-intro = Les mots que la recherche fait correspondre entre les huit langues et que la traduction intégrée utilise. Formes séparées par des virgules ; la première est celle qu’écrit une traduction.
+glossary-kind = Type
+glossary-kind-noun = Nom
+glossary-kind-modifier = Qualificatif (matière, couleur…)
+glossary-every-category = Toutes les catégories
+glossary-forms = formes, séparées par des virgules
+glossary-add = Ajouter le terme
+glossary-delete = Supprimer

@@ -384,3 +384,14 @@ completeness-images = nessuna immagine
 completeness-hs = nessun codice SA
 completeness-shipping = nessuna spedizione verso { $countries }
 completeness-complete = completa
+
+# Glossary (operator console)
+glossary-title = Glossario
+glossary-intro = Le parole che la ricerca collega tra le otto lingue e che la traduzione integrata usa. Forme separate da virgole; la prima è quella che scrive una traduzione.
+glossary-kind = Tipo
+glossary-kind-noun = Nome
+glossary-kind-modifier = Qualificatore (materiale, colore…)
+glossary-every-category = Tutte le categorie
+glossary-forms = forme, separate da virgole
+glossary-add = Aggiungi il termine
+glossary-delete = Elimina

@@ -391,3 +391,14 @@ completeness-images = brak zdjęć
 completeness-hs = brak kodu HS
 completeness-shipping = brak wysyłki do { $countries }
 completeness-complete = kompletna
+
+# Glossary (operator console)
+glossary-title = Słownik
+glossary-intro = Słowa, które wyszukiwarka dopasowuje w ośmiu językach i których używa wbudowane tłumaczenie. Formy oddzielone przecinkami; pierwsza trafia do tłumaczenia.
+glossary-kind = Rodzaj
+glossary-kind-noun = Rzeczownik
+glossary-kind-modifier = Określenie (materiał, kolor…)
+glossary-every-category = Wszystkie kategorie
+glossary-forms = formy, oddzielone przecinkami
+glossary-add = Dodaj termin
+glossary-delete = Usuń

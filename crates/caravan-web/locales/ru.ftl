@@ -391,3 +391,14 @@ completeness-images = нет фото
 completeness-hs = нет кода ТН ВЭД
 completeness-shipping = нет доставки в { $countries }
 completeness-complete = заполнено
+
+# Glossary (operator console)
+glossary-title = Глоссарий
+glossary-intro = Слова, по которым поиск находит товары на всех восьми языках и по которым работает встроенный перевод. Формы через запятую; первая используется в переводе.
+glossary-kind = Тип
+glossary-kind-noun = Существительное
+glossary-kind-modifier = Признак (материал, цвет…)
+glossary-every-category = Все категории
+glossary-forms = формы через запятую
+glossary-add = Добавить термин
+glossary-delete = Удалить

@@ -381,3 +381,14 @@ completeness-images = görsel yok
 completeness-hs = GTİP kodu yok
 completeness-shipping = { $countries } için kargo yok
 completeness-complete = eksiksiz
+
+# Glossary (operator console)
+glossary-title = Sözlük
+glossary-intro = Aramanın sekiz dil arasında eşleştirdiği ve yerleşik çevirinin kullandığı kelimeler. Biçimler virgülle ayrılır; ilki çeviride kullanılır.
+glossary-kind = Tür
+glossary-kind-noun = İsim
+glossary-kind-modifier = Niteleyici (malzeme, renk…)
+glossary-every-category = Tüm kategoriler
+glossary-forms = biçimler, virgülle ayrılmış
+glossary-add = Terimi ekle
+glossary-delete = Sil

@@ -378,3 +378,14 @@ completeness-images = 没有图片
 completeness-hs = 没有 HS 编码
 completeness-shipping = 不配送至 { $countries }
 completeness-complete = 完整
+
+# Glossary (operator console)
+glossary-title = 词汇表
+glossary-intro = 搜索在八种语言之间匹配、内置翻译使用的词语。多个形式用逗号分隔；第一个用于翻译。
+glossary-kind = 类型
+glossary-kind-noun = 名词
+glossary-kind-modifier = 修饰词（材质、颜色…）
+glossary-every-category = 所有类目
+glossary-forms = 形式，用逗号分隔
+glossary-add = 添加词条
+glossary-delete = 删除

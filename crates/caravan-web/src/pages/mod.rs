@@ -13,6 +13,7 @@ mod completeness;
 mod coupons;
 mod extract;
 mod festival;
+mod glossary;
 pub mod i18n;
 mod listing;
 mod live;
@@ -138,6 +139,8 @@ fn admin_pages() -> Router<AppState> {
         .route("/admin/users", get(admin::users))
         .route("/admin/users/{id}/suspension", post(admin::suspend_user))
         .route("/admin/fees", post(admin::set_fee))
+        .route("/admin/glossary", get(glossary::page).post(glossary::add))
+        .route("/admin/glossary/{id}/delete", post(glossary::delete))
         .route(
             "/admin/coupons",
             get(coupons::console).post(coupons::create_platform),
