@@ -108,6 +108,12 @@ codes! {
     MethodNotAllowed = ("method_not_allowed", MethodNotAllowed, "the route exists but not with this method");
     EmailTaken = ("email_taken", Conflict, "an account with this e-mail exists");
     AlreadyApplied = ("already_applied", Conflict, "the account already has a store");
+    AlreadyCreator = ("already_creator", Conflict, "the account has applied to be a creator already");
+    HandleTaken = ("handle_taken", Conflict, "another creator has that handle");
+    InvalidHandle = ("invalid_handle", Invalid, "a handle has 3 to 30 letters a-z, digits, _ or ., and starts with a letter");
+    InvalidCreatorApplication = ("invalid_creator_application", Invalid, "a creator application names 1 to 8 languages, 1 to 50 countries, up to 5 https links and a pitch of 1 to 500 characters");
+    CreatorNotActive = ("creator_not_active", Forbidden, "the caller is not an approved creator (pending, rejected or suspended)");
+    InvalidLinkTarget = ("invalid_link_target", Invalid, "a link leads to a published product or a campaign");
     InvalidTransition = ("invalid_transition", Conflict, "the object is not in a state that allows this");
     DuplicateSku = ("duplicate_sku", Conflict, "the store already uses this SKU code");
     DuplicateSlug = ("duplicate_slug", Conflict, "a category with this slug exists");

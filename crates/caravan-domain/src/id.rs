@@ -135,6 +135,8 @@ typed_id! {
     StoreDiscountId => "sdc_",
     /// A glossary term (a noun or modifier in the eight languages).
     GlossaryTermId => "gls_",
+    /// A creator (Connect).
+    CreatorId => "cre_",
 }
 
 #[cfg(test)]

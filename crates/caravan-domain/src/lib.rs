@@ -10,6 +10,7 @@ pub mod catalogue;
 pub mod code;
 pub mod country;
 pub mod coupon;
+pub mod creator;
 pub mod error;
 pub mod festival;
 pub mod fx;

@@ -11,6 +11,7 @@ pub mod carts;
 pub mod catalogue;
 pub mod checkout;
 mod clock;
+pub mod connect;
 pub mod demo;
 mod error;
 pub mod festival;
@@ -104,6 +105,8 @@ struct Inner {
     waiting: festival::WaitingRoom,
     /// The configured machine-translation provider (none: the built-in glossary one).
     translator: Mutex<Option<Arc<dyn translation::Translator>>>,
+    /// Tracking-link clicks not yet flushed to the store.
+    clicks: connect::Clicks,
 }
 
 impl Inner {
@@ -117,6 +120,7 @@ impl Inner {
             screen: Mutex::new(festival::screen::ScreenSlot::default()),
             waiting: festival::WaitingRoom::new(admit_per_s),
             translator: Mutex::new(None),
+            clicks: connect::Clicks::default(),
         }
     }
 }

@@ -13,6 +13,7 @@ pub mod checkout;
 pub mod commerce;
 mod connect;
 pub mod coupons;
+pub mod creators;
 mod dialect;
 pub mod durable;
 mod error;

@@ -224,6 +224,7 @@ async fn serve(config: Config, demo: bool) -> Result<()> {
     attach_search(&market, &config)?;
     tokio::spawn(market.clone().run_indexer());
     tokio::spawn(market.clone().run_translator());
+    tokio::spawn(market.clone().run_click_flusher());
     let listener = tokio::net::TcpListener::bind(&config.bind)
         .await
         .with_context(|| format!("binding {}", config.bind))?;

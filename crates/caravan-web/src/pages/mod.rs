@@ -10,6 +10,7 @@ mod admin;
 mod buy;
 mod chrome;
 mod completeness;
+mod connect;
 mod coupons;
 mod extract;
 mod festival;
@@ -55,6 +56,7 @@ pub fn router() -> Router<AppState> {
         .route("/", get(shop::home))
         .route("/search", get(shop::search))
         .route("/p/{id}", get(shop::product))
+        .route("/r/{code}", get(connect::follow))
         .route("/prefs", post(set_prefs))
         .route("/login", get(account::login_page).post(account::login))
         .route(

@@ -4,6 +4,7 @@ mod accounts;
 mod admin;
 mod catalogue;
 mod commerce;
+mod connect;
 mod coupons;
 mod festival;
 mod merchants;
@@ -30,6 +31,7 @@ pub use ops::router as ops;
         (name = "buying", description = "Carts, checkout, orders, disputes"),
         (name = "money", description = "Exchange rates and payment-provider webhooks"),
         (name = "festival", description = "Campaigns (11.11), merchants' deals and their caps"),
+        (name = "connect", description = "Creators, their applications and tracking links"),
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail))
 )]
@@ -96,6 +98,18 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(orders::balance))
         .routes(routes!(orders::payouts, orders::request_payout))
         .merge(festival_api())
+        .merge(connect_api())
+}
+
+/// Connect's routes: creators and their tracking links.
+fn connect_api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(connect::apply))
+        .routes(routes!(connect::my_creator))
+        .routes(routes!(connect::creators))
+        .routes(routes!(connect::decide))
+        .routes(routes!(connect::public_creator))
+        .routes(routes!(connect::links, connect::create_link))
 }
 
 /// The festival's routes: campaigns, deals, coupons, store discounts, promotions, the live

@@ -26,6 +26,7 @@ pub struct TestApp {
     server: tokio::task::JoinHandle<()>,
     indexer: tokio::task::JoinHandle<()>,
     translator: tokio::task::JoinHandle<()>,
+    flusher: tokio::task::JoinHandle<()>,
 }
 
 /// One node's HTTP address and client, cheap to clone into spawned tasks (for requests sent at
@@ -136,6 +137,7 @@ impl TestApp {
         ));
         let indexer = tokio::spawn(market.clone().run_indexer());
         let translator = tokio::spawn(market.clone().run_translator());
+        let flusher = tokio::spawn(market.clone().run_click_flusher());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind port 0");
@@ -157,6 +159,7 @@ impl TestApp {
             server,
             indexer,
             translator,
+            flusher,
         }
     }
 
@@ -175,6 +178,7 @@ impl TestApp {
         self.server.abort();
         self.indexer.abort();
         self.translator.abort();
+        self.flusher.abort();
         match self.db {
             Some(db) => db.cleanup().await,
             None => self.store.close().await,

@@ -15,6 +15,7 @@ mod checkout;
 mod checkout_bad;
 mod codes;
 mod concurrency;
+mod connect;
 mod coupons;
 mod envelope;
 mod festival;

@@ -1,0 +1,248 @@
+//! Connect's creators and their tracking links. Approval grants the `creator` role in the same
+//! transaction; clicks arrive in batches (`add_clicks`), one statement per link.
+
+use crate::journal::{append_events, changed};
+use crate::{Store, StoreError};
+
+/// A stored creator.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CreatorRecord {
+    /// `cre_…`.
+    pub id: String,
+    /// The account.
+    pub user_id: String,
+    /// Public handle, lower-case, without `@`.
+    pub handle: String,
+    /// JSON array of locale codes.
+    pub languages: String,
+    /// JSON array of country codes (the audience).
+    pub countries: String,
+    /// JSON array of audience URLs.
+    pub links: String,
+    /// Short pitch.
+    pub pitch: String,
+    /// pending | approved | rejected | suspended.
+    pub status: String,
+    /// The operator's reason for the last decision.
+    pub status_reason: Option<String>,
+    /// UTC milliseconds.
+    pub created_at: i64,
+    /// UTC milliseconds.
+    pub updated_at: i64,
+}
+
+const CREATOR_COLS: &str = "id, user_id, handle, languages, countries, links, pitch, status, \
+    status_reason, created_at, updated_at";
+
+/// A stored tracking link.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LinkRecord {
+    /// The code in `/r/{code}`.
+    pub code: String,
+    /// Whose.
+    pub creator_id: String,
+    /// product | campaign.
+    pub target_kind: String,
+    /// `prd_…` or `cmp_…`.
+    pub target_id: String,
+    /// Clicks flushed so far.
+    pub clicks: i64,
+    /// UTC milliseconds.
+    pub created_at: i64,
+}
+
+const LINK_COLS: &str = "code, creator_id, target_kind, target_id, clicks, created_at";
+
+/// Why an application was not stored.
+#[derive(Debug)]
+pub enum Refusal {
+    /// The account applied already.
+    AlreadyApplied,
+    /// Another creator has the handle.
+    HandleTaken,
+}
+
+impl Store {
+    /// Stores an application; which uniqueness it broke, if any.
+    pub async fn insert_creator(&self, c: &CreatorRecord) -> Result<Option<Refusal>, StoreError> {
+        let taken: Option<String> =
+            sqlx::query_scalar("SELECT user_id FROM creators WHERE user_id = $1 OR handle = $2")
+                .bind(&c.user_id)
+                .bind(&c.handle)
+                .fetch_optional(&self.pool)
+                .await?;
+        if let Some(user) = taken {
+            return Ok(Some(if user == c.user_id {
+                Refusal::AlreadyApplied
+            } else {
+                Refusal::HandleTaken
+            }));
+        }
+        let done = sqlx::query(&format!(
+            "INSERT INTO creators ({CREATOR_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+        ))
+        .bind(&c.id)
+        .bind(&c.user_id)
+        .bind(&c.handle)
+        .bind(&c.languages)
+        .bind(&c.countries)
+        .bind(&c.links)
+        .bind(&c.pitch)
+        .bind(&c.status)
+        .bind(&c.status_reason)
+        .bind(c.created_at)
+        .bind(c.updated_at)
+        .execute(&self.pool)
+        .await;
+        match done {
+            Ok(_) => Ok(None),
+            // Two applications raced past the check: the unique keys decide.
+            Err(e) => match StoreError::from(e) {
+                StoreError::Conflict => Ok(Some(Refusal::HandleTaken)),
+                other => Err(other),
+            },
+        }
+    }
+
+    /// The creator of an account.
+    pub async fn creator_of_user(
+        &self,
+        user_id: &str,
+    ) -> Result<Option<CreatorRecord>, StoreError> {
+        self.creator_where("user_id", user_id).await
+    }
+
+    /// A creator by id.
+    pub async fn creator_by_id(&self, id: &str) -> Result<Option<CreatorRecord>, StoreError> {
+        self.creator_where("id", id).await
+    }
+
+    /// A creator by handle.
+    pub async fn creator_by_handle(
+        &self,
+        handle: &str,
+    ) -> Result<Option<CreatorRecord>, StoreError> {
+        self.creator_where("handle", handle).await
+    }
+
+    async fn creator_where(&self, col: &str, v: &str) -> Result<Option<CreatorRecord>, StoreError> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {CREATOR_COLS} FROM creators WHERE {col} = $1"
+        ))
+        .bind(v)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// Creators, oldest first, optionally of one status, after a keyset cursor.
+    pub async fn list_creators(
+        &self,
+        status: Option<&str>,
+        after: Option<(i64, String)>,
+        limit: i64,
+    ) -> Result<Vec<CreatorRecord>, StoreError> {
+        let (t, id) = after.unwrap_or((i64::MIN, String::new()));
+        Ok(sqlx::query_as(&format!(
+            "SELECT {CREATOR_COLS} FROM creators WHERE ($1 = '' OR status = $1) \
+             AND (created_at > $2 OR (created_at = $2 AND id > $3)) \
+             ORDER BY created_at, id LIMIT $4"
+        ))
+        .bind(status.unwrap_or(""))
+        .bind(t)
+        .bind(id)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Moves a creator from `from` to `to` (`Stale` if no longer in `from`); approval grants
+    /// the creator role in the same transaction.
+    pub async fn set_creator_status(
+        &self,
+        id: &str,
+        from: &str,
+        to: &str,
+        reason: Option<&str>,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query(
+            "UPDATE creators SET status = $1, status_reason = $2, updated_at = $3 \
+             WHERE id = $4 AND status = $5",
+        )
+        .bind(to)
+        .bind(reason)
+        .bind(now)
+        .bind(id)
+        .bind(from)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::Stale);
+        }
+        if to == "approved" {
+            sqlx::query(
+                "INSERT INTO user_roles (user_id, role, granted_at) \
+                 SELECT user_id, 'creator', $1 FROM creators WHERE id = $2 \
+                 ON CONFLICT (user_id, role) DO NOTHING",
+            )
+            .bind(now)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        append_events(&mut tx, &[changed("creator.changed", id)], now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Stores a link; `Conflict` if the code exists.
+    pub async fn insert_link(&self, l: &LinkRecord) -> Result<(), StoreError> {
+        sqlx::query(&format!(
+            "INSERT INTO creator_links ({LINK_COLS}) VALUES ($1, $2, $3, $4, 0, $5)"
+        ))
+        .bind(&l.code)
+        .bind(&l.creator_id)
+        .bind(&l.target_kind)
+        .bind(&l.target_id)
+        .bind(l.created_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// A link by code.
+    pub async fn link(&self, code: &str) -> Result<Option<LinkRecord>, StoreError> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {LINK_COLS} FROM creator_links WHERE code = $1"
+        ))
+        .bind(code)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// A creator's links, newest first.
+    pub async fn links_of(&self, creator_id: &str) -> Result<Vec<LinkRecord>, StoreError> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {LINK_COLS} FROM creator_links WHERE creator_id = $1 \
+             ORDER BY created_at DESC, code"
+        ))
+        .bind(creator_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Adds counted clicks, in one transaction.
+    pub async fn add_clicks(&self, counts: &[(String, i64)]) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        for (code, n) in counts {
+            sqlx::query("UPDATE creator_links SET clicks = clicks + $1 WHERE code = $2")
+                .bind(n)
+                .bind(code)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,38 @@
+//! Connect's tracking links: `/r/{code}` sends the visitor on (302) and remembers the link in a
+//! first-party cookie for the attribution window; the click is counted in memory.
+
+use super::extract::Page;
+use super::prefs::is_secure;
+use axum::extract::Path;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use caravan_market::ErrorKind;
+
+/// The attribution cookie.
+pub const REF_COOKIE: &str = "caravan_ref";
+/// How long a click attributes (the default window, 15 days).
+const REF_MAX_AGE_S: i64 = 15 * 24 * 60 * 60;
+
+/// `GET /r/{code}`.
+pub async fn follow(page: Page, Path(code): Path<String>) -> Response {
+    match page.state.market.follow_link(&code).await {
+        Ok(r) => {
+            let at = page.state.market.now_ms();
+            let cookie =
+                format!(
+                "{REF_COOKIE}={}.{at}; Path=/; Max-Age={REF_MAX_AGE_S}; HttpOnly; SameSite=Lax{}",
+                r.code,
+                if is_secure(&page.headers) { "; Secure" } else { "" }
+            );
+            let mut res = (StatusCode::FOUND, [(header::LOCATION, r.path)]).into_response();
+            if let Ok(v) = HeaderValue::from_str(&cookie) {
+                res.headers_mut().append(header::SET_COOKIE, v);
+            }
+            res
+        }
+        Err(e) if e.kind() == ErrorKind::NotFound => {
+            super::not_found(&page.state, &page.headers, &page.prefs, &page.session).await
+        }
+        Err(e) => page.failed(e, "/").await,
+    }
+}

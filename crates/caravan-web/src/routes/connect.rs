@@ -1,0 +1,103 @@
+//! Connect (first part): creator applications and their review, public profiles, tracking
+//! links.
+
+use super::admin::MerchantListParams;
+use crate::error::{AppError, ErrorBody};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, Auth};
+use crate::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use caravan_market::connect::{
+    CreatorApplication, CreatorView, LinkInput, LinkView, PublicCreator,
+};
+use caravan_market::merchants::Decision;
+use caravan_market::page::Page;
+
+/// Applies to be a creator (any signed-in account, once).
+#[utoipa::path(post, path = "/api/v1/creator-applications", tag = "connect", security(("bearer" = [])),
+    request_body = CreatorApplication,
+    responses((status = 201, body = CreatorView), (status = 401, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn apply(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiJson(a): ApiJson<CreatorApplication>,
+) -> Result<(StatusCode, Json<CreatorView>), AppError> {
+    let c = state.market.apply_to_create(&actor, a).await?;
+    Ok((StatusCode::CREATED, Json(c)))
+}
+
+/// The caller's creator profile, in any status.
+#[utoipa::path(get, path = "/api/v1/me/creator", tag = "connect", security(("bearer" = [])),
+    responses((status = 200, body = CreatorView), (status = 404, body = ErrorBody)))]
+pub async fn my_creator(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+) -> Result<Json<CreatorView>, AppError> {
+    Ok(Json(state.market.my_creator(&actor).await?))
+}
+
+/// Creators and applications, oldest first (operators).
+#[utoipa::path(get, path = "/api/v1/admin/creators", tag = "connect", security(("bearer" = [])),
+    params(MerchantListParams),
+    responses((status = 200, body = Page<CreatorView>), (status = 403, body = ErrorBody)))]
+pub async fn creators(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiQuery(p): ApiQuery<MerchantListParams>,
+) -> Result<Json<Page<CreatorView>>, AppError> {
+    Ok(Json(
+        state
+            .market
+            .list_creators(&actor, p.status.as_deref(), p.cursor.as_deref(), p.limit)
+            .await?,
+    ))
+}
+
+/// Approves, rejects, suspends or reinstates a creator (operators).
+#[utoipa::path(post, path = "/api/v1/admin/creators/{id}/decision", tag = "connect", security(("bearer" = [])),
+    params(("id" = String, Path, description = "`cre_…`")),
+    request_body = Decision,
+    responses((status = 200, body = CreatorView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn decide(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(d): ApiJson<Decision>,
+) -> Result<Json<CreatorView>, AppError> {
+    Ok(Json(state.market.decide_creator(&actor, &id, d).await?))
+}
+
+/// An approved creator's public profile.
+#[utoipa::path(get, path = "/api/v1/creators/{handle}", tag = "connect",
+    params(("handle" = String, Path, description = "the handle, with or without `@`")),
+    responses((status = 200, body = PublicCreator), (status = 404, body = ErrorBody)))]
+pub async fn public_creator(
+    State(state): State<AppState>,
+    ApiPath(handle): ApiPath<String>,
+) -> Result<Json<PublicCreator>, AppError> {
+    Ok(Json(state.market.public_creator(&handle).await?))
+}
+
+/// Makes a tracking link (`/r/{code}`) to a published product or a campaign (approved creators).
+#[utoipa::path(post, path = "/api/v1/creator/links", tag = "connect", security(("bearer" = [])),
+    request_body = LinkInput,
+    responses((status = 201, body = LinkView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create_link(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiJson(l): ApiJson<LinkInput>,
+) -> Result<(StatusCode, Json<LinkView>), AppError> {
+    let link = state.market.create_link(&actor, l).await?;
+    Ok((StatusCode::CREATED, Json(link)))
+}
+
+/// The caller's tracking links with their clicks, newest first (approved creators).
+#[utoipa::path(get, path = "/api/v1/creator/links", tag = "connect", security(("bearer" = [])),
+    responses((status = 200, body = Vec<LinkView>), (status = 403, body = ErrorBody)))]
+pub async fn links(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+) -> Result<Json<Vec<LinkView>>, AppError> {
+    Ok(Json(state.market.my_links(&actor).await?))
+}

@@ -1,0 +1,249 @@
+//! Connect, first part, over HTTP: creator applications and their review, public profiles,
+//! tracking links that redirect with an attribution cookie and count clicks without a write per
+//! click.
+
+use crate::app::{product_body, TestApp};
+use crate::on_both_engines;
+use serde_json::{json, Value};
+use std::time::{Duration, Instant};
+
+on_both_engines!(
+    buyers_apply_to_be_creators_and_operators_decide,
+    creators_share_links_that_redirect_and_count_clicks,
+);
+
+fn application(handle: &str) -> Value {
+    json!({"handle": handle, "languages": ["fr", "en"], "countries": ["FR", "BE"],
+        "links": ["https://video.example/@marie"], "pitch": "Slow fashion from small workshops"})
+}
+
+/// A buyer who applied as `handle` and was approved by `op`; (token, creator id).
+pub async fn creator(app: &TestApp, op: &str, email: &str, handle: &str) -> (String, String) {
+    let token = app.buyer(email).await;
+    let c = app
+        .post(
+            "/api/v1/creator-applications",
+            Some(&token),
+            application(handle),
+        )
+        .await;
+    let id = c.ok(201)["id"].as_str().unwrap().to_owned();
+    let path = format!("/api/v1/admin/creators/{id}/decision");
+    app.post(&path, Some(op), json!({"decision": "approve"}))
+        .await
+        .ok(200);
+    (token, id)
+}
+
+async fn buyers_apply_to_be_creators_and_operators_decide(app: &TestApp) {
+    let op = app.operator().await;
+    let marie = app.buyer("marie@example.com").await;
+    app.post("/api/v1/creator-applications", None, application("marie"))
+        .await
+        .error(401, "unauthenticated");
+    for (bad, code) in [
+        (json!({"handle": "2x"}), "invalid_body"),
+        (application("m"), "invalid_handle"),
+        (application("ma rie"), "invalid_handle"),
+        (
+            json!({"handle": "marie", "languages": [], "countries": ["FR"], "pitch": "x"}),
+            "invalid_creator_application",
+        ),
+        (
+            json!({"handle": "marie", "languages": ["de"], "countries": ["FR"], "pitch": "x"}),
+            "invalid_locale",
+        ),
+        (
+            json!({"handle": "marie", "languages": ["fr"], "countries": ["XX"], "pitch": "x"}),
+            "invalid_country",
+        ),
+        (
+            json!({"handle": "marie", "languages": ["fr"], "countries": ["FR"], "links": ["http://x"], "pitch": "x"}),
+            "invalid_creator_application",
+        ),
+        (
+            json!({"handle": "marie", "languages": ["fr"], "countries": ["FR"], "pitch": " "}),
+            "invalid_creator_application",
+        ),
+    ] {
+        app.post("/api/v1/creator-applications", Some(&marie), bad)
+            .await
+            .error(422, code);
+    }
+    let applied = app
+        .post(
+            "/api/v1/creator-applications",
+            Some(&marie),
+            application("@Marie"),
+        )
+        .await;
+    let c = applied.ok(201).clone();
+    assert_eq!(
+        (c["handle"].as_str(), c["status"].as_str()),
+        (Some("marie"), Some("pending"))
+    );
+    assert_eq!(c["countries"], json!(["FR", "BE"]));
+    app.post(
+        "/api/v1/creator-applications",
+        Some(&marie),
+        application("marie2"),
+    )
+    .await
+    .error(409, "already_creator");
+    let olga = app.buyer("olga@example.com").await;
+    app.post(
+        "/api/v1/creator-applications",
+        Some(&olga),
+        application("MARIE"),
+    )
+    .await
+    .error(409, "handle_taken");
+    // Not public while pending; operators see the application.
+    app.get("/api/v1/creators/marie", None)
+        .await
+        .error(404, "not_found");
+    app.get("/api/v1/admin/creators", Some(&marie))
+        .await
+        .error(403, "forbidden");
+    let pending = app
+        .get("/api/v1/admin/creators?status=pending", Some(&op))
+        .await;
+    assert_eq!(pending.ok(200)["items"][0]["id"], c["id"]);
+    let id = c["id"].as_str().unwrap();
+    let decide = format!("/api/v1/admin/creators/{id}/decision");
+    app.post(&decide, Some(&op), json!({"decision": "approve"}))
+        .await
+        .ok(200);
+    app.post(&decide, Some(&op), json!({"decision": "reject"}))
+        .await
+        .error(409, "invalid_transition");
+    let me = app.get("/api/v1/me/creator", Some(&marie)).await;
+    assert_eq!(me.ok(200)["status"], "approved");
+    let public = app.get("/api/v1/creators/@marie", None).await;
+    assert_eq!(public.ok(200)["pitch"], "Slow fashion from small workshops");
+    assert!(public.body.get("user_id").is_none(), "{}", public.body);
+    // Suspended: no longer public, no longer making links.
+    app.post(
+        &decide,
+        Some(&op),
+        json!({"decision": "suspend", "reason": "fake followers"}),
+    )
+    .await
+    .ok(200);
+    app.get("/api/v1/creators/marie", None)
+        .await
+        .error(404, "not_found");
+    app.post(
+        "/api/v1/creator/links",
+        Some(&marie),
+        json!({"target": "double-eleven"}),
+    )
+    .await
+    .error(403, "creator_not_active");
+    app.get("/api/v1/me/creator", Some(&olga))
+        .await
+        .error(404, "not_found");
+}
+
+/// The redirect's status, location and cookie, not followed.
+async fn follow(app: &TestApp, path: &str) -> (u16, String, String) {
+    let c = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let r = c.get(format!("{}{path}", app.base)).send().await.unwrap();
+    let header = |name: &str| {
+        r.headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default()
+    };
+    (
+        r.status().as_u16(),
+        header("location"),
+        header("set-cookie"),
+    )
+}
+
+async fn creators_share_links_that_redirect_and_count_clicks(app: &TestApp) {
+    let op = app.operator().await;
+    let (_, cat) = app.categories(&op).await;
+    let (shop, _) = app.merchant(&op, "shop@example.com", "IT", "EUR").await;
+    let p = app
+        .post(
+            "/api/v1/merchant/products",
+            Some(&shop),
+            product_body(&cat, "S-1", 4900, 5),
+        )
+        .await;
+    let product = p.ok(201)["id"].as_str().unwrap().to_owned();
+    let (marie, _) = creator(app, &op, "marie@example.com", "marie").await;
+    let buyer = app.buyer("b@example.com").await;
+    app.post(
+        "/api/v1/creator/links",
+        Some(&buyer),
+        json!({"target": product}),
+    )
+    .await
+    .error(403, "forbidden");
+    for bad in ["prd_nope", "no-such-campaign", ""] {
+        app.post(
+            "/api/v1/creator/links",
+            Some(&marie),
+            json!({"target": bad}),
+        )
+        .await
+        .error(422, "invalid_link_target");
+    }
+    let link = app
+        .post(
+            "/api/v1/creator/links",
+            Some(&marie),
+            json!({"target": product}),
+        )
+        .await;
+    let link = link.ok(201).clone();
+    let code = link["code"].as_str().unwrap().to_owned();
+    assert_eq!(link["path"], format!("/r/{code}"));
+    assert_eq!(link["clicks"], 0);
+    // Following it: 302 to the product page, the attribution cookie for 15 days.
+    let (status, location, cookie) = follow(app, &format!("/r/{code}")).await;
+    assert_eq!(status, 302);
+    assert_eq!(location, format!("/p/{product}"));
+    assert!(
+        cookie.starts_with(&format!("caravan_ref={code}.")),
+        "{cookie}"
+    );
+    assert!(
+        cookie.contains("Max-Age=1296000") && cookie.contains("HttpOnly"),
+        "{cookie}"
+    );
+    for _ in 0..9 {
+        assert_eq!(follow(app, &format!("/r/{code}")).await.0, 302);
+    }
+    // Unknown and malformed codes are the 404 page, and count nothing.
+    assert_eq!(follow(app, "/r/zzzzzzzz").await.0, 404);
+    assert_eq!(follow(app, "/r/<script>").await.0, 404);
+    // The creator sees ten clicks at once (this node's memory), and the store has them within
+    // the flush interval, in one batch, not ten writes.
+    let mine = app.get("/api/v1/creator/links", Some(&marie)).await;
+    assert_eq!(mine.ok(200)[0]["clicks"], 10);
+    let started = Instant::now();
+    loop {
+        let stored: i64 = sqlx::query_scalar("SELECT clicks FROM creator_links WHERE code = $1")
+            .bind(&code)
+            .fetch_one(app.market.store().pool())
+            .await
+            .unwrap();
+        if stored == 10 {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "flushed {stored} of 10"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let mine = app.get("/api/v1/creator/links", Some(&marie)).await;
+    assert_eq!(mine.ok(200)[0]["clicks"], 10);
+}
