@@ -1,6 +1,7 @@
 //! The demo marketplace: a deterministic, multi-country catalogue generated in code from word
 //! lists and a seeded RNG (no downloads). Seeds only an empty database.
 
+mod creators;
 mod festival;
 mod glossary;
 mod synthetic;
@@ -411,6 +412,7 @@ impl Market {
         // Every title in all eight languages before the marketplace opens.
         self.translate_all_due().await?;
         self.seed_festival(&operator, &stores, &buyers).await?;
+        self.seed_creators(&operator, &mut summary).await?;
         Ok(Some(summary))
     }
 }

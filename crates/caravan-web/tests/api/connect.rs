@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 on_both_engines!(
     buyers_apply_to_be_creators_and_operators_decide,
     creators_share_links_that_redirect_and_count_clicks,
+    the_demo_has_creators_with_links_and_clicks,
 );
 
 fn application(handle: &str) -> Value {
@@ -246,4 +247,47 @@ async fn creators_share_links_that_redirect_and_count_clicks(app: &TestApp) {
     }
     let mine = app.get("/api/v1/creator/links", Some(&marie)).await;
     assert_eq!(mine.ok(200)[0]["clicks"], 10);
+}
+
+/// The demo: four approved creators (RU, FR, ES, PL) with links and clicks, one applicant.
+async fn the_demo_has_creators_with_links_and_clicks(app: &TestApp) {
+    app.market.seed_demo().await.unwrap().unwrap();
+    for (handle, language) in [
+        ("olga.style", "ru"),
+        ("marie.paris", "fr"),
+        ("carmen.cocina", "es"),
+        ("kasia.tea", "pl"),
+    ] {
+        let c = app.get(&format!("/api/v1/creators/{handle}"), None).await;
+        assert_eq!(c.ok(200)["languages"][0], language);
+    }
+    let op = app.operator().await;
+    let pending = app
+        .get("/api/v1/admin/creators?status=pending", Some(&op))
+        .await;
+    let pending = pending.ok(200)["items"].as_array().unwrap().clone();
+    assert_eq!(pending.len(), 1);
+    assert_eq!(pending[0]["handle"], "lea.beaute");
+    let links: Vec<(String, String, i64)> = sqlx::query_as(
+        "SELECT l.target_kind, l.target_id, l.clicks FROM creator_links l \
+         JOIN creators c ON c.id = l.creator_id WHERE c.handle = 'olga.style' ORDER BY l.target_kind",
+    )
+    .fetch_all(app.market.store().pool())
+    .await
+    .unwrap();
+    assert_eq!(links.len(), 2, "{links:?}");
+    assert_eq!((links[0].0.as_str(), links[0].2), ("campaign", 37));
+    assert_eq!((links[1].0.as_str(), links[1].2), ("product", 37));
+    let p = app
+        .get(&format!("/api/v1/products/{}?locale=ru", links[1].1), None)
+        .await;
+    assert!(
+        p.ok(200)["title"]
+            .as_str()
+            .unwrap()
+            .to_lowercase()
+            .contains("шарф"),
+        "{}",
+        p.body
+    );
 }
