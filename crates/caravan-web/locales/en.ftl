@@ -395,3 +395,26 @@ glossary-every-category = Every category
 glossary-forms = forms, comma-separated
 glossary-add = Add the term
 glossary-delete = Delete
+
+# Connect (first part)
+status-suspended = Suspended
+creator-title = Creator hub
+creator-intro = Publish, share links to what you love, and earn commission on the sales you bring. Apply once; an operator reviews your application.
+creator-handle = Handle (@name)
+creator-languages = Languages you publish in
+creator-countries = Audience countries (comma-separated codes)
+creator-audience-link = A link to your channel
+creator-pitch = Pitch
+creator-apply = Apply
+creator-pending = Your application waits for an operator.
+creator-links = Your links
+creator-link-target = A product (prd_…) or a campaign
+creator-link-create = Create the link
+creator-no-links = No links yet.
+creator-link-campaign = Campaign
+creator-clicks = { $count ->
+    [one] { $count } click
+   *[other] { $count } clicks
+}
+admin-creators = Creators
+nav-creator = Creators

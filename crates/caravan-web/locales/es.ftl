@@ -395,3 +395,26 @@ glossary-every-category = Todas las categorías
 glossary-forms = formas, separadas por comas
 glossary-add = Añadir el término
 glossary-delete = Eliminar
+
+# Connect (first part)
+status-suspended = Suspendido
+creator-title = Espacio de creadores
+creator-intro = Publica, comparte enlaces a lo que te gusta y gana comisión por las ventas que generes. Solicítalo una vez; un operador revisa tu solicitud.
+creator-handle = Alias (@nombre)
+creator-languages = Idiomas en los que publicas
+creator-countries = Países de tu audiencia (códigos separados por comas)
+creator-audience-link = Un enlace a tu canal
+creator-pitch = Presentación
+creator-apply = Solicitar
+creator-pending = Tu solicitud espera a un operador.
+creator-links = Tus enlaces
+creator-link-target = Un producto (prd_…) o una campaña
+creator-link-create = Crear el enlace
+creator-no-links = Aún no hay enlaces.
+creator-link-campaign = Campaña
+creator-clicks = { $count ->
+    [one] { $count } clic
+   *[other] { $count } clics
+}
+admin-creators = Creadores
+nav-creator = Creadores

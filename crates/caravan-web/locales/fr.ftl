@@ -395,3 +395,26 @@ glossary-every-category = Toutes les catégories
 glossary-forms = formes, séparées par des virgules
 glossary-add = Ajouter le terme
 glossary-delete = Supprimer
+
+# Connect (first part)
+status-suspended = Suspendu
+creator-title = Espace créateur
+creator-intro = Publiez, partagez des liens vers ce que vous aimez et touchez une commission sur les ventes que vous apportez. Postulez une fois ; un opérateur examine votre candidature.
+creator-handle = Pseudo (@nom)
+creator-languages = Langues de publication
+creator-countries = Pays de l’audience (codes séparés par des virgules)
+creator-audience-link = Un lien vers votre chaîne
+creator-pitch = Présentation
+creator-apply = Postuler
+creator-pending = Votre candidature attend un opérateur.
+creator-links = Vos liens
+creator-link-target = Un produit (prd_…) ou une campagne
+creator-link-create = Créer le lien
+creator-no-links = Aucun lien pour l’instant.
+creator-link-campaign = Campagne
+creator-clicks = { $count ->
+    [one] { $count } clic
+   *[other] { $count } clics
+}
+admin-creators = Créateurs
+nav-creator = Créateurs

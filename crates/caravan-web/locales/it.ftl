@@ -395,3 +395,26 @@ glossary-every-category = Tutte le categorie
 glossary-forms = forme, separate da virgole
 glossary-add = Aggiungi il termine
 glossary-delete = Elimina
+
+# Connect (first part)
+status-suspended = Sospeso
+creator-title = Area creator
+creator-intro = Pubblica, condividi link a ciò che ami e guadagna una commissione sulle vendite che porti. Candidati una volta; un operatore esamina la candidatura.
+creator-handle = Nome (@nome)
+creator-languages = Lingue in cui pubblichi
+creator-countries = Paesi del pubblico (codici separati da virgole)
+creator-audience-link = Un link al tuo canale
+creator-pitch = Presentazione
+creator-apply = Candidati
+creator-pending = La candidatura attende un operatore.
+creator-links = I tuoi link
+creator-link-target = Un prodotto (prd_…) o una campagna
+creator-link-create = Crea il link
+creator-no-links = Ancora nessun link.
+creator-link-campaign = Campagna
+creator-clicks = { $count ->
+    [one] { $count } clic
+   *[other] { $count } clic
+}
+admin-creators = Creator
+nav-creator = Creator

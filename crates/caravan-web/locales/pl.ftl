@@ -402,3 +402,27 @@ glossary-every-category = Wszystkie kategorie
 glossary-forms = formy, oddzielone przecinkami
 glossary-add = Dodaj termin
 glossary-delete = Usuń
+
+# Connect (first part)
+status-suspended = Zawieszony
+creator-title = Panel twórcy
+creator-intro = Publikuj, udostępniaj linki do tego, co lubisz, i zarabiaj prowizję od sprzedaży. Zgłoś się raz; operator rozpatrzy zgłoszenie.
+creator-handle = Nazwa (@nazwa)
+creator-languages = Języki publikacji
+creator-countries = Kraje odbiorców (kody oddzielone przecinkami)
+creator-audience-link = Link do twojego kanału
+creator-pitch = O sobie
+creator-apply = Zgłoś się
+creator-pending = Zgłoszenie czeka na operatora.
+creator-links = Twoje linki
+creator-link-target = Produkt (prd_…) lub kampania
+creator-link-create = Utwórz link
+creator-no-links = Brak linków.
+creator-link-campaign = Kampania
+creator-clicks = { $count ->
+    [one] { $count } kliknięcie
+    [few] { $count } kliknięcia
+   *[other] { $count } kliknięć
+}
+admin-creators = Twórcy
+nav-creator = Dla twórców

@@ -402,3 +402,27 @@ glossary-every-category = Все категории
 glossary-forms = формы через запятую
 glossary-add = Добавить термин
 glossary-delete = Удалить
+
+# Connect (first part)
+status-suspended = Приостановлен
+creator-title = Кабинет автора
+creator-intro = Публикуйте, делитесь ссылками на то, что любите, и получайте комиссию с продаж. Подайте заявку — её рассмотрит оператор.
+creator-handle = Имя (@name)
+creator-languages = Языки публикаций
+creator-countries = Страны аудитории (коды через запятую)
+creator-audience-link = Ссылка на ваш канал
+creator-pitch = О себе
+creator-apply = Подать заявку
+creator-pending = Заявка ждёт решения оператора.
+creator-links = Ваши ссылки
+creator-link-target = Товар (prd_…) или акция
+creator-link-create = Создать ссылку
+creator-no-links = Ссылок пока нет.
+creator-link-campaign = Акция
+creator-clicks = { $count ->
+    [one] { $count } переход
+    [few] { $count } перехода
+   *[other] { $count } переходов
+}
+admin-creators = Авторы
+nav-creator = Авторам

@@ -392,3 +392,23 @@ glossary-every-category = Tüm kategoriler
 glossary-forms = biçimler, virgülle ayrılmış
 glossary-add = Terimi ekle
 glossary-delete = Sil
+
+# Connect (first part)
+status-suspended = Askıya alındı
+creator-title = İçerik üretici paneli
+creator-intro = Paylaşın, sevdiğiniz ürünlere bağlantı verin ve getirdiğiniz satışlardan komisyon kazanın. Bir kez başvurun; bir operatör inceler.
+creator-handle = Kullanıcı adı (@ad)
+creator-languages = Yayın dilleri
+creator-countries = Kitle ülkeleri (virgülle ayrılmış kodlar)
+creator-audience-link = Kanalınızın bağlantısı
+creator-pitch = Tanıtım
+creator-apply = Başvur
+creator-pending = Başvurunuz bir operatörü bekliyor.
+creator-links = Bağlantılarınız
+creator-link-target = Bir ürün (prd_…) veya kampanya
+creator-link-create = Bağlantı oluştur
+creator-no-links = Henüz bağlantı yok.
+creator-link-campaign = Kampanya
+creator-clicks = { $count } tıklama
+admin-creators = İçerik üreticiler
+nav-creator = İçerik üreticiler

@@ -389,3 +389,23 @@ glossary-every-category = 所有类目
 glossary-forms = 形式，用逗号分隔
 glossary-add = 添加词条
 glossary-delete = 删除
+
+# Connect (first part)
+status-suspended = 已暂停
+creator-title = 创作者中心
+creator-intro = 发布内容、分享你喜欢的商品链接，从你带来的销售中赚取佣金。申请一次，由运营人员审核。
+creator-handle = 账号（@名称）
+creator-languages = 发布语言
+creator-countries = 受众国家（用逗号分隔的代码）
+creator-audience-link = 你的频道链接
+creator-pitch = 简介
+creator-apply = 申请
+creator-pending = 你的申请正在等待审核。
+creator-links = 你的链接
+creator-link-target = 商品（prd_…）或活动
+creator-link-create = 生成链接
+creator-no-links = 还没有链接。
+creator-link-campaign = 活动
+creator-clicks = { $count } 次点击
+admin-creators = 创作者
+nav-creator = 创作者

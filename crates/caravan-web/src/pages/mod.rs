@@ -12,6 +12,7 @@ mod chrome;
 mod completeness;
 mod connect;
 mod coupons;
+mod creator;
 mod extract;
 mod festival;
 mod glossary;
@@ -57,6 +58,9 @@ pub fn router() -> Router<AppState> {
         .route("/search", get(shop::search))
         .route("/p/{id}", get(shop::product))
         .route("/r/{code}", get(connect::follow))
+        .route("/creator", get(creator::hub))
+        .route("/creator/apply", post(creator::apply))
+        .route("/creator/links", post(creator::create_link))
         .route("/prefs", post(set_prefs))
         .route("/login", get(account::login_page).post(account::login))
         .route(
@@ -142,6 +146,8 @@ fn admin_pages() -> Router<AppState> {
         .route("/admin/users/{id}/suspension", post(admin::suspend_user))
         .route("/admin/fees", post(admin::set_fee))
         .route("/admin/glossary", get(glossary::page).post(glossary::add))
+        .route("/admin/creators", get(creator::review))
+        .route("/admin/creators/{id}/decision", post(creator::decide))
         .route("/admin/glossary/{id}/delete", post(glossary::delete))
         .route(
             "/admin/coupons",

@@ -3,7 +3,10 @@
 //! click.
 
 use crate::app::{product_body, TestApp};
+use crate::festival::{cookies, CSRF};
 use crate::on_both_engines;
+use crate::promotions::page;
+use reqwest::Method;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
@@ -11,6 +14,7 @@ on_both_engines!(
     buyers_apply_to_be_creators_and_operators_decide,
     creators_share_links_that_redirect_and_count_clicks,
     the_demo_has_creators_with_links_and_clicks,
+    a_buyer_becomes_a_creator_in_the_browser_pages,
 );
 
 fn application(handle: &str) -> Value {
@@ -289,5 +293,83 @@ async fn the_demo_has_creators_with_links_and_clicks(app: &TestApp) {
             .contains("шарф"),
         "{}",
         p.body
+    );
+}
+
+/// The hub and the console, as forms (no script): apply, be approved, make a link.
+async fn a_buyer_becomes_a_creator_in_the_browser_pages(app: &TestApp) {
+    let op = app.operator().await;
+    let (_, cat) = app.categories(&op).await;
+    let (shop, _) = app.merchant(&op, "shop@example.com", "IT", "EUR").await;
+    let p = app
+        .post(
+            "/api/v1/merchant/products",
+            Some(&shop),
+            product_body(&cat, "S-1", 4900, 5),
+        )
+        .await;
+    let product = p.ok(201)["id"].as_str().unwrap().to_owned();
+    let anna = app.buyer("anna@example.com").await;
+    let me = cookies(&anna, "ru.RUB.RU");
+    let (status, html, _) = page(app, Method::GET, "/creator", &me, &[]).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("Кабинет автора") && html.contains("action=\"/creator/apply\""),
+        "{html}"
+    );
+    let form = [
+        ("csrf", CSRF),
+        ("handle", "@anna.style"),
+        ("lang_ru", "1"),
+        ("lang_en", "1"),
+        ("countries", "ru, by"),
+        ("link", ""),
+        ("pitch", "Мода и уют"),
+    ];
+    let (status, _, _) = page(app, Method::POST, "/creator/apply", &me, &form).await;
+    assert_eq!(status, 303);
+    let (_, html, _) = page(app, Method::GET, "/creator", &me, &[]).await;
+    assert!(
+        html.contains("@anna.style") && html.contains("Заявка ждёт решения оператора"),
+        "{html}"
+    );
+    let applied = app.get("/api/v1/me/creator", Some(&anna)).await;
+    let applied = applied.ok(200).clone();
+    assert_eq!(applied["languages"], json!(["en", "ru"]));
+    assert_eq!(applied["countries"], json!(["RU", "BY"]));
+    // The operator approves it from the console.
+    let console = cookies(&op, "en.EUR.IE");
+    let (_, html, _) = page(app, Method::GET, "/admin/creators", &console, &[]).await;
+    assert!(html.contains("@anna.style"), "{html}");
+    let id = applied["id"].as_str().unwrap();
+    let decide = format!("/admin/creators/{id}/decision");
+    let (status, _, _) = page(
+        app,
+        Method::POST,
+        &decide,
+        &console,
+        &[("csrf", CSRF), ("decision", "approve")],
+    )
+    .await;
+    assert_eq!(status, 303);
+    // Approved (a new login carries the role): the hub makes and lists links.
+    let anna = app.login("anna@example.com").await;
+    let me = cookies(&anna, "ru.RUB.RU");
+    let target = format!("/p/{product}");
+    let (status, _, _) = page(
+        app,
+        Method::POST,
+        "/creator/links",
+        &me,
+        &[("csrf", CSRF), ("target", &target)],
+    )
+    .await;
+    assert_eq!(status, 303);
+    let (_, html, _) = page(app, Method::GET, "/creator", &me, &[]).await;
+    let links = app.get("/api/v1/creator/links", Some(&anna)).await;
+    let code = links.ok(200)[0]["code"].as_str().unwrap().to_owned();
+    assert!(
+        html.contains(&format!("/r/{code}")) && html.contains("0 переходов"),
+        "{html}"
     );
 }

@@ -1,0 +1,222 @@
+//! Connect in the browser (first part): the creator hub at `/creator` (apply; then share
+//! tracking links and see their clicks) and the operator's review of creators.
+
+use super::chrome::{Chrome, LANGUAGES};
+use super::extract::{CsrfForm, Operator, Page, SignedIn};
+use super::i18n::Tr;
+use askama::Template;
+use axum::extract::Path;
+use axum::response::Response;
+use caravan_domain::merchant::MerchantDecision;
+use caravan_market::connect::{CreatorApplication, CreatorView, LinkInput};
+use caravan_market::merchants::Decision;
+use caravan_market::{ErrorKind, MarketError};
+use serde::Deserialize;
+
+/// A link's row: share URL, what it leads to, clicks.
+struct LinkRow {
+    url: String,
+    target: String,
+    clicks: i64,
+}
+
+#[derive(Template)]
+#[template(path = "creator.html")]
+struct Hub {
+    tr: Tr,
+    chrome: Chrome,
+    /// None: not applied yet (the form shows).
+    creator: Option<CreatorView>,
+    status: String,
+    links: Vec<LinkRow>,
+    languages: [(&'static str, &'static str); 8],
+}
+
+/// `GET /creator`.
+pub async fn hub(page: Page, SignedIn(actor): SignedIn) -> Response {
+    let m = &page.state.market;
+    let tr = page.tr();
+    let creator = match m.my_creator(&actor).await {
+        Ok(c) => Some(c),
+        Err(e) if e.kind() == ErrorKind::NotFound => None,
+        Err(e) => return page.failed(e, "/").await,
+    };
+    let approved = creator.as_ref().is_some_and(|c| c.status == "approved");
+    let links = if approved {
+        match m.my_links(&actor).await {
+            Ok(l) => l,
+            Err(e) => return page.failed(e, "/").await,
+        }
+    } else {
+        Vec::new()
+    };
+    let origin = origin(&page);
+    let body = Hub {
+        status: creator
+            .as_ref()
+            .map(|c| tr.t(&format!("status-{}", c.status)))
+            .unwrap_or_default(),
+        links: links
+            .into_iter()
+            .map(|l| LinkRow {
+                url: format!("{origin}{}", l.path),
+                target: match l.target_kind.as_str() {
+                    "product" => format!("/p/{}", l.target_id),
+                    _ => tr.t("creator-link-campaign"),
+                },
+                clicks: l.clicks,
+            })
+            .collect(),
+        creator,
+        languages: LANGUAGES,
+        chrome: page.chrome("/creator").await,
+        tr,
+    };
+    page.html(body.render())
+}
+
+/// `scheme://host` of this request, for links to share.
+fn origin(page: &Page) -> String {
+    let host = page
+        .headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    let scheme = if super::prefs::is_secure(&page.headers) {
+        "https"
+    } else {
+        "http"
+    };
+    format!("{scheme}://{host}")
+}
+
+/// The application form: languages are checkboxes (`lang_xx`), countries comma-separated.
+#[derive(Debug, Deserialize)]
+pub struct ApplyForm {
+    handle: String,
+    countries: String,
+    link: Option<String>,
+    pitch: String,
+    #[serde(flatten)]
+    rest: std::collections::BTreeMap<String, String>,
+}
+
+/// `POST /creator/apply`.
+pub async fn apply(
+    page: Page,
+    SignedIn(actor): SignedIn,
+    CsrfForm(f): CsrfForm<ApplyForm>,
+) -> Response {
+    let a = CreatorApplication {
+        handle: f.handle,
+        languages: f
+            .rest
+            .keys()
+            .filter_map(|k| k.strip_prefix("lang_"))
+            .map(str::to_owned)
+            .collect(),
+        countries: f
+            .countries
+            .split(',')
+            .map(|c| c.trim().to_uppercase())
+            .filter(|c| !c.is_empty())
+            .collect(),
+        links: f
+            .link
+            .filter(|l| !l.trim().is_empty())
+            .into_iter()
+            .collect(),
+        pitch: f.pitch,
+    };
+    let r = page.state.market.apply_to_create(&actor, a).await;
+    page.done(r.map(|_| ()), "/creator", "/creator").await
+}
+
+/// The new-link form.
+#[derive(Debug, Deserialize)]
+pub struct LinkForm {
+    target: String,
+}
+
+/// `POST /creator/links`.
+pub async fn create_link(
+    page: Page,
+    SignedIn(actor): SignedIn,
+    CsrfForm(f): CsrfForm<LinkForm>,
+) -> Response {
+    let target = f.target.trim().trim_start_matches("/p/").to_owned();
+    let r = page
+        .state
+        .market
+        .create_link(&actor, LinkInput { target })
+        .await;
+    page.done(r.map(|_| ()), "/creator", "/creator").await
+}
+
+#[derive(Template)]
+#[template(path = "admin_creators.html")]
+struct Review {
+    tr: Tr,
+    chrome: Chrome,
+    /// (id, handle, what, status, status label).
+    rows: Vec<(String, String, String, String, String)>,
+}
+
+/// `GET /admin/creators`: applications first, then approved and suspended creators.
+pub async fn review(page: Page, Operator(actor): Operator) -> Response {
+    let tr = page.tr();
+    let m = &page.state.market;
+    let mut rows = Vec::new();
+    for status in ["pending", "approved", "suspended"] {
+        let listed: Result<_, MarketError> =
+            m.list_creators(&actor, Some(status), None, Some(100)).await;
+        match listed {
+            Ok(p) => rows.extend(p.items.into_iter().map(|c| {
+                let what = format!(
+                    "{} · {} · {}",
+                    c.languages.join(", "),
+                    c.countries.join(", "),
+                    c.pitch
+                );
+                let label = tr.t(&format!("status-{}", c.status));
+                (c.id, c.handle, what, c.status, label)
+            })),
+            Err(e) => return page.failed(e, "/admin").await,
+        }
+    }
+    let body = Review {
+        rows,
+        chrome: page.chrome("/admin/creators").await,
+        tr,
+    };
+    page.html(body.render())
+}
+
+/// The decision form.
+#[derive(Debug, Deserialize)]
+pub struct DecisionForm {
+    decision: String,
+    reason: Option<String>,
+}
+
+/// `POST /admin/creators/{id}/decision`.
+pub async fn decide(
+    page: Page,
+    Operator(actor): Operator,
+    Path(id): Path<String>,
+    CsrfForm(f): CsrfForm<DecisionForm>,
+) -> Response {
+    let decision = match f.decision.as_str() {
+        "approve" => MerchantDecision::Approve,
+        "reject" => MerchantDecision::Reject,
+        "suspend" => MerchantDecision::Suspend,
+        _ => return page.message("unknown decision", "/admin/creators").await,
+    };
+    let reason = f.reason.filter(|r| !r.trim().is_empty());
+    let r = page
+        .state
+        .market
+        .decide_creator(&actor, &id, Decision { decision, reason });
+    page.done(r.await.map(|_| ()), "/admin/creators", "/admin/creators")
+        .await
+}
