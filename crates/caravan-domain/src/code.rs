@@ -113,6 +113,7 @@ codes! {
     InvalidHandle = ("invalid_handle", Invalid, "a handle has 3 to 30 letters a-z, digits, _ or ., and starts with a letter");
     InvalidCreatorApplication = ("invalid_creator_application", Invalid, "a creator application names 1 to 8 languages, 1 to 50 countries, up to 5 https links and a pitch of 1 to 500 characters");
     CreatorNotActive = ("creator_not_active", Forbidden, "the caller is not an approved creator (pending, rejected or suspended)");
+    InvalidCommissionRate = ("invalid_commission_rate", Invalid, "a commission rate is 3% to 50% (300 to 5000 basis points) for the store, one of its products, or a category");
     InvalidLinkTarget = ("invalid_link_target", Invalid, "a link leads to a published product or a campaign");
     InvalidTransition = ("invalid_transition", Conflict, "the object is not in a state that allows this");
     DuplicateSku = ("duplicate_sku", Conflict, "the store already uses this SKU code");

@@ -8,6 +8,7 @@ pub mod account;
 pub mod allocate;
 pub mod catalogue;
 pub mod code;
+pub mod commission;
 pub mod country;
 pub mod coupon;
 pub mod creator;

@@ -57,6 +57,8 @@ pub(crate) struct Tables {
     pub coupons: HashMap<String, caravan_store::coupons::CouponRecord>,
     /// Pop-up promotions not withdrawn and not ended.
     pub promotions: Vec<caravan_store::promotions::PromotionRecord>,
+    /// Merchants' commission rates for creators.
+    pub commission: crate::connect::commission::CommissionTable,
 }
 
 type Timed<T> = (T, Instant);

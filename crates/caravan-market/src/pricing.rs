@@ -35,6 +35,8 @@ pub(crate) struct PricedLine {
     pub presentment_minor: i64,
     pub fee_bps: i64,
     pub fee_minor: i64,
+    /// The creator commission rate in force (frozen on the order line; 0: none).
+    pub commission_bps: i64,
     /// Published, and its store approved.
     pub purchasable: bool,
     /// The festival deal the line is priced with, if one is offered and the buyer's limit
@@ -242,6 +244,7 @@ fn listed_line(
         presentment_minor: 0,
         fee_bps: tables.fees.get(&p.category_id).copied().unwrap_or(0),
         fee_minor: 0,
+        commission_bps: tables.commission.rate(&m.id, &p.id, &p.category_id),
         purchasable: p.status == "published" && m.status == "approved",
         deal: None,
         discount_minor: 0,
@@ -417,7 +420,12 @@ impl Market {
         let since = self.inner.cache.generation();
         let (deals, campaigns) = self.store.open_deals(self.now()).await?;
         let discounts = self.store.open_store_discounts(self.now()).await?;
+        let commission = crate::connect::commission::CommissionTable::new(
+            self.store.commission_rates(None).await?,
+            self.tree().await?.parents(),
+        );
         let t = Arc::new(Tables {
+            commission,
             store_discounts: StoreDiscountTable::new(discounts, &campaigns),
             fees: self.store.category_fees().await?.into_iter().collect(),
             rates: self.rate_table().await?,

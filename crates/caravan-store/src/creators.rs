@@ -246,3 +246,76 @@ impl Store {
         Ok(())
     }
 }
+
+/// A merchant's commission rate for creators.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct CommissionRateRecord {
+    /// The store.
+    pub merchant_id: String,
+    /// store | category | product.
+    pub scope: String,
+    /// `cat_…` or `prd_…`; empty for the store.
+    pub target_id: String,
+    /// Basis points (300..=5000).
+    pub rate_bps: i64,
+    /// UTC milliseconds.
+    pub updated_at: i64,
+}
+
+impl Store {
+    /// Sets a rate (or, with `None`, removes it); appends `commission.changed` so every node's
+    /// checkout tables are reread.
+    pub async fn set_commission_rate(
+        &self,
+        merchant_id: &str,
+        scope: &str,
+        target_id: &str,
+        rate_bps: Option<i64>,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        match rate_bps {
+            Some(bps) => {
+                sqlx::query(
+                    "INSERT INTO commission_rates (merchant_id, scope, target_id, rate_bps, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (merchant_id, scope, target_id) \
+                     DO UPDATE SET rate_bps = excluded.rate_bps, updated_at = excluded.updated_at",
+                )
+                .bind(merchant_id)
+                .bind(scope)
+                .bind(target_id)
+                .bind(bps)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            }
+            None => {
+                sqlx::query(
+                    "DELETE FROM commission_rates WHERE merchant_id = $1 AND scope = $2 AND target_id = $3",
+                )
+                .bind(merchant_id)
+                .bind(scope)
+                .bind(target_id)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        append_events(&mut tx, &[changed("commission.changed", merchant_id)], now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Every rate (checkout caches them all), or one merchant's.
+    pub async fn commission_rates(
+        &self,
+        merchant_id: Option<&str>,
+    ) -> Result<Vec<CommissionRateRecord>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT merchant_id, scope, target_id, rate_bps, updated_at FROM commission_rates \
+             WHERE ($1 = '' OR merchant_id = $1) ORDER BY merchant_id, scope, target_id",
+        )
+        .bind(merchant_id.unwrap_or(""))
+        .fetch_all(&self.pool)
+        .await?)
+    }
+}

@@ -173,7 +173,7 @@ impl Store {
         sql.push(&format!(
             "SELECT order_id, position, variant_id, product_id, sku, title, quantity, unit_price_minor, total_minor, \
              currency, presentment_total_minor, presentment_currency, fx_rate_e9, fee_bps, fee_minor, \
-             discount_minor, deal_id FROM order_lines WHERE order_id IN ({list}) ORDER BY order_id, position"
+             discount_minor, deal_id, commission_bps FROM order_lines WHERE order_id IN ({list}) ORDER BY order_id, position"
         ));
         Ok(sql.query_as().fetch_all(&self.pool).await?)
     }

@@ -418,3 +418,16 @@ creator-clicks = { $count ->
 }
 admin-creators = Creators
 nav-creator = Creators
+
+# Commission for creators (seller centre)
+commission-title = Commission for creators
+commission-intro = Creators who bring you a sale earn this share of the line after discounts, paid from your proceeds. The most specific rate applies: product, then category, then store. 3% to 50%.
+commission-scope = Applies to
+commission-scope-store = The whole store
+commission-scope-category = A category
+commission-scope-product = One product
+commission-product = Product (prd_…)
+commission-percent = Rate, %
+commission-save = Save the rate
+commission-none = No rates yet: creators earn nothing on your products.
+commission-remove = Remove

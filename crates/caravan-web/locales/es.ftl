@@ -418,3 +418,16 @@ creator-clicks = { $count ->
 }
 admin-creators = Creadores
 nav-creator = Creadores
+
+# Commission for creators (seller centre)
+commission-title = Comisión para creadores
+commission-intro = Un creador que te trae una venta gana esta parte de la línea tras descuentos, pagada de tus ingresos. Se aplica la tasa más específica: producto, luego categoría, luego tienda. Del 3 % al 50 %.
+commission-scope = Se aplica a
+commission-scope-store = Toda la tienda
+commission-scope-category = Una categoría
+commission-scope-product = Un producto
+commission-product = Producto (prd_…)
+commission-percent = Tasa, %
+commission-save = Guardar la tasa
+commission-none = Sin tasas: los creadores no ganan nada con tus productos.
+commission-remove = Eliminar

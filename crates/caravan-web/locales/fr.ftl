@@ -418,3 +418,16 @@ creator-clicks = { $count ->
 }
 admin-creators = Créateurs
 nav-creator = Créateurs
+
+# Commission for creators (seller centre)
+commission-title = Commission des créateurs
+commission-intro = Un créateur qui vous apporte une vente touche cette part de la ligne après remises, prise sur vos recettes. Le taux le plus précis s’applique : produit, puis catégorie, puis boutique. De 3 % à 50 %.
+commission-scope = S’applique à
+commission-scope-store = Toute la boutique
+commission-scope-category = Une catégorie
+commission-scope-product = Un produit
+commission-product = Produit (prd_…)
+commission-percent = Taux, %
+commission-save = Enregistrer le taux
+commission-none = Aucun taux : les créateurs ne gagnent rien sur vos produits.
+commission-remove = Supprimer

@@ -418,3 +418,16 @@ creator-clicks = { $count ->
 }
 admin-creators = Creator
 nav-creator = Creator
+
+# Commission for creators (seller centre)
+commission-title = Commissione per i creator
+commission-intro = Un creator che ti porta una vendita guadagna questa quota della riga dopo gli sconti, pagata dai tuoi incassi. Vale la tariffa più specifica: prodotto, poi categoria, poi negozio. Dal 3% al 50%.
+commission-scope = Si applica a
+commission-scope-store = Tutto il negozio
+commission-scope-category = Una categoria
+commission-scope-product = Un prodotto
+commission-product = Prodotto (prd_…)
+commission-percent = Tariffa, %
+commission-save = Salva la tariffa
+commission-none = Nessuna tariffa: i creator non guadagnano sui tuoi prodotti.
+commission-remove = Rimuovi

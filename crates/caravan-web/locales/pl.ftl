@@ -426,3 +426,16 @@ creator-clicks = { $count ->
 }
 admin-creators = Twórcy
 nav-creator = Dla twórców
+
+# Commission for creators (seller centre)
+commission-title = Prowizja dla twórców
+commission-intro = Twórca, który przyprowadzi klienta, otrzymuje ten udział w pozycji po rabatach, z twoich przychodów. Obowiązuje najdokładniejsza stawka: produkt, potem kategoria, potem sklep. Od 3% do 50%.
+commission-scope = Dotyczy
+commission-scope-store = Cały sklep
+commission-scope-category = Kategoria
+commission-scope-product = Jeden produkt
+commission-product = Produkt (prd_…)
+commission-percent = Stawka, %
+commission-save = Zapisz stawkę
+commission-none = Brak stawek: twórcy nic nie zarabiają na twoich produktach.
+commission-remove = Usuń

@@ -426,3 +426,16 @@ creator-clicks = { $count ->
 }
 admin-creators = Авторы
 nav-creator = Авторам
+
+# Commission for creators (seller centre)
+commission-title = Комиссия авторам
+commission-intro = Автор, который привёл покупателя, получает эту долю от суммы позиции после скидок — из вашей выручки. Действует самая точная ставка: товар, затем категория, затем магазин. От 3% до 50%.
+commission-scope = Для чего
+commission-scope-store = Весь магазин
+commission-scope-category = Категория
+commission-scope-product = Один товар
+commission-product = Товар (prd_…)
+commission-percent = Ставка, %
+commission-save = Сохранить ставку
+commission-none = Ставок нет: авторы ничего не получают с ваших товаров.
+commission-remove = Удалить

@@ -412,3 +412,16 @@ creator-link-campaign = Kampanya
 creator-clicks = { $count } tıklama
 admin-creators = İçerik üreticiler
 nav-creator = İçerik üreticiler
+
+# Commission for creators (seller centre)
+commission-title = İçerik üreticisi komisyonu
+commission-intro = Size satış getiren içerik üreticisi, indirimlerden sonraki satır tutarının bu payını gelirinizden kazanır. En özel oran geçerlidir: ürün, sonra kategori, sonra mağaza. %3 ile %50 arası.
+commission-scope = Kapsam
+commission-scope-store = Tüm mağaza
+commission-scope-category = Bir kategori
+commission-scope-product = Bir ürün
+commission-product = Ürün (prd_…)
+commission-percent = Oran, %
+commission-save = Oranı kaydet
+commission-none = Oran yok: içerik üreticileri ürünlerinizden kazanmaz.
+commission-remove = Kaldır

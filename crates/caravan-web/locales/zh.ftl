@@ -409,3 +409,16 @@ creator-link-campaign = 活动
 creator-clicks = { $count } 次点击
 admin-creators = 创作者
 nav-creator = 创作者
+
+# Commission for creators (seller centre)
+commission-title = 创作者佣金
+commission-intro = 为你带来销售的创作者，可获得该订单行折后金额的这一比例，从你的收入中支付。适用最具体的费率：商品、其次类目、最后店铺。3% 至 50%。
+commission-scope = 适用于
+commission-scope-store = 整个店铺
+commission-scope-category = 某个类目
+commission-scope-product = 某个商品
+commission-product = 商品（prd_…）
+commission-percent = 费率，%
+commission-save = 保存费率
+commission-none = 尚无费率：创作者从你的商品中得不到佣金。
+commission-remove = 删除

@@ -57,6 +57,14 @@ impl Tree {
             .unwrap_or_default()
     }
 
+    /// Each category's parent.
+    pub(crate) fn parents(&self) -> HashMap<String, String> {
+        self.cats
+            .values()
+            .filter_map(|c| Some((c.id.clone(), c.parent_id.clone()?)))
+            .collect()
+    }
+
     pub(crate) fn contains(&self, id: &str) -> bool {
         self.cats.contains_key(id)
     }

@@ -222,6 +222,7 @@ impl Draft {
                 fee_minor: l.fee_minor,
                 discount_minor: l.discount_minor,
                 deal_id: l.deal.as_ref().map(|d| d.id.clone()),
+                commission_bps: l.commission_bps,
             });
         }
         self.orders.push(OrderRecord {

@@ -4,6 +4,7 @@
 //! second), so a redirect costs no database write.
 
 mod clicks;
+pub mod commission;
 mod views;
 
 pub use clicks::Clicks;

@@ -4,6 +4,7 @@
 
 use super::{actor, email, DemoSummary, DEMO_PASSWORD};
 use crate::accounts::{Actor, Registration};
+use crate::connect::commission::CommissionRateInput;
 use crate::connect::{CreatorApplication, LinkInput};
 use crate::merchants::Decision;
 use crate::{Market, MarketError};
@@ -67,12 +68,15 @@ const CREATORS: &[DemoCreator] = &[
 ];
 
 impl Market {
-    /// Seeds the creators, their links and clicks; adds their logins to `summary`.
+    /// Seeds the stores' commission rates, the creators, their links and clicks (adding their
+    /// logins to `summary`).
     pub(super) async fn seed_creators(
         &self,
         operator: &Actor,
+        stores: &[Actor],
         summary: &mut DemoSummary,
     ) -> Result<(), MarketError> {
+        self.seed_commission_rates(stores).await?;
         for (key, name, handle, country, locale, pitch, word, clicks) in CREATORS {
             let u = self
                 .register(
@@ -124,6 +128,31 @@ impl Market {
         let pitch = "Beauté naturelle et savons artisanaux";
         self.apply_to_create(&lea, application("lea.beaute", "FR", Locale::Fr, pitch))
             .await?;
+        Ok(())
+    }
+
+    /// The stores' commission rates: 8% on everything, 12% on the first stores' newest product.
+    async fn seed_commission_rates(&self, stores: &[Actor]) -> Result<(), MarketError> {
+        for (i, store) in stores.iter().enumerate() {
+            let rate = |scope: &str, target_id: Option<String>, bps: i64| CommissionRateInput {
+                scope: scope.to_owned(),
+                target_id,
+                rate_bps: Some(bps),
+            };
+            self.set_commission_rate(store, rate("store", None, 800))
+                .await?;
+            if i < 3 {
+                let params = crate::catalogue::ProductListParams {
+                    limit: Some(1),
+                    ..Default::default()
+                };
+                let own = self.list_own_products(store, params, Locale::En).await?;
+                for p in own.items {
+                    self.set_commission_rate(store, rate("product", Some(p.id), 1200))
+                        .await?;
+                }
+            }
+        }
         Ok(())
     }
 

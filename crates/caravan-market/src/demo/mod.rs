@@ -412,7 +412,7 @@ impl Market {
         // Every title in all eight languages before the marketplace opens.
         self.translate_all_due().await?;
         self.seed_festival(&operator, &stores, &buyers).await?;
-        self.seed_creators(&operator, &mut summary).await?;
+        self.seed_creators(&operator, &stores, &mut summary).await?;
         Ok(Some(summary))
     }
 }

@@ -151,6 +151,7 @@ const LINE_COLS: &[&str] = &[
     "fee_minor",
     "discount_minor",
     "deal_id",
+    "commission_bps",
 ];
 
 async fn insert_lines<E: Exec>(tx: &mut E, placed: &[&Placement]) -> Result<(), StoreError> {
@@ -176,6 +177,7 @@ async fn insert_lines<E: Exec>(tx: &mut E, placed: &[&Placement]) -> Result<(), 
                 l.fee_minor.into(),
                 l.discount_minor.into(),
                 Val::OptText(l.deal_id.as_deref().map(std::borrow::Cow::Borrowed)),
+                l.commission_bps.into(),
             ]
         })
         .collect();

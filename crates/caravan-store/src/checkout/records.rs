@@ -126,6 +126,8 @@ pub struct LineRecord {
     /// The festival deal it was sold under, if any (its units count against the deal's cap and
     /// the buyer's limit).
     pub deal_id: Option<String>,
+    /// The creator commission rate the merchant offered at sale (0: none).
+    pub commission_bps: i64,
 }
 
 /// What one order uses of one coupon: one use per checkout (group), the amount in the coupon's

@@ -9,6 +9,7 @@ mod addresses;
 mod admin;
 mod buy;
 mod chrome;
+mod commission;
 mod completeness;
 mod connect;
 mod coupons;
@@ -126,6 +127,10 @@ fn seller_pages() -> Router<AppState> {
         .route("/seller/variants/{id}", post(listing::update_variant))
         .route("/seller/shipping", get(shipping::page).post(shipping::save))
         .route("/seller/completeness", get(completeness::page))
+        .route(
+            "/seller/commission",
+            get(commission::page).post(commission::save),
+        )
         .route("/seller/shipping/remove", post(shipping::remove))
         .route("/seller/payout", post(seller::payout))
         .route("/seller/orders/{id}/deliver", post(seller::deliver))

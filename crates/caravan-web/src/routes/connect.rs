@@ -1,5 +1,5 @@
-//! Connect (first part): creator applications and their review, public profiles, tracking
-//! links.
+//! Connect: creator applications and their review, public profiles, tracking links, merchants'
+//! commission rates.
 
 use super::admin::MerchantListParams;
 use crate::error::{AppError, ErrorBody};
@@ -8,6 +8,7 @@ use crate::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
+use caravan_market::connect::commission::{CommissionRateInput, CommissionRateView};
 use caravan_market::connect::{
     CreatorApplication, CreatorView, LinkInput, LinkView, PublicCreator,
 };
@@ -100,4 +101,28 @@ pub async fn links(
     Auth(actor): Auth,
 ) -> Result<Json<Vec<LinkView>>, AppError> {
     Ok(Json(state.market.my_links(&actor).await?))
+}
+
+/// The caller's commission rates for creators (merchants).
+#[utoipa::path(get, path = "/api/v1/merchant/commission-rates", tag = "connect", security(("bearer" = [])),
+    responses((status = 200, body = Vec<CommissionRateView>), (status = 403, body = ErrorBody)))]
+pub async fn commission_rates(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+) -> Result<Json<Vec<CommissionRateView>>, AppError> {
+    Ok(Json(state.market.commission_rates(&actor).await?))
+}
+
+/// Sets (or, with `rate_bps: null`, removes) a commission rate for the store, a category or one
+/// of its products, 3–50%; the most specific is frozen on each order line at sale. Answers every
+/// rate of the store.
+#[utoipa::path(put, path = "/api/v1/merchant/commission-rates", tag = "connect", security(("bearer" = [])),
+    request_body = CommissionRateInput,
+    responses((status = 200, body = Vec<CommissionRateView>), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn set_commission_rate(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiJson(r): ApiJson<CommissionRateInput>,
+) -> Result<Json<Vec<CommissionRateView>>, AppError> {
+    Ok(Json(state.market.set_commission_rate(&actor, r).await?))
 }

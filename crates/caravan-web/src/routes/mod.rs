@@ -110,6 +110,10 @@ fn connect_api() -> OpenApiRouter<AppState> {
         .routes(routes!(connect::decide))
         .routes(routes!(connect::public_creator))
         .routes(routes!(connect::links, connect::create_link))
+        .routes(routes!(
+            connect::commission_rates,
+            connect::set_commission_rate
+        ))
 }
 
 /// The festival's routes: campaigns, deals, coupons, store discounts, promotions, the live

@@ -15,6 +15,7 @@ on_both_engines!(
     creators_share_links_that_redirect_and_count_clicks,
     the_demo_has_creators_with_links_and_clicks,
     a_buyer_becomes_a_creator_in_the_browser_pages,
+    the_commission_rate_in_force_is_frozen_on_each_line,
 );
 
 fn application(handle: &str) -> Value {
@@ -372,4 +373,135 @@ async fn a_buyer_becomes_a_creator_in_the_browser_pages(app: &TestApp) {
         html.contains(&format!("/r/{code}")) && html.contains("0 переходов"),
         "{html}"
     );
+}
+
+/// The rates of an order's lines, by variant.
+async fn frozen(app: &TestApp, variant: &str) -> Vec<i64> {
+    sqlx::query_scalar(
+        "SELECT commission_bps FROM order_lines WHERE variant_id = $1 ORDER BY order_id",
+    )
+    .bind(variant)
+    .fetch_all(app.market.store().pool())
+    .await
+    .unwrap()
+}
+
+async fn the_commission_rate_in_force_is_frozen_on_each_line(app: &TestApp) {
+    let s = crate::shop::shop(app).await;
+    let (it, _, it_var) = &s.it;
+    let (pl, _, pl_var) = &s.pl;
+    let it_product = app.get("/api/v1/merchant/products?limit=1", Some(it)).await;
+    let it_product = it_product.ok(200)["items"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let cat = crate::shop::shop_category(app).await;
+    let rates = "/api/v1/merchant/commission-rates";
+    let buyer = app.buyer("anna@example.com").await;
+    app.put(
+        rates,
+        Some(&buyer),
+        json!({"scope": "store", "rate_bps": 500}),
+    )
+    .await
+    .error(403, "forbidden");
+    for bad in [
+        json!({"scope": "store", "rate_bps": 299}),
+        json!({"scope": "store", "rate_bps": 5001}),
+        json!({"scope": "shop", "rate_bps": 500}),
+        json!({"scope": "store", "target_id": cat, "rate_bps": 500}),
+        json!({"scope": "category", "rate_bps": 500}),
+        json!({"scope": "category", "target_id": "cat_nope", "rate_bps": 500}),
+        json!({"scope": "product", "target_id": it_product, "rate_bps": 500}),
+    ] {
+        let who = if bad["target_id"] == it_product.as_str() {
+            pl
+        } else {
+            it
+        };
+        app.put(rates, Some(who), bad)
+            .await
+            .error(422, "invalid_commission_rate");
+    }
+    // The Italian store: 5% on everything, 8% in the category, 12% on its product; the Polish
+    // store offers nothing.
+    app.put(rates, Some(it), json!({"scope": "store", "rate_bps": 500}))
+        .await
+        .ok(200);
+    app.put(
+        rates,
+        Some(it),
+        json!({"scope": "category", "target_id": cat, "rate_bps": 800}),
+    )
+    .await
+    .ok(200);
+    let all = app
+        .put(
+            rates,
+            Some(it),
+            json!({"scope": "product", "target_id": it_product, "rate_bps": 1200}),
+        )
+        .await;
+    assert_eq!(all.ok(200).as_array().unwrap().len(), 3);
+    let checkout = |key: &'static str| {
+        let buyer = buyer.clone();
+        let vars = vec![it_var.clone(), pl_var.clone()];
+        async move {
+            let cid = crate::shop::filled_cart(app, &buyer, ("RU", "RUB"), &vars, 1).await;
+            let body = json!({"cart_id": cid, "address": crate::shop::address("RU"), "payment_method": "pm_sandbox_success"});
+            app.post_idem("/api/v1/checkout", &buyer, key, body)
+                .await
+                .ok(201);
+        }
+    };
+    checkout("c-1").await;
+    assert_eq!(frozen(app, it_var).await, [1200]);
+    assert_eq!(frozen(app, pl_var).await, [0]);
+    // The product's rate removed: the category's is in force; the first line keeps its 12%.
+    app.put(
+        rates,
+        Some(it),
+        json!({"scope": "product", "target_id": it_product, "rate_bps": null}),
+    )
+    .await
+    .ok(200);
+    checkout("c-2").await;
+    let mut got = frozen(app, it_var).await;
+    got.sort_unstable();
+    assert_eq!(got, [800, 1200]);
+    let listed = app.get(rates, Some(it)).await;
+    let scopes: Vec<&str> = listed
+        .ok(200)
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["scope"].as_str().unwrap())
+        .collect();
+    assert_eq!(scopes, ["category", "store"]);
+    // The seller centre's form: a rate typed the way people write it, then removed.
+    let me = cookies(it, "fr.EUR.FR");
+    let form = [
+        ("csrf", CSRF),
+        ("scope", "category"),
+        ("category_id", cat.as_str()),
+        ("percent", "12,5"),
+    ];
+    let (status, _, _) = page(app, Method::POST, "/seller/commission", &me, &form).await;
+    assert_eq!(status, 303);
+    let (_, html, _) = page(app, Method::GET, "/seller/commission", &me, &[]).await;
+    assert!(
+        html.contains("Commission des créateurs") && html.contains("12,50"),
+        "{html}"
+    );
+    let listed = app.get(rates, Some(it)).await;
+    assert_eq!(listed.ok(200)[0]["rate_bps"], 1250);
+    let remove = [("csrf", CSRF), ("scope", "store")];
+    assert_eq!(
+        page(app, Method::POST, "/seller/commission", &me, &remove)
+            .await
+            .0,
+        303
+    );
+    let listed = app.get(rates, Some(it)).await;
+    assert_eq!(listed.ok(200).as_array().unwrap().len(), 1);
 }
