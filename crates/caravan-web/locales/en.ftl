@@ -431,3 +431,5 @@ commission-percent = Rate, %
 commission-save = Save the rate
 commission-none = No rates yet: creators earn nothing on your products.
 commission-remove = Remove
+creator-profile-languages = Publishes in { $languages }
+creator-profile-audience = Audience: { $countries }

@@ -431,3 +431,5 @@ commission-percent = Tasa, %
 commission-save = Guardar la tasa
 commission-none = Sin tasas: los creadores no ganan nada con tus productos.
 commission-remove = Eliminar
+creator-profile-languages = Publica en: { $languages }
+creator-profile-audience = Audiencia: { $countries }

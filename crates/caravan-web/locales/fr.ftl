@@ -431,3 +431,5 @@ commission-percent = Taux, %
 commission-save = Enregistrer le taux
 commission-none = Aucun taux : les créateurs ne gagnent rien sur vos produits.
 commission-remove = Supprimer
+creator-profile-languages = Publie en : { $languages }
+creator-profile-audience = Audience : { $countries }

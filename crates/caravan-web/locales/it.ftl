@@ -431,3 +431,5 @@ commission-percent = Tariffa, %
 commission-save = Salva la tariffa
 commission-none = Nessuna tariffa: i creator non guadagnano sui tuoi prodotti.
 commission-remove = Rimuovi
+creator-profile-languages = Pubblica in: { $languages }
+creator-profile-audience = Pubblico: { $countries }

@@ -439,3 +439,5 @@ commission-percent = Stawka, %
 commission-save = Zapisz stawkę
 commission-none = Brak stawek: twórcy nic nie zarabiają na twoich produktach.
 commission-remove = Usuń
+creator-profile-languages = Publikuje w językach: { $languages }
+creator-profile-audience = Odbiorcy: { $countries }

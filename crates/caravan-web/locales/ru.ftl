@@ -439,3 +439,5 @@ commission-percent = Ставка, %
 commission-save = Сохранить ставку
 commission-none = Ставок нет: авторы ничего не получают с ваших товаров.
 commission-remove = Удалить
+creator-profile-languages = Публикует на: { $languages }
+creator-profile-audience = Аудитория: { $countries }

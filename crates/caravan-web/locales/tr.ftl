@@ -425,3 +425,5 @@ commission-percent = Oran, %
 commission-save = Oranı kaydet
 commission-none = Oran yok: içerik üreticileri ürünlerinizden kazanmaz.
 commission-remove = Kaldır
+creator-profile-languages = Yayın dilleri: { $languages }
+creator-profile-audience = Kitle: { $countries }

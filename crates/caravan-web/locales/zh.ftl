@@ -422,3 +422,5 @@ commission-percent = 费率，%
 commission-save = 保存费率
 commission-none = 尚无费率：创作者从你的商品中得不到佣金。
 commission-remove = 删除
+creator-profile-languages = 发布语言：{ $languages }
+creator-profile-audience = 受众：{ $countries }

@@ -220,3 +220,52 @@ pub async fn decide(
     page.done(r.await.map(|_| ()), "/admin/creators", "/admin/creators")
         .await
 }
+
+#[derive(Template)]
+#[template(path = "creator_profile.html")]
+struct Profile {
+    tr: Tr,
+    chrome: Chrome,
+    creator: caravan_market::connect::PublicCreator,
+    /// Language names.
+    languages: String,
+    /// Country names.
+    countries: String,
+}
+
+/// `GET /@{handle}`: an approved creator's public page (others are the 404 page).
+pub async fn profile(page: Page, Path(handle): Path<String>) -> Response {
+    let tr = page.tr();
+    let creator = match page.state.market.public_creator(&handle).await {
+        Ok(c) => c,
+        Err(e) if e.kind() == ErrorKind::NotFound => {
+            return super::not_found(&page.state, &page.headers, &page.prefs, &page.session).await
+        }
+        Err(e) => return page.failed(e, "/").await,
+    };
+    let languages = creator
+        .languages
+        .iter()
+        .map(|l| {
+            LANGUAGES
+                .iter()
+                .find(|(code, _)| code == l)
+                .map_or(l.clone(), |(_, n)| (*n).to_owned())
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let countries = creator
+        .countries
+        .iter()
+        .map(|c| tr.country(c))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let body = Profile {
+        chrome: page.chrome(&format!("/@{}", creator.handle)).await,
+        creator,
+        languages,
+        countries,
+        tr,
+    };
+    page.html(body.render())
+}

@@ -60,6 +60,7 @@ pub fn router() -> Router<AppState> {
         .route("/p/{id}", get(shop::product))
         .route("/r/{code}", get(connect::follow))
         .route("/creator", get(creator::hub))
+        .route("/@{handle}", get(creator::profile))
         .route("/creator/apply", post(creator::apply))
         .route("/creator/links", post(creator::create_link))
         .route("/prefs", post(set_prefs))

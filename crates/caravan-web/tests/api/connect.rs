@@ -284,16 +284,26 @@ async fn the_demo_has_creators_with_links_and_clicks(app: &TestApp) {
     assert_eq!((links[0].0.as_str(), links[0].2), ("campaign", 37));
     assert_eq!((links[1].0.as_str(), links[1].2), ("product", 37));
     let p = app
-        .get(&format!("/api/v1/products/{}?locale=ru", links[1].1), None)
+        .get(&format!("/api/v1/products/{}?locale=en", links[1].1), None)
         .await;
+    let title = p.ok(200)["title"].as_str().unwrap().to_lowercase();
+    assert!(title.contains("scarf"), "{title}");
+    // The stores' commission rates: 8% everywhere, 12% on one product of three stores.
+    let rates: Vec<(String, i64)> =
+        sqlx::query_as("SELECT scope, rate_bps FROM commission_rates ORDER BY scope, rate_bps")
+            .fetch_all(app.market.store().pool())
+            .await
+            .unwrap();
+    let product_rates = rates.iter().filter(|r| r.0 == "product" && r.1 == 1200);
+    assert_eq!(product_rates.count(), 3, "{rates:?}");
+    let store_rates: Vec<i64> = rates
+        .iter()
+        .filter(|r| r.0 == "store")
+        .map(|r| r.1)
+        .collect();
     assert!(
-        p.ok(200)["title"]
-            .as_str()
-            .unwrap()
-            .to_lowercase()
-            .contains("шарф"),
-        "{}",
-        p.body
+        store_rates.len() >= 7 && store_rates.iter().all(|r| *r == 800),
+        "{rates:?}"
     );
 }
 
@@ -372,6 +382,20 @@ async fn a_buyer_becomes_a_creator_in_the_browser_pages(app: &TestApp) {
     assert!(
         html.contains(&format!("/r/{code}")) && html.contains("0 переходов"),
         "{html}"
+    );
+    // The public page, in the visitor's language; an unknown handle is the 404 page.
+    let fr = "caravan_prefs=fr.EUR.FR";
+    let (status, html, _) = page(app, Method::GET, "/@anna.style", fr, &[]).await;
+    assert_eq!(status, 200, "{html}");
+    assert!(
+        html.contains("<h1>@anna.style</h1>") && html.contains("Мода и уют"),
+        "{html}"
+    );
+    assert!(html.contains("Publie en : English, Русский"), "{html}");
+    assert!(html.contains("Audience : Russie, Biélorussie"), "{html}");
+    assert_eq!(
+        page(app, Method::GET, "/@nobody.here", fr, &[]).await.0,
+        404
     );
 }
 

@@ -392,6 +392,32 @@ async fn operators_extend_the_glossary_and_search_follows(app: &TestApp) {
         hits("кашемировый").await.is_empty()
     })
     .await;
+    // The console: a term added from the form (forms comma-separated) is listed, and deleted.
+    let cookie = crate::festival::cookies(&op, "en.EUR.IE");
+    let form = [
+        ("csrf", crate::festival::CSRF),
+        ("kind", "modifier"),
+        ("category_id", cat.as_str()),
+        ("words_en", "mohair"),
+        ("words_ru", "мохер, мохеровый"),
+        ("words_fr", ""),
+    ];
+    let (status, _, _) = page(app, Method::POST, "/admin/glossary", &cookie, &form).await;
+    assert_eq!(status, 303);
+    let (_, html, _) = page(app, Method::GET, "/admin/glossary", &cookie, &[]).await;
+    assert!(
+        html.contains("мохер, мохеровый") && html.contains("Modifier"),
+        "{html}"
+    );
+    let listed = app.get("/api/v1/admin/glossary", Some(&op)).await;
+    let id = listed.ok(200)[0]["id"].as_str().unwrap().to_owned();
+    let words = json!({"en": ["mohair"], "ru": ["мохер", "мохеровый"]});
+    assert_eq!(listed.body[0]["words"], words);
+    let del = format!("/admin/glossary/{id}/delete");
+    let csrf = [("csrf", crate::festival::CSRF)];
+    assert_eq!(page(app, Method::POST, &del, &cookie, &csrf).await.0, 303);
+    let left = app.get("/api/v1/admin/glossary", Some(&op)).await;
+    assert!(left.ok(200).as_array().unwrap().is_empty());
 }
 
 /// The demo: a buyer in each of the eight languages reads every title in it (the merchant's own
