@@ -56,6 +56,19 @@ pub(crate) fn changed(kind: &str, subject: &str) -> NewEvent {
     }
 }
 
+/// Takes the write lock first in a transaction that reads before it writes. On SQLite a
+/// transaction that read, then writes after another connection committed, fails at once
+/// (`SQLITE_BUSY_SNAPSHOT`; the busy timeout does not apply); writing first makes it wait its
+/// turn instead. On PostgreSQL it locks the events row the transaction appends to anyway.
+pub(crate) async fn write_first(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE sequences SET value = value WHERE name = 'events'")
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 /// Appends events, numbering them from the `events` sequence row (locked until commit, so
 /// numbers follow commit order).
 pub(crate) async fn append_events<E: Exec>(

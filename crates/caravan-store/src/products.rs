@@ -372,6 +372,7 @@ impl Store {
     /// `Conflict` on a duplicate SKU code; `Stale` if the product is not the merchant's.
     pub async fn insert_variant(&self, v: &VariantRecord) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
+        crate::journal::write_first(&mut tx).await?;
         let owned: Option<i64> =
             sqlx::query_scalar("SELECT 1 FROM products WHERE id = $1 AND merchant_id = $2")
                 .bind(&v.product_id)

@@ -33,6 +33,7 @@ impl Store {
     /// Inserts a store discount. `Conflict` if the store has one in the campaign already.
     pub async fn insert_store_discount(&self, d: &StoreDiscountRecord) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
+        crate::journal::write_first(&mut tx).await?;
         let existing: Option<String> = sqlx::query_scalar(
             "SELECT id FROM store_discounts WHERE campaign_id = $1 AND merchant_id = $2 \
              AND withdrawn_at IS NULL",
