@@ -113,6 +113,25 @@ fn view(m: MerchantRecord) -> Result<MerchantView, MarketError> {
     })
 }
 
+/// An operator's decision on something under review (a store, a creator) in `status`: the
+/// status it leaves, the one it enters, and the cleaned reason.
+pub(crate) fn review(
+    status: &str,
+    d: &Decision,
+) -> Result<(MerchantStatus, MerchantStatus, Option<String>), MarketError> {
+    let from = MerchantStatus::parse(status)?;
+    let to = from
+        .decide(d.decision)
+        .map_err(|e| MarketError::new(Code::InvalidTransition, e.message))?;
+    let reason = d
+        .reason
+        .as_deref()
+        .filter(|r| !r.trim().is_empty())
+        .map(|r| clean_name(r, 500, Code::InvalidReason, "a reason"))
+        .transpose()?;
+    Ok((from, to, reason))
+}
+
 impl Market {
     /// Files the actor's application to sell; one store per user.
     pub async fn apply_to_sell(
@@ -212,16 +231,7 @@ impl Market {
             .merchant_by_id(id.as_str())
             .await?
             .ok_or_else(|| MarketError::not_found("merchant"))?;
-        let from = MerchantStatus::parse(&m.status)?;
-        let to = from
-            .decide(d.decision)
-            .map_err(|e| MarketError::new(Code::InvalidTransition, e.message))?;
-        let reason = d
-            .reason
-            .as_deref()
-            .filter(|r| !r.trim().is_empty())
-            .map(|r| clean_name(r, 500, Code::InvalidReason, "a reason"))
-            .transpose()?;
+        let (from, to, reason) = review(&m.status, &d)?;
         self.store
             .set_merchant_status(
                 id.as_str(),

@@ -2,6 +2,7 @@
 //! transaction; clicks arrive in batches (`add_clicks`), one statement per link.
 
 use crate::journal::{append_events, changed};
+use crate::merchants::Reviewed;
 use crate::{Store, StoreError};
 
 /// A stored creator.
@@ -30,6 +31,14 @@ pub struct CreatorRecord {
     /// UTC milliseconds.
     pub updated_at: i64,
 }
+
+/// Creators under review.
+const CREATORS: Reviewed = Reviewed {
+    table: "creators",
+    user_column: "user_id",
+    role: "creator",
+    event: "creator.changed",
+};
 
 const CREATOR_COLS: &str = "id, user_id, handle, languages, countries, links, pitch, status, \
     status_reason, created_at, updated_at";
@@ -165,35 +174,8 @@ impl Store {
         reason: Option<&str>,
         now: i64,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let done = sqlx::query(
-            "UPDATE creators SET status = $1, status_reason = $2, updated_at = $3 \
-             WHERE id = $4 AND status = $5",
-        )
-        .bind(to)
-        .bind(reason)
-        .bind(now)
-        .bind(id)
-        .bind(from)
-        .execute(&mut *tx)
-        .await?;
-        if done.rows_affected() != 1 {
-            return Err(StoreError::Stale);
-        }
-        if to == "approved" {
-            sqlx::query(
-                "INSERT INTO user_roles (user_id, role, granted_at) \
-                 SELECT user_id, 'creator', $1 FROM creators WHERE id = $2 \
-                 ON CONFLICT (user_id, role) DO NOTHING",
-            )
-            .bind(now)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        }
-        append_events(&mut tx, &[changed("creator.changed", id)], now).await?;
-        tx.commit().await?;
-        Ok(())
+        self.set_review_status(&CREATORS, id, (from, to), reason, now)
+            .await
     }
 
     /// Stores a link; `Conflict` if the code exists.

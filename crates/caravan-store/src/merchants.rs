@@ -119,11 +119,26 @@ impl Store {
         reason: Option<&str>,
         now: i64,
     ) -> Result<(), StoreError> {
+        self.set_review_status(&MERCHANTS, id, (from, to), reason, now)
+            .await
+    }
+
+    /// Moves a store or a creator from `from` to `to` (guarded: `Stale` if it is no longer in
+    /// `from`); approval grants the account the role in the same transaction.
+    pub(crate) async fn set_review_status(
+        &self,
+        t: &Reviewed,
+        id: &str,
+        (from, to): (&str, &str),
+        reason: Option<&str>,
+        now: i64,
+    ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
-        let done = sqlx::query(
-            "UPDATE merchants SET status = $1, status_reason = $2, updated_at = $3 \
+        let done = sqlx::query(&format!(
+            "UPDATE {} SET status = $1, status_reason = $2, updated_at = $3 \
              WHERE id = $4 AND status = $5",
-        )
+            t.table
+        ))
         .bind(to)
         .bind(reason)
         .bind(now)
@@ -135,18 +150,39 @@ impl Store {
             return Err(StoreError::Stale);
         }
         if to == "approved" {
-            sqlx::query(
+            sqlx::query(&format!(
                 "INSERT INTO user_roles (user_id, role, granted_at) \
-                 SELECT owner_user_id, 'merchant', $1 FROM merchants WHERE id = $2 \
+                 SELECT {}, '{}', $1 FROM {} WHERE id = $2 \
                  ON CONFLICT (user_id, role) DO NOTHING",
-            )
+                t.user_column, t.role, t.table
+            ))
             .bind(now)
             .bind(id)
             .execute(&mut *tx)
             .await?;
         }
-        append_events(&mut tx, &[changed("merchant.changed", id)], now).await?;
+        append_events(&mut tx, &[changed(t.event, id)], now).await?;
         tx.commit().await?;
         Ok(())
     }
 }
+
+/// A table of accounts' applications that operators review (stores, creators).
+pub(crate) struct Reviewed {
+    /// The table.
+    pub table: &'static str,
+    /// Its column naming the account.
+    pub user_column: &'static str,
+    /// The role approval grants.
+    pub role: &'static str,
+    /// The event a decision appends.
+    pub event: &'static str,
+}
+
+/// Stores under review.
+pub(crate) const MERCHANTS: Reviewed = Reviewed {
+    table: "merchants",
+    user_column: "owner_user_id",
+    role: "merchant",
+    event: "merchant.changed",
+};

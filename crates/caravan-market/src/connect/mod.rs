@@ -142,16 +142,7 @@ impl Market {
             .creator_by_id(id.as_str())
             .await?
             .ok_or_else(|| MarketError::not_found("creator"))?;
-        let from = MerchantStatus::parse(&c.status)?;
-        let to = from
-            .decide(d.decision)
-            .map_err(|e| MarketError::new(Code::InvalidTransition, e.message))?;
-        let reason = d
-            .reason
-            .as_deref()
-            .filter(|r| !r.trim().is_empty())
-            .map(|r| clean_name(r, 500, Code::InvalidReason, "a reason"))
-            .transpose()?;
+        let (from, to, reason) = crate::merchants::review(&c.status, &d)?;
         self.store
             .set_creator_status(
                 id.as_str(),

@@ -100,11 +100,25 @@ async fn dispute_rows(page: &Page, actor: &Actor, tr: Tr) -> Result<Vec<DisputeR
     Ok(rows)
 }
 
-/// The decision form.
+/// The decision form (on a store or a creator).
 #[derive(Debug, Deserialize)]
 pub struct DecisionForm {
     decision: String,
     reason: Option<String>,
+}
+
+impl DecisionForm {
+    /// The decision it asks for; none for an unknown one.
+    pub(crate) fn decision(self) -> Option<Decision> {
+        let decision = match self.decision.as_str() {
+            "approve" => MerchantDecision::Approve,
+            "reject" => MerchantDecision::Reject,
+            "suspend" => MerchantDecision::Suspend,
+            _ => return None,
+        };
+        let reason = self.reason.filter(|r| !r.trim().is_empty());
+        Some(Decision { decision, reason })
+    }
 }
 
 /// `POST /admin/merchants/{id}/decision`.
@@ -114,18 +128,11 @@ pub async fn decide_merchant(
     Path(id): Path<String>,
     CsrfForm(f): CsrfForm<DecisionForm>,
 ) -> Response {
-    let decision = match f.decision.as_str() {
-        "approve" => MerchantDecision::Approve,
-        "reject" => MerchantDecision::Reject,
-        "suspend" => MerchantDecision::Suspend,
-        _ => return page.message("unknown decision", "/admin").await,
+    let Some(d) = f.decision() else {
+        return page.message("unknown decision", "/admin").await;
     };
-    let reason = f.reason.filter(|r| !r.trim().is_empty());
-    let r = page
-        .state
-        .market
-        .decide_merchant(&actor, &id, Decision { decision, reason });
-    page.done(r.await.map(|_| ()), "/admin", "/admin").await
+    let r = page.state.market.decide_merchant(&actor, &id, d).await;
+    page.done(r.map(|_| ()), "/admin", "/admin").await
 }
 
 /// The dispute decision form; an empty amount refunds in full.

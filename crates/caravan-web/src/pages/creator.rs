@@ -7,9 +7,7 @@ use super::i18n::Tr;
 use askama::Template;
 use axum::extract::Path;
 use axum::response::Response;
-use caravan_domain::merchant::MerchantDecision;
 use caravan_market::connect::{CreatorApplication, CreatorView, LinkInput};
-use caravan_market::merchants::Decision;
 use caravan_market::{ErrorKind, MarketError};
 use serde::Deserialize;
 
@@ -192,32 +190,18 @@ pub async fn review(page: Page, Operator(actor): Operator) -> Response {
     page.html(body.render())
 }
 
-/// The decision form.
-#[derive(Debug, Deserialize)]
-pub struct DecisionForm {
-    decision: String,
-    reason: Option<String>,
-}
-
 /// `POST /admin/creators/{id}/decision`.
 pub async fn decide(
     page: Page,
     Operator(actor): Operator,
     Path(id): Path<String>,
-    CsrfForm(f): CsrfForm<DecisionForm>,
+    CsrfForm(f): CsrfForm<super::admin::DecisionForm>,
 ) -> Response {
-    let decision = match f.decision.as_str() {
-        "approve" => MerchantDecision::Approve,
-        "reject" => MerchantDecision::Reject,
-        "suspend" => MerchantDecision::Suspend,
-        _ => return page.message("unknown decision", "/admin/creators").await,
+    let Some(d) = f.decision() else {
+        return page.message("unknown decision", "/admin/creators").await;
     };
-    let reason = f.reason.filter(|r| !r.trim().is_empty());
-    let r = page
-        .state
-        .market
-        .decide_creator(&actor, &id, Decision { decision, reason });
-    page.done(r.await.map(|_| ()), "/admin/creators", "/admin/creators")
+    let r = page.state.market.decide_creator(&actor, &id, d).await;
+    page.done(r.map(|_| ()), "/admin/creators", "/admin/creators")
         .await
 }
 
