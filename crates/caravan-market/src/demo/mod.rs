@@ -220,24 +220,7 @@ impl Market {
             async move { self.register(r, &extra).await }
         };
 
-        // Reference rates (units per euro); operators update them or import the ECB's file.
-        let rates: Vec<Rate> = [
-            ("USD", "1.08"),
-            ("GBP", "0.85"),
-            ("CNY", "7.7"),
-            ("TRY", "35"),
-            ("RUB", "95"),
-            ("PLN", "4.3"),
-            ("JPY", "160"),
-            ("CHF", "0.94"),
-            ("UAH", "44"),
-            ("SEK", "11.5"),
-            ("CZK", "25.2"),
-        ]
-        .iter()
-        .filter_map(|(c, r)| Rate::parse(Currency::parse(c).ok()?, r).ok())
-        .collect();
-        self.store_rates(&rates, "demo").await?;
+        self.seed_rates().await?;
 
         let op = register(
             "operator",
@@ -252,44 +235,7 @@ impl Market {
             .push(("operator".into(), op.email.clone(), "IE".into()));
         let operator = actor(&op.id, &[Role::Buyer, Role::Operator])?;
 
-        // Categories, with every name in all eight languages.
-        let mut leaf_ids: HashMap<&str, (String, &Leaf)> = HashMap::new();
-        for (i, root) in ROOTS.iter().enumerate() {
-            let names = |w: &words::Words| {
-                Locale::ALL
-                    .iter()
-                    .zip(w)
-                    .map(|(l, n)| (l.code().to_owned(), (*n).to_owned()))
-                    .collect::<BTreeMap<_, _>>()
-            };
-            let r = self
-                .create_category(
-                    &operator,
-                    NewCategory {
-                        slug: root.slug.into(),
-                        parent_id: None,
-                        position: i as i64,
-                        names: names(&root.names),
-                    },
-                )
-                .await?;
-            summary.categories += 1;
-            for (j, leaf) in root.leaves.iter().enumerate() {
-                let c = self
-                    .create_category(
-                        &operator,
-                        NewCategory {
-                            slug: leaf.slug.into(),
-                            parent_id: Some(r.id.clone()),
-                            position: j as i64,
-                            names: names(&leaf.names),
-                        },
-                    )
-                    .await?;
-                summary.categories += 1;
-                leaf_ids.insert(leaf.slug, (c.id, leaf));
-            }
-        }
+        let leaf_ids = self.seed_categories(&operator, &mut summary).await?;
 
         self.seed_glossary(&operator, &leaf_ids).await?;
 
@@ -320,93 +266,21 @@ impl Market {
             summary
                 .logins
                 .push(("merchant".into(), u.email.clone(), dm.country.into()));
-            let owner = actor(&u.id, &[Role::Buyer])?;
-            let application = Application {
-                store_name: dm.store.into(),
-                country: dm.country.into(),
-                settlement_currency: dm.currency.into(),
-                default_locale: dm.locale.code().into(),
-                description: sold_by(dm.locale, dm.store),
-            };
-            let m = self.apply_to_sell(&owner, application).await?;
-            self.decide_merchant(
-                &operator,
-                &m.id,
-                Decision {
-                    decision: MerchantDecision::Approve,
-                    reason: None,
-                },
-            )
-            .await?;
+            let owner = self.open_store(&operator, dm, &u.id).await?;
             summary.merchants += 1;
-            let owner = actor(&u.id, &[Role::Buyer, Role::Merchant])?;
-            self.set_shipping(&owner, demo_shipping(dm)).await?;
-            stores.push(owner.clone());
             let local = Locale::ALL
                 .iter()
                 .position(|l| *l == dm.locale)
                 .unwrap_or(0);
             for n in 0..PRODUCTS_PER_MERCHANT {
-                let slug = dm.leaves[n % dm.leaves.len()];
-                let Some((category_id, leaf)) = leaf_ids.get(slug) else {
-                    continue;
-                };
-                let noun = rng.gen_range(0..leaf.nouns.len());
-                let material = rng.gen_range(0..leaf.materials.len());
-                let model = MODELS[rng.gen_range(0..MODELS.len())];
-                let mut texts = BTreeMap::new();
-                for li in [0, local] {
-                    texts.insert(
-                        Locale::ALL[li].code().to_owned(),
-                        TextInput {
-                            title: title(leaf, noun, material, model, li),
-                            description: sold_by(Locale::ALL[li], dm.store),
-                        },
-                    );
+                if self
+                    .seed_product(&owner, dm, n, local, &leaf_ids, &mut rng)
+                    .await?
+                {
+                    summary.products += 1;
                 }
-                let base = rng.gen_range(leaf.price_eur.0..=leaf.price_eur.1) * dm.per_eur.0
-                    / dm.per_eur.1;
-                let mut values: Vec<&str> = leaf.option.1.to_vec();
-                values.shuffle(&mut rng);
-                let count = rng.gen_range(1..=values.len().min(4));
-                let variants = values[..count]
-                    .iter()
-                    .enumerate()
-                    .map(|(i, value)| NewVariant {
-                        sku: format!("{}-{n:03}-{i}", dm.key.to_uppercase()),
-                        options: BTreeMap::from([(leaf.option.0.to_owned(), (*value).to_owned())]),
-                        // Prices end in .99, each variant a little dearer than the last.
-                        price_minor: (base / 100 + i as i64 * 2) * 100 + 99,
-                        currency: Some(dm.currency.to_owned()),
-                        stock: if rng.gen_bool(0.1) {
-                            0
-                        } else {
-                            rng.gen_range(1..=250)
-                        },
-                    })
-                    .collect();
-                let product = NewProduct {
-                    category_id: category_id.clone(),
-                    texts,
-                    images: Vec::new(),
-                    attributes: BTreeMap::from([("model".to_owned(), model.to_owned())]),
-                    hs_code: Some(leaf.hs.to_owned()),
-                    origin_country: Some(dm.country.to_owned()),
-                    ship_from_country: Some(dm.country.to_owned()),
-                    weight_grams: rng.gen_range(leaf.grams.0..=leaf.grams.1),
-                    status: Some(
-                        if rng.gen_bool(0.95) {
-                            "published"
-                        } else {
-                            "draft"
-                        }
-                        .to_owned(),
-                    ),
-                    variants,
-                };
-                self.create_product(&owner, product).await?;
-                summary.products += 1;
             }
+            stores.push(owner);
         }
         debug_assert!(MERCHANTS.iter().all(|m| Country::parse(m.country).is_ok()));
         // Every title in all eight languages before the marketplace opens.
@@ -414,6 +288,172 @@ impl Market {
         self.seed_festival(&operator, &stores, &buyers).await?;
         self.seed_creators(&operator, &stores, &mut summary).await?;
         Ok(Some(summary))
+    }
+
+    /// Demo store `dm` of account `user_id`: applied, approved by `operator`, with its shipping
+    /// rules; its owner as a merchant.
+    async fn open_store(
+        &self,
+        operator: &Actor,
+        dm: &DemoMerchant,
+        user_id: &str,
+    ) -> Result<Actor, MarketError> {
+        let owner = actor(user_id, &[Role::Buyer])?;
+        let application = Application {
+            store_name: dm.store.into(),
+            country: dm.country.into(),
+            settlement_currency: dm.currency.into(),
+            default_locale: dm.locale.code().into(),
+            description: sold_by(dm.locale, dm.store),
+        };
+        let m = self.apply_to_sell(&owner, application).await?;
+        let approve = Decision {
+            decision: MerchantDecision::Approve,
+            reason: None,
+        };
+        self.decide_merchant(operator, &m.id, approve).await?;
+        let owner = actor(user_id, &[Role::Buyer, Role::Merchant])?;
+        self.set_shipping(&owner, demo_shipping(dm)).await?;
+        Ok(owner)
+    }
+
+    /// Reference rates (units per euro); operators update them or import the ECB's file.
+    async fn seed_rates(&self) -> Result<(), MarketError> {
+        let rates: Vec<Rate> = [
+            ("USD", "1.08"),
+            ("GBP", "0.85"),
+            ("CNY", "7.7"),
+            ("TRY", "35"),
+            ("RUB", "95"),
+            ("PLN", "4.3"),
+            ("JPY", "160"),
+            ("CHF", "0.94"),
+            ("UAH", "44"),
+            ("SEK", "11.5"),
+            ("CZK", "25.2"),
+        ]
+        .iter()
+        .filter_map(|(c, r)| Rate::parse(Currency::parse(c).ok()?, r).ok())
+        .collect();
+        self.store_rates(&rates, "demo").await?;
+        Ok(())
+    }
+
+    /// The categories, with every name in all eight languages; the leaves by slug.
+    async fn seed_categories(
+        &self,
+        operator: &Actor,
+        summary: &mut DemoSummary,
+    ) -> Result<HashMap<&'static str, (String, &'static Leaf)>, MarketError> {
+        let mut leaf_ids: HashMap<&'static str, (String, &'static Leaf)> = HashMap::new();
+        for (i, root) in ROOTS.iter().enumerate() {
+            let names = |w: &words::Words| {
+                Locale::ALL
+                    .iter()
+                    .zip(w)
+                    .map(|(l, n)| (l.code().to_owned(), (*n).to_owned()))
+                    .collect::<BTreeMap<_, _>>()
+            };
+            let r = self
+                .create_category(
+                    operator,
+                    NewCategory {
+                        slug: root.slug.into(),
+                        parent_id: None,
+                        position: i as i64,
+                        names: names(&root.names),
+                    },
+                )
+                .await?;
+            summary.categories += 1;
+            for (j, leaf) in root.leaves.iter().enumerate() {
+                let c = self
+                    .create_category(
+                        operator,
+                        NewCategory {
+                            slug: leaf.slug.into(),
+                            parent_id: Some(r.id.clone()),
+                            position: j as i64,
+                            names: names(&leaf.names),
+                        },
+                    )
+                    .await?;
+                summary.categories += 1;
+                leaf_ids.insert(leaf.slug, (c.id, leaf));
+            }
+        }
+        Ok(leaf_ids)
+    }
+
+    /// The `n`th product of demo store `dm` (its owner `owner`), titled in English and the
+    /// store's language (`local`); false if its category is missing.
+    async fn seed_product(
+        &self,
+        owner: &Actor,
+        dm: &DemoMerchant,
+        n: usize,
+        local: usize,
+        leaf_ids: &HashMap<&'static str, (String, &'static Leaf)>,
+        rng: &mut ChaCha8Rng,
+    ) -> Result<bool, MarketError> {
+        let slug = dm.leaves[n % dm.leaves.len()];
+        let Some((category_id, leaf)) = leaf_ids.get(slug) else {
+            return Ok(false);
+        };
+        let noun = rng.gen_range(0..leaf.nouns.len());
+        let material = rng.gen_range(0..leaf.materials.len());
+        let model = MODELS[rng.gen_range(0..MODELS.len())];
+        let mut texts = BTreeMap::new();
+        for li in [0, local] {
+            texts.insert(
+                Locale::ALL[li].code().to_owned(),
+                TextInput {
+                    title: title(leaf, noun, material, model, li),
+                    description: sold_by(Locale::ALL[li], dm.store),
+                },
+            );
+        }
+        let base = rng.gen_range(leaf.price_eur.0..=leaf.price_eur.1) * dm.per_eur.0 / dm.per_eur.1;
+        let mut values: Vec<&str> = leaf.option.1.to_vec();
+        values.shuffle(rng);
+        let count = rng.gen_range(1..=values.len().min(4));
+        let variants = values[..count]
+            .iter()
+            .enumerate()
+            .map(|(i, value)| NewVariant {
+                sku: format!("{}-{n:03}-{i}", dm.key.to_uppercase()),
+                options: BTreeMap::from([(leaf.option.0.to_owned(), (*value).to_owned())]),
+                // Prices end in .99, each variant a little dearer than the last.
+                price_minor: (base / 100 + i as i64 * 2) * 100 + 99,
+                currency: Some(dm.currency.to_owned()),
+                stock: if rng.gen_bool(0.1) {
+                    0
+                } else {
+                    rng.gen_range(1..=250)
+                },
+            })
+            .collect();
+        let product = NewProduct {
+            category_id: category_id.clone(),
+            texts,
+            images: Vec::new(),
+            attributes: BTreeMap::from([("model".to_owned(), model.to_owned())]),
+            hs_code: Some(leaf.hs.to_owned()),
+            origin_country: Some(dm.country.to_owned()),
+            ship_from_country: Some(dm.country.to_owned()),
+            weight_grams: rng.gen_range(leaf.grams.0..=leaf.grams.1),
+            status: Some(
+                if rng.gen_bool(0.95) {
+                    "published"
+                } else {
+                    "draft"
+                }
+                .to_owned(),
+            ),
+            variants,
+        };
+        self.create_product(owner, product).await?;
+        Ok(true)
     }
 }
 
