@@ -42,6 +42,16 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             return Err(unsupported_media_type());
         }
         let ApiBytes(bytes) = ApiBytes::from_request(req, state).await?;
+        // Every request body is a JSON object; serde would read a struct from an array too.
+        let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+        if first != Some(&b'{') {
+            return Err(
+                match serde_json::from_slice::<serde::de::IgnoredAny>(&bytes) {
+                    Ok(_) => AppError::new(Code::InvalidBody, "the body must be a JSON object"),
+                    Err(e) => AppError::new(Code::MalformedJson, e.to_string()),
+                },
+            );
+        }
         parse_json(&bytes).map(ApiJson)
     }
 }

@@ -278,6 +278,15 @@ async fn malformed_requests_are_4xx(app: &TestApp) {
         res.json::<Value>().await.unwrap()["error"]["code"],
         "malformed_json"
     );
+    // An array where an object is expected (serde would read a struct from it): refused.
+    let res = send(b"[null, null]".to_vec(), "application/json")
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 422);
+    assert_eq!(
+        res.json::<Value>().await.unwrap()["error"]["code"],
+        "invalid_body"
+    );
     let res = send(b"{}".to_vec(), "text/plain").await.unwrap();
     assert_eq!(res.status().as_u16(), 415);
     assert_eq!(
