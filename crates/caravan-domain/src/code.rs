@@ -115,6 +115,9 @@ codes! {
     CreatorNotActive = ("creator_not_active", Forbidden, "the caller is not an approved creator (pending, rejected or suspended)");
     InvalidCommissionRate = ("invalid_commission_rate", Invalid, "a commission rate is 3% to 50% (300 to 5000 basis points) for the store, one of its products, or a category");
     InvalidLinkTarget = ("invalid_link_target", Invalid, "a link leads to a published product or a campaign");
+    InvalidCreatorCode = ("invalid_creator_code", Invalid, "a creator code has 4 to 20 letters A-Z and digits");
+    UnknownCreatorCode = ("unknown_creator_code", Invalid, "no active creator has this code");
+    CreatorCodeTaken = ("creator_code_taken", Conflict, "another creator has that code");
     InvalidTransition = ("invalid_transition", Conflict, "the object is not in a state that allows this");
     DuplicateSku = ("duplicate_sku", Conflict, "the store already uses this SKU code");
     DuplicateSlug = ("duplicate_slug", Conflict, "a category with this slug exists");

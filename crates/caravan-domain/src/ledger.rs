@@ -24,6 +24,22 @@ pub fn merchant_payable(merchant_id: &str) -> String {
     format!("merchant:{merchant_id}")
 }
 
+/// What one creator has earned and may be paid (Connect); negative after a clawback, until
+/// later earnings cover it.
+pub fn creator_available(creator_id: &str) -> String {
+    format!("creator:{creator_id}")
+}
+
+/// A creator's commission on orders not completed yet, carved out of escrow at payment.
+pub fn creator_pending(creator_id: &str) -> String {
+    format!("creator:{creator_id}:pending")
+}
+
+/// A creator's commission on completed orders, held until the refund period has passed.
+pub fn creator_held(creator_id: &str) -> String {
+    format!("creator:{creator_id}:held")
+}
+
 /// One leg of a ledger transaction.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Posting {
@@ -163,6 +179,84 @@ pub fn release(merchant_id: &str, amount: Money, fee: i64) -> Vec<Posting> {
     ]
 }
 
+/// A creator's commission on a paid order set aside from escrow until the order completes.
+pub fn commission_accrue(creator_id: &str, amount: Money) -> Vec<Posting> {
+    let c = amount.currency();
+    vec![
+        Posting::new(ESCROW, -amount.minor(), c),
+        Posting::new(creator_pending(creator_id), amount.minor(), c),
+    ]
+}
+
+/// The pending commission on a refunded part of an order, back into escrow (to be refunded).
+pub fn commission_reverse(creator_id: &str, amount: Money) -> Vec<Posting> {
+    let c = amount.currency();
+    vec![
+        Posting::new(creator_pending(creator_id), -amount.minor(), c),
+        Posting::new(ESCROW, amount.minor(), c),
+    ]
+}
+
+/// The postings that release what escrow holds of a completed order: `amount` to the merchant
+/// less the platform `fee` and the creator's `commission`, which moves from pending to held
+/// (it was carved out of escrow at payment, so escrow pays `amount − commission`).
+pub fn release_with_commission(
+    merchant_id: &str,
+    creator_id: &str,
+    amount: Money,
+    fee: i64,
+    commission: i64,
+) -> Vec<Posting> {
+    let c = amount.currency();
+    let mut postings = release(merchant_id, amount, fee);
+    postings[0] = Posting::new(ESCROW, commission - amount.minor(), c);
+    postings[1] = Posting::new(
+        merchant_payable(merchant_id),
+        amount.minor() - fee - commission,
+        c,
+    );
+    postings.push(Posting::new(creator_pending(creator_id), -commission, c));
+    postings.push(Posting::new(creator_held(creator_id), commission, c));
+    postings
+}
+
+/// Held commission becomes available once the hold has passed.
+pub fn commission_available(creator_id: &str, amount: Money) -> Vec<Posting> {
+    let c = amount.currency();
+    vec![
+        Posting::new(creator_held(creator_id), -amount.minor(), c),
+        Posting::new(creator_available(creator_id), amount.minor(), c),
+    ]
+}
+
+/// The commission on a part of a completed order refunded by the merchant goes back to the
+/// merchant, from `from` (the creator's held or available account: a clawback when the
+/// creator was paid it already, leaving their balance negative).
+pub fn commission_return(from: &str, merchant_id: &str, amount: Money) -> Vec<Posting> {
+    let c = amount.currency();
+    vec![
+        Posting::new(from, -amount.minor(), c),
+        Posting::new(merchant_payable(merchant_id), amount.minor(), c),
+    ]
+}
+
+/// A creator's payout: each `(balance, converted)` part takes the creator's available balance
+/// in one currency (a negative one too: a debt is settled from the others) and pays it out in
+/// the payout currency, through the platform's currency position where the two differ.
+pub fn creator_payout(creator_id: &str, parts: &[(Money, Money)]) -> Vec<Posting> {
+    let account = creator_available(creator_id);
+    let mut postings = Vec::with_capacity(parts.len() * 4);
+    for (from, to) in parts {
+        postings.push(Posting::new(&account, -from.minor(), from.currency()));
+        if from.currency() != to.currency() {
+            postings.push(Posting::new(FX_CLEARING, from.minor(), from.currency()));
+            postings.push(Posting::new(FX_CLEARING, -to.minor(), to.currency()));
+        }
+        postings.push(Posting::new(EXTERNAL_PAYOUTS, to.minor(), to.currency()));
+    }
+    postings
+}
+
 /// The postings that pay `amount` out to a merchant.
 pub fn payout(merchant_id: &str, amount: Money) -> Vec<Posting> {
     let c = amount.currency();
@@ -188,6 +282,19 @@ mod tests {
         check_balanced(&refund(ESCROW, eur, rub)).expect("refund");
         check_balanced(&release("mer_1", eur, 50)).expect("release");
         check_balanced(&payout("mer_1", eur)).expect("payout");
+        check_balanced(&commission_accrue("cre_1", eur)).expect("accrue");
+        check_balanced(&commission_reverse("cre_1", eur)).expect("reverse");
+        check_balanced(&release_with_commission("mer_1", "cre_1", eur, 50, 80)).expect("release");
+        check_balanced(&commission_available("cre_1", eur)).expect("available");
+        check_balanced(&commission_return(
+            &creator_available("cre_1"),
+            "mer_1",
+            eur,
+        ))
+        .expect("clawback");
+        let pln = Money::new(-4_300, c("PLN"));
+        let parts = [(eur, eur), (pln, Money::new(-1_000, c("EUR")))];
+        check_balanced(&creator_payout("cre_1", &parts)).expect("payout");
         let bad = [
             Posting::new(ESCROW, 1, c("EUR")),
             Posting::new(FX_CLEARING, -1, c("USD")),

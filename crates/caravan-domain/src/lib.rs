@@ -6,6 +6,7 @@
 
 pub mod account;
 pub mod allocate;
+pub mod attribution;
 pub mod catalogue;
 pub mod code;
 pub mod commission;

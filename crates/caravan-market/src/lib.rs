@@ -58,6 +58,12 @@ pub struct MarketConfig {
     pub writer_batch: usize,
     /// Places a browser waiting room admits per second on this node.
     pub admit_per_s: u64,
+    /// How long a creator's link attributes a checkout after the click.
+    pub attribution_window_ms: i64,
+    /// How long a creator's commission on a completed order is held before it can be paid.
+    pub commission_hold_ms: i64,
+    /// Smallest creator payout, in major units of the creator's payout currency.
+    pub creator_payout_minimum_units: i64,
 }
 
 impl Default for MarketConfig {
@@ -73,6 +79,9 @@ impl Default for MarketConfig {
             writer_queue: 8192,
             writer_batch: 1000,
             admit_per_s: 200,
+            attribution_window_ms: caravan_domain::attribution::DEFAULT_WINDOW_MS,
+            commission_hold_ms: 14 * DAY_MS,
+            creator_payout_minimum_units: 20,
         }
     }
 }

@@ -5,6 +5,11 @@
 //! not completed orders, no merchant balance is negative, stock plus sold units equals the
 //! starting stock, deal units and coupon budgets match the standing orders, and every payment authorization either belongs to a checkout the buyer was
 //! told succeeded or was given back (checkouts are repeated with their key now and then).
+//! A creator earns on checkouts that type their code or followed their link (the last buyer is
+//! the creator: those checkouts are self-referrals and earn nothing): the creator's pending,
+//! held, available and paid-out money always adds up to the commission not reversed, each
+//! commission's reversed part is exactly its share of what its order refunded, and creator
+//! payouts never overdraw.
 
 #![allow(
     clippy::expect_used,
@@ -17,7 +22,7 @@ use caravan_domain::Locale;
 use caravan_market::accounts::{Actor, Credentials, Registration};
 use caravan_market::carts::LineInput;
 use caravan_market::catalogue::{NewCategory, NewProduct, NewVariant, TextInput};
-use caravan_market::checkout::{Address, CheckoutRequest};
+use caravan_market::checkout::{Address, CheckoutRequest, Referral};
 use caravan_market::festival::{
     CampaignInput, CampaignText, CouponInput, DealDecision, DealInput, StoreDiscountInput,
 };
@@ -53,6 +58,8 @@ struct World {
     variants: Vec<String>,
     /// A festival deal on the first variant (cap 15, 3 per buyer), live for 20 days.
     deal: String,
+    /// The creator (the last buyer's account), their id and a link of theirs.
+    creator: (Actor, String, String),
 }
 
 async fn actor(market: &Market, email: &str, extra: &[Role]) -> Actor {
@@ -79,6 +86,8 @@ async fn world(db: &TestDb) -> World {
     let config = MarketConfig {
         webhook_secret: SECRET.into(),
         payout_minimum_units: 1,
+        creator_payout_minimum_units: 1,
+        commission_hold_ms: 3 * DAY_MS,
         ..MarketConfig::default()
     };
     // The sandbox remembers every authorization and what was given back.
@@ -156,30 +165,14 @@ async fn world(db: &TestDb) -> World {
         };
         market.set_shipping(&a, rules).await.unwrap();
         for j in 0..2 {
-            let p = NewProduct {
-                category_id: cat.id.clone(),
-                texts: BTreeMap::from([(
-                    "en".into(),
-                    TextInput {
-                        title: format!("Thing {i}{j}"),
-                        description: String::new(),
-                    },
-                )]),
-                images: vec![],
-                attributes: BTreeMap::new(),
-                hs_code: None,
-                origin_country: None,
-                ship_from_country: None,
-                weight_grams: 250,
-                status: Some("published".into()),
-                variants: vec![NewVariant {
-                    sku: format!("S{i}{j}"),
-                    options: BTreeMap::new(),
-                    price_minor: 1999 + (i * 2 + j) as i64 * 777,
-                    currency: None,
-                    stock: STOCK,
-                }],
-            };
+            let price = 1999 + (i * 2 + j) as i64 * 777;
+            let p = new_product(
+                &cat.id,
+                &format!("Thing {i}{j}"),
+                &format!("S{i}{j}"),
+                price,
+                STOCK,
+            );
             variants.push(
                 market.create_product(&a, p).await.unwrap().variants[0]
                     .id
@@ -195,6 +188,7 @@ async fn world(db: &TestDb) -> World {
     }
     let deal = festival_deal(&market, &op, &merchants[0], &variants[0]).await;
     coupons(&market, &op, &merchants[0], &buyers[0]).await;
+    let creator = creator(&market, &op, &merchants, &buyers[2], &variants[2]).await;
     World {
         market,
         provider,
@@ -205,7 +199,58 @@ async fn world(db: &TestDb) -> World {
         buyers,
         variants,
         deal,
+        creator,
     }
+}
+
+/// The last buyer becomes a creator with the code MMCREATOR and a link to the second store's
+/// product; the first two stores offer commission (10%, 15% on one product), the third none.
+async fn creator(
+    market: &Market,
+    op: &Actor,
+    merchants: &[Actor],
+    who: &Actor,
+    variant: &str,
+) -> (Actor, String, String) {
+    use caravan_market::connect::commission::CommissionRateInput;
+    use caravan_market::connect::earnings::CreatorSettings;
+    use caravan_market::connect::{CreatorApplication, LinkInput};
+    let app = CreatorApplication {
+        handle: "model.creator".into(),
+        languages: vec!["fr".into()],
+        countries: vec!["FR".into()],
+        links: vec![],
+        pitch: "Things".into(),
+    };
+    let c = market.apply_to_create(who, app).await.unwrap();
+    let approve = Decision {
+        decision: caravan_domain::merchant::MerchantDecision::Approve,
+        reason: None,
+    };
+    market.decide_creator(op, &c.id, approve).await.unwrap();
+    let who = market
+        .authenticate(&market.create_token(who, "creator").await.unwrap().token)
+        .await
+        .unwrap();
+    let settings = CreatorSettings {
+        code: Some("mmcreator".into()),
+        payout_currency: Some("EUR".into()),
+    };
+    market.set_creator_settings(&who, settings).await.unwrap();
+    for (i, m) in merchants.iter().take(2).enumerate() {
+        let rate = CommissionRateInput {
+            scope: "store".into(),
+            target_id: None,
+            rate_bps: Some(1000 + 500 * i as i64),
+        };
+        market.set_commission_rate(m, rate).await.unwrap();
+    }
+    let product = market.store().variant(variant).await.unwrap().unwrap();
+    let link = LinkInput {
+        target: product.product_id,
+    };
+    let link = market.create_link(&who, link).await.unwrap();
+    (who, c.id, link.code)
 }
 
 fn provider_ref(checkout_answer: &str) -> String {
@@ -413,6 +458,212 @@ async fn check_deal(w: &World, step: usize, seed: u64) {
     );
 }
 
+/// The first buyer checks out with the creator's code at the first store, the order completes,
+/// its commission's hold ends; the invariants hold at every step. The order's id.
+async fn commission_to_the_end(
+    w: &World,
+    seen: &mut std::collections::BTreeSet<String>,
+    seed: u64,
+) -> String {
+    let m = &w.market;
+    // A product of the first store (it offers 10%) that the walk never buys.
+    let variant = tail_product(w).await;
+    let req = CheckoutRequest {
+        cart_id: None,
+        items: Some(vec![LineInput {
+            variant_id: variant,
+            quantity: 1,
+        }]),
+        currency: Some("EUR".into()),
+        shipping: BTreeMap::new(),
+        address: Address {
+            name: "A".into(),
+            line1: "0 Model Street".into(),
+            line2: None,
+            city: "C".into(),
+            postal_code: "1".into(),
+            country: "FR".into(),
+            phone: None,
+        },
+        payment_method: "pm_sandbox_success".into(),
+        coupons: vec![],
+        creator_code: Some("MMCREATOR".into()),
+        referral: None,
+    };
+    let placed = m
+        .checkout(
+            &w.buyers[0],
+            &idem("tail"),
+            "tail",
+            req,
+            caravan_domain::Locale::En,
+        )
+        .await
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_str(&placed.body).unwrap();
+    let order = v["orders"][0]["id"].as_str().unwrap().to_owned();
+    let owner = &w.merchants[0];
+    let ship = ShipInput {
+        carrier: "DHL".into(),
+        tracking_number: "TAIL".into(),
+    };
+    m.ship(owner, &order, ship).await.unwrap();
+    m.deliver(owner, &order).await.unwrap();
+    m.confirm_receipt(&w.buyers[0], &order).await.unwrap();
+    check_invariants(w, 10_000, seed).await;
+    seen.extend(commission_states(w).await);
+    w.clock.advance(4 * DAY_MS);
+    m.run_timers().await.unwrap();
+    check_invariants(w, 10_001, seed).await;
+    seen.extend(commission_states(w).await);
+    let c = m.store().commission(&order).await.unwrap().unwrap();
+    assert_eq!(c.state, "available", "seed {seed}: {c:?}");
+    order
+}
+
+/// A published product with one variant.
+fn new_product(cat: &str, title: &str, sku: &str, price_minor: i64, stock: i64) -> NewProduct {
+    NewProduct {
+        category_id: cat.to_owned(),
+        texts: BTreeMap::from([(
+            "en".into(),
+            TextInput {
+                title: title.to_owned(),
+                description: String::new(),
+            },
+        )]),
+        images: vec![],
+        attributes: BTreeMap::new(),
+        hs_code: None,
+        origin_country: None,
+        ship_from_country: None,
+        weight_grams: 250,
+        status: Some("published".into()),
+        variants: vec![NewVariant {
+            sku: sku.to_owned(),
+            options: BTreeMap::new(),
+            price_minor,
+            currency: None,
+            stock,
+        }],
+    }
+}
+
+/// A product of the first store kept for the end of the walk; its variant.
+async fn tail_product(w: &World) -> String {
+    let cat = w
+        .market
+        .store()
+        .product(
+            &w.market
+                .store()
+                .variant(&w.variants[1])
+                .await
+                .unwrap()
+                .unwrap()
+                .product_id,
+        )
+        .await
+        .unwrap()
+        .unwrap()
+        .category_id;
+    let p = new_product(&cat, "Tail thing", "TAIL", 2500, 5);
+    let p = w.market.create_product(&w.merchants[0], p).await.unwrap();
+    p.variants[0].id.clone()
+}
+
+/// The states the creator's commissions are in now.
+async fn commission_states(w: &World) -> Vec<String> {
+    let states: Vec<(String,)> = sqlx::query_as("SELECT DISTINCT state FROM commissions")
+        .fetch_all(w.market.store().pool())
+        .await
+        .unwrap();
+    states.into_iter().map(|s| s.0).collect()
+}
+
+/// The commission left on an order: the frozen commission less its share of the refunds.
+fn commission_left(o: &caravan_store::checkout::OrderRecord) -> i64 {
+    o.commission_minor
+        - caravan_domain::prorate(o.commission_minor, o.refunded_minor, o.total_minor).unwrap()
+}
+
+/// The creator's money adds up: pending is the commission left on paid, uncompleted orders;
+/// held is the confirmed commissions' unreversed part; pending + held + available + paid out
+/// is every posted commission's unreversed part; each commission's reversed part is exactly
+/// its share of its order's refunds (all of it when the order was cancelled or refunded).
+async fn check_creator(w: &World, all: &[caravan_store::checkout::OrderRecord], at: &str) {
+    let store = w.market.store();
+    let id = &w.creator.1;
+    let mut expect: BTreeMap<(String, &str), i64> = BTreeMap::new();
+    for o in all {
+        let Some(c) = store.commission(&o.id).await.unwrap() else {
+            assert_eq!(o.commission_minor, 0, "{at}: commission without its record");
+            continue;
+        };
+        assert_eq!(o.creator_id.as_deref(), Some(id.as_str()));
+        assert_eq!(c.amount_minor, o.commission_minor, "{at}: frozen amount");
+        let reversed = match o.status.as_str() {
+            "cancelled" | "refunded" => c.amount_minor,
+            _ => c.amount_minor - commission_left(o),
+        };
+        assert_eq!(c.reversed_minor, reversed, "{at}: {} reversed", o.id);
+        let left = c.amount_minor - c.reversed_minor;
+        if c.state == "reversed" {
+            assert_eq!(left, 0, "{at}: a reversed commission with money left");
+        }
+        let posted = o.status != "awaiting_payment" && o.paid_at.is_some();
+        if posted {
+            *expect.entry((c.currency.clone(), "total")).or_default() += left;
+        }
+        match (o.status.as_str(), c.state.as_str()) {
+            ("paid" | "shipped" | "delivered", "pending") => {
+                *expect.entry((c.currency.clone(), "pending")).or_default() += left
+            }
+            ("completed", "confirmed") => {
+                *expect.entry((c.currency.clone(), "held")).or_default() += left
+            }
+            ("completed", "available") | ("cancelled" | "refunded", "reversed") => {}
+            ("completed" | "awaiting_payment", "reversed" | "pending") if left == 0 => {}
+            ("awaiting_payment", "pending") => {}
+            (s, st) => panic!("{at}: an order {s} with its commission {st}"),
+        }
+    }
+    let mut have: BTreeMap<(String, &str), i64> = BTreeMap::new();
+    for (account, currency, balance) in store.creator_balances(id).await.unwrap() {
+        let slot = if account.ends_with(":pending") {
+            "pending"
+        } else if account.ends_with(":held") {
+            "held"
+        } else {
+            "available"
+        };
+        *have.entry((currency.clone(), slot)).or_default() += balance;
+        *have.entry((currency, "total")).or_default() += balance;
+    }
+    let paid: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT e.currency, CAST(SUM(e.amount_minor) AS BIGINT) FROM ledger_entries e \
+         JOIN ledger_transactions t ON t.id = e.tx_id \
+         WHERE t.kind = 'creator_payout' AND e.account = $1 GROUP BY e.currency",
+    )
+    .bind(format!("creator:{id}"))
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    for (currency, out) in paid {
+        *have.entry((currency, "total")).or_default() -= out;
+    }
+    for (k, v) in have.iter().filter(|(k, _)| k.1 != "available") {
+        assert_eq!(
+            expect.get(k).copied().unwrap_or(0),
+            *v,
+            "{at}: creator {k:?}"
+        );
+    }
+    for (k, v) in &expect {
+        assert_eq!(have.get(k).copied().unwrap_or(0), *v, "{at}: creator {k:?}");
+    }
+}
+
 async fn check_invariants(w: &World, step: usize, seed: u64) {
     check_deal(w, step, seed).await;
     check_coupons(w, step, seed).await;
@@ -466,10 +717,13 @@ async fn check_invariants(w: &World, step: usize, seed: u64) {
     }
     for o in &all {
         if matches!(o.status.as_str(), "paid" | "shipped" | "delivered") {
-            *held.entry(o.currency.clone()).or_default() += o.total_minor - o.refunded_minor;
+            // The creator's commission left on it was set aside from escrow at payment.
+            *held.entry(o.currency.clone()).or_default() +=
+                o.total_minor - o.refunded_minor - commission_left(o);
         }
         assert!(o.refunded_minor <= o.total_minor);
     }
+    check_creator(w, &all, &format!("seed {seed} step {step}")).await;
     held.retain(|_, v| *v != 0);
     assert_eq!(
         escrow, held,
@@ -519,6 +773,8 @@ async fn run(db: &TestDb, seed: u64, steps: usize) {
     // The payment references of every checkout a buyer was told succeeded.
     let mut answered = std::collections::HashSet::new();
     let mut replayed = 0;
+    // The states the creator's commissions were seen in.
+    let mut seen = std::collections::BTreeSet::new();
     for step in 0..steps {
         key += 1;
         let mut all = Vec::new();
@@ -558,7 +814,7 @@ async fn run(db: &TestDb, seed: u64, steps: usize) {
                     shipping: BTreeMap::new(),
                     address: Address {
                         name: "A".into(),
-                        line1: "B".into(),
+                        line1: format!("{bi} Model Street"),
                         line2: None,
                         city: "C".into(),
                         postal_code: "1".into(),
@@ -571,6 +827,12 @@ async fn run(db: &TestDb, seed: u64, steps: usize) {
                         .filter(|_| rng.gen_bool(0.2))
                         .map(str::to_owned)
                         .collect(),
+                    creator_code: rng.gen_bool(0.3).then(|| "MMCreator".to_owned()),
+                    // A click 0 to 20 days ago: inside the 15-day window three times in four.
+                    referral: rng.gen_bool(0.4).then(|| Referral {
+                        code: w.creator.2.clone(),
+                        clicked_at: w.clock_now() - rng.gen_range(0..20) * DAY_MS,
+                    }),
                 };
                 let (k, h) = (format!("k{key}"), format!("h{key}"));
                 let r = m
@@ -755,6 +1017,21 @@ async fn run(db: &TestDb, seed: u64, steps: usize) {
                         .await;
                 }
             }
+            10 if rng.gen_bool(0.4) => {
+                let r = m
+                    .request_creator_payout(
+                        &w.creator.0,
+                        &idem(&format!("cp{key}")),
+                        &format!("cph{key}"),
+                    )
+                    .await;
+                if let Err(e) = r {
+                    assert!(
+                        ["insufficient_balance", "payout_below_minimum"].contains(&e.code.as_str()),
+                        "seed {seed} step {step}: {e}"
+                    );
+                }
+            }
             10 => {
                 let a = &w.merchants[rng.gen_range(0..w.merchants.len())];
                 let amount = if rng.gen_bool(0.3) {
@@ -787,6 +1064,7 @@ async fn run(db: &TestDb, seed: u64, steps: usize) {
         }
         check_invariants(&w, step, seed).await;
         check_holds(&w, &answered, step, seed);
+        seen.extend(commission_states(&w).await);
     }
     // Payouts under concurrency never overdraw.
     for a in &w.merchants {
@@ -807,7 +1085,45 @@ async fn run(db: &TestDb, seed: u64, steps: usize) {
         }
         while set.join_next().await.is_some() {}
     }
+    // Delivered orders complete at the end of their protection period, and the hold on their
+    // commission ends later; then one commission is followed through every state on purpose.
+    for days in [16, 4] {
+        w.clock.advance(days * DAY_MS);
+        m.run_timers().await.unwrap();
+        check_invariants(&w, steps, seed).await;
+        seen.extend(commission_states(&w).await);
+    }
+    let order = commission_to_the_end(&w, &mut seen, seed).await;
+    // Creator payouts under concurrency never overdraw either.
+    let mut set = tokio::task::JoinSet::new();
+    for k in 0..6 {
+        let (m, a) = (m.clone(), w.creator.0.clone());
+        set.spawn(async move {
+            m.request_creator_payout(&a, &idem(&format!("crace{k}")), &format!("crace{k}"))
+                .await
+        });
+    }
+    while set.join_next().await.is_some() {}
     check_invariants(&w, steps, seed).await;
+    // A refund (of half) after the payout claws half the commission back from the creator, not
+    // the store.
+    let total = m.store().order(&order).await.unwrap().unwrap().total_minor;
+    let refund = RefundInput {
+        amount_minor: Some(total / 2),
+        reason: None,
+    };
+    let owner = &w.merchants[0];
+    m.refund(owner, &order, &idem("tail-refund"), "tail-refund", refund)
+        .await
+        .unwrap();
+    check_invariants(&w, steps, seed).await;
+    let left = m.creator_earnings(&w.creator.0).await.unwrap();
+    assert!(
+        left.by_currency
+            .iter()
+            .any(|l| l.available.amount_minor < 0),
+        "seed {seed}: the clawback left no debt: {left:?}"
+    );
     // The walk really went everywhere: orders in many states, refunds and payouts happened.
     let mut statuses = std::collections::BTreeSet::new();
     for b in &w.buyers {
@@ -823,7 +1139,20 @@ async fn run(db: &TestDb, seed: u64, steps: usize) {
         .collect();
     eprintln!("seed {seed}: statuses {statuses:?}, events {kinds:?}, {replayed} replays");
     assert!(replayed > 0, "seed {seed}: no checkout was ever repeated");
+    // … and so did the creator's money: commissions in every state, a self-referral refused.
+    eprintln!("seed {seed}: commission states {seen:?}");
+    for st in ["pending", "confirmed", "available", "reversed"] {
+        assert!(
+            seen.contains(st),
+            "seed {seed}: no commission was ever {st}"
+        );
+    }
+    assert!(
+        !m.store().referral_flags(10).await.unwrap().is_empty(),
+        "seed {seed}: the creator's own checkouts were never flagged"
+    );
     for k in [
+        "creator.payout.paid",
         "order.placed",
         "order.paid",
         "order.shipped",

@@ -30,6 +30,12 @@ pub struct CreatorRecord {
     pub created_at: i64,
     /// UTC milliseconds.
     pub updated_at: i64,
+    /// The checkout code buyers may type (upper-case), if the creator chose one.
+    pub code: Option<String>,
+    /// The currency the creator is paid in.
+    pub payout_currency: String,
+    /// The tier's bonus on every rate, in basis points.
+    pub bonus_bps: i64,
 }
 
 /// Creators under review.
@@ -42,6 +48,10 @@ const CREATORS: Reviewed = Reviewed {
 
 const CREATOR_COLS: &str = "id, user_id, handle, languages, countries, links, pitch, status, \
     status_reason, created_at, updated_at";
+
+/// What is read of a creator: the application, and what the creator and the tiers set later.
+const CREATOR_READ: &str = "id, user_id, handle, languages, countries, links, pitch, status, \
+    status_reason, created_at, updated_at, code, payout_currency, bonus_bps";
 
 /// A stored tracking link.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -126,6 +136,62 @@ impl Store {
         self.creator_where("id", id).await
     }
 
+    /// A creator by checkout code (upper-case).
+    pub async fn creator_by_code(&self, code: &str) -> Result<Option<CreatorRecord>, StoreError> {
+        self.creator_where("code", code).await
+    }
+
+    /// Sets a creator's checkout code (none removes it) and payout currency; `Conflict` if
+    /// another creator has the code.
+    pub async fn set_creator_settings(
+        &self,
+        id: &str,
+        code: Option<&str>,
+        payout_currency: &str,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE creators SET code = $1, payout_currency = $2, updated_at = $3 WHERE id = $4",
+        )
+        .bind(code)
+        .bind(payout_currency)
+        .bind(now)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// What identifies a creator's buyer self: their account's e-mail, and the delivery
+    /// addresses they saved or had orders sent to, as `(line1, postal code, country)`.
+    pub async fn creator_identity(
+        &self,
+        user_id: &str,
+    ) -> Result<(String, Vec<(String, String, String)>), StoreError> {
+        let email: Option<String> = sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        let mut places: Vec<(String, String, String)> =
+            sqlx::query_as("SELECT line1, postal_code, country FROM addresses WHERE user_id = $1")
+                .bind(user_id)
+                .fetch_all(&self.pool)
+                .await?;
+        let sent: Vec<(String,)> = sqlx::query_as(
+            "SELECT g.address FROM orders o JOIN order_groups g ON g.id = o.group_id \
+             WHERE o.buyer_id = $1 ORDER BY o.placed_at DESC LIMIT 50",
+        )
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await?;
+        for (json,) in sent {
+            let v: serde_json::Value = serde_json::from_str(&json).unwrap_or_default();
+            let field = |k: &str| v[k].as_str().unwrap_or_default().to_owned();
+            places.push((field("line1"), field("postal_code"), field("country")));
+        }
+        Ok((email.unwrap_or_default(), places))
+    }
+
     /// A creator by handle.
     pub async fn creator_by_handle(
         &self,
@@ -136,7 +202,7 @@ impl Store {
 
     async fn creator_where(&self, col: &str, v: &str) -> Result<Option<CreatorRecord>, StoreError> {
         Ok(sqlx::query_as(&format!(
-            "SELECT {CREATOR_COLS} FROM creators WHERE {col} = $1"
+            "SELECT {CREATOR_READ} FROM creators WHERE {col} = $1"
         ))
         .bind(v)
         .fetch_optional(&self.pool)
@@ -152,7 +218,7 @@ impl Store {
     ) -> Result<Vec<CreatorRecord>, StoreError> {
         let (t, id) = after.unwrap_or((i64::MIN, String::new()));
         Ok(sqlx::query_as(&format!(
-            "SELECT {CREATOR_COLS} FROM creators WHERE ($1 = '' OR status = $1) \
+            "SELECT {CREATOR_READ} FROM creators WHERE ($1 = '' OR status = $1) \
              AND (created_at > $2 OR (created_at = $2 AND id > $3)) \
              ORDER BY created_at, id LIMIT $4"
         ))

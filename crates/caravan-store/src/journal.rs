@@ -145,8 +145,22 @@ impl Store {
 /// Account prefix whose balances may never go below zero (merchant payables).
 const GUARDED_PREFIX: &str = "merchant:";
 
+/// The ledger kind of a creator's payout: it may not take the creator's balance below zero
+/// (a clawback may; a payout never overdraws).
+pub const CREATOR_PAYOUT: &str = "creator_payout";
+
+/// Whether a debit of `account` must leave it at zero or above, given the batch's transactions.
+fn guarded(account: &str, ledger: &[LedgerTx]) -> bool {
+    account.starts_with(GUARDED_PREFIX)
+        || (account.starts_with("creator:")
+            && ledger.iter().any(|l| {
+                l.kind == CREATOR_PAYOUT && l.postings.iter().any(|p| p.account == account)
+            }))
+}
+
 /// Records ledger transactions and moves the running balances. A debit that would take a
-/// merchant's payable below zero fails the whole transaction with `Insufficient`.
+/// merchant's payable below zero, or a payout a creator's balance, fails the whole transaction
+/// with `Insufficient`.
 pub(crate) async fn post_ledger<E: Exec>(
     tx: &mut E,
     ledger: &[LedgerTx],
@@ -196,7 +210,7 @@ pub(crate) async fn post_ledger<E: Exec>(
         if delta == 0 {
             continue;
         }
-        if delta < 0 && account.starts_with(GUARDED_PREFIX) {
+        if delta < 0 && guarded(&account, ledger) {
             let done = tx
                 .execute(
                     "UPDATE balances SET balance_minor = balance_minor + $1 \

@@ -11,6 +11,7 @@
 pub mod addresses;
 pub mod checkout;
 pub mod commerce;
+pub mod commissions;
 mod connect;
 pub mod coupons;
 pub mod creators;

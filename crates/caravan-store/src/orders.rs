@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 const ORDER_COLS: &str = "id, group_id, buyer_id, merchant_id, status, currency, goods_minor, shipping_minor, \
     total_minor, fee_minor, platform_discount_minor, presentment_currency, presentment_total_minor, fx_rate_e9, shipping_method, min_days, \
     max_days, refunded_minor, carrier, tracking_number, placed_at, paid_at, shipped_at, delivered_at, completed_at, \
-    cancelled_at, version";
+    cancelled_at, version, creator_id, commission_minor";
 
 /// One order's move to a new state, applied only if the order is still at `version`.
 #[derive(Debug, Clone, Default)]
@@ -108,6 +108,40 @@ pub struct Effects {
     pub payout: Option<PayoutRecord>,
     /// An idempotent answer to store with the effects.
     pub idempotency: Option<NewAnswer>,
+    /// Commissions that move (each guarded by its previous state).
+    pub commissions: Vec<CommissionChange>,
+    /// A creator payout to record.
+    pub creator_payout: Option<CreatorPayoutRecord>,
+}
+
+/// One order's commission moving on: to a state, with what a refund reversed.
+#[derive(Debug, Clone, Default)]
+pub struct CommissionChange {
+    /// The order.
+    pub order_id: String,
+    /// The state read (the change is `Stale` if it moved meanwhile).
+    pub from: String,
+    /// The new state.
+    pub to: String,
+    /// Reversed by this change.
+    pub reversed_add: i64,
+}
+
+/// A payout to a creator, converted from their balances into the currency they chose.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CreatorPayoutRecord {
+    /// `pyo_…`.
+    pub id: String,
+    /// `cre_…`.
+    pub creator_id: String,
+    /// Paid, in `currency`.
+    pub amount_minor: i64,
+    /// The creator's payout currency.
+    pub currency: String,
+    /// JSON: each balance taken `{currency, minor, converted_minor, rate_e9}`.
+    pub parts: String,
+    /// UTC milliseconds.
+    pub created_at: i64,
 }
 
 impl Store {
@@ -173,7 +207,7 @@ impl Store {
         sql.push(&format!(
             "SELECT order_id, position, variant_id, product_id, sku, title, quantity, unit_price_minor, total_minor, \
              currency, presentment_total_minor, presentment_currency, fx_rate_e9, fee_bps, fee_minor, \
-             discount_minor, deal_id, commission_bps FROM order_lines WHERE order_id IN ({list}) ORDER BY order_id, position"
+             discount_minor, deal_id, commission_bps, commission_minor FROM order_lines WHERE order_id IN ({list}) ORDER BY order_id, position"
         ));
         Ok(sql.query_as().fetch_all(&self.pool).await?)
     }
@@ -363,58 +397,11 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        if let Some(d) = &effects.new_dispute {
-            sqlx::query(
-                "INSERT INTO disputes (id, order_id, buyer_id, merchant_id, reason, status, opened_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .bind(&d.id)
-            .bind(&d.order_id)
-            .bind(&d.buyer_id)
-            .bind(&d.merchant_id)
-            .bind(&d.reason)
-            .bind(&d.status)
-            .bind(d.opened_at)
-            .execute(&mut *tx)
-            .await?;
-        }
-        if let Some((d, from)) = &effects.dispute_update {
-            let done = sqlx::query(
-                "UPDATE disputes SET status = $1, merchant_answer = $2, resolution = $3, refund_minor = $4, \
-                 answered_at = $5, resolved_at = $6 WHERE id = $7 AND status = $8",
-            )
-            .bind(&d.status)
-            .bind(&d.merchant_answer)
-            .bind(&d.resolution)
-            .bind(d.refund_minor)
-            .bind(d.answered_at)
-            .bind(d.resolved_at)
-            .bind(&d.id)
-            .bind(from)
-            .execute(&mut *tx)
-            .await?;
-            if done.rows_affected() != 1 {
-                return Err(StoreError::Stale);
-            }
-        }
-        if let Some(p) = &effects.payout {
-            sqlx::query(
-                "INSERT INTO payouts (id, merchant_id, amount_minor, currency, status, provider_ref, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .bind(&p.id)
-            .bind(&p.merchant_id)
-            .bind(p.amount_minor)
-            .bind(&p.currency)
-            .bind(&p.status)
-            .bind(&p.provider_ref)
-            .bind(p.created_at)
-            .execute(&mut *tx)
-            .await?;
-        }
+        record_disputes_and_payouts(&mut tx, effects).await?;
         if let Some(answer) = &effects.idempotency {
             store_answers(&mut tx, &[answer], now).await?;
         }
+        move_commissions(&mut tx, effects, now).await?;
         post_ledger(&mut tx, &effects.ledger, now).await?;
         append_events(&mut tx, &effects.events, now).await?;
         // Stock last and in id order: the order writer locks balances, then the event sequence,
@@ -424,6 +411,110 @@ impl Store {
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// A dispute opened or moved (guarded by its previous status), a merchant payout recorded.
+async fn record_disputes_and_payouts(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    effects: &Effects,
+) -> Result<(), StoreError> {
+    if let Some(d) = &effects.new_dispute {
+        sqlx::query(
+            "INSERT INTO disputes (id, order_id, buyer_id, merchant_id, reason, status, opened_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(&d.id)
+        .bind(&d.order_id)
+        .bind(&d.buyer_id)
+        .bind(&d.merchant_id)
+        .bind(&d.reason)
+        .bind(&d.status)
+        .bind(d.opened_at)
+        .execute(&mut **tx)
+        .await?;
+    }
+    if let Some((d, from)) = &effects.dispute_update {
+        let done = sqlx::query(
+            "UPDATE disputes SET status = $1, merchant_answer = $2, resolution = $3, refund_minor = $4, \
+             answered_at = $5, resolved_at = $6 WHERE id = $7 AND status = $8",
+        )
+        .bind(&d.status)
+        .bind(&d.merchant_answer)
+        .bind(&d.resolution)
+        .bind(d.refund_minor)
+        .bind(d.answered_at)
+        .bind(d.resolved_at)
+        .bind(&d.id)
+        .bind(from)
+        .execute(&mut **tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::Stale);
+        }
+    }
+    if let Some(p) = &effects.payout {
+        sqlx::query(
+            "INSERT INTO payouts (id, merchant_id, amount_minor, currency, status, provider_ref, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(&p.id)
+        .bind(&p.merchant_id)
+        .bind(p.amount_minor)
+        .bind(&p.currency)
+        .bind(&p.status)
+        .bind(&p.provider_ref)
+        .bind(p.created_at)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Moves commissions (guarded by the state read) and records a creator payout.
+async fn move_commissions(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    effects: &Effects,
+    now: i64,
+) -> Result<(), StoreError> {
+    for c in &effects.commissions {
+        let stamp = match (c.from == c.to, c.to.as_str()) {
+            (false, "confirmed") => Some("confirmed_at"),
+            (false, "available") => Some("available_at"),
+            _ => None,
+        };
+        let set = stamp.map(|col| format!(", {col} = $5")).unwrap_or_default();
+        let sql = format!(
+            "UPDATE commissions SET state = $1, reversed_minor = reversed_minor + $2{set} \
+             WHERE order_id = $3 AND state = $4"
+        );
+        let mut q = sqlx::query(&sql)
+            .bind(&c.to)
+            .bind(c.reversed_add)
+            .bind(&c.order_id)
+            .bind(&c.from);
+        if stamp.is_some() {
+            q = q.bind(now);
+        }
+        let done = q.execute(&mut **tx).await?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::Stale);
+        }
+    }
+    if let Some(p) = &effects.creator_payout {
+        sqlx::query(
+            "INSERT INTO creator_payouts (id, creator_id, amount_minor, currency, parts, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&p.id)
+        .bind(&p.creator_id)
+        .bind(p.amount_minor)
+        .bind(&p.currency)
+        .bind(&p.parts)
+        .bind(p.created_at)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
 }
 
 /// What cancelled orders give back: deal units (to the deal and to the buyer's limit), then

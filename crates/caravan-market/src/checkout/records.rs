@@ -6,6 +6,7 @@ use super::basket::{check_payment_method, Basket};
 use super::request::{CheckoutRequest, CheckoutView, PaymentView};
 use crate::accounts::Actor;
 use crate::catalogue::MoneyView;
+use crate::connect::Credit;
 use crate::festival::coupons::Applied;
 use crate::idempotency::Guard;
 use crate::orders::{order_view, payment_ledger, placed_payload};
@@ -17,9 +18,11 @@ use caravan_domain::order::OrderStatus;
 use caravan_domain::pricing::checked_sum;
 use caravan_domain::pricing::{Funder, Stage};
 use caravan_domain::shipping::ShippingMethod;
+use caravan_domain::{attribution, commission};
 use caravan_domain::{Country, Currency, Locale, Money};
 use caravan_store::checkout::{
-    CouponUse, DiscountRecord, GroupRecord, LineRecord, OrderRecord, PaymentRecord, Placement,
+    CommissionRecord, CouponUse, DiscountRecord, GroupRecord, LineRecord, OrderRecord,
+    PaymentRecord, Placement,
 };
 use caravan_store::journal::{LedgerTx, NewEvent};
 use std::collections::BTreeMap;
@@ -39,6 +42,7 @@ impl Market {
             .price_checkout(&basket, &req, actor.user_id.as_str(), locale)
             .await?;
         let mut draft = Draft::new(self.now(), actor, &basket);
+        draft.credit = self.attribute(actor, &req, &draft.group_id).await?;
         let mut order_ids = Vec::with_capacity(priced.groups.len());
         for g in &priced.groups {
             let option = ship(g, &req.shipping, basket.country)?;
@@ -172,8 +176,23 @@ struct Draft {
     lines: Vec<LineRecord>,
     discounts: Vec<DiscountRecord>,
     coupons: Vec<CouponUse>,
+    /// Whom the checkout earns commission for.
+    credit: Credit,
+    commissions: Vec<CommissionRecord>,
     ledger: Vec<LedgerTx>,
     events: Vec<NewEvent>,
+}
+
+/// A line's commission for the checkout's creator: the merchant's rate plus the creator's tier
+/// bonus, on the line after all discounts; nothing if the merchant offers no rate.
+fn line_commission(credit: &Credit, l: &PricedLine) -> i64 {
+    match credit {
+        Credit::Creator { bonus_bps, .. } if l.commission_bps > 0 => {
+            let rate = (l.commission_bps + bonus_bps).min(commission::MAX_BPS);
+            attribution::line_commission(l.total_minor, rate, l.fee_minor)
+        }
+        _ => 0,
+    }
 }
 
 impl Draft {
@@ -190,6 +209,8 @@ impl Draft {
             lines: Vec::new(),
             discounts: Vec::new(),
             coupons: Vec::new(),
+            credit: Credit::Nobody,
+            commissions: Vec::new(),
             ledger: Vec::new(),
             events: Vec::new(),
         }
@@ -201,9 +222,12 @@ impl Draft {
     fn add_order(&mut self, g: &PricedGroup, option: &ShipOption) -> Result<String, MarketError> {
         let order_id = OrderId::generate().to_string();
         let presentment = self.currency.code();
+        let mut commission = 0i64;
         for (i, l) in g.lines.iter().enumerate() {
             let position = i64::try_from(i).unwrap_or(0);
             self.record_discounts(&order_id, position, l);
+            let line_commission = line_commission(&self.credit, l);
+            commission = checked_sum([commission, line_commission])?;
             self.lines.push(LineRecord {
                 order_id: order_id.clone(),
                 position,
@@ -223,8 +247,10 @@ impl Draft {
                 discount_minor: l.discount_minor,
                 deal_id: l.deal.as_ref().map(|d| d.id.clone()),
                 commission_bps: l.commission_bps,
+                commission_minor: line_commission,
             });
         }
+        let creator_id = self.credit_order(&order_id, g, commission);
         self.orders.push(OrderRecord {
             id: order_id.clone(),
             group_id: self.group_id.clone(),
@@ -256,8 +282,39 @@ impl Draft {
             cancelled_at: None,
             version: 0,
             platform_discount_minor: g.platform_minor,
+            commission_minor: if creator_id.is_some() { commission } else { 0 },
+            creator_id,
         });
         Ok(order_id)
+    }
+
+    /// Records the commission an order earns its creator; the creator, if it earns any.
+    fn credit_order(&mut self, order_id: &str, g: &PricedGroup, amount: i64) -> Option<String> {
+        let Credit::Creator {
+            creator_id, touch, ..
+        } = &self.credit
+        else {
+            return None;
+        };
+        if amount <= 0 {
+            return None;
+        }
+        self.commissions.push(CommissionRecord {
+            order_id: order_id.to_owned(),
+            creator_id: creator_id.clone(),
+            merchant_id: g.merchant.id.clone(),
+            buyer_id: self.buyer.clone(),
+            currency: g.currency.code().to_owned(),
+            amount_minor: amount,
+            reversed_minor: 0,
+            state: "pending".to_owned(),
+            source: touch.source.as_str().to_owned(),
+            reference: touch.reference.clone(),
+            created_at: self.now,
+            confirmed_at: None,
+            available_at: None,
+        });
+        Some(creator_id.clone())
     }
 
     /// What each store order uses of each coupon's budget.
@@ -378,6 +435,11 @@ impl Draft {
             lines: self.lines,
             discounts: self.discounts,
             coupons: self.coupons,
+            commissions: self.commissions,
+            flag: match self.credit {
+                Credit::Refused(flag) => Some(flag),
+                _ => None,
+            },
             payment,
             ledger: self.ledger,
             events: self.events,

@@ -48,6 +48,30 @@ pub struct CheckoutRequest {
     /// Coupon codes: at most one store coupon per store and one platform coupon (at most 8).
     #[serde(default)]
     pub coupons: Vec<String>,
+    /// A creator's checkout code (Connect): the creator earns their commission on the lines
+    /// whose stores offer one; it beats a followed link.
+    pub creator_code: Option<String>,
+    /// The last creator link followed (the `caravan_ref` cookie the site set), read by the web
+    /// layer, never from the body.
+    #[serde(skip)]
+    pub referral: Option<Referral>,
+}
+
+/// A followed creator link: its code and when it was clicked (UTC ms).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Referral {
+    /// The link's code.
+    pub code: String,
+    /// When it was followed.
+    pub clicked_at: i64,
+}
+
+impl Referral {
+    /// The referral in the attribution cookie's value (`{code}.{ms}`), if it is one.
+    pub fn from_cookie(value: &str) -> Option<Referral> {
+        caravan_domain::attribution::parse_ref_cookie(value)
+            .map(|(code, clicked_at)| Referral { code, clicked_at })
+    }
 }
 
 /// The payment of a checkout.

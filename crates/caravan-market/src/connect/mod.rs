@@ -3,9 +3,13 @@
 //! click in this node's memory (a bounded map, flushed to the store in one transaction every
 //! second), so a redirect costs no database write.
 
+mod attribution;
 mod clicks;
 pub mod commission;
+pub mod earnings;
 mod views;
+
+pub(crate) use attribution::Credit;
 
 pub use clicks::Clicks;
 pub use views::{CreatorApplication, CreatorView, LinkInput, LinkView, PublicCreator};
@@ -91,6 +95,9 @@ impl Market {
             status_reason: None,
             created_at: now,
             updated_at: now,
+            code: None,
+            payout_currency: "EUR".to_owned(),
+            bonus_bps: 0,
         };
         match self.store.insert_creator(&record).await? {
             None => views::creator(record),
@@ -112,7 +119,7 @@ impl Market {
     }
 
     /// The approved creator the actor is, or why not.
-    async fn acting_creator(&self, actor: &Actor) -> Result<CreatorRecord, MarketError> {
+    pub(crate) async fn acting_creator(&self, actor: &Actor) -> Result<CreatorRecord, MarketError> {
         actor.require(Role::Creator)?;
         let c = self
             .store

@@ -274,6 +274,8 @@ impl Market {
             },
             payment_method: "pm_sandbox_success".into(),
             coupons: Vec::new(),
+            creator_code: None,
+            referral: None,
         };
         let idem = IdempotencyKey::parse(Some(key))?;
         self.checkout(buyer, &idem, key, req, Locale::En).await?;

@@ -1,7 +1,8 @@
 //! Moving an order along: ship, deliver, confirm receipt, cancel, refund.
 
 use super::lifecycle::{
-    event, next, put_back, refund_ledger, release_ledger, set_time, transition,
+    event, next, put_back, refund_effects, release_effects, set_time, transition,
+    unpaid_cancel_effects,
 };
 use super::read::Viewer;
 use super::views::OrderView;
@@ -142,9 +143,11 @@ impl Market {
         let to = next(o, OrderEvent::Complete)?;
         let mut t = transition(o, to, note);
         set_time(&mut t, "completed_at", self.now());
+        let (release, commissions) = release_effects(o)?;
         let effects = Effects {
-            ledger: vec![release_ledger(o)?],
+            ledger: vec![release],
             events: vec![event(o, "order.completed", to)],
+            commissions,
             ..Effects::default()
         };
         self.commit(t, effects).await
@@ -179,9 +182,13 @@ impl Market {
         };
         let left = o.total_minor - o.refunded_minor;
         if was_paid && left > 0 {
-            effects.ledger.push(refund_ledger(o, left, true)?);
+            let (refund, commissions) = refund_effects(self, o, left, true).await?;
+            effects.ledger.push(refund);
+            effects.commissions = commissions;
             t.set
                 .push(("refunded_minor", TransitionValue::Int(o.total_minor)));
+        } else if !was_paid {
+            effects.commissions = unpaid_cancel_effects(o);
         }
         self.commit(t, effects).await?;
         if was_paid && left > 0 {
@@ -240,16 +247,7 @@ impl Market {
                 format!("a refund is 1 to {left} minor units"),
             ));
         }
-        let from_escrow = match status {
-            OrderStatus::Paid | OrderStatus::Shipped | OrderStatus::Delivered => true,
-            OrderStatus::Completed => false,
-            _ => {
-                return Err(MarketError::new(
-                    Code::InvalidTransition,
-                    format!("a {} order cannot be refunded", o.status),
-                ))
-            }
-        };
+        let from_escrow = refunds_from_escrow(status)?;
         let to = if from_escrow && amount == left {
             next(&o, OrderEvent::RefundAll)?
         } else {
@@ -269,8 +267,10 @@ impl Market {
         view.refunded = crate::catalogue::MoneyView::new(after.refunded_minor, &o.currency);
         let body =
             serde_json::to_string(&view).map_err(|e| MarketError::internal(e.to_string()))?;
+        let (refund, commissions) = refund_effects(self, &o, amount, from_escrow).await?;
         let effects = Effects {
-            ledger: vec![refund_ledger(&o, amount, from_escrow)?],
+            ledger: vec![refund],
+            commissions,
             events: vec![event(&after, "order.refunded", to)],
             idempotency: Some(guard.answer(body_hash, 200, &body)),
             ..Effects::default()
@@ -278,5 +278,18 @@ impl Market {
         self.commit(t, effects).await?;
         self.provider_refund(&o, amount).await?;
         Ok(Replayable { status: 200, body })
+    }
+}
+
+/// Whether a refund of an order in `status` comes out of escrow (before completion) or out of
+/// the store's balance (after); other orders cannot be refunded.
+fn refunds_from_escrow(status: OrderStatus) -> Result<bool, MarketError> {
+    match status {
+        OrderStatus::Paid | OrderStatus::Shipped | OrderStatus::Delivered => Ok(true),
+        OrderStatus::Completed => Ok(false),
+        _ => Err(MarketError::new(
+            Code::InvalidTransition,
+            format!("a {} order cannot be refunded", status.as_str()),
+        )),
     }
 }

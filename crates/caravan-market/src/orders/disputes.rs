@@ -1,6 +1,6 @@
 //! Buyer protection: the buyer opens a dispute, the store answers, an operator decides.
 
-use super::lifecycle::{event, next, refund_ledger, release_ledger, set_time, transition};
+use super::lifecycle::{event, next, refund_effects, release_effects, set_time, transition};
 use super::read::Viewer;
 use crate::accounts::Actor;
 use crate::Code;
@@ -9,6 +9,7 @@ use caravan_domain::account::{clean_name, Role};
 use caravan_domain::id::{DisputeId, TypedId};
 use caravan_domain::order::{OrderEvent, OrderStatus};
 use caravan_domain::rfc3339;
+use caravan_store::checkout::OrderRecord;
 use caravan_store::orders::{DisputeRecord, Effects, TransitionValue};
 use serde::{Deserialize, Serialize};
 
@@ -228,43 +229,23 @@ impl Market {
             ));
         }
         let from = dispute.status.clone();
-        let left = o.total_minor - o.refunded_minor;
         let now = self.now();
-        let (refund, status) = match d.outcome.as_str() {
-            "release" => (0, next(&o, OrderEvent::Complete)?),
-            "refund" => {
-                let amount = d.amount_minor.unwrap_or(left);
-                if amount <= 0 || amount > left {
-                    return Err(MarketError::new(
-                        Code::InvalidAmount,
-                        format!("a refund is 1 to {left} minor units"),
-                    ));
-                }
-                let to = if amount == left {
-                    next(&o, OrderEvent::RefundAll)?
-                } else {
-                    next(&o, OrderEvent::Complete)?
-                };
-                (amount, to)
-            }
-            other => {
-                return Err(MarketError::new(
-                    Code::InvalidOutcome,
-                    format!("unknown outcome {other:?}; use refund or release"),
-                ))
-            }
-        };
+        let (refund, status) = outcome(&o, &d)?;
         let mut t = transition(&o, status, Some(format!("dispute decided: {}", d.outcome)));
         let mut effects = Effects::default();
         let mut after = o.clone();
         if refund > 0 {
-            effects.ledger.push(refund_ledger(&o, refund, true)?);
+            let (ledger, commissions) = refund_effects(self, &o, refund, true).await?;
+            effects.ledger.push(ledger);
+            effects.commissions = commissions;
             after.refunded_minor += refund;
             t.set
                 .push(("refunded_minor", TransitionValue::Int(after.refunded_minor)));
         }
         if status == OrderStatus::Completed {
-            effects.ledger.push(release_ledger(&after)?);
+            let (ledger, commissions) = release_effects(&after)?;
+            effects.ledger.push(ledger);
+            effects.commissions.extend(commissions);
             set_time(&mut t, "completed_at", now);
             effects
                 .events
@@ -283,4 +264,33 @@ impl Market {
         }
         Ok(view(dispute))
     }
+}
+
+/// What a decision does to the order: how much it refunds, and the order's next status.
+fn outcome(o: &OrderRecord, d: &DisputeDecision) -> Result<(i64, OrderStatus), MarketError> {
+    let left = o.total_minor - o.refunded_minor;
+    Ok(match d.outcome.as_str() {
+        "release" => (0, next(o, OrderEvent::Complete)?),
+        "refund" => {
+            let amount = d.amount_minor.unwrap_or(left);
+            if amount <= 0 || amount > left {
+                return Err(MarketError::new(
+                    Code::InvalidAmount,
+                    format!("a refund is 1 to {left} minor units"),
+                ));
+            }
+            let to = if amount == left {
+                next(o, OrderEvent::RefundAll)?
+            } else {
+                next(o, OrderEvent::Complete)?
+            };
+            (amount, to)
+        }
+        other => {
+            return Err(MarketError::new(
+                Code::InvalidOutcome,
+                format!("unknown outcome {other:?}; use refund or release"),
+            ))
+        }
+    })
 }

@@ -1,7 +1,9 @@
 //! What happens without a user: the payment provider's webhook, and the timers (unpaid orders
 //! cancelled, delivered orders completed, old idempotency records forgotten).
 
-use super::lifecycle::{event, next, payment_ledger, put_back, set_time, transition};
+use super::lifecycle::{
+    event, next, payment_ledger, put_back, set_time, transition, unpaid_cancel_effects,
+};
 use crate::payments::{verify, SignatureError, WebhookEvent};
 use crate::Code;
 use crate::{Market, MarketError, DAY_MS};
@@ -14,6 +16,8 @@ use caravan_store::StoreError;
 pub struct TimerReport {
     /// Unpaid orders cancelled.
     pub cancelled: usize,
+    /// Creator commissions whose hold ended.
+    pub commissions_available: usize,
     /// Delivered orders completed.
     pub completed: usize,
 }
@@ -87,6 +91,7 @@ impl Market {
                     put_back(self, o, &mut t).await?;
                     transitions.push(t);
                     effects.events.push(event(o, "order.cancelled", to));
+                    effects.commissions.extend(unpaid_cancel_effects(o));
                 }
                 effects.payment_status = Some((payment.id.clone(), "failed".into()));
             }
@@ -154,6 +159,7 @@ impl Market {
                 Err(e) => return Err(e),
             }
         }
+        report.commissions_available = self.release_held_commissions().await?;
         // Idempotency answers are kept at least 24 hours; forget them after two days.
         self.store.expire_idempotency(now - 2 * DAY_MS).await?;
         Ok(report)
@@ -171,6 +177,7 @@ impl Market {
             t,
             Effects {
                 events: vec![event(o, "order.cancelled", to)],
+                commissions: unpaid_cancel_effects(o),
                 ..Effects::default()
             },
         )

@@ -10,7 +10,7 @@ use caravan_domain::order::{OrderEvent, OrderStatus};
 use caravan_domain::{prorate, Currency, Money};
 use caravan_store::checkout::OrderRecord;
 use caravan_store::journal::{LedgerTx, NewEvent};
-use caravan_store::orders::{Transition, TransitionValue};
+use caravan_store::orders::{CommissionChange, Transition, TransitionValue};
 use caravan_store::StoreError;
 
 impl Market {
@@ -75,17 +75,106 @@ fn ltx(kind: &str, reference: &str, postings: Vec<ledger::Posting>) -> LedgerTx 
     }
 }
 
-/// The postings that release what is left in escrow to the merchant, less the fee on it (the
-/// frozen fee prorated to what was not refunded).
-pub(crate) fn release_ledger(o: &OrderRecord) -> Result<LedgerTx, MarketError> {
+/// The creator and the commission frozen at sale, if the order was attributed.
+fn creator_of(o: &OrderRecord) -> Option<&str> {
+    o.creator_id.as_deref().filter(|_| o.commission_minor > 0)
+}
+
+/// The commission still pending on an order (what refunds have not reversed): the frozen
+/// commission less its share of what was refunded.
+fn commission_left(o: &OrderRecord) -> Result<i64, MarketError> {
+    Ok(o.commission_minor - prorate(o.commission_minor, o.refunded_minor, o.total_minor)?)
+}
+
+/// The commission's share of refunding `amount` more of an order (the difference of
+/// cumulative shares, so the shares of all refunds add up to the whole commission).
+fn commission_share(o: &OrderRecord, amount: i64) -> Result<i64, MarketError> {
+    let after = o.refunded_minor + amount;
+    Ok(prorate(o.commission_minor, after, o.total_minor)?
+        - prorate(o.commission_minor, o.refunded_minor, o.total_minor)?)
+}
+
+/// What completing an order writes: what is left in escrow released to the merchant, less the
+/// fee on it (the frozen fee prorated to what was not refunded) and less the creator's
+/// commission, which moves from pending to held.
+pub(crate) fn release_effects(
+    o: &OrderRecord,
+) -> Result<(LedgerTx, Vec<CommissionChange>), MarketError> {
     let c = Currency::parse(&o.currency)?;
-    let released = o.total_minor - o.refunded_minor;
-    let fee = prorate(o.fee_minor, released, o.total_minor)?;
-    Ok(ltx(
-        "release",
-        &o.id,
-        ledger::release(&o.merchant_id, Money::new(released, c), fee.min(released)),
+    let released = Money::new(o.total_minor - o.refunded_minor, c);
+    let fee = prorate(o.fee_minor, released.minor(), o.total_minor)?;
+    let Some(creator) = creator_of(o) else {
+        let postings = ledger::release(&o.merchant_id, released, fee.min(released.minor()));
+        return Ok((ltx("release", &o.id, postings), Vec::new()));
+    };
+    let left = commission_left(o)?;
+    assert!(
+        (0..=released.minor()).contains(&left),
+        "commission within the release"
+    );
+    let fee = fee.min(released.minor() - left);
+    let postings = ledger::release_with_commission(&o.merchant_id, creator, released, fee, left);
+    let to = if left > 0 { "confirmed" } else { "reversed" };
+    Ok((
+        ltx("release", &o.id, postings),
+        vec![change(o, "pending", to, 0)],
     ))
+}
+
+fn change(o: &OrderRecord, from: &str, to: &str, reversed_add: i64) -> CommissionChange {
+    CommissionChange {
+        order_id: o.id.clone(),
+        from: from.to_owned(),
+        to: to.to_owned(),
+        reversed_add,
+    }
+}
+
+/// What refunding `amount` of an order writes: the refund's postings, and the creator's
+/// commission on that part reversed — back into escrow before completion (it is refunded with
+/// the rest), back to the merchant after (from the held commission, or from the creator's
+/// balance, which a payout may have emptied: a clawback).
+pub(crate) async fn refund_effects(
+    market: &Market,
+    o: &OrderRecord,
+    amount: i64,
+    from_escrow: bool,
+) -> Result<(LedgerTx, Vec<CommissionChange>), MarketError> {
+    let mut tx = refund_ledger(o, amount, from_escrow)?;
+    let Some(creator) = creator_of(o) else {
+        return Ok((tx, Vec::new()));
+    };
+    let Some(record) = market.store.commission(&o.id).await? else {
+        return Err(MarketError::internal(
+            "an attributed order without its commission",
+        ));
+    };
+    let share = commission_share(o, amount)?;
+    let c = Currency::parse(&o.currency)?;
+    let whole = o.refunded_minor + amount == o.total_minor;
+    let state = record.state.as_str();
+    let to = if whole { "reversed" } else { state };
+    if from_escrow {
+        let mut postings = ledger::commission_reverse(creator, Money::new(share, c));
+        postings.append(&mut tx.postings);
+        tx.postings = postings;
+    } else {
+        let from = match state {
+            "confirmed" => ledger::creator_held(creator),
+            _ => ledger::creator_available(creator),
+        };
+        let back = ledger::commission_return(&from, &o.merchant_id, Money::new(share, c));
+        tx.postings.extend(back);
+    }
+    Ok((tx, vec![change(o, state, to, share)]))
+}
+
+/// A cancelled order that was never paid: its commission was never set aside; it is reversed.
+pub(crate) fn unpaid_cancel_effects(o: &OrderRecord) -> Vec<CommissionChange> {
+    match creator_of(o) {
+        Some(_) => vec![change(o, "pending", "reversed", o.commission_minor)],
+        None => Vec::new(),
+    }
 }
 
 /// How refunding `amount` (store's currency) of an order splits: the buyer's share of what
@@ -117,11 +206,7 @@ pub(crate) fn refund_shares(o: &OrderRecord, amount: i64) -> Result<RefundShares
 
 /// The postings of refunding `amount` (store's currency) of an order: the buyer's share back
 /// to them in both currencies, the platform's share back to its promotions account.
-pub(crate) fn refund_ledger(
-    o: &OrderRecord,
-    amount: i64,
-    from_escrow: bool,
-) -> Result<LedgerTx, MarketError> {
+fn refund_ledger(o: &OrderRecord, amount: i64, from_escrow: bool) -> Result<LedgerTx, MarketError> {
     let c = Currency::parse(&o.currency)?;
     let pc = Currency::parse(&o.presentment_currency)?;
     let shares = refund_shares(o, amount)?;
@@ -179,6 +264,13 @@ pub(crate) fn payment_ledger(o: &OrderRecord) -> Result<LedgerTx, MarketError> {
     let mut postings = ledger::payment(presentment, paid);
     if o.platform_discount_minor > 0 {
         postings.extend(ledger::promotion(Money::new(o.platform_discount_minor, c)));
+    }
+    // The creator's commission is set aside from escrow at once (pending until completion).
+    if let Some(creator) = creator_of(o) {
+        postings.extend(ledger::commission_accrue(
+            creator,
+            Money::new(o.commission_minor, c),
+        ));
     }
     Ok(ltx("payment", &o.id, postings))
 }

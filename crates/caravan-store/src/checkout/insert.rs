@@ -29,6 +29,8 @@ pub(super) async fn write_placed<E: Exec>(
     phases.mark("insert discounts");
     insert_coupon_uses(tx, placed).await?;
     phases.mark("insert coupon uses");
+    insert_commissions(tx, placed).await?;
+    phases.mark("insert commissions");
     insert_payments(tx, placed).await?;
     phases.mark("insert payments");
     let answers: Vec<&NewAnswer> = placed.iter().map(|p| &p.answer).collect();
@@ -92,6 +94,8 @@ const ORDER_COLS: &[&str] = &[
     "max_days",
     "placed_at",
     "paid_at",
+    "creator_id",
+    "commission_minor",
 ];
 
 /// The orders and the first entry of each one's history.
@@ -119,6 +123,8 @@ async fn insert_orders<E: Exec>(tx: &mut E, placed: &[&Placement]) -> Result<(),
             o.max_days.into(),
             o.placed_at.into(),
             o.paid_at.into(),
+            Val::OptText(o.creator_id.as_deref().map(std::borrow::Cow::Borrowed)),
+            o.commission_minor.into(),
         ]);
         history.push(vec![
             (&o.id).into(),
@@ -152,6 +158,7 @@ const LINE_COLS: &[&str] = &[
     "discount_minor",
     "deal_id",
     "commission_bps",
+    "commission_minor",
 ];
 
 async fn insert_lines<E: Exec>(tx: &mut E, placed: &[&Placement]) -> Result<(), StoreError> {
@@ -178,6 +185,7 @@ async fn insert_lines<E: Exec>(tx: &mut E, placed: &[&Placement]) -> Result<(), 
                 l.discount_minor.into(),
                 Val::OptText(l.deal_id.as_deref().map(std::borrow::Cow::Borrowed)),
                 l.commission_bps.into(),
+                l.commission_minor.into(),
             ]
         })
         .collect();
@@ -228,6 +236,67 @@ async fn insert_coupon_uses<E: Exec>(tx: &mut E, placed: &[&Placement]) -> Resul
         .collect();
     let cols = &["order_id", "coupon_id", "group_id", "amount_minor"];
     insert_rows(tx, "order_coupons", cols, &rows).await
+}
+
+const COMMISSION_COLS: &[&str] = &[
+    "order_id",
+    "creator_id",
+    "merchant_id",
+    "buyer_id",
+    "currency",
+    "amount_minor",
+    "state",
+    "source",
+    "reference",
+    "created_at",
+];
+
+/// The attributed orders' commissions, and the self-referrals refused one.
+async fn insert_commissions<E: Exec>(tx: &mut E, placed: &[&Placement]) -> Result<(), StoreError> {
+    let rows: Vec<Vec<Val>> = placed
+        .iter()
+        .flat_map(|p| &p.commissions)
+        .map(|c| {
+            vec![
+                (&c.order_id).into(),
+                (&c.creator_id).into(),
+                (&c.merchant_id).into(),
+                (&c.buyer_id).into(),
+                (&c.currency).into(),
+                c.amount_minor.into(),
+                (&c.state).into(),
+                (&c.source).into(),
+                (&c.reference).into(),
+                c.created_at.into(),
+            ]
+        })
+        .collect();
+    insert_rows(tx, "commissions", COMMISSION_COLS, &rows).await?;
+    let flags: Vec<Vec<Val>> = placed
+        .iter()
+        .filter_map(|p| p.flag.as_ref())
+        .map(|f| {
+            vec![
+                (&f.group_id).into(),
+                (&f.creator_id).into(),
+                (&f.buyer_id).into(),
+                (&f.reason).into(),
+                (&f.source).into(),
+                (&f.reference).into(),
+                f.created_at.into(),
+            ]
+        })
+        .collect();
+    let cols = &[
+        "group_id",
+        "creator_id",
+        "buyer_id",
+        "reason",
+        "source",
+        "reference",
+        "created_at",
+    ];
+    insert_rows(tx, "referral_flags", cols, &flags).await
 }
 
 const PAYMENT_COLS: &[&str] = &[

@@ -86,6 +86,10 @@ pub struct OrderRecord {
     pub cancelled_at: Option<i64>,
     /// Bumped by every transition (optimistic concurrency).
     pub version: i64,
+    /// The creator the order was attributed to (Connect), if any.
+    pub creator_id: Option<String>,
+    /// The creator's commission frozen at sale (sum of the lines'), settlement currency.
+    pub commission_minor: i64,
 }
 
 /// One line of an order, frozen at sale.
@@ -128,6 +132,58 @@ pub struct LineRecord {
     pub deal_id: Option<String>,
     /// The creator commission rate the merchant offered at sale (0: none).
     pub commission_bps: i64,
+    /// The commission this line earns its order's creator (0: none attributed).
+    pub commission_minor: i64,
+}
+
+/// A creator's commission on one order, as it stands.
+#[derive(Debug, Clone, Default, PartialEq, Eq, sqlx::FromRow)]
+pub struct CommissionRecord {
+    /// The order.
+    pub order_id: String,
+    /// `cre_…`.
+    pub creator_id: String,
+    /// The order's store.
+    pub merchant_id: String,
+    /// The buyer.
+    pub buyer_id: String,
+    /// The store's currency.
+    pub currency: String,
+    /// Frozen at sale.
+    pub amount_minor: i64,
+    /// Taken back by refunds so far.
+    pub reversed_minor: i64,
+    /// pending | confirmed | available | reversed.
+    pub state: String,
+    /// link | post | code.
+    pub source: String,
+    /// The link code, post id or creator code.
+    pub reference: String,
+    /// UTC milliseconds.
+    pub created_at: i64,
+    /// When the order completed.
+    pub confirmed_at: Option<i64>,
+    /// When the hold ended.
+    pub available_at: Option<i64>,
+}
+
+/// A checkout that would have paid its own buyer's creator, flagged for operators.
+#[derive(Debug, Clone, Default, PartialEq, Eq, sqlx::FromRow)]
+pub struct ReferralFlag {
+    /// The checkout.
+    pub group_id: String,
+    /// `cre_…`.
+    pub creator_id: String,
+    /// The buyer.
+    pub buyer_id: String,
+    /// same_account | same_email | same_address.
+    pub reason: String,
+    /// link | post | code.
+    pub source: String,
+    /// The link code, post id or creator code.
+    pub reference: String,
+    /// UTC milliseconds.
+    pub created_at: i64,
 }
 
 /// What one order uses of one coupon: one use per checkout (group), the amount in the coupon's
@@ -203,6 +259,10 @@ pub struct Placement {
     pub discounts: Vec<DiscountRecord>,
     /// What each order uses of each coupon's budget.
     pub coupons: Vec<CouponUse>,
+    /// The creator's commission on each attributed order.
+    pub commissions: Vec<CommissionRecord>,
+    /// A self-referral the checkout was refused commission for.
+    pub flag: Option<ReferralFlag>,
     /// Postings (when the payment was captured at once).
     pub ledger: Vec<LedgerTx>,
     /// Outbox events.

@@ -258,6 +258,8 @@ pub struct CheckoutForm {
     save_address: Option<String>,
     /// Coupon codes, separated by spaces or commas.
     coupons: Option<String>,
+    /// A creator's checkout code.
+    creator_code: Option<String>,
     #[serde(flatten)]
     rest: BTreeMap<String, String>,
 }
@@ -343,12 +345,15 @@ fn checkout_request(
             .filter(|c| !c.is_empty())
             .map(str::to_owned)
             .collect(),
+        creator_code: f.creator_code.clone().filter(|c| !c.trim().is_empty()),
+        referral: super::connect::referral(&page.headers),
     };
     (req, keep)
 }
 
 /// The checkout refusals the cart page says in the buyer's language.
-const CHECKOUT_CODES: [Code; 6] = [
+const CHECKOUT_CODES: [Code; 7] = [
+    Code::UnknownCreatorCode,
     Code::CouponNotApplicable,
     Code::CouponExhausted,
     Code::CouponLimitReached,

@@ -13,6 +13,12 @@ pub const REF_COOKIE: &str = "caravan_ref";
 /// How long a click attributes (the default window, 15 days).
 const REF_MAX_AGE_S: i64 = 15 * 24 * 60 * 60;
 
+/// The creator link this visitor followed last (the attribution cookie), if any.
+pub fn referral(headers: &axum::http::HeaderMap) -> Option<caravan_market::checkout::Referral> {
+    super::prefs::cookie(headers, REF_COOKIE)
+        .and_then(caravan_market::checkout::Referral::from_cookie)
+}
+
 /// `GET /r/{code}`.
 pub async fn follow(page: Page, Path(code): Path<String>) -> Response {
     match page.state.market.follow_link(&code).await {

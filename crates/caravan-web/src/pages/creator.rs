@@ -28,6 +28,8 @@ struct Hub {
     status: String,
     links: Vec<LinkRow>,
     languages: [(&'static str, &'static str); 8],
+    /// Earnings, payouts and settings (approved creators).
+    money: Option<super::creator_money::HubMoney>,
 }
 
 /// `GET /creator`.
@@ -40,13 +42,14 @@ pub async fn hub(page: Page, SignedIn(actor): SignedIn) -> Response {
         Err(e) => return page.failed(e, "/").await,
     };
     let approved = creator.as_ref().is_some_and(|c| c.status == "approved");
-    let links = if approved {
-        match m.my_links(&actor).await {
-            Ok(l) => l,
-            Err(e) => return page.failed(e, "/").await,
+    let (links, money) = if approved {
+        let money = super::creator_money::hub_money(m, &actor, tr).await;
+        match (m.my_links(&actor).await, money) {
+            (Ok(l), Ok(money)) => (l, Some(money)),
+            (Err(e), _) | (_, Err(e)) => return page.failed(e, "/").await,
         }
     } else {
-        Vec::new()
+        (Vec::new(), None)
     };
     let origin = origin(&page);
     let body = Hub {
@@ -66,6 +69,7 @@ pub async fn hub(page: Page, SignedIn(actor): SignedIn) -> Response {
             })
             .collect(),
         creator,
+        money,
         languages: LANGUAGES,
         chrome: page.chrome("/creator").await,
         tr,
@@ -158,6 +162,8 @@ struct Review {
     chrome: Chrome,
     /// (id, handle, what, status, status label).
     rows: Vec<(String, String, String, String, String)>,
+    /// Refused self-referrals: (when, creator, buyer, reason, how).
+    flags: Vec<(String, String, String, String, String)>,
 }
 
 /// `GET /admin/creators`: applications first, then approved and suspended creators.
@@ -182,7 +188,32 @@ pub async fn review(page: Page, Operator(actor): Operator) -> Response {
             Err(e) => return page.failed(e, "/admin").await,
         }
     }
+    let flags = match m.referral_flags(&actor).await {
+        Ok(f) => f,
+        Err(e) => return page.failed(e, "/admin").await,
+    };
+    let handle = |id: &str| {
+        rows.iter()
+            .find(|r| r.0 == id)
+            .map_or_else(|| id.to_owned(), |r| format!("@{}", r.1))
+    };
+    let flags = flags
+        .iter()
+        .map(|f| {
+            let when = super::order::millis(&f.created_at)
+                .map(|ms| tr.datetime(ms))
+                .unwrap_or_default();
+            let reason = tr.t(&format!("referral-{}", f.reason.replace('_', "-")));
+            let how = format!(
+                "{} {}",
+                tr.t(&format!("creator-source-{}", f.source)),
+                f.reference
+            );
+            (when, handle(&f.creator_id), f.buyer_id.clone(), reason, how)
+        })
+        .collect();
     let body = Review {
+        flags,
         rows,
         chrome: page.chrome("/admin/creators").await,
         tr,

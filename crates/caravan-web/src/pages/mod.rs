@@ -11,9 +11,10 @@ mod buy;
 mod chrome;
 mod commission;
 mod completeness;
-mod connect;
+pub(crate) mod connect;
 mod coupons;
 mod creator;
+mod creator_money;
 mod extract;
 mod festival;
 mod glossary;
@@ -63,6 +64,8 @@ pub fn router() -> Router<AppState> {
         .route("/@{handle}", get(creator::profile))
         .route("/creator/apply", post(creator::apply))
         .route("/creator/links", post(creator::create_link))
+        .route("/creator/payout", post(creator_money::payout))
+        .route("/creator/settings", post(creator_money::settings))
         .route("/prefs", post(set_prefs))
         .route("/login", get(account::login_page).post(account::login))
         .route(

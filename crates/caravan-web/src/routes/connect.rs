@@ -1,14 +1,18 @@
 //! Connect: creator applications and their review, public profiles, tracking links, merchants'
-//! commission rates.
+//! commission rates, creators' settings, earnings and payouts, flagged self-referrals.
 
 use super::admin::MerchantListParams;
 use crate::error::{AppError, ErrorBody};
-use crate::extract::{ApiJson, ApiPath, ApiQuery, Auth};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, Auth, IdemJson};
 use crate::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use caravan_market::connect::commission::{CommissionRateInput, CommissionRateView};
+use caravan_market::connect::earnings::{
+    CreatorPayoutInput, CreatorPayoutView, CreatorSettings, CreatorSettingsView, EarningsView,
+    ReferralFlagView,
+};
 use caravan_market::connect::{
     CreatorApplication, CreatorView, LinkInput, LinkView, PublicCreator,
 };
@@ -125,4 +129,75 @@ pub async fn set_commission_rate(
     ApiJson(r): ApiJson<CommissionRateInput>,
 ) -> Result<Json<Vec<CommissionRateView>>, AppError> {
     Ok(Json(state.market.set_commission_rate(&actor, r).await?))
+}
+
+/// The caller's creator settings: checkout code, payout currency, tier bonus.
+#[utoipa::path(get, path = "/api/v1/me/creator/settings", tag = "connect", security(("bearer" = [])),
+    responses((status = 200, body = CreatorSettingsView), (status = 404, body = ErrorBody)))]
+pub async fn settings(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+) -> Result<Json<CreatorSettingsView>, AppError> {
+    Ok(Json(state.market.creator_settings(&actor).await?))
+}
+
+/// Sets the checkout code buyers may type (unique; beats any link) and the payout currency
+/// (approved creators).
+#[utoipa::path(put, path = "/api/v1/me/creator/settings", tag = "connect", security(("bearer" = [])),
+    request_body = CreatorSettings,
+    responses((status = 200, body = CreatorSettingsView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn set_settings(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiJson(s): ApiJson<CreatorSettings>,
+) -> Result<Json<CreatorSettingsView>, AppError> {
+    Ok(Json(state.market.set_creator_settings(&actor, s).await?))
+}
+
+/// The caller's commissions by currency and state (pending, confirmed, available, reversed),
+/// what can be paid out, and the latest commissions.
+#[utoipa::path(get, path = "/api/v1/creator/earnings", tag = "connect", security(("bearer" = [])),
+    responses((status = 200, body = EarningsView), (status = 404, body = ErrorBody)))]
+pub async fn earnings(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+) -> Result<Json<EarningsView>, AppError> {
+    Ok(Json(state.market.creator_earnings(&actor).await?))
+}
+
+/// The caller's payouts, newest first.
+#[utoipa::path(get, path = "/api/v1/creator/payouts", tag = "connect", security(("bearer" = [])),
+    responses((status = 200, body = Vec<CreatorPayoutView>), (status = 404, body = ErrorBody)))]
+pub async fn payouts(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+) -> Result<Json<Vec<CreatorPayoutView>>, AppError> {
+    Ok(Json(state.market.creator_payouts(&actor).await?))
+}
+
+/// Pays everything available out in the payout currency (the rates are recorded). Requires an
+/// `Idempotency-Key`; below the minimum is 422, a balance taken by a concurrent payout 409.
+#[utoipa::path(post, path = "/api/v1/creator/payouts", tag = "connect", security(("bearer" = [])),
+    params(("Idempotency-Key" = String, Header, description = "unique per payout")), request_body = CreatorPayoutInput,
+    responses((status = 201, body = CreatorPayoutView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn request_payout(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    body: IdemJson<CreatorPayoutInput>,
+) -> Result<axum::response::Response, AppError> {
+    let r = state
+        .market
+        .request_creator_payout(&actor, &body.key, &body.hash)
+        .await?;
+    Ok(super::orders::replay(r))
+}
+
+/// Checkouts refused commission because the buyer was the creator (operators).
+#[utoipa::path(get, path = "/api/v1/admin/referral-flags", tag = "connect", security(("bearer" = [])),
+    responses((status = 200, body = Vec<ReferralFlagView>), (status = 403, body = ErrorBody)))]
+pub async fn referral_flags(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+) -> Result<Json<Vec<ReferralFlagView>>, AppError> {
+    Ok(Json(state.market.referral_flags(&actor).await?))
 }

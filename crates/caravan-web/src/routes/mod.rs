@@ -109,6 +109,10 @@ fn connect_api() -> OpenApiRouter<AppState> {
         .routes(routes!(connect::creators))
         .routes(routes!(connect::decide))
         .routes(routes!(connect::public_creator))
+        .routes(routes!(connect::settings, connect::set_settings))
+        .routes(routes!(connect::earnings))
+        .routes(routes!(connect::payouts, connect::request_payout))
+        .routes(routes!(connect::referral_flags))
         .routes(routes!(connect::links, connect::create_link))
         .routes(routes!(
             connect::commission_rates,

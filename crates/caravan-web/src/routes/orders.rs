@@ -17,7 +17,7 @@ use caravan_market::payouts::{BalanceView, PayoutInput, PayoutView};
 use serde::Deserialize;
 use serde_json::json;
 
-fn replay(r: Replayable) -> Response {
+pub(super) fn replay(r: Replayable) -> Response {
     let status = StatusCode::from_u16(r.status).unwrap_or(StatusCode::OK);
     (status, [(header::CONTENT_TYPE, "application/json")], r.body).into_response()
 }
@@ -34,11 +34,15 @@ pub async fn checkout(
     State(state): State<AppState>,
     Auth(actor): Auth,
     ReqLocale(locale): ReqLocale,
+    headers: HeaderMap,
     body: IdemJson<CheckoutRequest>,
 ) -> Result<Response, AppError> {
+    let mut req = body.value;
+    // A browser client carries the creator link it followed in the site's cookie.
+    req.referral = crate::pages::connect::referral(&headers);
     let r = state
         .market
-        .checkout(&actor, &body.key, &body.hash, body.value, locale)
+        .checkout(&actor, &body.key, &body.hash, req, locale)
         .await?;
     Ok(replay(r))
 }

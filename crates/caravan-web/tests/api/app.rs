@@ -61,6 +61,7 @@ impl Remote {
 }
 
 /// A response: status, headers and JSON body (Null when empty or not JSON).
+#[derive(Debug)]
 pub struct Res {
     pub status: StatusCode,
     pub headers: reqwest::header::HeaderMap,

@@ -16,6 +16,7 @@ mod checkout_bad;
 mod codes;
 mod concurrency;
 mod connect;
+mod connect_money;
 mod coupons;
 mod envelope;
 mod festival;

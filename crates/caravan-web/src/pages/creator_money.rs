@@ -1,0 +1,148 @@
+//! The creator hub's money (Connect): earnings by currency and state, what can be paid out now
+//! and the hold, the latest commissions, payouts, and the creator's code and payout currency.
+
+use super::extract::{CsrfForm, Page, SignedIn};
+use super::i18n::Tr;
+use super::session::see_other;
+use axum::response::Response;
+use caravan_market::connect::earnings::{CreatorSettings, EarningsView};
+use caravan_market::idempotency::IdempotencyKey;
+use caravan_market::{Market, MarketError};
+use rand::RngCore;
+use serde::Deserialize;
+
+/// A commission's row: order, state label, state, amount, how it came, when.
+pub struct CommissionRow {
+    pub order: String,
+    pub state: String,
+    pub state_label: String,
+    pub amount: String,
+    pub source: String,
+    pub when: String,
+}
+
+/// The money panel of the hub.
+pub struct HubMoney {
+    /// (currency, pending, confirmed, available, reversed), formatted.
+    pub lines: Vec<(String, String, String, String, String)>,
+    pub payable: String,
+    pub hold: String,
+    pub paid: Vec<String>,
+    pub commissions: Vec<CommissionRow>,
+    /// The payout form's idempotency key.
+    pub key: String,
+    pub code: String,
+    pub payout_currency: String,
+}
+
+/// The acting creator's money, formatted for `tr`.
+pub async fn hub_money(
+    m: &Market,
+    actor: &caravan_market::accounts::Actor,
+    tr: Tr,
+) -> Result<HubMoney, MarketError> {
+    let e = m.creator_earnings(actor).await?;
+    let settings = m.creator_settings(actor).await?;
+    let mut key = [0u8; 16];
+    rand::thread_rng().fill_bytes(&mut key);
+    Ok(HubMoney {
+        lines: lines(&e, tr),
+        payable: tr.t2(
+            "creator-payable",
+            (
+                "amount",
+                &tr.money(e.payable.amount_minor, &e.payable.currency),
+            ),
+            (
+                "minimum",
+                &tr.money(e.payout_minimum.amount_minor, &e.payout_minimum.currency),
+            ),
+        ),
+        hold: tr.t1("creator-hold", "days", &e.hold_days.to_string()),
+        paid: e
+            .paid
+            .iter()
+            .map(|p| tr.money(p.amount_minor, &p.currency))
+            .collect(),
+        commissions: e
+            .commissions
+            .iter()
+            .take(20)
+            .map(|c| CommissionRow {
+                order: c.order_id.clone(),
+                state_label: tr.t(&format!("creator-state-{}", c.state)),
+                state: c.state.clone(),
+                amount: tr.money(c.amount.amount_minor, &c.amount.currency),
+                source: tr.t(&format!("creator-source-{}", c.source)),
+                when: super::order::millis(&c.created_at)
+                    .map(|ms| tr.datetime(ms))
+                    .unwrap_or_default(),
+            })
+            .collect(),
+        key: hex::encode(key),
+        code: settings.code.unwrap_or_default(),
+        payout_currency: settings.payout_currency,
+    })
+}
+
+fn lines(e: &EarningsView, tr: Tr) -> Vec<(String, String, String, String, String)> {
+    e.by_currency
+        .iter()
+        .map(|l| {
+            let f =
+                |v: &caravan_market::catalogue::MoneyView| tr.money(v.amount_minor, &v.currency);
+            (
+                l.currency.clone(),
+                f(&l.pending),
+                f(&l.confirmed),
+                f(&l.available),
+                f(&l.reversed),
+            )
+        })
+        .collect()
+}
+
+/// The payout form (its key makes a double submit pay once).
+#[derive(Debug, Deserialize)]
+pub struct PayoutForm {
+    key: IdempotencyKey,
+}
+
+/// `POST /creator/payout`: everything available, in the payout currency.
+pub async fn payout(
+    page: Page,
+    SignedIn(actor): SignedIn,
+    CsrfForm(f): CsrfForm<PayoutForm>,
+) -> Response {
+    let hash = format!("page:creator-payout:{}", f.key.as_str());
+    let m = &page.state.market;
+    match m.request_creator_payout(&actor, &f.key, &hash).await {
+        Ok(r) if r.status < 300 => see_other("/creator?paid=1", &[]),
+        Ok(r) => {
+            let text = super::replay_error(&r.body, "payout failed");
+            page.message(&text, "/creator").await
+        }
+        Err(e) => page.message(&e.message, "/creator").await,
+    }
+}
+
+/// The settings form.
+#[derive(Debug, Deserialize)]
+pub struct SettingsForm {
+    code: String,
+    payout_currency: String,
+}
+
+/// `POST /creator/settings`.
+pub async fn settings(
+    page: Page,
+    SignedIn(actor): SignedIn,
+    CsrfForm(f): CsrfForm<SettingsForm>,
+) -> Response {
+    let s = CreatorSettings {
+        code: Some(f.code),
+        payout_currency: Some(f.payout_currency.trim().to_uppercase()),
+    };
+    let r = page.state.market.set_creator_settings(&actor, s).await;
+    page.done(r.map(|_| ()), "/creator", "/creator").await
+}
