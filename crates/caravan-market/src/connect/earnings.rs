@@ -294,6 +294,12 @@ impl Market {
         })
     }
 
+    /// The smallest payout of the actor's creator profile, in their payout currency.
+    pub(crate) async fn creator_minimum_of(&self, actor: &Actor) -> Result<i64, MarketError> {
+        let c = self.own_creator(actor).await?;
+        self.creator_minimum(&c)
+    }
+
     fn creator_minimum(&self, c: &CreatorRecord) -> Result<i64, MarketError> {
         let cur = Currency::parse(&c.payout_currency)?;
         Ok(self

@@ -69,14 +69,15 @@ const CREATORS: &[DemoCreator] = &[
 
 impl Market {
     /// Seeds the stores' commission rates, the creators, their links and clicks (adding their
-    /// logins to `summary`).
+    /// logins to `summary`); the creators with a code, ready to earn.
     pub(super) async fn seed_creators(
         &self,
         operator: &Actor,
         stores: &[Actor],
         summary: &mut DemoSummary,
-    ) -> Result<(), MarketError> {
+    ) -> Result<Vec<super::commissions::Earner>, MarketError> {
         self.seed_commission_rates(stores).await?;
+        let mut earners = Vec::new();
         for (key, name, handle, country, locale, pitch, word, clicks) in CREATORS {
             let u = self
                 .register(
@@ -101,11 +102,14 @@ impl Market {
             self.decide_creator(operator, &c.id, approve).await?;
             let me = actor(&u.id, &[Role::Buyer, Role::Creator])?;
             let product = self.demo_product_for(word).await?;
-            for target in product.into_iter().chain(["double-eleven".to_owned()]) {
+            for target in product.iter().cloned().chain(["double-eleven".to_owned()]) {
                 let link = self.create_link(&me, LinkInput { target }).await?;
                 for _ in 0..*clicks {
                     self.inner.clicks.count(&link.code);
                 }
+            }
+            if let Some(p) = product {
+                earners.push(self.demo_earner(me, key, &p).await?);
             }
             summary
                 .logins
@@ -128,7 +132,7 @@ impl Market {
         let pitch = "Beauté naturelle et savons artisanaux";
         self.apply_to_create(&lea, application("lea.beaute", "FR", Locale::Fr, pitch))
             .await?;
-        Ok(())
+        Ok(earners)
     }
 
     /// The stores' commission rates: 8% on everything, 12% on the first stores' newest product.

@@ -255,28 +255,7 @@ impl Market {
         quantity: i64,
         key: &str,
     ) -> Result<(), MarketError> {
-        let req = CheckoutRequest {
-            cart_id: None,
-            items: Some(vec![crate::carts::LineInput {
-                variant_id: variant.to_owned(),
-                quantity,
-            }]),
-            currency: None,
-            shipping: BTreeMap::new(),
-            address: Address {
-                name: BUYERS[i % BUYERS.len()].1.to_owned(),
-                line1: "1 Festival Street".into(),
-                line2: None,
-                city: "Demo City".into(),
-                postal_code: "11011".into(),
-                country: country.to_owned(),
-                phone: None,
-            },
-            payment_method: "pm_sandbox_success".into(),
-            coupons: Vec::new(),
-            creator_code: None,
-            referral: None,
-        };
+        let req = demo_request(i, country, variant, quantity);
         let idem = IdempotencyKey::parse(Some(key))?;
         self.checkout(buyer, &idem, key, req, Locale::En).await?;
         Ok(())
@@ -325,6 +304,38 @@ impl Market {
             }
         }
         Ok(())
+    }
+}
+
+/// The demo buyer `i` (of `BUYERS`)'s checkout of `quantity` of `variant` to `country`, paid
+/// with the sandbox.
+pub(super) fn demo_request(
+    i: usize,
+    country: &str,
+    variant: &str,
+    quantity: i64,
+) -> CheckoutRequest {
+    CheckoutRequest {
+        cart_id: None,
+        items: Some(vec![crate::carts::LineInput {
+            variant_id: variant.to_owned(),
+            quantity,
+        }]),
+        currency: None,
+        shipping: BTreeMap::new(),
+        address: Address {
+            name: BUYERS[i % BUYERS.len()].1.to_owned(),
+            line1: "1 Festival Street".into(),
+            line2: None,
+            city: "Demo City".into(),
+            postal_code: "11011".into(),
+            country: country.to_owned(),
+            phone: None,
+        },
+        payment_method: "pm_sandbox_success".into(),
+        coupons: Vec::new(),
+        creator_code: None,
+        referral: None,
     }
 }
 

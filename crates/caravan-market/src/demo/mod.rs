@@ -1,6 +1,7 @@
 //! The demo marketplace: a deterministic, multi-country catalogue generated in code from word
 //! lists and a seeded RNG (no downloads). Seeds only an empty database.
 
+mod commissions;
 mod creators;
 mod festival;
 mod glossary;
@@ -286,7 +287,8 @@ impl Market {
         // Every title in all eight languages before the marketplace opens.
         self.translate_all_due().await?;
         self.seed_festival(&operator, &stores, &buyers).await?;
-        self.seed_creators(&operator, &stores, &mut summary).await?;
+        let earners = self.seed_creators(&operator, &stores, &mut summary).await?;
+        self.seed_commissions(&stores, &buyers, &earners).await?;
         Ok(Some(summary))
     }
 

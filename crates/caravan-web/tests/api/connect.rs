@@ -305,6 +305,44 @@ async fn the_demo_has_creators_with_links_and_clicks(app: &TestApp) {
         store_rates.len() >= 7 && store_rates.iter().all(|r| *r == 800),
         "{rates:?}"
     );
+    // Every creator earned through their code; Marie's hub shows every state, a payout and
+    // the clawback after it, and her own purchase was refused.
+    for key in ["olga", "marie", "carmen", "kasia"] {
+        let login = json!({"email": format!("{key}@demo.caravan.test"),
+            "password": caravan_market::demo::DEMO_PASSWORD});
+        let token = app.post("/api/v1/auth/login", None, login).await;
+        let token = token.ok(200)["token"].as_str().unwrap().to_owned();
+        let e = app.get("/api/v1/creator/earnings", Some(&token)).await;
+        let states: std::collections::BTreeSet<&str> = e.ok(200)["commissions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["state"].as_str().unwrap())
+            .collect();
+        let want: &[&str] = if key == "marie" {
+            &["available", "confirmed", "pending", "reversed"]
+        } else {
+            &["available", "confirmed", "pending"]
+        };
+        assert_eq!(states.into_iter().collect::<Vec<_>>(), want, "{key}");
+        let paid = app.get("/api/v1/creator/payouts", Some(&token)).await;
+        assert_eq!(
+            paid.ok(200).as_array().unwrap().len(),
+            usize::from(key == "marie")
+        );
+        if key == "marie" {
+            let line = &e.body["by_currency"][0];
+            assert!(
+                line["available"]["amount_minor"].as_i64().unwrap() < 0,
+                "{line}"
+            );
+            let code = app.get("/api/v1/me/creator/settings", Some(&token)).await;
+            assert_eq!(code.ok(200)["code"], "MARIE10");
+        }
+    }
+    let flags = app.get("/api/v1/admin/referral-flags", Some(&op)).await;
+    assert_eq!(flags.ok(200)[0]["reason"], "same_account");
+    crate::shop::audit(app).await;
 }
 
 /// The hub and the console, as forms (no script): apply, be approved, make a link.
