@@ -152,11 +152,14 @@ impl CreatorCode {
     }
 }
 
-/// The attribution cookie's value, `{link code}.{clicked at, UTC ms}`; `None` if it is not one.
+/// The attribution cookie's value, `{link code or post id}.{clicked at, UTC ms}`; `None` if it
+/// is not one.
 pub fn parse_ref_cookie(v: &str) -> Option<(String, i64)> {
+    use crate::id::{PostId, TypedId};
     let (code, at) = v.split_once('.')?;
     let at: i64 = at.parse().ok()?;
-    (crate::creator::is_link_code(code) && at > 0).then(|| (code.to_owned(), at))
+    let known = crate::creator::is_link_code(code) || PostId::parse(code).is_ok();
+    (known && at > 0).then(|| (code.to_owned(), at))
 }
 
 #[cfg(test)]

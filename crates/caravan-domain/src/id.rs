@@ -137,6 +137,8 @@ typed_id! {
     GlossaryTermId => "gls_",
     /// A creator (Connect).
     CreatorId => "cre_",
+    /// A creator's shoppable post (Connect).
+    PostId => "pst_",
 }
 
 #[cfg(test)]

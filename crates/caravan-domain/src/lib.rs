@@ -24,6 +24,7 @@ pub mod locale;
 pub mod merchant;
 pub mod money;
 pub mod order;
+pub mod post;
 pub mod pricing;
 pub mod shipping;
 pub mod translation;

@@ -116,6 +116,8 @@ struct Inner {
     translator: Mutex<Option<Arc<dyn translation::Translator>>>,
     /// Tracking-link clicks not yet flushed to the store.
     clicks: connect::Clicks,
+    /// Orders attributed through posts, not yet flushed to the store.
+    post_orders: connect::Clicks,
 }
 
 impl Inner {
@@ -130,6 +132,7 @@ impl Inner {
             waiting: festival::WaitingRoom::new(admit_per_s),
             translator: Mutex::new(None),
             clicks: connect::Clicks::default(),
+            post_orders: connect::Clicks::default(),
         }
     }
 }

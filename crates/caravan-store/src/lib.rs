@@ -25,6 +25,7 @@ pub mod images;
 pub mod journal;
 pub mod merchants;
 pub mod orders;
+pub mod posts;
 pub mod products;
 pub mod promotions;
 pub mod search_feed;

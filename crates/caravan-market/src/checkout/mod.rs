@@ -53,12 +53,30 @@ impl Market {
         };
         let response = placement.answer.response.clone();
         let payment = placement.payment.clone();
+        let through_post = placement
+            .commissions
+            .iter()
+            .find(|c| c.source == "post")
+            .map(|c| c.reference.clone());
         let outcome = self.writer().submit(placement).await;
+        if let (Ok(Outcome::Placed), Some(post)) = (&outcome, through_post) {
+            // The feed's "most bought" counts it at the next flush.
+            self.inner.post_orders.count(&post);
+        }
         // Kept only when its order was written (or may have been: a batch that could not be
         // made durable); any other outcome gives the authorization back at once.
         if !matches!(outcome, Ok(Outcome::Placed) | Err(Failure::Uncertain(_))) {
             self.give_back(&payment).await?;
         }
+        self.answer(outcome, response)
+    }
+
+    /// What the buyer is told of the writer's outcome.
+    fn answer(
+        &self,
+        outcome: Result<Outcome, Failure>,
+        response: String,
+    ) -> Result<Replayable, MarketError> {
         match outcome.map_err(Failure::into_error)? {
             Outcome::Placed => Ok(Replayable {
                 status: 201,

@@ -58,7 +58,11 @@ impl Market {
         });
         let link_touch = by_link.as_ref().map(|(c, r)| Touch {
             creator_id: c.id.clone(),
-            source: Source::Link,
+            source: if r.code.starts_with("pst_") {
+                Source::Post
+            } else {
+                Source::Link
+            },
             reference: r.code.clone(),
             at: r.clicked_at,
         });
@@ -101,14 +105,20 @@ impl Market {
         Ok((c, code.as_str().to_owned()))
     }
 
-    /// The approved creator of a link, if the link exists and its creator is active.
+    /// The approved creator of a link (or a post, which must still be published), if it
+    /// exists and its creator is active.
     async fn link_creator(&self, code: &str) -> Result<Option<CreatorRecord>, MarketError> {
-        let Some(link) = self.store.link(code).await? else {
+        let creator = if code.starts_with("pst_") {
+            self.published_post(code).await?.map(|p| p.creator_id)
+        } else {
+            self.store.link(code).await?.map(|l| l.creator_id)
+        };
+        let Some(creator) = creator else {
             return Ok(None);
         };
         Ok(self
             .store
-            .creator_by_id(&link.creator_id)
+            .creator_by_id(&creator)
             .await?
             .filter(|c| c.status == MerchantStatus::Approved.as_str()))
     }

@@ -7,6 +7,7 @@ mod attribution;
 mod clicks;
 pub mod commission;
 pub mod earnings;
+pub mod posts;
 mod views;
 
 pub(crate) use attribution::Credit;
@@ -284,18 +285,25 @@ impl Market {
         })
     }
 
-    /// Writes this node's counted clicks to the store (one transaction); how many links.
+    /// Writes this node's counted clicks (and orders through posts) to the store, one
+    /// transaction each; how many links and posts.
     pub async fn flush_clicks(&self) -> Result<usize, MarketError> {
-        let counts = self.inner.clicks.take();
-        if counts.is_empty() {
-            return Ok(0);
+        let clicks = self.inner.clicks.take();
+        if !clicks.is_empty() {
+            if let Err(e) = self.store.add_clicks(&clicks).await {
+                // Put them back: the next flush tries again.
+                self.inner.clicks.restore(&clicks);
+                return Err(e.into());
+            }
         }
-        if let Err(e) = self.store.add_clicks(&counts).await {
-            // Put them back: the next flush tries again.
-            self.inner.clicks.restore(&counts);
-            return Err(e.into());
+        let orders = self.inner.post_orders.take();
+        if !orders.is_empty() {
+            if let Err(e) = self.store.add_post_orders(&orders).await {
+                self.inner.post_orders.restore(&orders);
+                return Err(e.into());
+            }
         }
-        Ok(counts.len())
+        Ok(clicks.len() + orders.len())
     }
 
     /// Flushes clicks every second until the task is dropped.

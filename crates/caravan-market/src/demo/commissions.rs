@@ -67,36 +67,14 @@ impl Market {
         let now = self.now();
         let clock = Arc::new(ManualClock::new(now - 40 * DAY_MS));
         let then = self.at_clock(clock.clone());
-        // Forty days ago: each creator's first order, completed two or three days later,
-        // available after the hold.
-        let mut first = Vec::new();
-        for (k, e) in earners.iter().enumerate() {
-            let b = (k + 1) % buyers.len();
-            first.push(then.coded_order(buyers, b, e, &format!("old-{k}")).await?);
-        }
-        // Enough more of Marie's for a payout above the minimum.
         let mi = earners
             .iter()
             .position(|e| e.code == "MARIE10")
             .ok_or_else(|| MarketError::internal("the demo has no Marie"))?;
         let marie = &earners[mi];
-        let minimum = then.creator_minimum_of(&marie.actor).await?;
-        let mut earned = self.commission_of(&first[mi].0).await?;
-        for n in 0..8 {
-            if earned >= minimum + minimum / 2 {
-                break;
-            }
-            let o = then
-                .coded_order(buyers, (mi + 1) % buyers.len(), marie, &format!("more-{n}"))
-                .await?;
-            earned += self.commission_of(&o.0).await?;
-            first.push(o);
-        }
-        clock.advance(2 * DAY_MS);
-        for (o, b) in &first {
-            clock.advance(DAY_MS / 4);
-            then.complete_demo_order(&owners, o, &buyers[*b].0).await?;
-        }
+        let first = then
+            .first_commissions(&clock, &owners, buyers, earners, mi)
+            .await?;
         clock.advance(now - 20 * DAY_MS - then.now());
         then.run_timers().await?;
         // Marie is paid out, then a refund of half her first order claws back.
@@ -134,6 +112,45 @@ impl Market {
         self.checkout(&marie.actor, &key, "demo-own-code", own, Locale::Fr)
             .await?;
         Ok(())
+    }
+
+    /// Forty days ago: each creator's first order (Marie's enough for a payout), completed
+    /// within three days; the orders and their buyers.
+    async fn first_commissions(
+        &self,
+        clock: &ManualClock,
+        owners: &Owners<'_>,
+        buyers: &[(Actor, &'static str)],
+        earners: &[Earner],
+        mi: usize,
+    ) -> Result<Vec<(String, usize)>, MarketError> {
+        // Forty days ago: each creator's first order, completed two or three days later,
+        // available after the hold.
+        let mut first = Vec::new();
+        for (k, e) in earners.iter().enumerate() {
+            let b = (k + 1) % buyers.len();
+            first.push(self.coded_order(buyers, b, e, &format!("old-{k}")).await?);
+        }
+        // Enough more of Marie's for a payout above the minimum.
+        let marie = &earners[mi];
+        let minimum = self.creator_minimum_of(&marie.actor).await?;
+        let mut earned = self.commission_of(&first[mi].0).await?;
+        for n in 0..8 {
+            if earned >= minimum + minimum / 2 {
+                break;
+            }
+            let o = self
+                .coded_order(buyers, (mi + 1) % buyers.len(), marie, &format!("more-{n}"))
+                .await?;
+            earned += self.commission_of(&o.0).await?;
+            first.push(o);
+        }
+        clock.advance(2 * DAY_MS);
+        for (o, b) in &first {
+            clock.advance(DAY_MS / 4);
+            self.complete_demo_order(owners, o, &buyers[*b].0).await?;
+        }
+        Ok(first)
     }
 
     /// Demo buyer `b` buys the earner's product with their code; the order and the buyer.

@@ -21,7 +21,22 @@ pub fn referral(headers: &axum::http::HeaderMap) -> Option<caravan_market::check
 
 /// `GET /r/{code}`.
 pub async fn follow(page: Page, Path(code): Path<String>) -> Response {
-    match page.state.market.follow_link(&code).await {
+    let r = page.state.market.follow_link(&code).await;
+    redirect(page, r).await
+}
+
+/// `GET /r/post/{post}/{product}`: a tagged product followed from a post.
+pub async fn follow_post(page: Page, Path((post, product)): Path<(String, String)>) -> Response {
+    let r = page.state.market.follow_post(&post, &product).await;
+    redirect(page, r).await
+}
+
+/// Sends the visitor on with the attribution cookie, or shows why not.
+async fn redirect(
+    page: Page,
+    r: Result<caravan_market::connect::Redirect, caravan_market::MarketError>,
+) -> Response {
+    match r {
         Ok(r) => {
             let at = page.state.market.now_ms();
             let cookie =

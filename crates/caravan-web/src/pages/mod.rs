@@ -60,6 +60,7 @@ pub fn router() -> Router<AppState> {
         .route("/search", get(shop::search))
         .route("/p/{id}", get(shop::product))
         .route("/r/{code}", get(connect::follow))
+        .route("/r/post/{post}/{product}", get(connect::follow_post))
         .route("/creator", get(creator::hub))
         .route("/@{handle}", get(creator::profile))
         .route("/creator/apply", post(creator::apply))

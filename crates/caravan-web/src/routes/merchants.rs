@@ -172,6 +172,14 @@ pub async fn upload_image(
     Auth(actor): Auth,
     body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<(StatusCode, Json<ImageView>), AppError> {
+    let view = state.market.upload_image(&actor, upload(body)?).await?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// An uploaded file's bytes, or why not (413 over the limit).
+pub(super) fn upload(
+    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<Vec<u8>, AppError> {
     let body = body.map_err(|r| {
         if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
             AppError::new(
@@ -182,6 +190,5 @@ pub async fn upload_image(
             AppError::new(Code::UnreadableBody, r.body_text())
         }
     })?;
-    let view = state.market.upload_image(&actor, body.to_vec()).await?;
-    Ok((StatusCode::CREATED, Json(view)))
+    Ok(body.to_vec())
 }

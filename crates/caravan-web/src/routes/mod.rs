@@ -10,6 +10,7 @@ mod festival;
 mod merchants;
 mod ops;
 mod orders;
+mod posts;
 mod search;
 mod translations;
 
@@ -113,6 +114,17 @@ fn connect_api() -> OpenApiRouter<AppState> {
         .routes(routes!(connect::earnings))
         .routes(routes!(connect::payouts, connect::request_payout))
         .routes(routes!(connect::referral_flags))
+        .routes(routes!(posts::create_post, posts::my_posts))
+        .routes(routes!(posts::creator_posts))
+        .routes(routes!(posts::feed))
+        .routes(routes!(posts::product_posts))
+        .routes(routes!(posts::moderation))
+        .routes(routes!(posts::moderate))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(posts::upload_image))
+                .layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
+        )
         .routes(routes!(connect::links, connect::create_link))
         .routes(routes!(
             connect::commission_rates,

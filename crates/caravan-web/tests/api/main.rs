@@ -17,6 +17,7 @@ mod codes;
 mod concurrency;
 mod connect;
 mod connect_money;
+mod connect_posts;
 mod coupons;
 mod envelope;
 mod festival;
