@@ -22,7 +22,7 @@ pub struct Run {
 }
 
 impl Run {
-    fn empty(seconds: f64) -> Run {
+    pub(crate) fn empty(seconds: f64) -> Run {
         Run {
             ok: 0,
             orders: 0,
@@ -118,6 +118,28 @@ pub async fn drive(
     bodies: Arc<Vec<String>>,
     keys: Keys,
 ) -> Run {
+    drive_with(
+        base,
+        tokens,
+        path,
+        seconds,
+        bodies,
+        keys,
+        Arc::new(Vec::new()),
+    )
+    .await
+}
+
+/// [`drive`], buyer `b` also sending `cookies[b % len]` (none if `cookies` is empty).
+pub async fn drive_with(
+    base: &str,
+    tokens: &[String],
+    path: &str,
+    seconds: u64,
+    bodies: Arc<Vec<String>>,
+    keys: Keys,
+    cookies: Arc<Vec<String>>,
+) -> Run {
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(tokens.len())
         .build()
@@ -131,6 +153,7 @@ pub async fn drive(
             url: format!("{base}{path}"),
             auth: format!("Bearer {token}"),
             index: b,
+            cookie: (!cookies.is_empty()).then(|| cookies[b % cookies.len()].clone()),
         };
         set.spawn(buyer.run(bodies.clone(), keys, window));
     }
@@ -152,6 +175,7 @@ struct Buyer {
     url: String,
     auth: String,
     index: usize,
+    cookie: Option<String>,
 }
 
 impl Buyer {
@@ -175,6 +199,9 @@ impl Buyer {
                 .body(body);
             if let Some(key) = keys.make(self.index, n) {
                 req = req.header("Idempotency-Key", key);
+            }
+            if let Some(c) = &self.cookie {
+                req = req.header("Cookie", c);
             }
             let t = Instant::now();
             let (status, orders) = match req.send().await {

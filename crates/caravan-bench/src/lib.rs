@@ -1,6 +1,7 @@
 //! Caravan's benchmarks, behind `caravan bench …` (the binary's `bench` feature):
 //! checkout over HTTP with the row-lock and no-op baselines measured in the same run, the
-//! festival's midnight burst, the order writer alone,
+//! festival's midnight burst, the order writer alone, Connect's redirects, feed and attributed
+//! checkouts,
 //! search over a synthetic multilingual catalogue, and the storefront's page times.
 //!
 //! Benchmarks run on throw-away databases, so this crate (and only it, besides tests) uses
@@ -8,6 +9,7 @@
 //! neither.
 
 pub mod checkout;
+pub mod connect;
 mod drive;
 pub mod festival;
 pub mod pages;
@@ -32,6 +34,9 @@ pub enum BenchCommand {
     Search(search::SearchArgs),
     /// Server time of the storefront's product, search and home pages on the demo data.
     Pages(pages::PagesArgs),
+    /// Connect: tracking-link redirects, feed pages and attributed checkouts together, with
+    /// plain checkout and the no-op ceiling in the same run.
+    Connect(connect::ConnectArgs),
 }
 
 /// Runs one benchmark and prints its figures.
@@ -42,5 +47,6 @@ pub async fn run(command: BenchCommand) -> Result<()> {
         BenchCommand::Writer(args) => writer::writer(args).await,
         BenchCommand::Pages(args) => pages::pages(args).await,
         BenchCommand::Search(args) => search::search(args).await,
+        BenchCommand::Connect(args) => connect::connect(args).await,
     }
 }

@@ -30,7 +30,7 @@ fn registration(email: &str) -> Registration {
 }
 
 /// Registers `email` with `roles`, logs in, and returns the signed-in actor.
-async fn sign_up(market: &Market, email: &str, roles: &[Role]) -> Result<Actor> {
+pub(crate) async fn sign_up(market: &Market, email: &str, roles: &[Role]) -> Result<Actor> {
     market
         .register(registration(email), roles)
         .await

@@ -118,6 +118,8 @@ struct Inner {
     clicks: connect::Clicks,
     /// Orders attributed through posts, not yet flushed to the store.
     post_orders: connect::Clicks,
+    /// What Connect's hot paths read lately (links, creators, buyers' mailboxes).
+    connect: connect::ConnectCache,
 }
 
 impl Inner {
@@ -133,6 +135,7 @@ impl Inner {
             translator: Mutex::new(None),
             clicks: connect::Clicks::default(),
             post_orders: connect::Clicks::default(),
+            connect: connect::ConnectCache::default(),
         }
     }
 }

@@ -2,6 +2,7 @@
 //! filters and sorts on), the products it tags; hiding and the orders counted through it
 //! change the post and its feed rows together.
 
+use crate::sql::{in_list, Sql, Val};
 use crate::{Store, StoreError};
 
 /// A stored post.
@@ -88,6 +89,22 @@ impl Store {
         }
         tx.commit().await?;
         Ok(())
+    }
+
+    /// The handles of these creators: (id, handle).
+    pub async fn creator_handles(
+        &self,
+        ids: &[String],
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut sql = Sql::default();
+        let list = in_list(&mut sql, ids.iter().map(Val::from));
+        sql.push(&format!(
+            "SELECT id, handle FROM creators WHERE id IN ({list})"
+        ));
+        Ok(sql.query_as().fetch_all(&self.pool).await?)
     }
 
     /// A post by id.

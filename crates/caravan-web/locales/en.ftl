@@ -461,3 +461,22 @@ admin-no-flags = None.
 referral-same-account = same account
 referral-same-email = same mailbox
 referral-same-address = same delivery address
+
+## Connect: posts and the feed
+nav-feed = Feed
+feed-title = From creators
+feed-newest = Newest
+feed-most-bought = Most bought
+feed-empty = No posts in your language for your country yet.
+feed-more = More
+posts-on-product = Seen in creators' posts
+post-hidden = Hidden
+creator-posts = Your posts
+creator-post-language = Language
+creator-post-text = Text
+creator-post-products = Products (prd_… ids or product links, comma-separated)
+creator-post-publish = Publish
+creator-no-posts = No posts yet.
+admin-posts = Posts
+admin-hide = Hide
+admin-show = Show again

@@ -461,3 +461,22 @@ admin-no-flags = Ninguna.
 referral-same-account = misma cuenta
 referral-same-email = mismo buzón
 referral-same-address = misma dirección de entrega
+
+## Connect: posts and the feed
+nav-feed = Muro
+feed-title = De los creadores
+feed-newest = Más recientes
+feed-most-bought = Más comprados
+feed-empty = Aún no hay publicaciones en tu idioma para tu país.
+feed-more = Más
+posts-on-product = Visto en publicaciones de creadores
+post-hidden = Oculta
+creator-posts = Tus publicaciones
+creator-post-language = Idioma
+creator-post-text = Texto
+creator-post-products = Productos (ids prd_… o enlaces de productos, separados por comas)
+creator-post-publish = Publicar
+creator-no-posts = Aún no hay publicaciones.
+admin-posts = Publicaciones
+admin-hide = Ocultar
+admin-show = Mostrar de nuevo

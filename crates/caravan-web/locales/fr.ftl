@@ -461,3 +461,22 @@ admin-no-flags = Aucun.
 referral-same-account = même compte
 referral-same-email = même boîte mail
 referral-same-address = même adresse de livraison
+
+## Connect: posts and the feed
+nav-feed = Fil
+feed-title = Par les créateurs
+feed-newest = Les plus récents
+feed-most-bought = Les plus achetés
+feed-empty = Pas encore de publication dans votre langue pour votre pays.
+feed-more = Plus
+posts-on-product = Vu dans les publications des créateurs
+post-hidden = Masquée
+creator-posts = Vos publications
+creator-post-language = Langue
+creator-post-text = Texte
+creator-post-products = Produits (identifiants prd_… ou liens de produits, séparés par des virgules)
+creator-post-publish = Publier
+creator-no-posts = Pas encore de publication.
+admin-posts = Publications
+admin-hide = Masquer
+admin-show = Afficher de nouveau

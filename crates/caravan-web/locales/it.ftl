@@ -461,3 +461,22 @@ admin-no-flags = Nessuna.
 referral-same-account = stesso account
 referral-same-email = stessa casella
 referral-same-address = stesso indirizzo di consegna
+
+## Connect: posts and the feed
+nav-feed = Bacheca
+feed-title = Dai creator
+feed-newest = Più recenti
+feed-most-bought = Più acquistati
+feed-empty = Ancora nessun post nella tua lingua per il tuo paese.
+feed-more = Altro
+posts-on-product = Visto nei post dei creator
+post-hidden = Nascosto
+creator-posts = I tuoi post
+creator-post-language = Lingua
+creator-post-text = Testo
+creator-post-products = Prodotti (id prd_… o link ai prodotti, separati da virgole)
+creator-post-publish = Pubblica
+creator-no-posts = Ancora nessun post.
+admin-posts = Post
+admin-hide = Nascondi
+admin-show = Mostra di nuovo

@@ -469,3 +469,22 @@ admin-no-flags = Brak.
 referral-same-account = to samo konto
 referral-same-email = ta sama skrzynka
 referral-same-address = ten sam adres dostawy
+
+## Connect: posts and the feed
+nav-feed = Tablica
+feed-title = Od twórców
+feed-newest = Najnowsze
+feed-most-bought = Najczęściej kupowane
+feed-empty = Nie ma jeszcze postów w twoim języku dla twojego kraju.
+feed-more = Więcej
+posts-on-product = W postach twórców
+post-hidden = Ukryty
+creator-posts = Twoje posty
+creator-post-language = Język
+creator-post-text = Tekst
+creator-post-products = Produkty (identyfikatory prd_… lub linki do produktów, po przecinku)
+creator-post-publish = Opublikuj
+creator-no-posts = Nie ma jeszcze postów.
+admin-posts = Posty
+admin-hide = Ukryj
+admin-show = Pokaż ponownie

@@ -469,3 +469,22 @@ admin-no-flags = Нет.
 referral-same-account = тот же аккаунт
 referral-same-email = тот же почтовый ящик
 referral-same-address = тот же адрес доставки
+
+## Connect: posts and the feed
+nav-feed = Лента
+feed-title = От авторов
+feed-newest = Новые
+feed-most-bought = Самые покупаемые
+feed-empty = Пока нет публикаций на вашем языке для вашей страны.
+feed-more = Ещё
+posts-on-product = В публикациях авторов
+post-hidden = Скрыто
+creator-posts = Ваши публикации
+creator-post-language = Язык
+creator-post-text = Текст
+creator-post-products = Товары (id prd_… или ссылки на товары через запятую)
+creator-post-publish = Опубликовать
+creator-no-posts = Публикаций пока нет.
+admin-posts = Публикации
+admin-hide = Скрыть
+admin-show = Показать снова

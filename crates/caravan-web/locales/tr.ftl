@@ -455,3 +455,22 @@ admin-no-flags = Yok.
 referral-same-account = aynı hesap
 referral-same-email = aynı posta kutusu
 referral-same-address = aynı teslimat adresi
+
+## Connect: posts and the feed
+nav-feed = Akış
+feed-title = İçerik üreticilerinden
+feed-newest = En yeni
+feed-most-bought = En çok satın alınan
+feed-empty = Henüz ülkeniz için kendi dilinizde gönderi yok.
+feed-more = Daha fazla
+posts-on-product = İçerik üreticilerinin gönderilerinde
+post-hidden = Gizli
+creator-posts = Gönderileriniz
+creator-post-language = Dil
+creator-post-text = Metin
+creator-post-products = Ürünler (prd_… kimlikleri veya ürün bağlantıları, virgülle ayrılmış)
+creator-post-publish = Yayınla
+creator-no-posts = Henüz gönderi yok.
+admin-posts = Gönderiler
+admin-hide = Gizle
+admin-show = Yeniden göster

@@ -452,3 +452,22 @@ admin-no-flags = 无。
 referral-same-account = 同一账户
 referral-same-email = 同一邮箱
 referral-same-address = 同一收货地址
+
+## Connect: posts and the feed
+nav-feed = 动态
+feed-title = 来自创作者
+feed-newest = 最新
+feed-most-bought = 最多购买
+feed-empty = 暂时没有适合你所在国家、用你的语言写的帖子。
+feed-more = 更多
+posts-on-product = 创作者帖子中出现
+post-hidden = 已隐藏
+creator-posts = 你的帖子
+creator-post-language = 语言
+creator-post-text = 正文
+creator-post-products = 商品（prd_… 编号或商品链接，用逗号分隔）
+creator-post-publish = 发布
+creator-no-posts = 还没有帖子。
+admin-posts = 帖子
+admin-hide = 隐藏
+admin-show = 重新显示

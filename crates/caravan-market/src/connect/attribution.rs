@@ -2,6 +2,7 @@
 //! followed last inside the window), refused and flagged when the buyer is the creator (the
 //! same account, mailbox or delivery address). Only attributed checkouts read anything more.
 
+use super::clicks::Recent;
 use crate::accounts::Actor;
 use crate::checkout::{Address, CheckoutRequest};
 use crate::{Code, Market, MarketError};
@@ -12,6 +13,38 @@ use caravan_domain::id::TypedId;
 use caravan_domain::merchant::MerchantStatus;
 use caravan_store::checkout::ReferralFlag;
 use caravan_store::creators::CreatorRecord;
+use std::sync::Arc;
+
+/// What attribution and redirects read lately, for [`super::clicks::RECENT_TTL_MS`].
+#[derive(Debug, Default)]
+pub(crate) struct ConnectCache {
+    /// Link code → the path it leads to (none: leads nowhere).
+    pub destinations: Recent<Option<String>>,
+    /// Link code or post id → its creator, if it attributes.
+    pub sources: Recent<Option<String>>,
+    /// Creator id → the creator, their mailbox and address keys (none: not approved).
+    pub creators: Recent<Option<Arc<Identity>>>,
+    /// Buyer id → mailbox.
+    pub mailboxes: Recent<String>,
+}
+
+impl ConnectCache {
+    /// Forgets everything (a creator's status changed on this node).
+    pub(crate) fn clear(&self) {
+        self.destinations.clear();
+        self.sources.clear();
+        self.creators.clear();
+        self.mailboxes.clear();
+    }
+}
+
+/// An approved creator as attribution needs them.
+#[derive(Debug)]
+pub(crate) struct Identity {
+    pub creator: CreatorRecord,
+    pub mailbox: String,
+    pub places: Vec<String>,
+}
 
 /// Whom a checkout earns commission for.
 #[derive(Debug, Clone, Default)]
@@ -43,21 +76,21 @@ impl Market {
     ) -> Result<Credit, MarketError> {
         let now = self.now();
         let by_code = match req.creator_code.as_deref().map(str::trim) {
-            Some(c) if !c.is_empty() => Some(self.creator_by_code(c).await?),
+            Some(c) if !c.is_empty() => Some(self.creator_by_code(c, now).await?),
             _ => None,
         };
         let by_link = match (&by_code, &req.referral) {
-            (None, Some(r)) => self.link_creator(&r.code).await?.map(|c| (c, r)),
+            (None, Some(r)) => self.source_creator(&r.code, now).await?.map(|c| (c, r)),
             _ => None,
         };
         let code_touch = by_code.as_ref().map(|(c, code)| Touch {
-            creator_id: c.id.clone(),
+            creator_id: c.creator.id.clone(),
             source: Source::Code,
             reference: code.clone(),
             at: now,
         });
         let link_touch = by_link.as_ref().map(|(c, r)| Touch {
-            creator_id: c.id.clone(),
+            creator_id: c.creator.id.clone(),
             source: if r.code.starts_with("pst_") {
                 Source::Post
             } else {
@@ -70,14 +103,19 @@ impl Market {
         let Some(touch) = choose(code_touch, link_touch, now, window) else {
             return Ok(Credit::Nobody);
         };
-        let creator = by_code
+        let who = by_code
             .map(|(c, _)| c)
             .or(by_link.map(|(c, _)| c))
             .ok_or_else(|| MarketError::internal("a touch without its creator"))?;
-        if let Some(reason) = self.self_referral(actor, &creator, &req.address).await? {
+        let buyer = self.buyer_mailbox(actor, now).await?;
+        if let Some(reason) = self_referral(actor, &buyer, &who, &req.address) {
+            if reason == SelfReferral::SameAccount {
+                // The creator's own order adds an address of theirs: read them afresh next time.
+                self.inner.connect.creators.forget(&who.creator.id);
+            }
             return Ok(Credit::Refused(ReferralFlag {
                 group_id: group_id.to_owned(),
-                creator_id: creator.id,
+                creator_id: who.creator.id.clone(),
                 buyer_id: actor.user_id.to_string(),
                 reason: reason.as_str().to_owned(),
                 source: touch.source.as_str().to_owned(),
@@ -86,65 +124,116 @@ impl Market {
             }));
         }
         Ok(Credit::Creator {
-            creator_id: creator.id,
-            bonus_bps: creator.bonus_bps,
+            creator_id: who.creator.id.clone(),
+            bonus_bps: who.creator.bonus_bps,
             touch,
         })
     }
 
     /// The approved creator with this checkout code, and the code as stored.
-    async fn creator_by_code(&self, typed: &str) -> Result<(CreatorRecord, String), MarketError> {
+    async fn creator_by_code(
+        &self,
+        typed: &str,
+        now: i64,
+    ) -> Result<(Arc<Identity>, String), MarketError> {
         let unknown = || MarketError::new(Code::UnknownCreatorCode, "no creator has this code");
         let code = CreatorCode::parse(typed).map_err(|_| unknown())?;
         let c = self
             .store
             .creator_by_code(code.as_str())
             .await?
-            .filter(|c| c.status == MerchantStatus::Approved.as_str())
             .ok_or_else(unknown)?;
-        Ok((c, code.as_str().to_owned()))
+        let who = self.identity(&c.id, now).await?.ok_or_else(unknown)?;
+        Ok((who, code.as_str().to_owned()))
     }
 
-    /// The approved creator of a link (or a post, which must still be published), if it
-    /// exists and its creator is active.
-    async fn link_creator(&self, code: &str) -> Result<Option<CreatorRecord>, MarketError> {
-        let creator = if code.starts_with("pst_") {
-            self.published_post(code).await?.map(|p| p.creator_id)
-        } else {
-            self.store.link(code).await?.map(|l| l.creator_id)
-        };
-        let Some(creator) = creator else {
-            return Ok(None);
-        };
-        Ok(self
-            .store
-            .creator_by_id(&creator)
-            .await?
-            .filter(|c| c.status == MerchantStatus::Approved.as_str()))
-    }
-
-    /// Why the buyer is the creator, if they are.
-    async fn self_referral(
+    /// The approved creator a link or a (published) post attributes to, if any.
+    async fn source_creator(
         &self,
-        actor: &Actor,
-        creator: &CreatorRecord,
-        to: &Address,
-    ) -> Result<Option<SelfReferral>, MarketError> {
-        if creator.user_id == actor.user_id.as_str() {
-            return Ok(Some(SelfReferral::SameAccount));
+        code: &str,
+        now: i64,
+    ) -> Result<Option<Arc<Identity>>, MarketError> {
+        let cache = &self.inner.connect.sources;
+        let creator = match cache.get(code, now) {
+            Some(c) => c,
+            None => {
+                let c = if code.starts_with("pst_") {
+                    self.published_post(code).await?.map(|p| p.creator_id)
+                } else {
+                    self.store.link(code).await?.map(|l| l.creator_id)
+                };
+                cache.put(code, c.clone(), now);
+                c
+            }
+        };
+        match creator {
+            Some(id) => self.identity(&id, now).await,
+            None => Ok(None),
         }
-        let (creator_email, places) = self.store.creator_identity(&creator.user_id).await?;
-        let buyer = self.store.user_by_id(actor.user_id.as_str()).await?;
-        if buyer.is_some_and(|b| mailbox(&b.email) == mailbox(&creator_email)) {
-            return Ok(Some(SelfReferral::SameEmail));
-        }
-        let here = address_key(&to.line1, &to.postal_code, &to.country);
-        if places
-            .iter()
-            .any(|(line1, postal, country)| address_key(line1, postal, country) == here)
-        {
-            return Ok(Some(SelfReferral::SameAddress));
-        }
-        Ok(None)
     }
+
+    /// An approved creator with their mailbox and addresses (read lately, or now).
+    async fn identity(
+        &self,
+        creator_id: &str,
+        now: i64,
+    ) -> Result<Option<Arc<Identity>>, MarketError> {
+        let cache = &self.inner.connect.creators;
+        if let Some(hit) = cache.get(creator_id, now) {
+            return Ok(hit);
+        }
+        let creator = self
+            .store
+            .creator_by_id(creator_id)
+            .await?
+            .filter(|c| c.status == MerchantStatus::Approved.as_str());
+        let who = match creator {
+            Some(creator) => {
+                let (email, places) = self.store.creator_identity(&creator.user_id).await?;
+                let places = places
+                    .iter()
+                    .map(|(line1, postal, country)| address_key(line1, postal, country))
+                    .collect();
+                Some(Arc::new(Identity {
+                    mailbox: mailbox(&email),
+                    places,
+                    creator,
+                }))
+            }
+            None => None,
+        };
+        cache.put(creator_id, who.clone(), now);
+        Ok(who)
+    }
+
+    /// The buyer's mailbox (read lately, or now).
+    async fn buyer_mailbox(&self, actor: &Actor, now: i64) -> Result<String, MarketError> {
+        let id = actor.user_id.as_str();
+        if let Some(m) = self.inner.connect.mailboxes.get(id, now) {
+            return Ok(m);
+        }
+        let email = self.store.user_by_id(id).await?.map(|u| u.email);
+        let m = mailbox(&email.unwrap_or_default());
+        self.inner.connect.mailboxes.put(id, m.clone(), now);
+        Ok(m)
+    }
+}
+
+/// Why the buyer is the creator, if they are: the same account, mailbox or delivery address.
+fn self_referral(
+    actor: &Actor,
+    buyer_mailbox: &str,
+    who: &Identity,
+    to: &Address,
+) -> Option<SelfReferral> {
+    if who.creator.user_id == actor.user_id.as_str() {
+        return Some(SelfReferral::SameAccount);
+    }
+    if !buyer_mailbox.is_empty() && buyer_mailbox == who.mailbox {
+        return Some(SelfReferral::SameEmail);
+    }
+    let here = address_key(&to.line1, &to.postal_code, &to.country);
+    who.places
+        .contains(&here)
+        .then_some(SelfReferral::SameAddress)
 }

@@ -1,6 +1,8 @@
 //! Clicks counted in memory per link code, taken in one batch by the flusher: a redirect costs
 //! a lock and a map update, never a database write. The map is bounded: past `MAX_CODES`
 //! distinct codes, new codes' clicks are dropped (and counted as dropped) until the next flush.
+//! Where a code leads is remembered for a couple of seconds (`Recent`), so a hot link costs no
+//! database read either; a suspended creator's links stop within that time.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -63,6 +65,58 @@ impl Clicks {
     /// Clicks dropped because the map was full.
     pub fn dropped(&self) -> u64 {
         self.dropped.load(Ordering::Relaxed)
+    }
+}
+
+/// How long what Connect reads on hot paths (where a link leads, who a creator is) is
+/// remembered: a suspended creator's links stop, and a new address counts, within this time.
+pub(crate) const RECENT_TTL_MS: i64 = 2_000;
+
+/// Values read lately, by key, for [`RECENT_TTL_MS`]; emptied when it reaches `MAX_CODES`.
+#[derive(Debug)]
+pub struct Recent<V> {
+    map: Mutex<HashMap<String, (V, i64)>>,
+}
+
+impl<V> Default for Recent<V> {
+    fn default() -> Self {
+        Self {
+            map: Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+impl<V: Clone> Recent<V> {
+    /// The value of `key` if it was read within the TTL.
+    pub(crate) fn get(&self, key: &str, now: i64) -> Option<V> {
+        let m = self.map.lock().ok()?;
+        m.get(key)
+            .filter(|(_, at)| now - at < RECENT_TTL_MS)
+            .map(|(v, _)| v.clone())
+    }
+
+    /// Remembers `value` for `key`.
+    pub(crate) fn put(&self, key: &str, value: V, now: i64) {
+        if let Ok(mut m) = self.map.lock() {
+            if m.len() >= MAX_CODES {
+                m.clear();
+            }
+            m.insert(key.to_owned(), (value, now));
+        }
+    }
+
+    /// Forgets `key`.
+    pub(crate) fn forget(&self, key: &str) {
+        if let Ok(mut m) = self.map.lock() {
+            m.remove(key);
+        }
+    }
+
+    /// Forgets everything.
+    pub(crate) fn clear(&self) {
+        if let Ok(mut m) = self.map.lock() {
+            m.clear();
+        }
     }
 }
 

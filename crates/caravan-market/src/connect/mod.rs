@@ -10,9 +10,9 @@ pub mod earnings;
 pub mod posts;
 mod views;
 
-pub(crate) use attribution::Credit;
+pub(crate) use attribution::{ConnectCache, Credit};
 
-pub use clicks::Clicks;
+pub use clicks::{Clicks, Recent};
 pub use views::{CreatorApplication, CreatorView, LinkInput, LinkView, PublicCreator};
 
 use crate::accounts::Actor;
@@ -164,8 +164,9 @@ impl Market {
                 StoreError::Stale => MarketError::new(Code::InvalidTransition, "decided meanwhile"),
                 other => other.into(),
             })?;
-        // The role changed: forget cached tokens.
+        // The role changed: forget cached tokens, and where this node's links lead.
         self.inner.cache.drop_tokens();
+        self.inner.connect.clear();
         let c = self.store.creator_by_id(id.as_str()).await?;
         views::creator(c.ok_or_else(|| MarketError::not_found("creator"))?)
     }
@@ -265,24 +266,38 @@ impl Market {
         if !is_link_code(code) {
             return Err(gone());
         }
-        let link = self.store.link(code).await?.ok_or_else(gone)?;
+        let now = self.now();
+        let path = match self.inner.connect.destinations.get(code, now) {
+            Some(path) => path,
+            None => {
+                let path = self.destination(code).await?;
+                self.inner.connect.destinations.put(code, path.clone(), now);
+                path
+            }
+        };
+        let path = path.ok_or_else(gone)?;
+        self.inner.clicks.count(code);
+        Ok(Redirect {
+            path,
+            code: code.to_owned(),
+        })
+    }
+
+    /// Where a link leads, read from the store: none for an unknown code or a link of a
+    /// creator who is not approved.
+    async fn destination(&self, code: &str) -> Result<Option<String>, MarketError> {
+        let Some(link) = self.store.link(code).await? else {
+            return Ok(None);
+        };
         let active = self
             .store
             .creator_by_id(&link.creator_id)
             .await?
             .is_some_and(|c| c.status == MerchantStatus::Approved.as_str());
-        if !active {
-            return Err(gone());
-        }
-        self.inner.clicks.count(code);
-        let path = match link.target_kind.as_str() {
+        Ok(active.then(|| match link.target_kind.as_str() {
             "product" => format!("/p/{}", link.target_id),
             _ => format!("/festival/{}", link.target_id),
-        };
-        Ok(Redirect {
-            path,
-            code: link.code,
-        })
+        }))
     }
 
     /// Writes this node's counted clicks (and orders through posts) to the store, one

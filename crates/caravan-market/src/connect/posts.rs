@@ -7,7 +7,9 @@
 
 use super::Redirect;
 use crate::accounts::Actor;
+use crate::catalogue::read::{summary, texts_by_product};
 use crate::catalogue::MoneyView;
+use crate::catalogue::ProductSummary;
 use crate::images::ImageView;
 use crate::page::{self, Page};
 use crate::{Code, Market, MarketError};
@@ -19,7 +21,7 @@ use caravan_domain::{post, rfc3339, Country, Locale};
 use caravan_store::images::ImageRecord;
 use caravan_store::posts::{FeedOrder, PostRecord};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Photos one creator may keep.
 pub const MAX_CREATOR_IMAGES: i64 = 500;
@@ -184,7 +186,10 @@ impl Market {
         };
         let locales: Vec<&str> = texts.keys().copied().collect();
         self.store.insert_post(&record, &locales).await?;
-        self.post_view(record, &c.handle, locale).await
+        let mut views = self.post_views(vec![record], locale).await?;
+        views
+            .pop()
+            .ok_or_else(|| MarketError::internal("a post without its view"))
     }
 
     /// The photos of a post: the creator's own, as `/media/…` URLs.
@@ -219,13 +224,36 @@ impl Market {
         ))
     }
 
-    /// A post as readers see it in `locale`: its tagged products that are on sale.
-    async fn post_view(
+    /// Published products by id, as cards in `locale` (three reads for any number).
+    async fn tagged(
+        &self,
+        ids: &[String],
+        locale: Locale,
+    ) -> Result<HashMap<String, ProductSummary>, MarketError> {
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let products = self.store.products_by_ids(ids).await?;
+        let texts = texts_by_product(self.store.product_texts(ids).await?);
+        let variants = self.store.variants_of(ids).await?;
+        Ok(products
+            .into_iter()
+            .filter(|p| p.status == "published")
+            .map(|p| {
+                let t = texts.get(&p.id).map(Vec::as_slice).unwrap_or_default();
+                (p.id.clone(), summary(p, t, &variants, locale))
+            })
+            .collect())
+    }
+
+    /// A post as readers see it in `locale`, with those of its tagged products on sale.
+    fn post_view(
         &self,
         p: PostRecord,
         handle: &str,
         locale: Locale,
-    ) -> Result<PostView, MarketError> {
+        on_sale: &HashMap<String, ProductSummary>,
+    ) -> PostView {
         let texts: BTreeMap<String, String> = serde_json::from_str(&p.texts).unwrap_or_default();
         let (text_locale, text) = texts
             .get_key_value(locale.code())
@@ -233,20 +261,19 @@ impl Market {
             .map(|(l, t)| (l.clone(), t.clone()))
             .unwrap_or_default();
         let ids: Vec<String> = serde_json::from_str(&p.products).unwrap_or_default();
-        let mut products = Vec::new();
-        for id in ids {
-            if let Ok(d) = self.product(&id, locale).await {
-                products.push(TaggedProduct {
-                    path: format!("/r/post/{}/{}", p.id, d.id),
-                    title: d.title,
-                    image: d.images.first().cloned(),
-                    price_from: d.price_from,
-                    id: d.id,
-                });
-            }
-        }
+        let products = ids
+            .iter()
+            .filter_map(|id| on_sale.get(id))
+            .map(|d| TaggedProduct {
+                path: format!("/r/post/{}/{}", p.id, d.id),
+                title: d.title.clone(),
+                image: d.image.clone(),
+                price_from: d.price_from.clone(),
+                id: d.id.clone(),
+            })
+            .collect();
         let orders = p.orders + self.inner.post_orders.pending(&p.id);
-        Ok(PostView {
+        PostView {
             id: p.id,
             handle: handle.to_owned(),
             text,
@@ -257,29 +284,38 @@ impl Market {
             status: p.status,
             orders,
             created_at: rfc3339(p.created_at),
-        })
+        }
     }
 
-    /// Views of stored posts (each with its creator's handle).
+    /// Views of stored posts (each with its creator's handle), their products read at once.
     async fn post_views(
         &self,
         posts: Vec<PostRecord>,
         locale: Locale,
     ) -> Result<Vec<PostView>, MarketError> {
-        let mut handles: BTreeMap<String, String> = BTreeMap::new();
-        let mut out = Vec::with_capacity(posts.len());
-        for p in posts {
-            if !handles.contains_key(&p.creator_id) {
-                let c = self.store.creator_by_id(&p.creator_id).await?;
-                handles.insert(
-                    p.creator_id.clone(),
-                    c.map(|c| c.handle).unwrap_or_default(),
-                );
-            }
-            let handle = handles.get(&p.creator_id).cloned().unwrap_or_default();
-            out.push(self.post_view(p, &handle, locale).await?);
+        let mut ids: BTreeSet<String> = BTreeSet::new();
+        let mut creators: BTreeSet<String> = BTreeSet::new();
+        for p in &posts {
+            let tagged: Vec<String> = serde_json::from_str(&p.products).unwrap_or_default();
+            ids.extend(tagged);
+            creators.insert(p.creator_id.clone());
         }
-        Ok(out)
+        let creators: Vec<String> = creators.into_iter().collect();
+        let handles: HashMap<String, String> = self
+            .store
+            .creator_handles(&creators)
+            .await?
+            .into_iter()
+            .collect();
+        let ids: Vec<String> = ids.into_iter().collect();
+        let on_sale = self.tagged(&ids, locale).await?;
+        Ok(posts
+            .into_iter()
+            .map(|p| {
+                let handle = handles.get(&p.creator_id).cloned().unwrap_or_default();
+                self.post_view(p, &handle, locale, &on_sale)
+            })
+            .collect())
     }
 
     /// The actor's posts, newest first (hidden ones too).
@@ -409,6 +445,8 @@ impl Market {
         {
             return Err(MarketError::not_found("post"));
         }
+        // This node stops (or starts) attributing through it at once; others within seconds.
+        self.inner.connect.sources.forget(id.as_str());
         Ok(())
     }
 

@@ -15,11 +15,13 @@ use caravan_domain::Locale;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// A demo creator ready to earn: their account, the variant they promote, their code.
+/// A demo creator ready to earn: their account, the variant they promote, their code, their
+/// posts (newest last).
 pub(super) struct Earner {
     pub actor: Actor,
     pub variant: String,
     pub code: String,
+    pub posts: Vec<String>,
 }
 
 /// Who runs each store: merchant id → its owner.
@@ -50,6 +52,7 @@ impl Market {
             actor: me,
             variant,
             code,
+            posts: Vec::new(),
         })
     }
 
@@ -98,12 +101,12 @@ impl Market {
         let (o, b) = then.coded_order(buyers, 3, marie, "cancelled").await?;
         then.cancel(&buyers[b].0, &o, CancelInput::default())
             .await?;
-        // Yesterday: pending.
-        clock.advance(now - DAY_MS - then.now());
+        // Now, through the creators' posts: pending.
         for (k, e) in earners.iter().enumerate() {
-            then.coded_order(buyers, k % buyers.len(), e, &format!("new-{k}"))
+            self.post_order(buyers, k % buyers.len(), e, &format!("new-{k}"))
                 .await?;
         }
+        self.flush_clicks().await?;
         // Marie buys with her own code: nobody earns, the operator sees why.
         let mut own = demo_request(1, "FR", &marie.variant, 1);
         own.creator_code = Some(marie.code.clone());
@@ -171,6 +174,26 @@ impl Market {
             serde_json::from_str(&placed.body).map_err(|e| MarketError::internal(e.to_string()))?;
         let id = v["orders"][0]["id"].as_str().unwrap_or_default().to_owned();
         Ok((id, b))
+    }
+
+    /// Demo buyer `b` buys the earner's product after following it from their first post.
+    async fn post_order(
+        &self,
+        buyers: &[(Actor, &'static str)],
+        b: usize,
+        e: &Earner,
+        key: &str,
+    ) -> Result<(), MarketError> {
+        let (buyer, country) = &buyers[b];
+        let mut req = demo_request(b, country, &e.variant, 1);
+        req.referral = e.posts.first().map(|p| crate::checkout::Referral {
+            code: p.clone(),
+            clicked_at: self.now() - 60_000,
+        });
+        let key = format!("demo-post-order-{}-{key}", e.code);
+        let idem = IdempotencyKey::parse(Some(&key))?;
+        self.checkout(buyer, &idem, &key, req, Locale::En).await?;
+        Ok(())
     }
 
     /// The store ships and delivers the order, the buyer confirms it.

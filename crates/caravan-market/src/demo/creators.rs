@@ -67,6 +67,50 @@ const CREATORS: &[DemoCreator] = &[
     ),
 ];
 
+/// Each creator's two posts: (their language, English).
+const POSTS: [[(&str, &str); 2]; 4] = [
+    [
+        (
+            "Мой любимый шарф этой осени: тёплый и лёгкий, носите с пальто и с худи.",
+            "My favourite scarf this autumn: warm and light, with a coat or a hoodie.",
+        ),
+        (
+            "Две находки для холодных дней — проверено в Москве.",
+            "Two finds for cold days, tested in Moscow.",
+        ),
+    ],
+    [
+        (
+            "Le sac que je porte tous les jours, fait main par un petit atelier.",
+            "The bag I carry every day, handmade by a small workshop.",
+        ),
+        (
+            "Ma sélection slow fashion de la semaine.",
+            "My slow-fashion picks of the week.",
+        ),
+    ],
+    [
+        (
+            "Aceite de oliva de pequeños productores: así lo uso en casa.",
+            "Olive oil from small producers: how I use it at home.",
+        ),
+        (
+            "Mi despensa mediterránea, de la tostada al té de la tarde.",
+            "My Mediterranean pantry, from morning toast to afternoon tea.",
+        ),
+    ],
+    [
+        (
+            "Poranna herbata: mój rytuał na spokojny dzień.",
+            "Morning tea: my ritual for a calm day.",
+        ),
+        (
+            "Prezenty dla miłośników herbaty i dobrych szali.",
+            "Gifts for lovers of tea and good scarves.",
+        ),
+    ],
+];
+
 impl Market {
     /// Seeds the stores' commission rates, the creators, their links and clicks (adding their
     /// logins to `summary`); the creators with a code, ready to earn.
@@ -109,7 +153,9 @@ impl Market {
                 }
             }
             if let Some(p) = product {
-                earners.push(self.demo_earner(me, key, &p).await?);
+                let mut earner = self.demo_earner(me, key, &p).await?;
+                earner.posts = self.demo_posts(&earner.actor, key, &p).await?;
+                earners.push(earner);
             }
             summary
                 .logins
@@ -133,6 +179,37 @@ impl Market {
         self.apply_to_create(&lea, application("lea.beaute", "FR", Locale::Fr, pitch))
             .await?;
         Ok(earners)
+    }
+
+    /// The creator's two posts in their language and English: their product alone, then with
+    /// the next creator's; the posts' ids, oldest first.
+    async fn demo_posts(
+        &self,
+        me: &Actor,
+        key: &str,
+        product: &str,
+    ) -> Result<Vec<String>, MarketError> {
+        let Some(i) = CREATORS.iter().position(|c| c.0 == key) else {
+            return Ok(Vec::new());
+        };
+        let (_, _, _, _, locale, _, _, _) = CREATORS[i];
+        let next_word = CREATORS[(i + 1) % CREATORS.len()].6;
+        let other = self.demo_product_for(next_word).await?;
+        let mut ids = Vec::new();
+        for (n, (own, english)) in POSTS[i].iter().enumerate() {
+            let mut products = vec![product.to_owned()];
+            products.extend(other.iter().filter(|_| n == 1).cloned());
+            let input = crate::connect::posts::PostInput {
+                texts: std::collections::BTreeMap::from([
+                    (locale.code().to_owned(), (*own).to_owned()),
+                    ("en".to_owned(), (*english).to_owned()),
+                ]),
+                products,
+                images: Vec::new(),
+            };
+            ids.push(self.create_post(me, input, locale).await?.id);
+        }
+        Ok(ids)
     }
 
     /// The stores' commission rates: 8% on everything, 12% on the first stores' newest product.

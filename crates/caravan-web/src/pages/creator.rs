@@ -30,6 +30,8 @@ struct Hub {
     languages: [(&'static str, &'static str); 8],
     /// Earnings, payouts and settings (approved creators).
     money: Option<super::creator_money::HubMoney>,
+    /// Their posts, hidden ones too.
+    posts: Vec<super::posts::PostCard>,
 }
 
 /// `GET /creator`.
@@ -42,14 +44,15 @@ pub async fn hub(page: Page, SignedIn(actor): SignedIn) -> Response {
         Err(e) => return page.failed(e, "/").await,
     };
     let approved = creator.as_ref().is_some_and(|c| c.status == "approved");
-    let (links, money) = if approved {
+    let (links, money, posts) = if approved {
         let money = super::creator_money::hub_money(m, &actor, tr).await;
-        match (m.my_links(&actor).await, money) {
-            (Ok(l), Ok(money)) => (l, Some(money)),
-            (Err(e), _) | (_, Err(e)) => return page.failed(e, "/").await,
+        let posts = m.my_posts(&actor, page.prefs.locale).await;
+        match (m.my_links(&actor).await, money, posts) {
+            (Ok(l), Ok(money), Ok(posts)) => (l, Some(money), super::posts::cards(posts, tr)),
+            (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return page.failed(e, "/").await,
         }
     } else {
-        (Vec::new(), None)
+        (Vec::new(), None, Vec::new())
     };
     let origin = origin(&page);
     let body = Hub {
@@ -70,6 +73,7 @@ pub async fn hub(page: Page, SignedIn(actor): SignedIn) -> Response {
             .collect(),
         creator,
         money,
+        posts,
         languages: LANGUAGES,
         chrome: page.chrome("/creator").await,
         tr,
@@ -164,6 +168,8 @@ struct Review {
     rows: Vec<(String, String, String, String, String)>,
     /// Refused self-referrals: (when, creator, buyer, reason, how).
     flags: Vec<(String, String, String, String, String)>,
+    /// Recent posts, hidden ones too.
+    posts: Vec<super::posts::PostCard>,
 }
 
 /// `GET /admin/creators`: applications first, then approved and suspended creators.
@@ -188,9 +194,12 @@ pub async fn review(page: Page, Operator(actor): Operator) -> Response {
             Err(e) => return page.failed(e, "/admin").await,
         }
     }
-    let flags = match m.referral_flags(&actor).await {
-        Ok(f) => f,
-        Err(e) => return page.failed(e, "/admin").await,
+    let (flags, posts) = match (
+        m.referral_flags(&actor).await,
+        m.moderation_posts(&actor).await,
+    ) {
+        (Ok(f), Ok(p)) => (f, super::posts::cards(p, tr)),
+        (Err(e), _) | (_, Err(e)) => return page.failed(e, "/admin").await,
     };
     let handle = |id: &str| {
         rows.iter()
@@ -213,6 +222,7 @@ pub async fn review(page: Page, Operator(actor): Operator) -> Response {
         })
         .collect();
     let body = Review {
+        posts,
         flags,
         rows,
         chrome: page.chrome("/admin/creators").await,
@@ -246,10 +256,18 @@ struct Profile {
     languages: String,
     /// Country names.
     countries: String,
+    /// Their published posts, newest first.
+    posts: Vec<super::posts::PostCard>,
+    /// The next page of posts.
+    next: Option<String>,
 }
 
 /// `GET /@{handle}`: an approved creator's public page (others are the 404 page).
-pub async fn profile(page: Page, Path(handle): Path<String>) -> Response {
+pub async fn profile(
+    page: Page,
+    Path(handle): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<super::posts::FeedQuery>,
+) -> Response {
     let tr = page.tr();
     let creator = match page.state.market.public_creator(&handle).await {
         Ok(c) => c,
@@ -275,7 +293,19 @@ pub async fn profile(page: Page, Path(handle): Path<String>) -> Response {
         .map(|c| tr.country(c))
         .collect::<Vec<_>>()
         .join(", ");
+    let m = &page.state.market;
+    let found = match m
+        .creator_posts(&handle, q.cursor.as_deref(), Some(12), page.prefs.locale)
+        .await
+    {
+        Ok(f) => f,
+        Err(e) => return page.failed(e, "/").await,
+    };
     let body = Profile {
+        next: found
+            .next_cursor
+            .map(|c| format!("/@{}?cursor={c}", creator.handle)),
+        posts: super::posts::cards(found.items, tr),
         chrome: page.chrome(&format!("/@{}", creator.handle)).await,
         creator,
         languages,

@@ -22,6 +22,7 @@ pub mod i18n;
 mod listing;
 mod live;
 mod order;
+mod posts;
 pub mod prefs;
 mod promotions;
 mod seller;
@@ -65,6 +66,9 @@ pub fn router() -> Router<AppState> {
         .route("/@{handle}", get(creator::profile))
         .route("/creator/apply", post(creator::apply))
         .route("/creator/links", post(creator::create_link))
+        .route("/feed", get(posts::feed))
+        .route("/creator/posts", post(posts::create))
+        .route("/admin/posts/{id}/moderation", post(posts::moderate))
         .route("/creator/payout", post(creator_money::payout))
         .route("/creator/settings", post(creator_money::settings))
         .route("/prefs", post(set_prefs))

@@ -451,6 +451,8 @@ struct ProductPage {
     deal: Option<super::festival::DealRow>,
     /// When the text is a machine translation: the note and the link to the other text.
     translation: Option<TranslationNote>,
+    /// Creators' posts tagging it.
+    posts: Vec<super::posts::PostCard>,
 }
 
 /// "Automatically translated · show original", or the original with "show translation".
@@ -584,9 +586,17 @@ pub async fn product(
         }
         Err(_) => Vec::new(),
     };
+    let posts = match state.market.product_posts(&p.id, prefs.locale).await {
+        Ok(posts) => super::posts::cards(posts, tr),
+        Err(e) => {
+            let page = super::extract::Page::of(&state, &headers, &prefs, &session);
+            return page.failed(e, &href).await;
+        }
+    };
     let destination = tr.country(&prefs.country);
     let (title, description, translation) = shown_text(&p, &v, &href, tr);
     let page = ProductPage {
+        posts,
         translation,
         deal,
         href,

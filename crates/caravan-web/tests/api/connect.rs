@@ -342,6 +342,25 @@ async fn the_demo_has_creators_with_links_and_clicks(app: &TestApp) {
     }
     let flags = app.get("/api/v1/admin/referral-flags", Some(&op)).await;
     assert_eq!(flags.ok(200)[0]["reason"], "same_account");
+    // Their posts in their languages: the French feed has Marie's two, and a demo order came
+    // through the first of them.
+    let feed = app
+        .get("/api/v1/feed?locale=fr&country=FR&sort=most_bought", None)
+        .await;
+    let items = feed.ok(200)["items"].as_array().unwrap().clone();
+    assert!(items.len() >= 2, "{items:?}");
+    assert_eq!(items[0]["handle"], "marie.paris");
+    assert_eq!(items[0]["orders"], 1);
+    let ru = app.get("/api/v1/feed?locale=ru", None).await;
+    let ru = ru.ok(200)["items"].as_array().unwrap().clone();
+    assert!(
+        ru.iter().all(|p| p["handle"] == "olga.style") && ru.len() == 2,
+        "{ru:?}"
+    );
+    assert!(
+        ru[0]["text"].as_str().unwrap().contains("находки"),
+        "{ru:?}"
+    );
     crate::shop::audit(app).await;
 }
 

@@ -5,13 +5,17 @@
 
 use crate::app::TestApp;
 use crate::connect::creator;
+use crate::festival::{cookies, CSRF};
 use crate::on_both_engines;
+use crate::promotions::page;
 use crate::shop::{address, shop};
+use reqwest::Method;
 use serde_json::{json, Value};
 
 on_both_engines!(
     creators_publish_posts_that_show_on_their_pages_and_in_the_feed,
     a_product_followed_from_a_post_attributes_until_the_post_is_hidden,
+    posts_in_the_pages_from_the_hub_to_the_feed_and_moderation,
 );
 
 /// Uploads the 1×1 PNG as a creator photo; its URL.
@@ -297,4 +301,70 @@ async fn a_product_followed_from_a_post_attributes_until_the_post_is_hidden(app:
     )
     .await
     .error(404, "not_found");
+}
+
+/// The pages, as forms: Marie publishes from her hub; the French feed, her page and the
+/// product's page show the post; the operator hides it from the console.
+async fn posts_in_the_pages_from_the_hub_to_the_feed_and_moderation(app: &TestApp) {
+    let s = shop(app).await;
+    let product = product_of(app, &s.it.2).await;
+    let (marie, _) = creator(app, &s.op, "marie@example.com", "marie").await;
+    let hub = cookies(&marie, "fr.EUR.FR");
+    let (_, html, _) = page(app, Method::GET, "/creator", &hub, &[]).await;
+    assert!(
+        html.contains("Vos publications") && html.contains("Pas encore de publication."),
+        "{html}"
+    );
+    let link = format!("http://localhost/p/{product}");
+    let form = [
+        ("csrf", CSRF),
+        ("locale", "fr"),
+        ("text", "Mon sac préféré"),
+        ("products", link.as_str()),
+    ];
+    let (status, _, _) = page(app, Method::POST, "/creator/posts", &hub, &form).await;
+    assert_eq!(status, 303);
+    let visitor = "caravan_prefs=fr.EUR.FR";
+    let (_, feed, _) = page(app, Method::GET, "/feed", visitor, &[]).await;
+    assert!(
+        feed.contains("Par les créateurs") && feed.contains("Mon sac préféré"),
+        "{feed}"
+    );
+    assert!(
+        feed.contains("/r/post/pst_") && feed.contains("@marie"),
+        "{feed}"
+    );
+    let (_, profile, _) = page(app, Method::GET, "/@marie", visitor, &[]).await;
+    assert!(profile.contains("Mon sac préféré"), "{profile}");
+    let (_, on_product, _) = page(app, Method::GET, &format!("/p/{product}"), visitor, &[]).await;
+    assert!(
+        on_product.contains("Vu dans les publications des créateurs"),
+        "{on_product}"
+    );
+    // In English there is nothing yet.
+    let (_, en, _) = page(app, Method::GET, "/feed", "caravan_prefs=en.EUR.FR", &[]).await;
+    assert!(en.contains("No posts in your language"), "{en}");
+    // The console hides it.
+    let post = app.get("/api/v1/creator/posts", Some(&marie)).await;
+    let post = post.ok(200)[0]["id"].as_str().unwrap().to_owned();
+    let console = cookies(&s.op, "fr.EUR.FR");
+    let (_, admin, _) = page(app, Method::GET, "/admin/creators", &console, &[]).await;
+    assert!(
+        admin.contains("Mon sac préféré") && admin.contains("Masquer"),
+        "{admin}"
+    );
+    let hide = [
+        ("csrf", CSRF),
+        ("hidden", "1"),
+        ("reason", "Publicité non signalée"),
+    ];
+    let path = format!("/admin/posts/{post}/moderation");
+    assert_eq!(page(app, Method::POST, &path, &console, &hide).await.0, 303);
+    let (_, feed, _) = page(app, Method::GET, "/feed", visitor, &[]).await;
+    assert!(!feed.contains("Mon sac préféré"), "{feed}");
+    let (_, admin, _) = page(app, Method::GET, "/admin/creators", &console, &[]).await;
+    assert!(
+        admin.contains("Masquée") && admin.contains("Afficher de nouveau"),
+        "{admin}"
+    );
 }

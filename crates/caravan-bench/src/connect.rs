@@ -1,0 +1,335 @@
+//! `caravan bench connect`: Connect under load over HTTP. A store offering 10% commission, 50
+//! approved creators with a link each, and a feed of `--posts` posts (8 languages, written
+//! straight to the store). Measured in one run: plain checkout alone, checkout carrying a
+//! creator's attribution cookie alone (their ratio is what attribution costs), then tracking
+//! link redirects, feed pages and attributed checkouts all together, and the no-op ceiling.
+
+use crate::drive::{drive, drive_with, noop, one_unit, serve, Keys, Run};
+use crate::seed::{self, err};
+use anyhow::Result;
+use axum::routing::post;
+use axum::Router;
+use caravan_domain::account::Role;
+use caravan_domain::id::{PostId, TypedId};
+use caravan_market::connect::commission::CommissionRateInput;
+use caravan_market::connect::{CreatorApplication, LinkInput};
+use caravan_market::merchants::Decision;
+use caravan_market::Market;
+use caravan_store::Store;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Options of `caravan bench connect`.
+#[derive(Debug, clap::Args)]
+pub struct ConnectArgs {
+    /// sqlite or postgres.
+    #[arg(long, default_value = "sqlite")]
+    pub engine: String,
+    /// Concurrent buyers checking out.
+    #[arg(long, default_value_t = 128)]
+    pub buyers: usize,
+    /// Concurrent visitors following links.
+    #[arg(long, default_value_t = 128)]
+    pub clickers: usize,
+    /// Concurrent visitors reading the feed.
+    #[arg(long, default_value_t = 32)]
+    pub readers: usize,
+    /// Posts in the feed.
+    #[arg(long, default_value_t = 100_000)]
+    pub posts: usize,
+    /// Seconds each measurement runs (after one second of warm-up).
+    #[arg(long, default_value_t = 10)]
+    pub seconds: u64,
+    /// PostgreSQL server for `--engine postgres` (a fresh database is created on it).
+    #[arg(
+        long,
+        env = "CARAVAN_TEST_POSTGRES",
+        default_value = "postgres://postgres@127.0.0.1:5432/test"
+    )]
+    pub postgres_url: String,
+}
+
+const CREATORS: usize = 50;
+const LOCALES: [&str; 8] = ["en", "ru", "fr", "es", "pl", "it", "tr", "zh"];
+
+/// The store's hot variant and product, and the creators' link codes.
+struct Seeded {
+    variant: String,
+    product: String,
+    links: Vec<String>,
+    creators: Vec<String>,
+}
+
+async fn seed_connect(market: &Market) -> Result<Seeded> {
+    let op = seed::operator(market).await?;
+    let cat = seed::category(market, &op).await?;
+    let owner = seed::store(market, &op, "store", "IT").await?;
+    let variant = seed::variants(market, &owner, &cat, "C", 1)
+        .await?
+        .remove(0);
+    let rate = CommissionRateInput {
+        scope: "store".into(),
+        target_id: None,
+        rate_bps: Some(1000),
+    };
+    market
+        .set_commission_rate(&owner, rate)
+        .await
+        .map_err(err)?;
+    let product = market
+        .store()
+        .variant(&variant)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no variant"))?
+        .product_id;
+    let (mut links, mut creators) = (Vec::new(), Vec::new());
+    for i in 0..CREATORS {
+        let me = seed::sign_up(market, &format!("c{i}@bench.test"), &[]).await?;
+        let app = CreatorApplication {
+            handle: format!("creator{i}"),
+            languages: vec![LOCALES[i % 8].into()],
+            countries: vec!["FR".into()],
+            links: vec![],
+            pitch: "Bench".into(),
+        };
+        let c = market.apply_to_create(&me, app).await.map_err(err)?;
+        let approve: Decision = serde_json::from_value(serde_json::json!({"decision": "approve"}))?;
+        market
+            .decide_creator(&op, &c.id, approve)
+            .await
+            .map_err(err)?;
+        let mut me = me;
+        me.roles.push(Role::Creator);
+        let target = LinkInput {
+            target: product.clone(),
+        };
+        links.push(market.create_link(&me, target).await.map_err(err)?.code);
+        creators.push(c.id);
+    }
+    Ok(Seeded {
+        variant,
+        product,
+        links,
+        creators,
+    })
+}
+
+/// `n` posts written straight to the store in batches (one per transaction of 1,000), one
+/// language each, newest last, with a few orders each for "most bought".
+async fn seed_posts(store: &Store, s: &Seeded, n: usize, now: i64) -> Result<()> {
+    let products = serde_json::to_string(&[&s.product])?;
+    for chunk in (0..n).collect::<Vec<_>>().chunks(1000) {
+        let mut tx = store.pool().begin().await?;
+        for &i in chunk {
+            let id = PostId::generate().to_string();
+            let locale = LOCALES[i % LOCALES.len()];
+            let at = now - (n - i) as i64 * 1_000;
+            let texts = serde_json::json!({ locale: format!("Post {i}") }).to_string();
+            let orders = (i * 7919 % 13) as i64;
+            sqlx::query("INSERT INTO posts (id, creator_id, texts, images, products, ships_to, status, orders, created_at) VALUES ($1, $2, $3, '[]', $4, ',*,', 'published', $5, $6)")
+                .bind(&id).bind(&s.creators[i % s.creators.len()]).bind(texts).bind(&products).bind(orders).bind(at)
+                .execute(&mut *tx).await?;
+            sqlx::query("INSERT INTO post_feed (post_id, locale, status, ships_to, orders, created_at) VALUES ($1, $2, 'published', ',*,', $3, $4)")
+                .bind(&id).bind(locale).bind(orders).bind(at)
+                .execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+    }
+    Ok(())
+}
+
+/// GETs `paths` (visitor `v`'s n-th request: `paths[(v + n) % len]`) from `workers` loops for
+/// `seconds` after a second of warm-up, redirects not followed; 200 and 302 count.
+async fn drive_get(base: &str, paths: Arc<Vec<String>>, workers: usize, seconds: u64) -> Run {
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .pool_max_idle_per_host(workers)
+        .build()
+        .unwrap_or_default();
+    let warm = Instant::now() + Duration::from_secs(1);
+    let end = warm + Duration::from_secs(seconds);
+    let mut set = tokio::task::JoinSet::new();
+    for v in 0..workers {
+        let (client, paths, base) = (client.clone(), paths.clone(), base.to_owned());
+        set.spawn(async move {
+            let mut run = Run::empty(0.0);
+            let mut n = 0usize;
+            while Instant::now() < end {
+                n += 1;
+                let url = format!("{base}{}", paths[(v + n) % paths.len()]);
+                let t = Instant::now();
+                let status = match client.get(url).send().await {
+                    Ok(r) => {
+                        let s = r.status().as_u16();
+                        let _ = r.bytes().await;
+                        s
+                    }
+                    Err(_) => 0,
+                };
+                if t < warm {
+                    continue;
+                }
+                if status == 200 || status == 302 {
+                    run.ok += 1;
+                    run.orders += 1;
+                    run.latencies_us.push(t.elapsed().as_micros() as u64);
+                } else {
+                    *run.refused.entry(status).or_default() += 1;
+                }
+            }
+            run
+        });
+    }
+    let mut all = Run::empty(seconds as f64);
+    while let Some(Ok(r)) = set.join_next().await {
+        all.ok += r.ok;
+        all.orders += r.orders;
+        for (s, n) in r.refused {
+            *all.refused.entry(s).or_default() += n;
+        }
+        all.latencies_us.extend(r.latencies_us);
+    }
+    all
+}
+
+/// Feed pages a visitor asks for: each language, newest and most bought.
+fn feed_paths() -> Vec<String> {
+    LOCALES
+        .iter()
+        .flat_map(|l| {
+            [
+                format!("/api/v1/feed?locale={l}&country=FR&limit=20"),
+                format!("/api/v1/feed?locale={l}&country=FR&limit=20&sort=most_bought"),
+            ]
+        })
+        .collect()
+}
+
+/// Runs the benchmark.
+pub async fn connect(args: ConnectArgs) -> Result<()> {
+    let db = seed::database(&args.engine, &args.postgres_url).await?;
+    let market = seed::market(db.store.clone());
+    eprintln!(
+        "seeding {} creators, {} posts and {} buyers on {}…",
+        CREATORS, args.posts, args.buyers, args.engine
+    );
+    let s = seed_connect(&market).await?;
+    seed_posts(&db.store, &s, args.posts, market.now_ms()).await?;
+    let tokens = seed::buyers(&market, args.buyers).await?;
+    let flusher = tokio::spawn(market.clone().run_click_flusher());
+    let bench = Router::new().route("/bench/noop", post(noop));
+    let app = caravan_web::router(caravan_web::AppState::new(market.clone())).merge(bench);
+    let (base, server) = serve(app).await?;
+    let label = format!(
+        "engine={} buyers={} clickers={} readers={} posts={}",
+        args.engine, args.buyers, args.clickers, args.readers, args.posts
+    );
+    let now = market.now_ms();
+    let cookies: Vec<String> = s
+        .links
+        .iter()
+        .map(|c| format!("caravan_ref={c}.{now}"))
+        .collect();
+    let cookies = Arc::new(cookies);
+    let body = Arc::new(vec![one_unit(&s.variant)]);
+    let checkout = |cookies: Arc<Vec<String>>| {
+        crate::rss::reset_peak();
+        drive_with(
+            &base,
+            &tokens,
+            "/api/v1/checkout",
+            args.seconds,
+            body.clone(),
+            Keys::TimeOrdered,
+            cookies,
+        )
+    };
+    let plain = checkout(Arc::new(Vec::new())).await;
+    println!(
+        "{}",
+        plain.line(
+            &format!("bench connect {label} scenario=plain-checkout"),
+            ""
+        )
+    );
+    let attributed = checkout(cookies.clone()).await;
+    let attributed_orders = attributed_count(&db.store).await?;
+    println!(
+        "{}",
+        attributed.line(
+            &format!("bench connect {label} scenario=attributed-checkout"),
+            &format!(" attributed_orders={attributed_orders}")
+        )
+    );
+    crate::rss::reset_peak();
+    let links: Vec<String> = s.links.iter().map(|c| format!("/r/{c}")).collect();
+    let (clicks, feed, together) = tokio::join!(
+        drive_get(&base, Arc::new(links), args.clickers, args.seconds),
+        drive_get(&base, Arc::new(feed_paths()), args.readers, args.seconds),
+        drive_with(
+            &base,
+            &tokens,
+            "/api/v1/checkout",
+            args.seconds,
+            body.clone(),
+            Keys::TimeOrdered,
+            cookies.clone()
+        ),
+    );
+    println!(
+        "{}",
+        clicks.line(
+            &format!("bench connect {label} scenario=redirects-together"),
+            ""
+        )
+    );
+    println!(
+        "{}",
+        feed.line(&format!("bench connect {label} scenario=feed-together"), "")
+    );
+    println!(
+        "{}",
+        together.line(
+            &format!("bench connect {label} scenario=attributed-together"),
+            ""
+        )
+    );
+    crate::rss::reset_peak();
+    let ceiling = drive(
+        &base,
+        &tokens,
+        "/bench/noop",
+        args.seconds,
+        body,
+        Keys::None,
+    )
+    .await;
+    println!(
+        "{}",
+        ceiling.line(&format!("bench connect {label} baseline=noop"), "")
+    );
+    let div = |a: f64, b: f64| if b > 0.0 { a / b } else { 0.0 };
+    println!(
+        "bench connect {label} redirects_per_s={:.0} redirect_p99_ms={:.2} feed_p99_ms={:.2} attributed_orders_per_s={:.0} attribution_cost={:.3} redirects_vs_noop={:.2} rss_mb={:.0}",
+        clicks.per_second(),
+        clicks.quantile_ms(0.99),
+        feed.quantile_ms(0.99),
+        together.per_second(),
+        1.0 - div(attributed.per_second(), plain.per_second()),
+        div(clicks.per_second(), ceiling.per_second()),
+        crate::rss::peak_mb()
+    );
+    flusher.abort();
+    server.abort();
+    db.cleanup().await;
+    Ok(())
+}
+
+/// Orders that earned a creator their commission.
+async fn attributed_count(store: &Store) -> Result<i64> {
+    Ok(
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM commissions")
+            .fetch_one(store.pool())
+            .await?,
+    )
+}
