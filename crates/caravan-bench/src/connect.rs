@@ -224,92 +224,127 @@ pub async fn connect(args: ConnectArgs) -> Result<()> {
         "engine={} buyers={} clickers={} readers={} posts={}",
         args.engine, args.buyers, args.clickers, args.readers, args.posts
     );
-    let now = market.now_ms();
-    let cookies: Vec<String> = s
-        .links
-        .iter()
-        .map(|c| format!("caravan_ref={c}.{now}"))
-        .collect();
-    let cookies = Arc::new(cookies);
-    let body = Arc::new(vec![one_unit(&s.variant)]);
-    let checkout = |cookies: Arc<Vec<String>>| {
-        crate::rss::reset_peak();
+    let load = Load {
+        base: &base,
+        tokens: &tokens,
+        seconds: args.seconds,
+        body: Arc::new(vec![one_unit(&s.variant)]),
+        cookies: Arc::new(
+            s.links
+                .iter()
+                .map(|c| format!("caravan_ref={c}.{}", market.now_ms()))
+                .collect(),
+        ),
+    };
+    load.measure(&s, &args, &label, &db.store).await?;
+    flusher.abort();
+    server.abort();
+    db.cleanup().await;
+    Ok(())
+}
+
+/// The load generator's fixed parts.
+struct Load<'a> {
+    base: &'a str,
+    tokens: &'a [String],
+    seconds: u64,
+    body: Arc<Vec<String>>,
+    /// Each buyer's attribution cookie (a creator's link, clicked now).
+    cookies: Arc<Vec<String>>,
+}
+
+impl Load<'_> {
+    /// Checkouts from every buyer, with `cookies` (or none).
+    async fn checkout(&self, cookies: Arc<Vec<String>>) -> Run {
         drive_with(
-            &base,
-            &tokens,
+            self.base,
+            self.tokens,
             "/api/v1/checkout",
-            args.seconds,
-            body.clone(),
+            self.seconds,
+            self.body.clone(),
             Keys::TimeOrdered,
             cookies,
         )
-    };
-    let plain = checkout(Arc::new(Vec::new())).await;
-    println!(
-        "{}",
-        plain.line(
-            &format!("bench connect {label} scenario=plain-checkout"),
-            ""
+        .await
+    }
+
+    /// Every measurement, one line each, then the summary line.
+    async fn measure(
+        &self,
+        s: &Seeded,
+        args: &ConnectArgs,
+        label: &str,
+        store: &Store,
+    ) -> Result<()> {
+        crate::rss::reset_peak();
+        let plain = self.checkout(Arc::new(Vec::new())).await;
+        println!(
+            "{}",
+            plain.line(
+                &format!("bench connect {label} scenario=plain-checkout"),
+                ""
+            )
+        );
+        crate::rss::reset_peak();
+        let attributed = self.checkout(self.cookies.clone()).await;
+        let extra = format!(" attributed_orders={}", attributed_count(store).await?);
+        println!(
+            "{}",
+            attributed.line(
+                &format!("bench connect {label} scenario=attributed-checkout"),
+                &extra
+            )
+        );
+        crate::rss::reset_peak();
+        let links: Vec<String> = s.links.iter().map(|c| format!("/r/{c}")).collect();
+        let (clicks, feed, together) = tokio::join!(
+            drive_get(self.base, Arc::new(links), args.clickers, self.seconds),
+            drive_get(
+                self.base,
+                Arc::new(feed_paths()),
+                args.readers,
+                self.seconds
+            ),
+            self.checkout(self.cookies.clone()),
+        );
+        for (run, scenario) in [
+            (&clicks, "redirects"),
+            (&feed, "feed"),
+            (&together, "attributed"),
+        ] {
+            println!(
+                "{}",
+                run.line(
+                    &format!("bench connect {label} scenario={scenario}-together"),
+                    ""
+                )
+            );
+        }
+        crate::rss::reset_peak();
+        let ceiling = drive(
+            self.base,
+            self.tokens,
+            "/bench/noop",
+            self.seconds,
+            self.body.clone(),
+            Keys::None,
         )
-    );
-    let attributed = checkout(cookies.clone()).await;
-    let attributed_orders = attributed_count(&db.store).await?;
-    println!(
-        "{}",
-        attributed.line(
-            &format!("bench connect {label} scenario=attributed-checkout"),
-            &format!(" attributed_orders={attributed_orders}")
-        )
-    );
-    crate::rss::reset_peak();
-    let links: Vec<String> = s.links.iter().map(|c| format!("/r/{c}")).collect();
-    let (clicks, feed, together) = tokio::join!(
-        drive_get(&base, Arc::new(links), args.clickers, args.seconds),
-        drive_get(&base, Arc::new(feed_paths()), args.readers, args.seconds),
-        drive_with(
-            &base,
-            &tokens,
-            "/api/v1/checkout",
-            args.seconds,
-            body.clone(),
-            Keys::TimeOrdered,
-            cookies.clone()
-        ),
-    );
-    println!(
-        "{}",
-        clicks.line(
-            &format!("bench connect {label} scenario=redirects-together"),
-            ""
-        )
-    );
-    println!(
-        "{}",
-        feed.line(&format!("bench connect {label} scenario=feed-together"), "")
-    );
-    println!(
-        "{}",
-        together.line(
-            &format!("bench connect {label} scenario=attributed-together"),
-            ""
-        )
-    );
-    crate::rss::reset_peak();
-    let ceiling = drive(
-        &base,
-        &tokens,
-        "/bench/noop",
-        args.seconds,
-        body,
-        Keys::None,
-    )
-    .await;
-    println!(
-        "{}",
-        ceiling.line(&format!("bench connect {label} baseline=noop"), "")
-    );
+        .await;
+        println!(
+            "{}",
+            ceiling.line(&format!("bench connect {label} baseline=noop"), "")
+        );
+        let runs = [&plain, &attributed, &clicks, &feed, &together, &ceiling];
+        println!("{}", summary(label, runs));
+        Ok(())
+    }
+}
+
+/// The figures: redirects and their p99, the feed's p99 and attributed orders, all
+/// together; attribution's cost (1 − attributed ÷ plain checkout alone); redirects ÷ no-op.
+fn summary(label: &str, [plain, attributed, clicks, feed, together, ceiling]: [&Run; 6]) -> String {
     let div = |a: f64, b: f64| if b > 0.0 { a / b } else { 0.0 };
-    println!(
+    format!(
         "bench connect {label} redirects_per_s={:.0} redirect_p99_ms={:.2} feed_p99_ms={:.2} attributed_orders_per_s={:.0} attribution_cost={:.3} redirects_vs_noop={:.2} rss_mb={:.0}",
         clicks.per_second(),
         clicks.quantile_ms(0.99),
@@ -318,11 +353,7 @@ pub async fn connect(args: ConnectArgs) -> Result<()> {
         1.0 - div(attributed.per_second(), plain.per_second()),
         div(clicks.per_second(), ceiling.per_second()),
         crate::rss::peak_mb()
-    );
-    flusher.abort();
-    server.abort();
-    db.cleanup().await;
-    Ok(())
+    )
 }
 
 /// Orders that earned a creator their commission.
