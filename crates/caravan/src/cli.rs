@@ -53,6 +53,10 @@ pub struct GlobalArgs {
         hide_env_values = true
     )]
     pub translate_key: Option<String>,
+    /// Days a creator's commission on a completed order is held before it can be paid out
+    /// [default: 14].
+    #[arg(long, global = true, env = "CARAVAN_COMMISSION_HOLD_DAYS")]
+    pub commission_hold_days: Option<i64>,
 }
 
 /// Commands.

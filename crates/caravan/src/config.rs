@@ -16,6 +16,7 @@ struct FileConfig {
     webhook_secret: Option<String>,
     translate_url: Option<String>,
     translate_key: Option<String>,
+    commission_hold_days: Option<i64>,
 }
 
 /// The effective configuration.
@@ -37,6 +38,8 @@ pub struct Config {
     pub translate_url: Option<String>,
     /// Its API key.
     pub translate_key: Option<String>,
+    /// Days a creator's commission is held after the order completes.
+    pub commission_hold_days: i64,
     /// Where each value came from, for `caravan config`.
     sources: Vec<(&'static str, &'static str)>,
 }
@@ -95,7 +98,13 @@ impl Config {
             .clone()
             .or(file.translate_key)
             .filter(|s| !s.is_empty());
+        let (commission_hold_days, hold_src) =
+            pick(args.commission_hold_days, file.commission_hold_days, 14);
+        if !(0..=365).contains(&commission_hold_days) {
+            bail!("commission_hold_days must be 0 to 365, not {commission_hold_days}");
+        }
         Ok(Config {
+            commission_hold_days,
             webhook_secret,
             translate_url,
             translate_key,
@@ -109,6 +118,7 @@ impl Config {
                 ("data_dir", dir_src),
                 ("database_url", url_src),
                 ("log_format", log_src),
+                ("commission_hold_days", hold_src),
             ],
         })
     }
@@ -140,6 +150,10 @@ impl Config {
             ("data_dir", self.data_dir.display().to_string()),
             ("database_url", self.redacted_database_url()),
             ("log_format", self.log_format.clone()),
+            (
+                "commission_hold_days",
+                self.commission_hold_days.to_string(),
+            ),
             (
                 "translate_url",
                 self.translate_url

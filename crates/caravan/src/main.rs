@@ -69,6 +69,7 @@ async fn open(config: &Config) -> Result<Market> {
         Arc::new(SystemClock),
         MarketConfig {
             webhook_secret,
+            commission_hold_ms: config.commission_hold_days * caravan_market::DAY_MS,
             ..MarketConfig::default()
         },
     );

@@ -904,3 +904,160 @@ async fn a_festival_buyer_waits_for_the_flash_slot_and_buys_with_two_coupons() {
     screen.close().await.unwrap();
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The bearer token of the demo store that runs `merchant_id`.
+async fn store_token(http: &reqwest::Client, url: &str, merchant_id: &str) -> String {
+    for key in [
+        "seta-como",
+        "olivar-jaen",
+        "anadolu-tekstil",
+        "ural-masters",
+        "krakow-ceramika",
+        "maison-lavande",
+        "shenzhen-sound",
+        "hangzhou-tea",
+        "barcelona-run",
+    ] {
+        let t = token(http, url, &format!("{key}@demo.caravan.test")).await;
+        let me = common::get_json(http, &format!("{url}/api/v1/me/merchant"), Some(&t)).await;
+        if me["id"] == merchant_id {
+            return t;
+        }
+    }
+    panic!("no demo store runs {merchant_id}");
+}
+
+/// The creator's commission on `order`: its state, if it has one.
+async fn commission_state(http: &reqwest::Client, url: &str, creator: &str, order: &str) -> String {
+    let e = common::get_json(
+        http,
+        &format!("{url}/api/v1/creator/earnings"),
+        Some(creator),
+    )
+    .await;
+    e["commissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["order_id"] == order)
+        .map(|c| c["state"].as_str().unwrap().to_owned())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn a_french_buyer_buys_from_a_creators_post_and_the_creator_is_paid() {
+    if std::env::var_os("CARAVAN_TEST_BROWSER").is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI is set but CARAVAN_TEST_BROWSER is not: the browser test must run in CI"
+        );
+        eprintln!("SKIPPED: set CARAVAN_TEST_BROWSER=1 to run the browser test");
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("caravan-browser-post-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // No hold on commission, so it becomes available at the server's next timer tick.
+    let (_server, url, _) = serve(&dir, &["--demo", "--commission-hold-days", "0"]);
+    let http = reqwest::Client::new();
+
+    // A French buyer opens Carmen's page, follows a product from her post and buys it.
+    let (_driver, c) = browser("fr-FR").await;
+    log_in(&c, &url, "camille@demo.caravan.test").await;
+    c.goto(&format!("{url}/@carmen.cocina")).await.unwrap();
+    shows(&c, "@carmen.cocina").await;
+    shot(&c, "15-creator-posts-fr").await;
+    click(&c, "article.post ul.tagged a").await;
+    arrive(&c, "/p/").await;
+    click(&c, "form.addcart button").await;
+    arrive(&c, "/cart").await;
+    for (name, value) in [
+        ("line1", "5 rue des Carmes"),
+        ("city", "Paris"),
+        ("postal_code", "75005"),
+    ] {
+        type_into(&c, &format!("#checkout input[name={name}]"), value).await;
+    }
+    click(&c, "#checkout button.primary").await;
+    arrive(&c, "/orders").await;
+    let buyer = token(&http, &url, "camille@demo.caravan.test").await;
+    let orders = common::get_json(&http, &format!("{url}/api/v1/orders"), Some(&buyer)).await;
+    let order = orders[0]["id"].as_str().unwrap().to_owned();
+    let merchant = orders[0]["merchant_id"].as_str().unwrap().to_owned();
+
+    // Carmen's hub shows it pending, through her post.
+    let carmen = token(&http, &url, "carmen@demo.caravan.test").await;
+    assert_eq!(
+        commission_state(&http, &url, &carmen, &order).await,
+        "pending"
+    );
+    let (_hub_driver, hub) = browser("es-ES").await;
+    log_in(&hub, &url, "carmen@demo.caravan.test").await;
+    hub.goto(&format!("{url}/creator")).await.unwrap();
+    let row = text(&hub, "tr.commission.pending").await;
+    assert!(row.contains("Pendiente") && row.contains(&order), "{row}");
+    let page = text(&hub, "section.earnings").await;
+    assert!(
+        page.contains(&order) && page.contains("publicación"),
+        "{page}"
+    );
+    shot(&hub, "16-creator-hub-pending-es").await;
+
+    // The store ships and delivers, the buyer confirms: the order completes, and at the next
+    // timer tick the commission is available.
+    let store = store_token(&http, &url, &merchant).await;
+    let ship = json!({"carrier": "La Poste", "tracking_number": "LP123"});
+    post_json(
+        &http,
+        &format!("{url}/api/v1/orders/{order}/ship"),
+        &store,
+        ship,
+        200,
+    )
+    .await;
+    post_json(
+        &http,
+        &format!("{url}/api/v1/orders/{order}/deliver"),
+        &store,
+        json!({}),
+        200,
+    )
+    .await;
+    post_json(
+        &http,
+        &format!("{url}/api/v1/orders/{order}/confirm"),
+        &buyer,
+        json!({}),
+        200,
+    )
+    .await;
+    let started = Instant::now();
+    while commission_state(&http, &url, &carmen, &order).await != "available" {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "never available"
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    hub.goto(&format!("{url}/creator")).await.unwrap();
+    let page = text(&hub, "section.earnings").await;
+    assert!(
+        page.contains("Disponible") && page.contains(&order),
+        "{page}"
+    );
+
+    // Carmen is paid out from her hub.
+    click(&hub, "form[action='/creator/payout'] button").await;
+    arrive(&hub, "/creator").await;
+    shows(&hub, "Cobrado:").await;
+    shot(&hub, "17-creator-paid-es").await;
+    let paid = common::get_json(
+        &http,
+        &format!("{url}/api/v1/creator/payouts"),
+        Some(&carmen),
+    )
+    .await;
+    assert_eq!(paid.as_array().unwrap().len(), 1, "{paid}");
+    c.close().await.unwrap();
+    hub.close().await.unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -257,6 +257,7 @@ impl Market {
         let texts: BTreeMap<String, String> = serde_json::from_str(&p.texts).unwrap_or_default();
         let (text_locale, text) = texts
             .get_key_value(locale.code())
+            .or_else(|| texts.get_key_value("en"))
             .or_else(|| texts.iter().next())
             .map(|(l, t)| (l.clone(), t.clone()))
             .unwrap_or_default();

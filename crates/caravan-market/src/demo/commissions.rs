@@ -76,7 +76,7 @@ impl Market {
             .ok_or_else(|| MarketError::internal("the demo has no Marie"))?;
         let marie = &earners[mi];
         let first = then
-            .first_commissions(&clock, &owners, buyers, earners, mi)
+            .first_commissions(&clock, &owners, buyers, earners)
             .await?;
         clock.advance(now - 20 * DAY_MS - then.now());
         then.run_timers().await?;
@@ -117,15 +117,14 @@ impl Market {
         Ok(())
     }
 
-    /// Forty days ago: each creator's first order (Marie's enough for a payout), completed
-    /// within three days; the orders and their buyers.
+    /// Forty days ago: each creator's first orders (enough for a payout), completed within
+    /// three days; the orders and their buyers.
     async fn first_commissions(
         &self,
         clock: &ManualClock,
         owners: &Owners<'_>,
         buyers: &[(Actor, &'static str)],
         earners: &[Earner],
-        mi: usize,
     ) -> Result<Vec<(String, usize)>, MarketError> {
         // Forty days ago: each creator's first order, completed two or three days later,
         // available after the hold.
@@ -134,19 +133,20 @@ impl Market {
             let b = (k + 1) % buyers.len();
             first.push(self.coded_order(buyers, b, e, &format!("old-{k}")).await?);
         }
-        // Enough more of Marie's for a payout above the minimum.
-        let marie = &earners[mi];
-        let minimum = self.creator_minimum_of(&marie.actor).await?;
-        let mut earned = self.commission_of(&first[mi].0).await?;
-        for n in 0..8 {
-            if earned >= minimum + minimum / 2 {
-                break;
+        // Enough more for each creator to be paid out (Marie is, right away).
+        for k in 0..earners.len() {
+            let e = &earners[k];
+            let minimum = self.creator_minimum_of(&e.actor).await?;
+            let mut earned = self.commission_of(&first[k].0).await?;
+            for n in 0..12 {
+                if earned >= minimum + minimum / 2 {
+                    break;
+                }
+                let b = (k + 1) % buyers.len();
+                let o = self.coded_order(buyers, b, e, &format!("more-{n}")).await?;
+                earned += self.commission_of(&o.0).await?;
+                first.push(o);
             }
-            let o = self
-                .coded_order(buyers, (mi + 1) % buyers.len(), marie, &format!("more-{n}"))
-                .await?;
-            earned += self.commission_of(&o.0).await?;
-            first.push(o);
         }
         clock.advance(2 * DAY_MS);
         for (o, b) in &first {
