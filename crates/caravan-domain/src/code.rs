@@ -118,6 +118,8 @@ codes! {
     InvalidCreatorCode = ("invalid_creator_code", Invalid, "a creator code has 4 to 20 letters A-Z and digits");
     UnknownCreatorCode = ("unknown_creator_code", Invalid, "no active creator has this code");
     CreatorCodeTaken = ("creator_code_taken", Conflict, "another creator has that code");
+    InvalidTiers = ("invalid_tiers", Invalid, "a tier ladder has 1 to 8 tiers, the first from zero, thresholds rising, bonuses of 0 to 2000 basis points never falling, and distinct names of 1 to 30 characters");
+    InvalidMonth = ("invalid_month", Invalid, "a month is written YYYY-MM");
     InvalidPost = ("invalid_post", Invalid, "a post has text in 1 to 8 languages (1 to 2000 characters each), tags 1 to 12 published products and shows up to 6 of the creator's images");
     InvalidTransition = ("invalid_transition", Conflict, "the object is not in a state that allows this");
     DuplicateSku = ("duplicate_sku", Conflict, "the store already uses this SKU code");

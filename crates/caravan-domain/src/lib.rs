@@ -27,6 +27,7 @@ pub mod order;
 pub mod post;
 pub mod pricing;
 pub mod shipping;
+pub mod tier;
 pub mod translation;
 
 pub use allocate::{allocate, prorate};

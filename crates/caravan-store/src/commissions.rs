@@ -95,3 +95,100 @@ impl Store {
         .await?)
     }
 }
+
+/// A rung of the tier ladder as stored: (position, name, threshold in euro cents, bonus).
+pub type TierRow = (i64, String, i64, i64);
+
+impl Store {
+    /// The tier ladder, lowest first.
+    pub async fn creator_tiers(&self) -> Result<Vec<TierRow>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT position, name, min_eur_minor, bonus_bps FROM creator_tiers ORDER BY position",
+        )
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Replaces the ladder.
+    pub async fn set_creator_tiers(&self, rows: &[TierRow]) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM creator_tiers")
+            .execute(&mut *tx)
+            .await?;
+        for (position, name, min, bonus) in rows {
+            sqlx::query(
+                "INSERT INTO creator_tiers (position, name, min_eur_minor, bonus_bps) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(position)
+            .bind(name)
+            .bind(min)
+            .bind(bonus)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Commission confirmed since `since` and not reversed, per creator and currency.
+    pub async fn confirmed_since(
+        &self,
+        since: i64,
+    ) -> Result<Vec<(String, String, i64)>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT creator_id, currency, CAST(SUM(amount_minor - reversed_minor) AS BIGINT) FROM commissions \
+             WHERE confirmed_at >= $1 AND state IN ('confirmed', 'available') GROUP BY creator_id, currency",
+        )
+        .bind(since)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Creators whose tier was computed above the first or who earned anything: (id, tier).
+    pub async fn ranked_creators(&self) -> Result<Vec<(String, String)>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT id, tier FROM creators WHERE earned_90d_eur_minor > 0 OR bonus_bps > 0",
+        )
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Records a creator's tier, its bonus and what it was computed from.
+    pub async fn set_creator_tier(
+        &self,
+        id: &str,
+        tier: &str,
+        bonus_bps: i64,
+        earned_eur_minor: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE creators SET tier = $1, bonus_bps = $2, earned_90d_eur_minor = $3 WHERE id = $4",
+        )
+        .bind(tier)
+        .bind(bonus_bps)
+        .bind(earned_eur_minor)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Confirmed sales (what the attributed orders kept after refunds) per creator and currency,
+    /// for orders completed in `[from, to)`.
+    pub async fn confirmed_sales(
+        &self,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<(String, String, i64)>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT c.creator_id, o.currency, CAST(SUM(o.total_minor - o.refunded_minor) AS BIGINT) \
+             FROM commissions c JOIN orders o ON o.id = c.order_id \
+             WHERE c.confirmed_at >= $1 AND c.confirmed_at < $2 AND c.state IN ('confirmed', 'available') \
+             GROUP BY c.creator_id, o.currency",
+        )
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+}

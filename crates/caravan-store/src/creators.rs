@@ -36,6 +36,10 @@ pub struct CreatorRecord {
     pub payout_currency: String,
     /// The tier's bonus on every rate, in basis points.
     pub bonus_bps: i64,
+    /// The tier, as last computed.
+    pub tier: String,
+    /// Commission confirmed over the last 90 days, in euro cents, as last computed.
+    pub earned_90d_eur_minor: i64,
 }
 
 /// Creators under review.
@@ -51,7 +55,7 @@ const CREATOR_COLS: &str = "id, user_id, handle, languages, countries, links, pi
 
 /// What is read of a creator: the application, and what the creator and the tiers set later.
 const CREATOR_READ: &str = "id, user_id, handle, languages, countries, links, pitch, status, \
-    status_reason, created_at, updated_at, code, payout_currency, bonus_bps";
+    status_reason, created_at, updated_at, code, payout_currency, bonus_bps, tier, earned_90d_eur_minor";
 
 /// A stored tracking link.
 #[derive(Debug, Clone, sqlx::FromRow)]

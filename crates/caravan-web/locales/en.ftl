@@ -480,3 +480,14 @@ creator-no-posts = No posts yet.
 admin-posts = Posts
 admin-hide = Hide
 admin-show = Show again
+
+## Connect: tiers and leaderboards
+creator-tier = Tier: { $tier } (+{ $bonus }% on every rate) · { $earned } confirmed over 90 days
+creator-tier-next = Next: { $tier } from { $amount }
+creator-leaderboard = This month's leaderboard
+creator-leaderboard-empty = No confirmed sales this month yet.
+admin-tiers = Creator tiers
+admin-tier-name = Name
+admin-tier-from = From (€ over 90 days)
+admin-tier-bonus = Bonus (%)
+admin-save-tiers = Save the tiers

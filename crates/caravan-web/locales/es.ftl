@@ -480,3 +480,14 @@ creator-no-posts = Aún no hay publicaciones.
 admin-posts = Publicaciones
 admin-hide = Ocultar
 admin-show = Mostrar de nuevo
+
+## Connect: tiers and leaderboards
+creator-tier = Nivel: { $tier } (+{ $bonus } % en cada tarifa) · { $earned } confirmados en 90 días
+creator-tier-next = Siguiente: { $tier } desde { $amount }
+creator-leaderboard = Clasificación del mes
+creator-leaderboard-empty = Aún no hay ventas confirmadas este mes.
+admin-tiers = Niveles de creadores
+admin-tier-name = Nombre
+admin-tier-from = Desde (€ en 90 días)
+admin-tier-bonus = Bonificación (%)
+admin-save-tiers = Guardar los niveles

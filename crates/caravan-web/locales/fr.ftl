@@ -480,3 +480,14 @@ creator-no-posts = Pas encore de publication.
 admin-posts = Publications
 admin-hide = Masquer
 admin-show = Afficher de nouveau
+
+## Connect: tiers and leaderboards
+creator-tier = Niveau : { $tier } (+{ $bonus } % sur chaque taux) · { $earned } confirmés sur 90 jours
+creator-tier-next = Suivant : { $tier } dès { $amount }
+creator-leaderboard = Classement du mois
+creator-leaderboard-empty = Pas encore de ventes confirmées ce mois-ci.
+admin-tiers = Niveaux des créateurs
+admin-tier-name = Nom
+admin-tier-from = À partir de (€ sur 90 jours)
+admin-tier-bonus = Bonus (%)
+admin-save-tiers = Enregistrer les niveaux

@@ -480,3 +480,14 @@ creator-no-posts = Ancora nessun post.
 admin-posts = Post
 admin-hide = Nascondi
 admin-show = Mostra di nuovo
+
+## Connect: tiers and leaderboards
+creator-tier = Livello: { $tier } (+{ $bonus }% su ogni tariffa) · { $earned } confermati in 90 giorni
+creator-tier-next = Prossimo: { $tier } da { $amount }
+creator-leaderboard = Classifica del mese
+creator-leaderboard-empty = Ancora nessuna vendita confermata questo mese.
+admin-tiers = Livelli dei creator
+admin-tier-name = Nome
+admin-tier-from = Da (€ in 90 giorni)
+admin-tier-bonus = Bonus (%)
+admin-save-tiers = Salva i livelli

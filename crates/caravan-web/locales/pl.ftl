@@ -488,3 +488,14 @@ creator-no-posts = Nie ma jeszcze postów.
 admin-posts = Posty
 admin-hide = Ukryj
 admin-show = Pokaż ponownie
+
+## Connect: tiers and leaderboards
+creator-tier = Poziom: { $tier } (+{ $bonus }% do każdej stawki) · { $earned } potwierdzone w 90 dni
+creator-tier-next = Następny: { $tier } od { $amount }
+creator-leaderboard = Ranking miesiąca
+creator-leaderboard-empty = W tym miesiącu nie ma jeszcze potwierdzonej sprzedaży.
+admin-tiers = Poziomy twórców
+admin-tier-name = Nazwa
+admin-tier-from = Od (€ w 90 dni)
+admin-tier-bonus = Bonus (%)
+admin-save-tiers = Zapisz poziomy

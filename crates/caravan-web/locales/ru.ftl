@@ -488,3 +488,14 @@ creator-no-posts = Публикаций пока нет.
 admin-posts = Публикации
 admin-hide = Скрыть
 admin-show = Показать снова
+
+## Connect: tiers and leaderboards
+creator-tier = Уровень: { $tier } (+{ $bonus }% к каждой ставке) · { $earned } подтверждено за 90 дней
+creator-tier-next = Следующий: { $tier } от { $amount }
+creator-leaderboard = Рейтинг месяца
+creator-leaderboard-empty = В этом месяце подтверждённых продаж пока нет.
+admin-tiers = Уровни авторов
+admin-tier-name = Название
+admin-tier-from = От (€ за 90 дней)
+admin-tier-bonus = Бонус (%)
+admin-save-tiers = Сохранить уровни

@@ -474,3 +474,14 @@ creator-no-posts = Henüz gönderi yok.
 admin-posts = Gönderiler
 admin-hide = Gizle
 admin-show = Yeniden göster
+
+## Connect: tiers and leaderboards
+creator-tier = Seviye: { $tier } (her orana +%{ $bonus }) · 90 günde { $earned } onaylandı
+creator-tier-next = Sonraki: { $amount } ile { $tier }
+creator-leaderboard = Bu ayın sıralaması
+creator-leaderboard-empty = Bu ay henüz onaylanmış satış yok.
+admin-tiers = İçerik üreticisi seviyeleri
+admin-tier-name = Ad
+admin-tier-from = Başlangıç (90 günde €)
+admin-tier-bonus = Bonus (%)
+admin-save-tiers = Seviyeleri kaydet

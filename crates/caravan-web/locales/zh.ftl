@@ -471,3 +471,14 @@ creator-no-posts = 还没有帖子。
 admin-posts = 帖子
 admin-hide = 隐藏
 admin-show = 重新显示
+
+## Connect: tiers and leaderboards
+creator-tier = 等级：{ $tier }（每个佣金率 +{ $bonus }%）· 90 天内已确认 { $earned }
+creator-tier-next = 下一级：{ $tier }，需 { $amount }
+creator-leaderboard = 本月排行榜
+creator-leaderboard-empty = 本月还没有已确认的销售。
+admin-tiers = 创作者等级
+admin-tier-name = 名称
+admin-tier-from = 起点（90 天内 €）
+admin-tier-bonus = 奖励（%）
+admin-save-tiers = 保存等级

@@ -26,6 +26,8 @@ pub(crate) struct ConnectCache {
     pub creators: Recent<Option<Arc<Identity>>>,
     /// Buyer id → mailbox.
     pub mailboxes: Recent<String>,
+    /// When this node last recomputed the creators' tiers (UTC ms).
+    pub tiers_at: std::sync::atomic::AtomicI64,
 }
 
 impl ConnectCache {

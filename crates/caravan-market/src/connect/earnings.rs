@@ -100,6 +100,8 @@ pub struct EarningsView {
     pub hold_days: i64,
     /// The latest commissions, newest first (at most 100).
     pub commissions: Vec<CommissionView>,
+    /// The creator's tier and what the next takes.
+    pub tier: super::tiers::TierView,
 }
 
 /// One balance a payout took, and what it came to in the payout currency.
@@ -291,6 +293,7 @@ impl Market {
                 .collect(),
             hold_days: self.config.commission_hold_ms / crate::DAY_MS,
             commissions: commissions.iter().take(100).map(commission_view).collect(),
+            tier: self.tier_view(&c).await?,
         })
     }
 

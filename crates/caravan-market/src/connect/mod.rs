@@ -8,6 +8,7 @@ mod clicks;
 pub mod commission;
 pub mod earnings;
 pub mod posts;
+pub mod tiers;
 mod views;
 
 pub(crate) use attribution::{ConnectCache, Credit};
@@ -99,6 +100,8 @@ impl Market {
             code: None,
             payout_currency: "EUR".to_owned(),
             bonus_bps: 0,
+            tier: String::new(),
+            earned_90d_eur_minor: 0,
         };
         match self.store.insert_creator(&record).await? {
             None => views::creator(record),

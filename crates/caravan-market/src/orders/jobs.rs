@@ -160,6 +160,19 @@ impl Market {
             }
         }
         report.commissions_available = self.release_held_commissions().await?;
+        // Tiers move slowly: recompute them once a minute at most.
+        let last = self
+            .inner
+            .connect
+            .tiers_at
+            .load(std::sync::atomic::Ordering::Relaxed);
+        if now - last >= 60_000 || now < last {
+            self.refresh_tiers().await?;
+            self.inner
+                .connect
+                .tiers_at
+                .store(now, std::sync::atomic::Ordering::Relaxed);
+        }
         // Idempotency answers are kept at least 24 hours; forget them after two days.
         self.store.expire_idempotency(now - 2 * DAY_MS).await?;
         Ok(report)

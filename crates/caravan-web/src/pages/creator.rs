@@ -170,6 +170,9 @@ struct Review {
     flags: Vec<(String, String, String, String, String)>,
     /// Recent posts, hidden ones too.
     posts: Vec<super::posts::PostCard>,
+    /// The tier ladder as the form shows it: (name, from in euros, bonus in percent), and one
+    /// empty row to add a tier.
+    tiers: Vec<(String, String, String)>,
 }
 
 /// `GET /admin/creators`: applications first, then approved and suspended creators.
@@ -201,12 +204,46 @@ pub async fn review(page: Page, Operator(actor): Operator) -> Response {
         (Ok(f), Ok(p)) => (f, super::posts::cards(p, tr)),
         (Err(e), _) | (_, Err(e)) => return page.failed(e, "/admin").await,
     };
+    let flags = flag_rows(&flags, &rows, tr);
+    let mut tiers: Vec<(String, String, String)> = match m.tier_ladder().await {
+        Ok(l) => l
+            .into_iter()
+            .map(|t| {
+                (
+                    t.name,
+                    tr.number(t.min_eur_minor, 2),
+                    tr.number(t.bonus_bps, 2),
+                )
+            })
+            .collect(),
+        Err(e) => return page.failed(e, "/admin").await,
+    };
+    if tiers.len() < 8 {
+        tiers.push(Default::default());
+    }
+    let body = Review {
+        tiers,
+        posts,
+        flags,
+        rows,
+        chrome: page.chrome("/admin/creators").await,
+        tr,
+    };
+    page.html(body.render())
+}
+
+/// Refused self-referrals as rows: (when, creator, buyer, reason, how).
+fn flag_rows(
+    flags: &[caravan_market::connect::earnings::ReferralFlagView],
+    rows: &[(String, String, String, String, String)],
+    tr: Tr,
+) -> Vec<(String, String, String, String, String)> {
     let handle = |id: &str| {
         rows.iter()
             .find(|r| r.0 == id)
             .map_or_else(|| id.to_owned(), |r| format!("@{}", r.1))
     };
-    let flags = flags
+    flags
         .iter()
         .map(|f| {
             let when = super::order::millis(&f.created_at)
@@ -220,15 +257,7 @@ pub async fn review(page: Page, Operator(actor): Operator) -> Response {
             );
             (when, handle(&f.creator_id), f.buyer_id.clone(), reason, how)
         })
-        .collect();
-    let body = Review {
-        posts,
-        flags,
-        rows,
-        chrome: page.chrome("/admin/creators").await,
-        tr,
-    };
-    page.html(body.render())
+        .collect()
 }
 
 /// `POST /admin/creators/{id}/decision`.

@@ -6,6 +6,7 @@ use super::i18n::Tr;
 use super::session::see_other;
 use axum::response::Response;
 use caravan_market::connect::earnings::{CreatorSettings, EarningsView};
+use caravan_market::connect::tiers::{TierInput, TierLadder};
 use caravan_market::idempotency::IdempotencyKey;
 use caravan_market::{Market, MarketError};
 use rand::RngCore;
@@ -33,6 +34,11 @@ pub struct HubMoney {
     pub key: String,
     pub code: String,
     pub payout_currency: String,
+    /// "Tier: Rising (+0.50% …)" and what the next one takes.
+    pub tier: String,
+    pub next_tier: Option<String>,
+    /// This month's leaderboard: (rank, handle, sales).
+    pub leaders: Vec<(usize, String, String)>,
 }
 
 /// The acting creator's money, formatted for `tr`.
@@ -43,6 +49,8 @@ pub async fn hub_money(
 ) -> Result<HubMoney, MarketError> {
     let e = m.creator_earnings(actor).await?;
     let settings = m.creator_settings(actor).await?;
+    let board = m.leaderboard(actor, Default::default()).await?;
+    let t = &e.tier;
     let mut key = [0u8; 16];
     rand::thread_rng().fill_bytes(&mut key);
     Ok(HubMoney {
@@ -64,25 +72,54 @@ pub async fn hub_money(
             .iter()
             .map(|p| tr.money(p.amount_minor, &p.currency))
             .collect(),
-        commissions: e
-            .commissions
-            .iter()
-            .take(20)
-            .map(|c| CommissionRow {
-                order: c.order_id.clone(),
-                state_label: tr.t(&format!("creator-state-{}", c.state)),
-                state: c.state.clone(),
-                amount: tr.money(c.amount.amount_minor, &c.amount.currency),
-                source: tr.t(&format!("creator-source-{}", c.source)),
-                when: super::order::millis(&c.created_at)
-                    .map(|ms| tr.datetime(ms))
-                    .unwrap_or_default(),
-            })
-            .collect(),
+        commissions: commission_rows(&e, tr),
         key: hex::encode(key),
         code: settings.code.unwrap_or_default(),
         payout_currency: settings.payout_currency,
+        tier: tr.tn(
+            "creator-tier",
+            &[
+                ("tier", &t.tier),
+                ("bonus", &tr.number(t.bonus_bps, 2)),
+                ("earned", &tr.money(t.earned_90d.amount_minor, "EUR")),
+            ],
+        ),
+        next_tier: t.next.as_ref().map(|n| {
+            tr.t2(
+                "creator-tier-next",
+                ("tier", &n.name),
+                ("amount", &tr.money(n.min_eur_minor, "EUR")),
+            )
+        }),
+        leaders: board
+            .into_iter()
+            .map(|l| {
+                (
+                    l.rank,
+                    l.handle,
+                    tr.money(l.sales.amount_minor, &l.sales.currency),
+                )
+            })
+            .collect(),
     })
+}
+
+/// The latest 20 commissions as rows.
+fn commission_rows(e: &EarningsView, tr: Tr) -> Vec<CommissionRow> {
+    e.commissions
+        .iter()
+        .take(20)
+        .map(|c| CommissionRow {
+            order: c.order_id.clone(),
+            state_label: tr.t(&format!("creator-state-{}", c.state)),
+            state: c.state.clone(),
+            amount: tr.money(c.amount.amount_minor, &c.amount.currency),
+            source: tr.t(&format!("creator-source-{}", c.source)),
+            when: super::order::millis(&c.created_at)
+                .map(|ms| tr.datetime(ms))
+                .unwrap_or_default(),
+        })
+        .collect()
 }
 
 fn lines(e: &EarningsView, tr: Tr) -> Vec<(String, String, String, String, String)> {
@@ -145,4 +182,59 @@ pub async fn settings(
     };
     let r = page.state.market.set_creator_settings(&actor, s).await;
     page.done(r.map(|_| ()), "/creator", "/creator").await
+}
+
+/// The console's tier form: `name_i`, `from_i` (euros), `bonus_i` (percent) for each row; rows
+/// without a name are left out.
+#[derive(Debug, Deserialize)]
+pub struct TiersForm {
+    #[serde(flatten)]
+    fields: std::collections::BTreeMap<String, String>,
+}
+
+/// The ladder the form describes, or why not.
+fn ladder(f: &TiersForm) -> Result<Vec<TierInput>, MarketError> {
+    let bad = || {
+        MarketError::new(
+            caravan_market::Code::InvalidTiers,
+            "write each threshold in euros and each bonus as a percentage",
+        )
+    };
+    let mut tiers = Vec::new();
+    for i in 0..8 {
+        let field = |k: &str| {
+            f.fields
+                .get(&format!("{k}_{i}"))
+                .map(|v| v.trim().to_owned())
+        };
+        let Some(name) = field("name").filter(|n| !n.is_empty()) else {
+            continue;
+        };
+        let from = field("from").unwrap_or_default();
+        let bonus = field("bonus").unwrap_or_default();
+        tiers.push(TierInput {
+            name,
+            min_eur_minor: super::seller::parse_price(&from, "EUR").ok_or_else(bad)?,
+            bonus_bps: super::seller::parse_price(&bonus, "EUR").ok_or_else(bad)?,
+        });
+    }
+    Ok(tiers)
+}
+
+/// `POST /admin/tiers`.
+pub async fn set_tiers(
+    page: Page,
+    super::extract::Operator(actor): super::extract::Operator,
+    CsrfForm(f): CsrfForm<TiersForm>,
+) -> Response {
+    let r = match ladder(&f) {
+        Ok(tiers) => page
+            .state
+            .market
+            .set_tier_ladder(&actor, TierLadder { tiers })
+            .await
+            .map(|_| ()),
+        Err(e) => Err(e),
+    };
+    page.done(r, "/admin/creators", "/admin/creators").await
 }

@@ -213,6 +213,18 @@ impl Tr {
         self.format(key, Some(&args))
     }
 
+    /// The message `key` with string arguments.
+    pub fn tn(&self, key: &str, named: &[(&str, &str)]) -> String {
+        let mut args = FluentArgs::new();
+        for (name, value) in named {
+            args.set(
+                (*name).to_owned(),
+                FluentValue::String(Cow::Owned((*value).to_owned())),
+            );
+        }
+        self.format(key, Some(&args))
+    }
+
     /// A decimal number `minor × 10^-scale`, with this language's separators (ICU4X).
     pub fn number(&self, minor: i64, scale: u32) -> String {
         let mut d = Decimal::from(minor);

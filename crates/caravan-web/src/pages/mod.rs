@@ -69,6 +69,7 @@ pub fn router() -> Router<AppState> {
         .route("/feed", get(posts::feed))
         .route("/creator/posts", post(posts::create))
         .route("/admin/posts/{id}/moderation", post(posts::moderate))
+        .route("/admin/tiers", post(creator_money::set_tiers))
         .route("/creator/payout", post(creator_money::payout))
         .route("/creator/settings", post(creator_money::settings))
         .route("/prefs", post(set_prefs))

@@ -13,6 +13,7 @@ use caravan_market::connect::earnings::{
     CreatorPayoutInput, CreatorPayoutView, CreatorSettings, CreatorSettingsView, EarningsView,
     ReferralFlagView,
 };
+use caravan_market::connect::tiers::{LeaderView, LeaderboardParams, TierInput, TierLadder};
 use caravan_market::connect::{
     CreatorApplication, CreatorView, LinkInput, LinkView, PublicCreator,
 };
@@ -200,4 +201,36 @@ pub async fn referral_flags(
     Auth(actor): Auth,
 ) -> Result<Json<Vec<ReferralFlagView>>, AppError> {
     Ok(Json(state.market.referral_flags(&actor).await?))
+}
+
+/// The tier ladder, lowest first: each tier's threshold (commission confirmed over 90 days, in
+/// euro cents) and its bonus on every rate.
+#[utoipa::path(get, path = "/api/v1/creator-tiers", tag = "connect",
+    responses((status = 200, body = Vec<TierInput>)))]
+pub async fn tiers(State(state): State<AppState>) -> Result<Json<Vec<TierInput>>, AppError> {
+    Ok(Json(state.market.tier_ladder().await?))
+}
+
+/// Replaces the tier ladder (operators); every creator's tier is recomputed at once.
+#[utoipa::path(put, path = "/api/v1/admin/creator-tiers", tag = "connect", security(("bearer" = [])),
+    request_body = TierLadder,
+    responses((status = 200, body = Vec<TierInput>), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn set_tiers(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiJson(l): ApiJson<TierLadder>,
+) -> Result<Json<Vec<TierInput>>, AppError> {
+    Ok(Json(state.market.set_tier_ladder(&actor, l).await?))
+}
+
+/// A month's top 20 creators by confirmed sales, overall or by audience country (creators).
+#[utoipa::path(get, path = "/api/v1/creator/leaderboard", tag = "connect", security(("bearer" = [])),
+    params(LeaderboardParams),
+    responses((status = 200, body = Vec<LeaderView>), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn leaderboard(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiQuery(q): ApiQuery<LeaderboardParams>,
+) -> Result<Json<Vec<LeaderView>>, AppError> {
+    Ok(Json(state.market.leaderboard(&actor, q).await?))
 }

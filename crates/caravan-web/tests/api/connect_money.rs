@@ -17,6 +17,7 @@ on_both_engines!(
     nobody_earns_on_their_own_purchase,
     commission_follows_its_order_through_escrow_to_the_payout_and_back,
     the_hub_shows_the_commission_move_and_pays_it_out,
+    tiers_raise_the_rate_and_the_leaderboard_ranks_confirmed_sales,
 );
 
 const RATES: &str = "/api/v1/merchant/commission-rates";
@@ -553,4 +554,117 @@ async fn the_hub_shows_the_commission_move_and_pays_it_out(app: &TestApp) {
 
 async fn checkout_api(app: &TestApp, buyer: &str, variant: &str, extra: Value) -> Res {
     checkout(app, buyer, "own", (variant, 1), to(5), None, extra).await
+}
+
+async fn tiers_raise_the_rate_and_the_leaderboard_ranks_confirmed_sales(app: &TestApp) {
+    let s = shop(app).await;
+    let (it, _, it_var) = &s.it;
+    app.put(RATES, Some(it), json!({"scope": "store", "rate_bps": 1000}))
+        .await
+        .ok(200);
+    let (marie, _) = creator(app, &s.op, "marie@example.com", "marie").await;
+    app.put(
+        "/api/v1/me/creator/settings",
+        Some(&marie),
+        json!({"code": "MARIE10"}),
+    )
+    .await
+    .ok(200);
+    let ladder = app.get("/api/v1/creator-tiers", None).await;
+    let names: Vec<&str> = ladder
+        .ok(200)
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Starter", "Rising", "Star", "Icon"]);
+    let e = app.get("/api/v1/creator/earnings", Some(&marie)).await;
+    assert_eq!(e.ok(200)["tier"]["tier"], "Starter");
+    assert_eq!(e.body["tier"]["next"]["name"], "Rising");
+    // One completed order through her code: €2.50 confirmed.
+    let buyer = app.buyer("anna@example.com").await;
+    let code = json!({"creator_code": "MARIE10"});
+    let r = checkout(app, &buyer, "t1", (it_var, 1), to(1), None, code.clone()).await;
+    let order = r.ok(201)["orders"][0]["id"].as_str().unwrap().to_owned();
+    complete(app, it, &buyer, &order).await;
+    // The operator's ladder: bad ones are refused; Rising from €1.00 with +5%.
+    let tiers = "/api/v1/admin/creator-tiers";
+    let rising = |from: i64, bonus: i64| {
+        json!({"tiers": [
+        {"name": "Starter", "min_eur_minor": 0, "bonus_bps": 0},
+        {"name": "Rising", "min_eur_minor": from, "bonus_bps": bonus}]})
+    };
+    app.put(tiers, Some(&marie), rising(100, 500))
+        .await
+        .error(403, "forbidden");
+    for bad in [rising(0, 500), rising(100, 2001), json!({"tiers": []})] {
+        app.put(tiers, Some(&s.op), bad)
+            .await
+            .error(422, "invalid_tiers");
+    }
+    app.put(tiers, Some(&s.op), rising(100, 500)).await.ok(200);
+    let e = app.get("/api/v1/creator/earnings", Some(&marie)).await;
+    assert_eq!(e.ok(200)["tier"]["tier"], "Rising");
+    assert_eq!(e.body["tier"]["bonus_bps"], 500);
+    assert_eq!(e.body["tier"]["earned_90d"]["amount_minor"], 250);
+    // Her next sale earns the store's 10% plus the tier's 5%.
+    app.clock.advance(3_000);
+    let r = checkout(app, &buyer, "t2", (it_var, 1), to(1), None, code).await;
+    assert_eq!(credit(app, r.ok(201)).await.1, 375);
+    // The month's leaderboard: her confirmed sale, overall and for her audience's countries.
+    let board = app.get("/api/v1/creator/leaderboard", Some(&marie)).await;
+    let first = board.ok(200)[0].clone();
+    assert_eq!(
+        (first["rank"].as_i64(), first["handle"].as_str()),
+        (Some(1), Some("marie"))
+    );
+    let o = app.market.store().order(&order).await.unwrap().unwrap();
+    assert_eq!(first["sales"]["amount_minor"], o.total_minor);
+    let be = app
+        .get("/api/v1/creator/leaderboard?country=BE", Some(&marie))
+        .await;
+    assert_eq!(be.ok(200).as_array().unwrap().len(), 1);
+    let jp = app
+        .get("/api/v1/creator/leaderboard?country=JP", Some(&marie))
+        .await;
+    assert!(jp.ok(200).as_array().unwrap().is_empty());
+    let last_year = app
+        .get("/api/v1/creator/leaderboard?month=2020-01", Some(&marie))
+        .await;
+    assert!(last_year.ok(200).as_array().unwrap().is_empty());
+    app.get("/api/v1/creator/leaderboard?month=2026-13", Some(&marie))
+        .await
+        .error(422, "invalid_month");
+    app.get("/api/v1/creator/leaderboard", Some(&buyer))
+        .await
+        .error(403, "forbidden");
+    // The console's form sets the ladder the way people write it.
+    let console = cookies(&s.op, "fr.EUR.FR");
+    let form = [
+        ("csrf", CSRF),
+        ("name_0", "Débutant"),
+        ("from_0", "0"),
+        ("bonus_0", "0"),
+        ("name_1", "Étoile"),
+        ("from_1", "1000"),
+        ("bonus_1", "1,5"),
+    ];
+    let (status, _, _) = page(app, Method::POST, "/admin/tiers", &console, &form).await;
+    assert_eq!(status, 303);
+    let ladder = app.get("/api/v1/creator-tiers", None).await;
+    assert_eq!(ladder.ok(200)[1]["name"], "Étoile");
+    assert_eq!(
+        (
+            ladder.body[1]["min_eur_minor"].as_i64(),
+            ladder.body[1]["bonus_bps"].as_i64()
+        ),
+        (Some(100_000), Some(150))
+    );
+    let hub = cookies(&marie, "fr.EUR.FR");
+    let (_, html, _) = page(app, Method::GET, "/creator", &hub, &[]).await;
+    assert!(
+        html.contains("Niveau : Débutant") && html.contains("Classement du mois"),
+        "{html}"
+    );
 }
