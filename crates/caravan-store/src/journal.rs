@@ -206,7 +206,9 @@ pub(crate) async fn post_ledger<E: Exec>(
         &entries,
     )
     .await?;
-    for ((account, currency), delta) in deltas {
+    let mut credits: Vec<Vec<Val>> = Vec::new();
+    for ((account, currency), delta) in &deltas {
+        let (account, currency, delta) = (account.clone(), currency.clone(), *delta);
         if delta == 0 {
             continue;
         }
@@ -223,14 +225,8 @@ pub(crate) async fn post_ledger<E: Exec>(
                 return Err(StoreError::Insufficient);
             }
         } else {
-            tx.execute(
-                "INSERT INTO balances (account, currency, balance_minor) VALUES ($1, $2, $3) \
-                 ON CONFLICT (account, currency) DO UPDATE SET balance_minor = balances.balance_minor + excluded.balance_minor",
-                &[(&account).into(), (&currency).into(), delta.into()],
-                true,
-            )
-            .await?;
+            credits.push(vec![account.into(), currency.into(), delta.into()]);
         }
     }
-    Ok(())
+    crate::dialect::add_to_balances(tx, &credits).await
 }
