@@ -192,3 +192,43 @@ impl Store {
         .await?)
     }
 }
+
+/// What one creator sold of one of a store's products: (creator, product, title at sale, units,
+/// sales, commission), refunds not taken off.
+pub type CreatorSaleRow = (String, String, String, i64, i64, i64);
+
+impl Store {
+    /// What creators sold of a store's products in orders not cancelled, biggest first.
+    pub async fn creator_sales(
+        &self,
+        merchant_id: &str,
+        limit: i64,
+    ) -> Result<Vec<CreatorSaleRow>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT c.creator_id, l.product_id, MAX(l.title), CAST(SUM(l.quantity) AS BIGINT), \
+             CAST(SUM(l.total_minor) AS BIGINT), CAST(SUM(l.commission_minor) AS BIGINT) \
+             FROM commissions c JOIN order_lines l ON l.order_id = c.order_id \
+             JOIN orders o ON o.id = c.order_id \
+             WHERE c.merchant_id = $1 AND o.status <> 'cancelled' AND l.commission_minor > 0 \
+             GROUP BY c.creator_id, l.product_id ORDER BY SUM(l.total_minor) DESC LIMIT $2",
+        )
+        .bind(merchant_id)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Orders attributed per link code or post of a creator (not reversed): (reference, orders).
+    pub async fn orders_by_reference(
+        &self,
+        creator_id: &str,
+    ) -> Result<Vec<(String, i64)>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT reference, COUNT(*) FROM commissions WHERE creator_id = $1 AND state <> 'reversed' \
+             GROUP BY reference",
+        )
+        .bind(creator_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+}

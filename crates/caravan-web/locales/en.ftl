@@ -491,3 +491,16 @@ admin-tier-name = Name
 admin-tier-from = From (€ over 90 days)
 admin-tier-bonus = Bonus (%)
 admin-save-tiers = Save the tiers
+
+## Connect: what creators sold, orders per link
+seller-creator-sales = What creators sold
+seller-no-creator-sales = No sales through creators yet.
+seller-creator = Creator
+seller-product = Product
+seller-units = Units
+seller-sales = Sales
+seller-commission-paid = Commission
+creator-link-orders = { $count ->
+    [one] { $count } order
+   *[other] { $count } orders
+}

@@ -491,3 +491,16 @@ admin-tier-name = Nombre
 admin-tier-from = Desde (€ en 90 días)
 admin-tier-bonus = Bonificación (%)
 admin-save-tiers = Guardar los niveles
+
+## Connect: what creators sold, orders per link
+seller-creator-sales = Lo que vendieron los creadores
+seller-no-creator-sales = Aún no hay ventas a través de creadores.
+seller-creator = Creador
+seller-product = Producto
+seller-units = Unidades
+seller-sales = Ventas
+seller-commission-paid = Comisión
+creator-link-orders = { $count ->
+    [one] { $count } pedido
+   *[other] { $count } pedidos
+}

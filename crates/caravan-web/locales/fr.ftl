@@ -491,3 +491,16 @@ admin-tier-name = Nom
 admin-tier-from = À partir de (€ sur 90 jours)
 admin-tier-bonus = Bonus (%)
 admin-save-tiers = Enregistrer les niveaux
+
+## Connect: what creators sold, orders per link
+seller-creator-sales = Ce que les créateurs ont vendu
+seller-no-creator-sales = Pas encore de vente par des créateurs.
+seller-creator = Créateur
+seller-product = Produit
+seller-units = Unités
+seller-sales = Ventes
+seller-commission-paid = Commission
+creator-link-orders = { $count ->
+    [one] { $count } commande
+   *[other] { $count } commandes
+}

@@ -491,3 +491,16 @@ admin-tier-name = Nome
 admin-tier-from = Da (€ in 90 giorni)
 admin-tier-bonus = Bonus (%)
 admin-save-tiers = Salva i livelli
+
+## Connect: what creators sold, orders per link
+seller-creator-sales = Cosa hanno venduto i creator
+seller-no-creator-sales = Ancora nessuna vendita tramite creator.
+seller-creator = Creator
+seller-product = Prodotto
+seller-units = Unità
+seller-sales = Vendite
+seller-commission-paid = Commissione
+creator-link-orders = { $count ->
+    [one] { $count } ordine
+   *[other] { $count } ordini
+}

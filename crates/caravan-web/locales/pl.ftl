@@ -499,3 +499,17 @@ admin-tier-name = Nazwa
 admin-tier-from = Od (€ w 90 dni)
 admin-tier-bonus = Bonus (%)
 admin-save-tiers = Zapisz poziomy
+
+## Connect: what creators sold, orders per link
+seller-creator-sales = Co sprzedali twórcy
+seller-no-creator-sales = Nie ma jeszcze sprzedaży przez twórców.
+seller-creator = Twórca
+seller-product = Produkt
+seller-units = Sztuki
+seller-sales = Sprzedaż
+seller-commission-paid = Prowizja
+creator-link-orders = { $count ->
+    [one] { $count } zamówienie
+    [few] { $count } zamówienia
+   *[other] { $count } zamówień
+}

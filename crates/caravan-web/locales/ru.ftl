@@ -499,3 +499,17 @@ admin-tier-name = Название
 admin-tier-from = От (€ за 90 дней)
 admin-tier-bonus = Бонус (%)
 admin-save-tiers = Сохранить уровни
+
+## Connect: what creators sold, orders per link
+seller-creator-sales = Что продали авторы
+seller-no-creator-sales = Продаж через авторов пока нет.
+seller-creator = Автор
+seller-product = Товар
+seller-units = Штук
+seller-sales = Продажи
+seller-commission-paid = Комиссия
+creator-link-orders = { $count ->
+    [one] { $count } заказ
+    [few] { $count } заказа
+   *[other] { $count } заказов
+}

@@ -485,3 +485,13 @@ admin-tier-name = Ad
 admin-tier-from = Başlangıç (90 günde €)
 admin-tier-bonus = Bonus (%)
 admin-save-tiers = Seviyeleri kaydet
+
+## Connect: what creators sold, orders per link
+seller-creator-sales = İçerik üreticilerinin sattıkları
+seller-no-creator-sales = Henüz içerik üreticileri aracılığıyla satış yok.
+seller-creator = İçerik üreticisi
+seller-product = Ürün
+seller-units = Adet
+seller-sales = Satış
+seller-commission-paid = Komisyon
+creator-link-orders = { $count } sipariş

@@ -482,3 +482,13 @@ admin-tier-name = 名称
 admin-tier-from = 起点（90 天内 €）
 admin-tier-bonus = 奖励（%）
 admin-save-tiers = 保存等级
+
+## Connect: what creators sold, orders per link
+seller-creator-sales = 创作者卖出的商品
+seller-no-creator-sales = 还没有通过创作者的销售。
+seller-creator = 创作者
+seller-product = 商品
+seller-units = 件数
+seller-sales = 销售额
+seller-commission-paid = 佣金
+creator-link-orders = { $count } 个订单

@@ -3,6 +3,7 @@
 //! category, then the store) and frozen on the order line at sale.
 
 use crate::accounts::Actor;
+use crate::catalogue::MoneyView;
 use crate::{Code, Market, MarketError};
 use caravan_domain::commission::{check_rate, rate_in_force, Scope};
 use caravan_domain::id::{CategoryId, ProductId, TypedId};
@@ -136,6 +137,52 @@ impl Market {
                 target_id: r.target_id,
                 rate_bps: r.rate_bps,
             })
+            .collect())
+    }
+}
+
+/// What one creator sold of one of the store's products.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct CreatorSaleView {
+    /// The creator's handle.
+    pub handle: String,
+    /// `prd_…`.
+    pub product_id: String,
+    /// The product's title at sale.
+    pub title: String,
+    /// Units sold through the creator (orders not cancelled).
+    pub units: i64,
+    /// Their lines' amount, the store's currency.
+    pub sales: MoneyView,
+    /// The commission frozen on them.
+    pub commission: MoneyView,
+}
+
+impl Market {
+    /// Which creators sold what of the acting store's products, biggest first (top 200).
+    pub async fn creator_sales(&self, actor: &Actor) -> Result<Vec<CreatorSaleView>, MarketError> {
+        let m = self.acting_merchant(actor).await?;
+        let rows = self.store.creator_sales(&m.id, 200).await?;
+        let ids: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
+        let handles: HashMap<String, String> = self
+            .store
+            .creator_handles(&ids)
+            .await?
+            .into_iter()
+            .collect();
+        let c = m.settlement_currency.as_str();
+        Ok(rows
+            .into_iter()
+            .map(
+                |(creator, product_id, title, units, sales, commission)| CreatorSaleView {
+                    handle: handles.get(&creator).cloned().unwrap_or_default(),
+                    product_id,
+                    title,
+                    units,
+                    sales: MoneyView::new(sales, c),
+                    commission: MoneyView::new(commission, c),
+                },
+            )
             .collect())
     }
 }

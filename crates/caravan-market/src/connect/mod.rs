@@ -230,7 +230,7 @@ impl Market {
         // 31^8 codes: a clash is rare; a second draw settles it.
         for _ in 0..3 {
             match self.store.insert_link(&record).await {
-                Ok(()) => return Ok(views::link(&record, 0)),
+                Ok(()) => return Ok(views::link(&record, 0, 0)),
                 Err(StoreError::Conflict) => record.code = new_link_code(),
                 Err(e) => return Err(e.into()),
             }
@@ -256,9 +256,18 @@ impl Market {
     pub async fn my_links(&self, actor: &Actor) -> Result<Vec<LinkView>, MarketError> {
         let c = self.acting_creator(actor).await?;
         let links = self.store.links_of(&c.id).await?;
+        let orders: std::collections::HashMap<String, i64> = self
+            .store
+            .orders_by_reference(&c.id)
+            .await?
+            .into_iter()
+            .collect();
         Ok(links
             .iter()
-            .map(|l| views::link(l, self.inner.clicks.pending(&l.code)))
+            .map(|l| {
+                let n = orders.get(&l.code).copied().unwrap_or(0);
+                views::link(l, self.inner.clicks.pending(&l.code), n)
+            })
             .collect())
     }
 

@@ -86,6 +86,10 @@ pub struct LinkView {
     pub target_id: String,
     /// Clicks so far (this node's last second included).
     pub clicks: i64,
+    /// Orders attributed to it (not reversed).
+    pub orders: i64,
+    /// Orders per click, in basis points (0 without clicks).
+    pub conversion_bps: i64,
     /// RFC 3339.
     pub created_at: String,
 }
@@ -121,13 +125,20 @@ pub(super) fn public(c: CreatorRecord) -> PublicCreator {
     }
 }
 
-pub(super) fn link(l: &LinkRecord, pending: i64) -> LinkView {
+pub(super) fn link(l: &LinkRecord, pending: i64, orders: i64) -> LinkView {
+    let clicks = l.clicks + pending;
     LinkView {
         code: l.code.clone(),
         path: format!("/r/{}", l.code),
         target_kind: l.target_kind.clone(),
         target_id: l.target_id.clone(),
-        clicks: l.clicks + pending,
+        clicks,
+        orders,
+        conversion_bps: if clicks > 0 {
+            orders.saturating_mul(10_000) / clicks
+        } else {
+            0
+        },
         created_at: rfc3339(l.created_at),
     }
 }

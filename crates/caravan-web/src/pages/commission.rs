@@ -18,18 +18,21 @@ struct RatesPage {
     /// (scope, scope label, target id, target label, rate).
     rates: Vec<(String, String, String, String, String)>,
     categories: Vec<(String, String)>,
+    /// Which creators sold what: (handle, product id, title, units, sales, commission).
+    sales: Vec<(String, String, String, i64, String, String)>,
 }
 
 /// `GET /seller/commission`.
 pub async fn page(page: Page, Seller(actor): Seller) -> Response {
     let tr = page.tr();
     let m = &page.state.market;
-    let (rates, cats) = match (
+    let (rates, cats, sales) = match (
         m.commission_rates(&actor).await,
         m.categories(page.prefs.locale).await,
+        m.creator_sales(&actor).await,
     ) {
-        (Ok(r), Ok(c)) => (r, c),
-        (Err(e), _) | (_, Err(e)) => return page.failed(e, "/seller").await,
+        (Ok(r), Ok(c), Ok(s)) => (r, c, s),
+        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return page.failed(e, "/seller").await,
     };
     let name = |id: &str| {
         cats.iter()
@@ -37,6 +40,16 @@ pub async fn page(page: Page, Seller(actor): Seller) -> Response {
             .map_or_else(|| id.to_owned(), |c| c.name.clone())
     };
     let body = RatesPage {
+        sales: sales
+            .into_iter()
+            .map(|x| {
+                let money = |v: &caravan_market::catalogue::MoneyView| {
+                    tr.money(v.amount_minor, &v.currency)
+                };
+                let (sold, earned) = (money(&x.sales), money(&x.commission));
+                (x.handle, x.product_id, x.title, x.units, sold, earned)
+            })
+            .collect(),
         rates: rates
             .iter()
             .map(|r| {

@@ -16,6 +16,9 @@ struct LinkRow {
     url: String,
     target: String,
     clicks: i64,
+    orders: i64,
+    /// Orders per click, as a percentage.
+    conversion: String,
 }
 
 #[derive(Template)]
@@ -69,6 +72,8 @@ pub async fn hub(page: Page, SignedIn(actor): SignedIn) -> Response {
                     _ => tr.t("creator-link-campaign"),
                 },
                 clicks: l.clicks,
+                orders: l.orders,
+                conversion: tr.number(l.conversion_bps, 2) + " %",
             })
             .collect(),
         creator,

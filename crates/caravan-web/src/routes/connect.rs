@@ -8,7 +8,9 @@ use crate::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use caravan_market::connect::commission::{CommissionRateInput, CommissionRateView};
+use caravan_market::connect::commission::{
+    CommissionRateInput, CommissionRateView, CreatorSaleView,
+};
 use caravan_market::connect::earnings::{
     CreatorPayoutInput, CreatorPayoutView, CreatorSettings, CreatorSettingsView, EarningsView,
     ReferralFlagView,
@@ -233,4 +235,14 @@ pub async fn leaderboard(
     ApiQuery(q): ApiQuery<LeaderboardParams>,
 ) -> Result<Json<Vec<LeaderView>>, AppError> {
     Ok(Json(state.market.leaderboard(&actor, q).await?))
+}
+
+/// Which creators sold what of the caller's products (merchants), biggest first.
+#[utoipa::path(get, path = "/api/v1/merchant/creator-sales", tag = "connect", security(("bearer" = [])),
+    responses((status = 200, body = Vec<CreatorSaleView>), (status = 403, body = ErrorBody)))]
+pub async fn creator_sales(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+) -> Result<Json<Vec<CreatorSaleView>>, AppError> {
+    Ok(Json(state.market.creator_sales(&actor).await?))
 }

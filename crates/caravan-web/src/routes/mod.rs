@@ -117,6 +117,7 @@ fn connect_api() -> OpenApiRouter<AppState> {
         .routes(routes!(connect::tiers))
         .routes(routes!(connect::set_tiers))
         .routes(routes!(connect::leaderboard))
+        .routes(routes!(connect::creator_sales))
         .routes(routes!(posts::create_post, posts::my_posts))
         .routes(routes!(posts::creator_posts))
         .routes(routes!(posts::feed))

@@ -196,6 +196,40 @@ async fn a_code_beats_a_link_and_the_last_click_wins_inside_its_window(app: &Tes
         .error(422, "unknown_creator_code");
     let after = app.get("/api/v1/orders", Some(&buyer)).await;
     assert_eq!(after.ok(200), &orders);
+    // Marie's link: two clicks, two orders through it (her code's order counts for the code).
+    let links = app.get("/api/v1/creator/links", Some(&marie)).await;
+    let mine = links.ok(200).as_array().unwrap()[0].clone();
+    assert_eq!(mine["code"], marie_link.as_str());
+    assert_eq!(
+        (
+            mine["clicks"].as_i64(),
+            mine["orders"].as_i64(),
+            mine["conversion_bps"].as_i64()
+        ),
+        (Some(2), Some(2), Some(10_000))
+    );
+    // The store sees which creators sold what.
+    let sales = app.get("/api/v1/merchant/creator-sales", Some(it)).await;
+    let sales: Vec<(String, i64, i64)> = sales
+        .ok(200)
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["handle"].as_str().unwrap().to_owned(),
+                r["units"].as_i64().unwrap(),
+                r["commission"]["amount_minor"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        sales,
+        [("marie".to_owned(), 3, 750), ("olga".to_owned(), 1, 250)]
+    );
+    app.get("/api/v1/merchant/creator-sales", Some(&buyer))
+        .await
+        .error(403, "forbidden");
     // A garbled cookie is ignored, not an error.
     let junk = "caravan_ref=<script>.1";
     let r = checkout(app, &buyer, "k6", (it_var, 1), to(1), Some(junk), none).await;
@@ -538,6 +572,13 @@ async fn the_hub_shows_the_commission_move_and_pays_it_out(app: &TestApp) {
     assert_eq!(status, 303);
     let (_, html, _) = page(app, Method::GET, "/creator", &hub, &[]).await;
     assert!(html.contains("Versé : 30,00\u{a0}€"), "{html}");
+    // The store's commission page says which creator sold what.
+    let seller = cookies(it, "fr.EUR.FR");
+    let (_, html, _) = page(app, Method::GET, "/seller/commission", &seller, &[]).await;
+    assert!(
+        html.contains("Ce que les créateurs ont vendu") && html.contains("@marie"),
+        "{html}"
+    );
     // Marie buys with her own code: refused, and the operator's console says why.
     let own = json!({"creator_code": "MARIE30"});
     let r = checkout_api(app, &marie, it_var, own).await;
