@@ -504,3 +504,4 @@ creator-link-orders = { $count ->
     [one] { $count } order
    *[other] { $count } orders
 }
+creator-chart = Commission per day, last 30 days (in euros)

@@ -504,3 +504,4 @@ creator-link-orders = { $count ->
     [one] { $count } pedido
    *[other] { $count } pedidos
 }
+creator-chart = Comisión por día, últimos 30 días (en euros)

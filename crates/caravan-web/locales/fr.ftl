@@ -504,3 +504,4 @@ creator-link-orders = { $count ->
     [one] { $count } commande
    *[other] { $count } commandes
 }
+creator-chart = Commission par jour sur les 30 derniers jours (en euros)

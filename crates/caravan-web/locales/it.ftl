@@ -504,3 +504,4 @@ creator-link-orders = { $count ->
     [one] { $count } ordine
    *[other] { $count } ordini
 }
+creator-chart = Commissione al giorno, ultimi 30 giorni (in euro)

@@ -513,3 +513,4 @@ creator-link-orders = { $count ->
     [few] { $count } zamówienia
    *[other] { $count } zamówień
 }
+creator-chart = Prowizja dziennie z ostatnich 30 dni (w euro)

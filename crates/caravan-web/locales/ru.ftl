@@ -513,3 +513,4 @@ creator-link-orders = { $count ->
     [few] { $count } заказа
    *[other] { $count } заказов
 }
+creator-chart = Комиссия по дням за последние 30 дней (в евро)

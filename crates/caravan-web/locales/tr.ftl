@@ -495,3 +495,4 @@ seller-units = Adet
 seller-sales = Satış
 seller-commission-paid = Komisyon
 creator-link-orders = { $count } sipariş
+creator-chart = Son 30 günde günlük komisyon (avro)

@@ -492,3 +492,4 @@ seller-units = 件数
 seller-sales = 销售额
 seller-commission-paid = 佣金
 creator-link-orders = { $count } 个订单
+creator-chart = 最近 30 天每日佣金（欧元）

@@ -102,6 +102,17 @@ pub struct EarningsView {
     pub commissions: Vec<CommissionView>,
     /// The creator's tier and what the next takes.
     pub tier: super::tiers::TierView,
+    /// Commission earned per day over the last 30 days (not reversed), in euros, oldest first.
+    pub daily: Vec<DayView>,
+}
+
+/// One day of earnings.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct DayView {
+    /// YYYY-MM-DD (UTC).
+    pub day: String,
+    /// Commission on that day's attributed orders, in euros.
+    pub earned: MoneyView,
 }
 
 /// One balance a payout took, and what it came to in the payout currency.
@@ -294,6 +305,7 @@ impl Market {
             hold_days: self.config.commission_hold_ms / crate::DAY_MS,
             commissions: commissions.iter().take(100).map(commission_view).collect(),
             tier: self.tier_view(&c).await?,
+            daily: self.daily(&commissions).await?,
         })
     }
 
@@ -301,6 +313,39 @@ impl Market {
     pub(crate) async fn creator_minimum_of(&self, actor: &Actor) -> Result<i64, MarketError> {
         let c = self.own_creator(actor).await?;
         self.creator_minimum(&c)
+    }
+
+    /// The last 30 days' commission (not reversed) per day, in euros at today's rates.
+    async fn daily(&self, commissions: &[CommissionRecord]) -> Result<Vec<DayView>, MarketError> {
+        const DAYS: i64 = 30;
+        let today = self.now().div_euclid(crate::DAY_MS);
+        let rates = self.rate_table().await?;
+        let eur = caravan_domain::fx::Rate::euro();
+        let mut sums = vec![0i64; DAYS as usize];
+        for c in commissions {
+            let age = today - c.created_at.div_euclid(crate::DAY_MS);
+            let Ok(cur) = Currency::parse(&c.currency) else {
+                continue;
+            };
+            let (Some(rate), true) = (rates.get(&cur), (0..DAYS).contains(&age)) else {
+                continue;
+            };
+            let left = Money::new(c.amount_minor - c.reversed_minor, cur);
+            if let Ok(m) = convert(left, *rate, eur) {
+                sums[(DAYS - 1 - age) as usize] += m.minor();
+            }
+        }
+        Ok(sums
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| DayView {
+                day: rfc3339((today - (DAYS - 1) + i as i64) * crate::DAY_MS)
+                    .get(..10)
+                    .map(str::to_owned)
+                    .unwrap_or_default(),
+                earned: MoneyView::new(v, "EUR"),
+            })
+            .collect())
     }
 
     fn creator_minimum(&self, c: &CreatorRecord) -> Result<i64, MarketError> {

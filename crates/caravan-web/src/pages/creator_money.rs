@@ -39,6 +39,28 @@ pub struct HubMoney {
     pub next_tier: Option<String>,
     /// This month's leaderboard: (rank, handle, sales).
     pub leaders: Vec<(usize, String, String)>,
+    /// The last 30 days as bars: (x, y, height, "day: amount").
+    pub chart: Vec<(i64, i64, i64, String)>,
+}
+
+/// Bars of the daily earnings, 12 px apart, scaled to 80 px for the best day.
+fn chart(e: &EarningsView, tr: Tr) -> Vec<(i64, i64, i64, String)> {
+    let top = e
+        .daily
+        .iter()
+        .map(|d| d.earned.amount_minor)
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    e.daily
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let h = (d.earned.amount_minor.max(0) * 80 / top).max(1);
+            let label = format!("{}: {}", d.day, tr.money(d.earned.amount_minor, "EUR"));
+            (i as i64 * 12, 90 - h, h, label)
+        })
+        .collect()
 }
 
 /// The acting creator's money, formatted for `tr`.
@@ -73,6 +95,7 @@ pub async fn hub_money(
             .map(|p| tr.money(p.amount_minor, &p.currency))
             .collect(),
         commissions: commission_rows(&e, tr),
+        chart: chart(&e, tr),
         key: hex::encode(key),
         code: settings.code.unwrap_or_default(),
         payout_currency: settings.payout_currency,

@@ -549,6 +549,16 @@ async fn the_hub_shows_the_commission_move_and_pays_it_out(app: &TestApp) {
         html.contains("Dernières commissions") && html.contains(&order),
         "{html}"
     );
+    // The chart of the last 30 days: today's bar holds the €30.00.
+    assert!(
+        html.contains("Commission par jour") && html.contains("<rect"),
+        "{html}"
+    );
+    let e = app.get("/api/v1/creator/earnings", Some(&marie)).await;
+    let daily = e.ok(200)["daily"].as_array().unwrap().clone();
+    assert_eq!(daily.len(), 30);
+    assert_eq!(daily[29]["earned"]["amount_minor"], 3000);
+    assert_eq!(daily[28]["earned"]["amount_minor"], 0);
     // Completed, then held 14 days: available, and paid out from the hub.
     complete(app, it, &buyer, &order).await;
     let (_, html, _) = page(app, Method::GET, "/creator", &hub, &[]).await;
