@@ -18,9 +18,9 @@ use std::sync::Arc;
 /// Options of `caravan bench checkout`.
 #[derive(Debug, clap::Args)]
 pub struct CheckoutArgs {
-    /// sqlite or postgres.
-    #[arg(long, default_value = "sqlite")]
-    pub engine: String,
+    /// The database engine and, for PostgreSQL, its server.
+    #[command(flatten)]
+    pub db: crate::seed::EngineArgs,
     /// hot-sku (everyone buys one SKU) or spread (500 SKUs).
     #[arg(long, default_value = "hot-sku")]
     pub scenario: String,
@@ -34,13 +34,6 @@ pub struct CheckoutArgs {
     /// Seconds each measurement runs (after one second of warm-up).
     #[arg(long, default_value_t = 10)]
     pub seconds: u64,
-    /// PostgreSQL server for `--engine postgres` (a fresh database is created on it).
-    #[arg(
-        long,
-        env = "CARAVAN_TEST_POSTGRES",
-        default_value = "postgres://postgres@127.0.0.1:5432/test"
-    )]
-    pub postgres_url: String,
 }
 
 /// One transaction and one row lock per order: the design the comparison is against.
@@ -133,11 +126,11 @@ pub async fn checkout(args: CheckoutArgs) -> Result<()> {
         "random" => Keys::Random,
         other => bail!("--keys is time-ordered or random, not {other:?}"),
     };
-    let db = seed::database(&args.engine, &args.postgres_url).await?;
+    let db = args.db.database().await?;
     let market = seed::market(db.store.clone());
     eprintln!(
         "seeding {} buyers on {} ({})…",
-        args.buyers, args.engine, args.scenario
+        args.buyers, args.db.engine, args.scenario
     );
     let (tokens, variants) = seed(&market, &args.scenario, args.buyers).await?;
     sqlx::query("CREATE TABLE bench_orders (variant_id TEXT NOT NULL, quantity BIGINT NOT NULL, created_at BIGINT NOT NULL)")
@@ -152,7 +145,7 @@ pub async fn checkout(args: CheckoutArgs) -> Result<()> {
     let bodies = Arc::new(variants.iter().map(|v| one_unit(v)).collect::<Vec<_>>());
     let label = format!(
         "bench checkout engine={} scenario={} buyers={}",
-        args.engine, args.scenario, args.buyers
+        args.db.engine, args.scenario, args.buyers
     );
     let measure = |path: &'static str, keys: Keys| {
         crate::rss::reset_peak();

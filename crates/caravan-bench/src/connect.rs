@@ -22,9 +22,9 @@ use std::time::{Duration, Instant};
 /// Options of `caravan bench connect`.
 #[derive(Debug, clap::Args)]
 pub struct ConnectArgs {
-    /// sqlite or postgres.
-    #[arg(long, default_value = "sqlite")]
-    pub engine: String,
+    /// The database engine and, for PostgreSQL, its server.
+    #[command(flatten)]
+    pub db: crate::seed::EngineArgs,
     /// Concurrent buyers checking out.
     #[arg(long, default_value_t = 128)]
     pub buyers: usize,
@@ -40,13 +40,6 @@ pub struct ConnectArgs {
     /// Seconds each measurement runs (after one second of warm-up).
     #[arg(long, default_value_t = 10)]
     pub seconds: u64,
-    /// PostgreSQL server for `--engine postgres` (a fresh database is created on it).
-    #[arg(
-        long,
-        env = "CARAVAN_TEST_POSTGRES",
-        default_value = "postgres://postgres@127.0.0.1:5432/test"
-    )]
-    pub postgres_url: String,
 }
 
 const CREATORS: usize = 50;
@@ -207,11 +200,11 @@ fn feed_paths() -> Vec<String> {
 
 /// Runs the benchmark.
 pub async fn connect(args: ConnectArgs) -> Result<()> {
-    let db = seed::database(&args.engine, &args.postgres_url).await?;
+    let db = args.db.database().await?;
     let market = seed::market(db.store.clone());
     eprintln!(
         "seeding {} creators, {} posts and {} buyers on {}…",
-        CREATORS, args.posts, args.buyers, args.engine
+        CREATORS, args.posts, args.buyers, args.db.engine
     );
     let s = seed_connect(&market).await?;
     seed_posts(&db.store, &s, args.posts, market.now_ms()).await?;
@@ -222,7 +215,7 @@ pub async fn connect(args: ConnectArgs) -> Result<()> {
     let (base, server) = serve(app).await?;
     let label = format!(
         "engine={} buyers={} clickers={} readers={} posts={}",
-        args.engine, args.buyers, args.clickers, args.readers, args.posts
+        args.db.engine, args.buyers, args.clickers, args.readers, args.posts
     );
     let load = Load {
         base: &base,

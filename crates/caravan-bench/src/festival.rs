@@ -23,22 +23,15 @@ use std::sync::Arc;
 /// Options of `caravan bench festival`.
 #[derive(Debug, clap::Args)]
 pub struct FestivalArgs {
-    /// sqlite or postgres.
-    #[arg(long, default_value = "sqlite")]
-    pub engine: String,
+    /// The database engine and, for PostgreSQL, its server.
+    #[command(flatten)]
+    pub db: crate::seed::EngineArgs,
     /// Concurrent buyers.
     #[arg(long, default_value_t = 1024)]
     pub buyers: usize,
     /// Seconds each measurement runs (after one second of warm-up).
     #[arg(long, default_value_t = 10)]
     pub seconds: u64,
-    /// PostgreSQL server for `--engine postgres` (a fresh database is created on it).
-    #[arg(
-        long,
-        env = "CARAVAN_TEST_POSTGRES",
-        default_value = "postgres://postgres@127.0.0.1:5432/test"
-    )]
-    pub postgres_url: String,
 }
 
 const DEALS_PER_STORE: usize = 20;
@@ -258,18 +251,18 @@ async fn over_budget(store: &Store) -> Result<i64> {
 /// Runs the benchmark: hot-SKU checkout, the festival burst, the no-op ceiling; one line each
 /// and the ratios.
 pub async fn festival(args: FestivalArgs) -> Result<()> {
-    let db = seed::database(&args.engine, &args.postgres_url).await?;
+    let db = args.db.database().await?;
     let market = seed::market(db.store.clone());
     eprintln!(
         "seeding the festival and {} buyers on {}…",
-        args.buyers, args.engine
+        args.buyers, args.db.engine
     );
     let f = seed_festival(&market).await?;
     let tokens = seed::buyers(&market, args.buyers).await?;
     let bench = Router::new().route("/bench/noop", post(noop));
     let app = caravan_web::router(caravan_web::AppState::new(market.clone())).merge(bench);
     let (base, server) = serve(app).await?;
-    let label = format!("engine={} buyers={}", args.engine, args.buyers);
+    let label = format!("engine={} buyers={}", args.db.engine, args.buyers);
     let measure = |path: &'static str, bodies: Vec<String>, keys: Keys| {
         crate::rss::reset_peak();
         drive(&base, &tokens, path, args.seconds, Arc::new(bodies), keys)

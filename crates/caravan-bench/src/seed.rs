@@ -166,6 +166,28 @@ pub async fn buyers(market: &Market, n: usize) -> Result<Vec<String>> {
     Ok(tokens)
 }
 
+/// Which database a benchmark runs on.
+#[derive(Debug, clap::Args)]
+pub struct EngineArgs {
+    /// sqlite or postgres.
+    #[arg(long, default_value = "sqlite")]
+    pub engine: String,
+    /// PostgreSQL server for `--engine postgres` (a fresh database is created on it).
+    #[arg(
+        long,
+        env = "CARAVAN_TEST_POSTGRES",
+        default_value = "postgres://postgres@127.0.0.1:5432/test"
+    )]
+    pub postgres_url: String,
+}
+
+impl EngineArgs {
+    /// A fresh database on the chosen engine.
+    pub async fn database(&self) -> Result<caravan_store::testing::TestDb> {
+        database(&self.engine, &self.postgres_url).await
+    }
+}
+
 /// A fresh database on `engine` (`sqlite`, or `postgres` on the server at `postgres_url`).
 pub async fn database(engine: &str, postgres_url: &str) -> Result<caravan_store::testing::TestDb> {
     use anyhow::Context;

@@ -20,22 +20,15 @@ use std::time::{Duration, Instant};
 /// Options of `caravan bench writer`.
 #[derive(Debug, clap::Args)]
 pub struct WriterArgs {
-    /// sqlite or postgres.
-    #[arg(long, default_value = "sqlite")]
-    pub engine: String,
+    /// The database engine and, for PostgreSQL, its server.
+    #[command(flatten)]
+    pub db: crate::seed::EngineArgs,
     /// Checkouts to prepare and write.
     #[arg(long, default_value_t = 20_000)]
     pub checkouts: usize,
     /// Buyers they come from.
     #[arg(long, default_value_t = 1024)]
     pub buyers: usize,
-    /// PostgreSQL server for `--engine postgres` (a fresh database is created on it).
-    #[arg(
-        long,
-        env = "CARAVAN_TEST_POSTGRES",
-        default_value = "postgres://postgres@127.0.0.1:5432/test"
-    )]
-    pub postgres_url: String,
 }
 
 /// What the streams wrote.
@@ -151,11 +144,11 @@ async fn rows(store: &Store, engine: &str) -> Result<i64> {
 /// by the streams (timed) — so each round is priced knowing what the earlier ones claimed, as
 /// buyers are at the storefront; prints the figures and where the time went.
 pub async fn writer(args: WriterArgs) -> Result<()> {
-    let db = seed::database(&args.engine, &args.postgres_url).await?;
+    let db = args.db.database().await?;
     let market = seed::market(db.store.clone());
     eprintln!(
         "seeding the festival and {} buyers on {}…",
-        args.buyers, args.engine
+        args.buyers, args.db.engine
     );
     let f = seed_festival(&market).await?;
     let mut actors = Vec::with_capacity(args.buyers);
@@ -165,7 +158,7 @@ pub async fn writer(args: WriterArgs) -> Result<()> {
     let (bodies, buyers) = (bodies(&f), args.buyers.max(1));
     let streams = db.store.writer_connections().max(1);
     let batch = caravan_market::MarketConfig::default().writer_batch.max(1);
-    let before = rows(&db.store, &args.engine).await?;
+    let before = rows(&db.store, &args.db.engine).await?;
     crate::rss::reset_peak();
     let (mut tally, mut elapsed) = (Tally::default(), Duration::ZERO);
     for from in (0..args.checkouts).step_by(buyers) {
@@ -175,12 +168,12 @@ pub async fn writer(args: WriterArgs) -> Result<()> {
         tally.add(write_round(&db.store, round, streams, batch).await?);
         elapsed += started.elapsed();
     }
-    let written = rows(&db.store, &args.engine).await? - before;
+    let written = rows(&db.store, &args.db.engine).await? - before;
     println!(
         "{}",
-        line(&args.engine, streams, batch, &tally, elapsed, written)
+        line(&args.db.engine, streams, batch, &tally, elapsed, written)
     );
-    println!("{}", time_line(&args.engine, &tally));
+    println!("{}", time_line(&args.db.engine, &tally));
     db.cleanup().await;
     Ok(())
 }

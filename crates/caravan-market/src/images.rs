@@ -1,5 +1,5 @@
-//! Product images uploaded by stores: checked by their bytes, kept in the database and served
-//! from `/media/{id}`, so a seller needs no image host of their own.
+//! Images uploaded by stores (products) and creators (posts): checked by their bytes, kept in
+//! the database and served from `/media/{id}`, so nobody needs an image host of their own.
 
 use crate::accounts::Actor;
 use crate::catalogue::{ProductDetail, ProductPatch};
@@ -13,6 +13,17 @@ use serde::Serialize;
 
 /// How many images one store may keep.
 pub const MAX_IMAGES_PER_STORE: i64 = 2_000;
+
+/// How many photos one creator may keep for their posts.
+pub const MAX_IMAGES_PER_CREATOR: i64 = 500;
+
+/// Whose an image is.
+pub(crate) enum Owner {
+    /// A store's product image (`mer_…`).
+    Store(String),
+    /// A creator's photo for posts (`cre_…`).
+    Creator(String),
+}
 
 /// An uploaded image.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -39,24 +50,41 @@ impl Market {
         data: Vec<u8>,
     ) -> Result<ImageView, MarketError> {
         let m = self.acting_merchant(actor).await?;
+        self.keep_image(Owner::Store(m.id), data).await
+    }
+
+    /// Checks an image by its bytes and keeps it for its owner, within the owner's allowance.
+    pub(crate) async fn keep_image(
+        &self,
+        owner: Owner,
+        data: Vec<u8>,
+    ) -> Result<ImageView, MarketError> {
         let info = check_image(&data)?;
+        let (owner_id, max, what) = match &owner {
+            Owner::Store(id) => (id.clone(), MAX_IMAGES_PER_STORE, "a store keeps at most"),
+            Owner::Creator(id) => (
+                id.clone(),
+                MAX_IMAGES_PER_CREATOR,
+                "a creator keeps at most",
+            ),
+        };
         let record = ImageRecord {
             id: ImageId::generate().to_string(),
-            merchant_id: m.id,
+            merchant_id: owner_id,
             content_type: info.content_type.to_owned(),
             width: info.width as i64,
             height: info.height as i64,
             data,
             created_at: self.now(),
         };
-        if !self
-            .store
-            .insert_image(&record, MAX_IMAGES_PER_STORE)
-            .await?
-        {
+        let kept = match owner {
+            Owner::Store(_) => self.store.insert_image(&record, max).await?,
+            Owner::Creator(_) => self.store.insert_creator_image(&record, max).await?,
+        };
+        if !kept {
             return Err(MarketError::new(
                 Code::TooManyImages,
-                format!("a store keeps at most {MAX_IMAGES_PER_STORE} images"),
+                format!("{what} {max} images"),
             ));
         }
         Ok(ImageView {

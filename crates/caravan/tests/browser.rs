@@ -36,6 +36,22 @@ fn screenshots() -> PathBuf {
     dir
 }
 
+/// A fresh data directory for one browser test, or `None` (the test skips) when
+/// `CARAVAN_TEST_BROWSER` is not set; in CI (`CI` set) a missing switch fails instead.
+fn browser_dir(name: &str) -> Option<PathBuf> {
+    if std::env::var_os("CARAVAN_TEST_BROWSER").is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI is set but CARAVAN_TEST_BROWSER is not: the browser test must run in CI"
+        );
+        eprintln!("SKIPPED: set CARAVAN_TEST_BROWSER=1 (with chromium and chromium-driver installed) to run the browser test");
+        return None;
+    }
+    let dir = std::env::temp_dir().join(format!("{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    Some(dir)
+}
+
 async fn browser(language: &str) -> (Driver, Client) {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -223,17 +239,9 @@ async fn text(c: &Client, css: &str) -> String {
 
 #[tokio::test]
 async fn a_russian_buyer_buys_from_two_stores_and_the_store_gets_paid() {
-    if std::env::var_os("CARAVAN_TEST_BROWSER").is_none() {
-        // In CI the browser test must run: a missing switch fails instead of skipping.
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI is set but CARAVAN_TEST_BROWSER is not: the browser test must run in CI"
-        );
-        eprintln!("SKIPPED: set CARAVAN_TEST_BROWSER=1 (with chromium and chromium-driver installed) to run the browser test");
+    let Some(dir) = browser_dir("caravan-browser") else {
         return;
-    }
-    let dir = std::env::temp_dir().join(format!("caravan-browser-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    };
     let (_server, url, printed) = serve(&dir, &["--demo"]);
     let login_of = |role: &str, country: &str| -> String {
         printed
@@ -771,16 +779,9 @@ async fn arrive_within(c: &Client, prefix: &str, limit: Duration) {
 
 #[tokio::test]
 async fn a_festival_buyer_waits_for_the_flash_slot_and_buys_with_two_coupons() {
-    if std::env::var_os("CARAVAN_TEST_BROWSER").is_none() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI is set but CARAVAN_TEST_BROWSER is not: the browser test must run in CI"
-        );
-        eprintln!("SKIPPED: set CARAVAN_TEST_BROWSER=1 to run the browser test");
+    let Some(dir) = browser_dir("caravan-browser-flash") else {
         return;
-    }
-    let dir = std::env::temp_dir().join(format!("caravan-browser-flash-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    };
     let (_server, url, _) = serve(&dir, &["--demo"]);
     let http = reqwest::Client::new();
     let op = token(&http, &url, "operator@demo.caravan.test").await;
@@ -949,16 +950,9 @@ async fn commission_state(http: &reqwest::Client, url: &str, creator: &str, orde
 
 #[tokio::test]
 async fn a_french_buyer_buys_from_a_creators_post_and_the_creator_is_paid() {
-    if std::env::var_os("CARAVAN_TEST_BROWSER").is_none() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI is set but CARAVAN_TEST_BROWSER is not: the browser test must run in CI"
-        );
-        eprintln!("SKIPPED: set CARAVAN_TEST_BROWSER=1 to run the browser test");
+    let Some(dir) = browser_dir("caravan-browser-post") else {
         return;
-    }
-    let dir = std::env::temp_dir().join(format!("caravan-browser-post-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    };
     // No hold on commission, so it becomes available at the server's next timer tick.
     let (_server, url, _) = serve(&dir, &["--demo", "--commission-hold-days", "0"]);
     let http = reqwest::Client::new();

@@ -10,21 +10,16 @@ use crate::accounts::Actor;
 use crate::catalogue::read::{summary, texts_by_product};
 use crate::catalogue::MoneyView;
 use crate::catalogue::ProductSummary;
-use crate::images::ImageView;
+use crate::images::{ImageView, Owner};
 use crate::page::{self, Page};
 use crate::{Code, Market, MarketError};
 use caravan_domain::account::Role;
-use caravan_domain::id::{ImageId, PostId, TypedId};
-use caravan_domain::image::check_image;
+use caravan_domain::id::{PostId, TypedId};
 use caravan_domain::merchant::MerchantStatus;
 use caravan_domain::{post, rfc3339, Country, Locale};
-use caravan_store::images::ImageRecord;
 use caravan_store::posts::{FeedOrder, PostRecord};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-
-/// Photos one creator may keep.
-pub const MAX_CREATOR_IMAGES: i64 = 500;
 
 /// A new post.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -118,34 +113,7 @@ impl Market {
         data: Vec<u8>,
     ) -> Result<ImageView, MarketError> {
         let c = self.acting_creator(actor).await?;
-        let info = check_image(&data)?;
-        let record = ImageRecord {
-            id: ImageId::generate().to_string(),
-            merchant_id: c.id,
-            content_type: info.content_type.to_owned(),
-            width: info.width as i64,
-            height: info.height as i64,
-            data,
-            created_at: self.now(),
-        };
-        if !self
-            .store
-            .insert_creator_image(&record, MAX_CREATOR_IMAGES)
-            .await?
-        {
-            return Err(MarketError::new(
-                Code::TooManyImages,
-                format!("a creator keeps at most {MAX_CREATOR_IMAGES} photos"),
-            ));
-        }
-        Ok(ImageView {
-            url: format!("/media/{}", record.id),
-            id: record.id,
-            content_type: record.content_type,
-            width: record.width,
-            height: record.height,
-            size: record.data.len() as i64,
-        })
+        self.keep_image(Owner::Creator(c.id), data).await
     }
 
     /// An approved creator publishes a post.

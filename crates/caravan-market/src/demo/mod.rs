@@ -210,46 +210,63 @@ impl Market {
         }
         let mut rng = ChaCha8Rng::seed_from_u64(1111);
         let mut summary = DemoSummary::default();
-        let register = |key: &str, name: &str, country: &str, locale: Locale, extra: Vec<Role>| {
-            let r = Registration {
-                email: email(key),
-                password: DEMO_PASSWORD.to_owned(),
-                display_name: name.to_owned(),
-                country: Some(country.to_owned()),
-                locale: Some(locale.code().to_owned()),
-            };
-            async move { self.register(r, &extra).await }
-        };
-
         self.seed_rates().await?;
-
-        let op = register(
-            "operator",
-            "Caravan Operator",
-            "IE",
-            Locale::En,
-            vec![Role::Operator],
-        )
-        .await?;
+        let op = self
+            .demo_account(
+                "operator",
+                "Caravan Operator",
+                "IE",
+                Locale::En,
+                &[Role::Operator],
+            )
+            .await?;
         summary
             .logins
             .push(("operator".into(), op.email.clone(), "IE".into()));
         let operator = actor(&op.id, &[Role::Buyer, Role::Operator])?;
-
         let leaf_ids = self.seed_categories(&operator, &mut summary).await?;
-
         self.seed_glossary(&operator, &leaf_ids).await?;
-
         let mut buyers = Vec::new();
         for b in BUYERS {
-            let u = register(b.0, b.1, b.2, b.3, vec![]).await?;
+            let u = self.demo_account(b.0, b.1, b.2, b.3, &[]).await?;
             buyers.push((actor(&u.id, &[Role::Buyer])?, b.2));
             summary.logins.push(("buyer".into(), u.email, b.2.into()));
         }
-        let mut stores = Vec::new();
+        self.seed_applications(&mut summary).await?;
+        let stores = self
+            .seed_stores(&operator, &leaf_ids, &mut rng, &mut summary)
+            .await?;
+        // Every title in all eight languages before the marketplace opens.
+        self.translate_all_due().await?;
+        self.seed_festival(&operator, &stores, &buyers).await?;
+        let earners = self.seed_creators(&operator, &stores, &mut summary).await?;
+        self.seed_commissions(&stores, &buyers, &earners).await?;
+        Ok(Some(summary))
+    }
 
+    /// A demo account (password [`DEMO_PASSWORD`]) with `extra` roles besides buyer.
+    async fn demo_account(
+        &self,
+        key: &str,
+        name: &str,
+        country: &str,
+        locale: Locale,
+        extra: &[Role],
+    ) -> Result<crate::accounts::UserView, MarketError> {
+        let r = Registration {
+            email: email(key),
+            password: DEMO_PASSWORD.to_owned(),
+            display_name: name.to_owned(),
+            country: Some(country.to_owned()),
+            locale: Some(locale.code().to_owned()),
+        };
+        self.register(r, extra).await
+    }
+
+    /// The stores that applied and wait for the operator.
+    async fn seed_applications(&self, summary: &mut DemoSummary) -> Result<(), MarketError> {
         for (key, store, country, currency, locale) in PENDING {
-            let u = register(key, store, country, *locale, vec![]).await?;
+            let u = self.demo_account(key, store, country, *locale, &[]).await?;
             let a = actor(&u.id, &[Role::Buyer])?;
             let application = Application {
                 store_name: (*store).into(),
@@ -261,13 +278,26 @@ impl Market {
             self.apply_to_sell(&a, application).await?;
             summary.pending += 1;
         }
+        Ok(())
+    }
 
+    /// The approved stores with their products; their owners.
+    async fn seed_stores(
+        &self,
+        operator: &Actor,
+        leaf_ids: &HashMap<&'static str, (String, &'static Leaf)>,
+        rng: &mut ChaCha8Rng,
+        summary: &mut DemoSummary,
+    ) -> Result<Vec<Actor>, MarketError> {
+        let mut stores = Vec::new();
         for dm in MERCHANTS {
-            let u = register(dm.key, dm.store, dm.country, dm.locale, vec![]).await?;
+            let u = self
+                .demo_account(dm.key, dm.store, dm.country, dm.locale, &[])
+                .await?;
             summary
                 .logins
                 .push(("merchant".into(), u.email.clone(), dm.country.into()));
-            let owner = self.open_store(&operator, dm, &u.id).await?;
+            let owner = self.open_store(operator, dm, &u.id).await?;
             summary.merchants += 1;
             let local = Locale::ALL
                 .iter()
@@ -275,7 +305,7 @@ impl Market {
                 .unwrap_or(0);
             for n in 0..PRODUCTS_PER_MERCHANT {
                 if self
-                    .seed_product(&owner, dm, n, local, &leaf_ids, &mut rng)
+                    .seed_product(&owner, dm, n, local, leaf_ids, rng)
                     .await?
                 {
                     summary.products += 1;
@@ -284,12 +314,7 @@ impl Market {
             stores.push(owner);
         }
         debug_assert!(MERCHANTS.iter().all(|m| Country::parse(m.country).is_ok()));
-        // Every title in all eight languages before the marketplace opens.
-        self.translate_all_due().await?;
-        self.seed_festival(&operator, &stores, &buyers).await?;
-        let earners = self.seed_creators(&operator, &stores, &mut summary).await?;
-        self.seed_commissions(&stores, &buyers, &earners).await?;
-        Ok(Some(summary))
+        Ok(stores)
     }
 
     /// Demo store `dm` of account `user_id`: applied, approved by `operator`, with its shipping

@@ -10,7 +10,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
-use caravan_market::search::{SearchPage, SearchParams};
+use caravan_market::search::{SearchFacets, SearchPage, SearchParams};
 use caravan_market::ErrorKind;
 use serde::Deserialize;
 
@@ -267,19 +267,7 @@ pub async fn search(
         .clamp(1, 400);
     let sort = q.sort.clone().filter(|s| SORTS.contains(&s.as_str()));
     let text: String = q.q.clone().unwrap_or_default().chars().take(200).collect();
-    let params = SearchParams {
-        q: Some(text.clone()),
-        category: q.category.clone().filter(|c| !c.is_empty()),
-        merchant: q.merchant.clone().filter(|c| !c.is_empty()),
-        ship_from: q.ship_from.clone().filter(|c| !c.is_empty()),
-        min_price: q.min_price.as_deref().and_then(|v| v.parse().ok()),
-        max_price: q.max_price.as_deref().and_then(|v| v.parse().ok()),
-        currency: Some(prefs.currency.clone()),
-        sort: sort.clone(),
-        page: Some(page_no),
-        limit: Some(PAGE_SIZE),
-        ..SearchParams::default()
-    };
+    let params = search_params(&q, &prefs, &text, sort.clone(), page_no);
     let found: SearchPage = match state.market.search(params, prefs.locale).await {
         Ok(p) => p,
         Err(e) => {
@@ -295,96 +283,11 @@ pub async fn search(
         }
     };
     let back = q.with(&[]);
-    let mut facets = Vec::new();
-    if let Some(f) = &found.facets {
-        let active_cat = q.category.clone().unwrap_or_default();
-        let mut cat_values: Vec<FacetLink> = f
-            .categories
-            .iter()
-            .filter(|c| {
-                c.depth == 0
-                    || c.parent_id.as_deref() == Some(active_cat.as_str())
-                    || c.id == active_cat
-            })
-            .map(|c| FacetLink {
-                label: c.name.clone(),
-                href: q.with(&[("category", &c.id)]),
-                count: c.count,
-                active: c.id == active_cat,
-            })
-            .collect();
-        if !active_cat.is_empty() {
-            cat_values.insert(
-                0,
-                FacetLink {
-                    label: tr.t("facet-all"),
-                    href: q.with(&[("category", "")]),
-                    count: found.total,
-                    active: false,
-                },
-            );
-        }
-        facets.push(FacetBox {
-            title: tr.t("facet-categories"),
-            values: cat_values,
-        });
-        let price = f
-            .price
-            .iter()
-            .map(|p| {
-                let min = tr.money(p.min.amount_minor, &p.min.currency);
-                let (label, max) = match &p.max {
-                    Some(m) => (
-                        tr.t2(
-                            "facet-price-range",
-                            ("min", &min),
-                            ("max", &tr.money(m.amount_minor, &m.currency)),
-                        ),
-                        (m.amount_minor - 1).to_string(),
-                    ),
-                    None => (tr.t1("facet-price-from", "min", &min), String::new()),
-                };
-                let lo = p.min.amount_minor.to_string();
-                FacetLink {
-                    active: q.min_price.as_deref() == Some(lo.as_str()),
-                    href: q.with(&[("min_price", &lo), ("max_price", &max)]),
-                    label,
-                    count: p.count,
-                }
-            })
-            .collect();
-        facets.push(FacetBox {
-            title: tr.t("facet-price"),
-            values: price,
-        });
-        facets.push(FacetBox {
-            title: tr.t("facet-ship-from"),
-            values: f
-                .ship_from
-                .iter()
-                .map(|c| FacetLink {
-                    label: tr.country(&c.country),
-                    href: q.with(&[("ship_from", &c.country)]),
-                    count: c.count,
-                    active: q.ship_from.as_deref() == Some(c.country.as_str()),
-                })
-                .collect(),
-        });
-        facets.push(FacetBox {
-            title: tr.t("facet-merchants"),
-            values: f
-                .merchants
-                .iter()
-                .take(10)
-                .map(|m| FacetLink {
-                    label: m.name.clone(),
-                    href: q.with(&[("merchant", &m.id)]),
-                    count: m.count,
-                    active: q.merchant.as_deref() == Some(m.id.as_str()),
-                })
-                .collect(),
-        });
-    }
+    let facets = found
+        .facets
+        .as_ref()
+        .map(|f| facet_boxes(f, &q, found.total, tr))
+        .unwrap_or_default();
     let heading = if text.trim().is_empty() {
         tr.t("search-browse")
     } else {
@@ -398,16 +301,7 @@ pub async fn search(
         typo: found.typo_tolerant,
         cards: found.items.iter().map(|i| Card::of(i, tr)).collect(),
         facets,
-        sorts: SORTS
-            .iter()
-            .map(|s| {
-                (
-                    (*s).to_owned(),
-                    tr.t(&format!("sort-{s}")),
-                    *s == current_sort,
-                )
-            })
-            .collect(),
+        sorts: sort_links(&current_sort, tr),
         hidden: q
             .pairs()
             .into_iter()
@@ -422,6 +316,233 @@ pub async fn search(
         tr,
     };
     html(&headers, &prefs, page.render())
+}
+
+/// What the search page asks the index: the query's filters in the visitor's currency.
+fn search_params(
+    q: &SearchQuery,
+    prefs: &Prefs,
+    text: &str,
+    sort: Option<String>,
+    page_no: i64,
+) -> SearchParams {
+    SearchParams {
+        q: Some(text.to_owned()),
+        category: q.category.clone().filter(|c| !c.is_empty()),
+        merchant: q.merchant.clone().filter(|c| !c.is_empty()),
+        ship_from: q.ship_from.clone().filter(|c| !c.is_empty()),
+        min_price: q.min_price.as_deref().and_then(|v| v.parse().ok()),
+        max_price: q.max_price.as_deref().and_then(|v| v.parse().ok()),
+        currency: Some(prefs.currency.clone()),
+        sort,
+        page: Some(page_no),
+        limit: Some(PAGE_SIZE),
+        ..SearchParams::default()
+    }
+}
+
+/// The sort choices, the current one marked.
+fn sort_links(current: &str, tr: Tr) -> Vec<(String, String, bool)> {
+    SORTS
+        .iter()
+        .map(|s| ((*s).to_owned(), tr.t(&format!("sort-{s}")), *s == current))
+        .collect()
+}
+
+/// The category facet: the top level, and the active category with its children.
+fn category_facet(f: &SearchFacets, q: &SearchQuery, total: u64, tr: Tr) -> FacetBox {
+    let active_cat = q.category.clone().unwrap_or_default();
+    let mut cat_values: Vec<FacetLink> = f
+        .categories
+        .iter()
+        .filter(|c| {
+            c.depth == 0
+                || c.parent_id.as_deref() == Some(active_cat.as_str())
+                || c.id == active_cat
+        })
+        .map(|c| FacetLink {
+            label: c.name.clone(),
+            href: q.with(&[("category", &c.id)]),
+            count: c.count,
+            active: c.id == active_cat,
+        })
+        .collect();
+    if !active_cat.is_empty() {
+        cat_values.insert(
+            0,
+            FacetLink {
+                label: tr.t("facet-all"),
+                href: q.with(&[("category", "")]),
+                count: total,
+                active: false,
+            },
+        );
+    }
+    FacetBox {
+        title: tr.t("facet-categories"),
+        values: cat_values,
+    }
+}
+
+/// The facet boxes beside the results: categories, price, ship-from country, stores.
+fn facet_boxes(f: &SearchFacets, q: &SearchQuery, total: u64, tr: Tr) -> Vec<FacetBox> {
+    let mut facets = vec![category_facet(f, q, total, tr)];
+    let price = f
+        .price
+        .iter()
+        .map(|p| {
+            let min = tr.money(p.min.amount_minor, &p.min.currency);
+            let (label, max) = match &p.max {
+                Some(m) => (
+                    tr.t2(
+                        "facet-price-range",
+                        ("min", &min),
+                        ("max", &tr.money(m.amount_minor, &m.currency)),
+                    ),
+                    (m.amount_minor - 1).to_string(),
+                ),
+                None => (tr.t1("facet-price-from", "min", &min), String::new()),
+            };
+            let lo = p.min.amount_minor.to_string();
+            FacetLink {
+                active: q.min_price.as_deref() == Some(lo.as_str()),
+                href: q.with(&[("min_price", &lo), ("max_price", &max)]),
+                label,
+                count: p.count,
+            }
+        })
+        .collect();
+    facets.push(FacetBox {
+        title: tr.t("facet-price"),
+        values: price,
+    });
+    facets.push(FacetBox {
+        title: tr.t("facet-ship-from"),
+        values: f
+            .ship_from
+            .iter()
+            .map(|c| FacetLink {
+                label: tr.country(&c.country),
+                href: q.with(&[("ship_from", &c.country)]),
+                count: c.count,
+                active: q.ship_from.as_deref() == Some(c.country.as_str()),
+            })
+            .collect(),
+    });
+    facets.push(FacetBox {
+        title: tr.t("facet-merchants"),
+        values: f
+            .merchants
+            .iter()
+            .take(10)
+            .map(|m| FacetLink {
+                label: m.name.clone(),
+                href: q.with(&[("merchant", &m.id)]),
+                count: m.count,
+                active: q.merchant.as_deref() == Some(m.id.as_str()),
+            })
+            .collect(),
+    });
+    facets
+}
+
+/// The chosen variant's price (in the visitor's currency where a rate is known) and stock,
+/// and every variant's label for the picker.
+async fn prices(
+    state: &AppState,
+    prefs: &Prefs,
+    p: &caravan_market::catalogue::ProductDetail,
+    chosen: Option<&caravan_market::catalogue::VariantView>,
+    tr: Tr,
+) -> (String, String, Vec<(String, String, bool)>) {
+    let shown = |minor: i64, currency: &str| {
+        let state = state.clone();
+        let (currency, to) = (currency.to_owned(), prefs.currency.clone());
+        async move {
+            match state.market.display_price(minor, &currency, &to).await {
+                Ok(m) => tr.money(m.amount_minor, &m.currency),
+                Err(_) => tr.money(minor, &currency),
+            }
+        }
+    };
+    let (price, stock) = match chosen {
+        Some(x) => (
+            shown(x.price.amount_minor, &x.price.currency).await,
+            if x.stock > 0 {
+                tr.count("product-left", x.stock)
+            } else {
+                tr.t("product-sold-out")
+            },
+        ),
+        None => (String::new(), tr.t("product-sold-out")),
+    };
+    let mut variants = Vec::new();
+    for x in &p.variants {
+        let options: Vec<String> = x.options.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+        let label = format!(
+            "{} — {}",
+            options.join(", "),
+            shown(x.price.amount_minor, &x.price.currency).await
+        );
+        variants.push((x.id.clone(), label, chosen.is_some_and(|c| c.id == x.id)));
+    }
+    (price, stock, variants)
+}
+
+/// The shipping options to the visitor's country: (method, price or "free", days).
+fn shipping_rows(
+    quotes: &[caravan_market::pricing::ShippingQuote],
+    tr: Tr,
+) -> Vec<(String, String, String)> {
+    quotes
+        .iter()
+        .map(|q| {
+            (
+                tr.t(&format!("method-{}", q.method)),
+                if q.price.amount_minor == 0 {
+                    tr.t("free")
+                } else {
+                    tr.money(q.price.amount_minor, &q.price.currency)
+                },
+                tr.t2(
+                    "product-delivery-days",
+                    ("min", &q.min_days.to_string()),
+                    ("max", &q.max_days.to_string()),
+                ),
+            )
+        })
+        .collect()
+}
+
+/// What a product page shows around the product: the live deal on the chosen variant, the
+/// shipping quotes to the visitor (none where the display currency has no rate yet) and the
+/// creators' posts tagging it.
+async fn around(
+    state: &AppState,
+    prefs: &Prefs,
+    product: &str,
+    chosen: Option<&caravan_market::catalogue::VariantView>,
+    tr: Tr,
+) -> Result<
+    (
+        Option<super::festival::DealRow>,
+        Vec<caravan_market::pricing::ShippingQuote>,
+        Vec<super::posts::PostCard>,
+    ),
+    caravan_market::MarketError,
+> {
+    let deal = deal_box(state, prefs, chosen.map(|c| c.id.as_str())).await?;
+    let m = &state.market;
+    let quotes = match m
+        .shipping_quote(product, &prefs.country, &prefs.currency)
+        .await
+    {
+        Ok(q) => q,
+        Err(e) if e.kind() == ErrorKind::Internal => return Err(e),
+        Err(_) => Vec::new(),
+    };
+    let posts = super::posts::cards(m.product_posts(product, prefs.locale).await?, tr);
+    Ok((deal, quotes, posts))
 }
 
 /// Product page.
@@ -535,59 +656,9 @@ pub async fn product(
         .and_then(|want| p.variants.iter().find(|x| x.id == want))
         .or_else(|| p.variants.iter().find(|x| x.stock > 0))
         .or(p.variants.first());
-    let shown = |minor: i64, currency: &str| {
-        let state = state.clone();
-        let (currency, to) = (currency.to_owned(), prefs.currency.clone());
-        async move {
-            match state.market.display_price(minor, &currency, &to).await {
-                Ok(m) => tr.money(m.amount_minor, &m.currency),
-                Err(_) => tr.money(minor, &currency),
-            }
-        }
-    };
-    let (price, stock) = match chosen {
-        Some(x) => (
-            shown(x.price.amount_minor, &x.price.currency).await,
-            if x.stock > 0 {
-                tr.count("product-left", x.stock)
-            } else {
-                tr.t("product-sold-out")
-            },
-        ),
-        None => (String::new(), tr.t("product-sold-out")),
-    };
-    let mut variants = Vec::new();
-    for x in &p.variants {
-        let options: Vec<String> = x.options.iter().map(|(k, v)| format!("{k}: {v}")).collect();
-        let label = format!(
-            "{} — {}",
-            options.join(", "),
-            shown(x.price.amount_minor, &x.price.currency).await
-        );
-        variants.push((x.id.clone(), label, chosen.is_some_and(|c| c.id == x.id)));
-    }
-    let deal = match deal_box(&state, &prefs, chosen.map(|c| c.id.as_str())).await {
-        Ok(d) => d,
-        Err(e) => {
-            let page = super::extract::Page::of(&state, &headers, &prefs, &session);
-            return page.failed(e, &href).await;
-        }
-    };
-    let quotes = match state
-        .market
-        .shipping_quote(&p.id, &prefs.country, &prefs.currency)
-        .await
-    {
-        Ok(q) => q,
-        // A display currency without a rate shows no quote; a failure inside is an error page.
-        Err(e) if e.kind() == ErrorKind::Internal => {
-            let page = super::extract::Page::of(&state, &headers, &prefs, &session);
-            return page.failed(e, &href).await;
-        }
-        Err(_) => Vec::new(),
-    };
-    let posts = match state.market.product_posts(&p.id, prefs.locale).await {
-        Ok(posts) => super::posts::cards(posts, tr),
+    let (price, stock, variants) = prices(&state, &prefs, &p, chosen, tr).await;
+    let (deal, quotes, posts) = match around(&state, &prefs, &p.id, chosen, tr).await {
+        Ok(x) => x,
         Err(e) => {
             let page = super::extract::Page::of(&state, &headers, &prefs, &session);
             return page.failed(e, &href).await;
@@ -614,24 +685,7 @@ pub async fn product(
         variants,
         delivery_heading: tr.t1("product-delivery", "country", &destination),
         no_delivery: tr.t1("product-no-delivery", "country", &destination),
-        shipping: quotes
-            .iter()
-            .map(|q| {
-                (
-                    tr.t(&format!("method-{}", q.method)),
-                    if q.price.amount_minor == 0 {
-                        tr.t("free")
-                    } else {
-                        tr.money(q.price.amount_minor, &q.price.currency)
-                    },
-                    tr.t2(
-                        "product-delivery-days",
-                        ("min", &q.min_days.to_string()),
-                        ("max", &q.max_days.to_string()),
-                    ),
-                )
-            })
-            .collect(),
+        shipping: shipping_rows(&quotes, tr),
         ships_from: tr.t1(
             "product-ships-from",
             "country",

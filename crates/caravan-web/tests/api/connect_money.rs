@@ -22,6 +22,22 @@ on_both_engines!(
 
 const RATES: &str = "/api/v1/merchant/commission-rates";
 
+/// A store offering `rate_bps` on everything.
+async fn offering(app: &TestApp, store: &str, rate_bps: i64) {
+    let rate = json!({"scope": "store", "rate_bps": rate_bps});
+    app.put(RATES, Some(store), rate).await.ok(200);
+}
+
+/// An approved creator with a checkout code; (token, creator id).
+async fn coded(app: &TestApp, op: &str, email: &str, handle: &str, code: &str) -> (String, String) {
+    let (token, id) = creator(app, op, email, handle).await;
+    let settings = json!({"code": code});
+    app.put("/api/v1/me/creator/settings", Some(&token), settings)
+        .await
+        .ok(200);
+    (token, id)
+}
+
 /// A checkout of `variant` (×`quantity`) to `to`, carrying the attribution `cookie` (if any)
 /// and the body's extra fields; the answer.
 async fn checkout(
@@ -105,9 +121,7 @@ async fn a_code_beats_a_link_and_the_last_click_wins_inside_its_window(app: &Tes
     let s = shop(app).await;
     let (it, _, it_var) = &s.it;
     let (_, _, pl_var) = &s.pl;
-    app.put(RATES, Some(it), json!({"scope": "store", "rate_bps": 1000}))
-        .await
-        .ok(200);
+    offering(app, it, 1000).await;
     let (marie, marie_id) = creator(app, &s.op, "marie@example.com", "marie").await;
     let (olga, olga_id) = creator(app, &s.op, "olga@example.com", "olga").await;
     let settings = "/api/v1/me/creator/settings";
@@ -240,17 +254,8 @@ async fn a_code_beats_a_link_and_the_last_click_wins_inside_its_window(app: &Tes
 async fn nobody_earns_on_their_own_purchase(app: &TestApp) {
     let s = shop(app).await;
     let (it, _, it_var) = &s.it;
-    app.put(RATES, Some(it), json!({"scope": "store", "rate_bps": 1000}))
-        .await
-        .ok(200);
-    let (marie, marie_id) = creator(app, &s.op, "marie.p@gmail.com", "marie").await;
-    app.put(
-        "/api/v1/me/creator/settings",
-        Some(&marie),
-        json!({"code": "MARIE10"}),
-    )
-    .await
-    .ok(200);
+    offering(app, it, 1000).await;
+    let (marie, marie_id) = coded(app, &s.op, "marie.p@gmail.com", "marie", "MARIE10").await;
     let code = json!({"creator_code": "MARIE10"});
     // Her own account, her own code; her own address is now known.
     let home = to(7);
@@ -358,14 +363,7 @@ async fn commission_follows_its_order_through_escrow_to_the_payout_and_back(app:
     )
     .await
     .ok(200);
-    let (marie, _) = creator(app, &s.op, "marie@example.com", "marie").await;
-    app.put(
-        "/api/v1/me/creator/settings",
-        Some(&marie),
-        json!({"code": "MARIE30"}),
-    )
-    .await
-    .ok(200);
+    let (marie, _) = coded(app, &s.op, "marie@example.com", "marie", "MARIE30").await;
     let buyer = app.buyer("anna@example.com").await;
     let code = json!({"creator_code": "MARIE30"});
     // Four units at €25.00: 30% of €100.00 is pending.
@@ -591,7 +589,7 @@ async fn the_hub_shows_the_commission_move_and_pays_it_out(app: &TestApp) {
     );
     // Marie buys with her own code: refused, and the operator's console says why.
     let own = json!({"creator_code": "MARIE30"});
-    let r = checkout_api(app, &marie, it_var, own).await;
+    let r = self::checkout(app, &marie, "own", (it_var, 1), to(5), None, own).await;
     assert_eq!(credit(app, r.ok(201)).await, (None, 0));
     let console = cookies(&s.op, "fr.EUR.FR");
     let (_, html, _) = page(app, Method::GET, "/admin/creators", &console, &[]).await;
@@ -603,24 +601,11 @@ async fn the_hub_shows_the_commission_move_and_pays_it_out(app: &TestApp) {
     );
 }
 
-async fn checkout_api(app: &TestApp, buyer: &str, variant: &str, extra: Value) -> Res {
-    checkout(app, buyer, "own", (variant, 1), to(5), None, extra).await
-}
-
 async fn tiers_raise_the_rate_and_the_leaderboard_ranks_confirmed_sales(app: &TestApp) {
     let s = shop(app).await;
     let (it, _, it_var) = &s.it;
-    app.put(RATES, Some(it), json!({"scope": "store", "rate_bps": 1000}))
-        .await
-        .ok(200);
-    let (marie, _) = creator(app, &s.op, "marie@example.com", "marie").await;
-    app.put(
-        "/api/v1/me/creator/settings",
-        Some(&marie),
-        json!({"code": "MARIE10"}),
-    )
-    .await
-    .ok(200);
+    offering(app, it, 1000).await;
+    let (marie, _) = coded(app, &s.op, "marie@example.com", "marie", "MARIE10").await;
     let ladder = app.get("/api/v1/creator-tiers", None).await;
     let names: Vec<&str> = ladder
         .ok(200)

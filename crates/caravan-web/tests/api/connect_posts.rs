@@ -44,8 +44,14 @@ async fn product_of(app: &TestApp, variant: &str) -> String {
         .product_id
 }
 
+/// The ids of a page's posts.
 fn ids(page: &Value) -> Vec<String> {
-    page["items"]
+    listed(&page["items"])
+}
+
+/// The ids of a list of posts.
+fn listed(posts: &Value) -> Vec<String> {
+    posts
         .as_array()
         .unwrap()
         .iter()
@@ -135,14 +141,7 @@ async fn creators_publish_posts_that_show_on_their_pages_and_in_the_feed(app: &T
     let on_pl = app
         .get(&format!("/api/v1/products/{pl_product}/posts"), None)
         .await;
-    let on_pl: Vec<&str> = on_pl
-        .ok(200)
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["id"].as_str().unwrap())
-        .collect();
-    assert_eq!(on_pl, [second.as_str()]);
+    assert_eq!(listed(on_pl.ok(200)), [second.as_str()]);
     app.get("/api/v1/creators/nobody/posts", None)
         .await
         .error(404, "not_found");
@@ -266,14 +265,7 @@ async fn a_product_followed_from_a_post_attributes_until_the_post_is_hidden(app:
     let on_product = app
         .get(&format!("/api/v1/products/{it_product}/posts"), None)
         .await;
-    let on_product: Vec<&str> = on_product
-        .ok(200)
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["id"].as_str().unwrap())
-        .collect();
-    assert_eq!(on_product, [newer.as_str()]);
+    assert_eq!(listed(on_product.ok(200)), [newer.as_str()]);
     let o = buy("p2").await;
     assert_eq!((o.creator_id, o.commission_minor), (None, 0));
     assert_eq!(
@@ -282,8 +274,8 @@ async fn a_product_followed_from_a_post_attributes_until_the_post_is_hidden(app:
             .status(),
         404
     );
-    let listed = app.get("/api/v1/admin/posts", Some(&s.op)).await;
-    let statuses: Vec<(&str, &str)> = listed
+    let console = app.get("/api/v1/admin/posts", Some(&s.op)).await;
+    let statuses: Vec<(&str, &str)> = console
         .ok(200)
         .as_array()
         .unwrap()
