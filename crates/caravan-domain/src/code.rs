@@ -120,6 +120,10 @@ codes! {
     CreatorCodeTaken = ("creator_code_taken", Conflict, "another creator has that code");
     InvalidTiers = ("invalid_tiers", Invalid, "a tier ladder has 1 to 8 tiers, the first from zero, thresholds rising, bonuses of 0 to 2000 basis points never falling, and distinct names of 1 to 30 characters");
     InvalidMonth = ("invalid_month", Invalid, "a month is written YYYY-MM");
+    InvalidCause = ("invalid_cause", Invalid, "a cause has a slug of 1 to 60 of a-z, 0-9 and -, a name (1 to 120 characters) in English and any other language, descriptions up to 2000 characters, a partner, a positive target and a window of at most 92 days");
+    InvalidPledge = ("invalid_pledge", Invalid, "a pledge is a percentage of 0.01% to 50% (1 to 5000 basis points) of each campaign sale, or a positive fixed amount per unit in the store's currency");
+    PledgeLocked = ("pledge_locked", Conflict, "a pledge cannot change or be withdrawn once its cause has started");
+    NothingToRemit = ("nothing_to_remit", Conflict, "the cause has no confirmed money left to remit");
     InvalidPost = ("invalid_post", Invalid, "a post has text in 1 to 8 languages (1 to 2000 characters each), tags 1 to 12 published products and shows up to 6 of the creator's images");
     InvalidTransition = ("invalid_transition", Conflict, "the object is not in a state that allows this");
     DuplicateSku = ("duplicate_sku", Conflict, "the store already uses this SKU code");

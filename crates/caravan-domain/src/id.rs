@@ -139,6 +139,16 @@ typed_id! {
     CreatorId => "cre_",
     /// A creator's shoppable post (Connect).
     PostId => "pst_",
+    /// A charity cause sellers pledge to.
+    CauseId => "cau_",
+    /// A remittance of a cause's money to its partner.
+    RemittanceId => "rem_",
+    /// A campaign site.
+    SiteId => "sit_",
+    /// A poll or prediction on a campaign site.
+    PollId => "pol_",
+    /// A quiz on a campaign site.
+    QuizId => "qui_",
 }
 
 #[cfg(test)]

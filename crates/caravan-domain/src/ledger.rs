@@ -40,6 +40,29 @@ pub fn creator_held(creator_id: &str) -> String {
     format!("creator:{creator_id}:held")
 }
 
+/// A cause's pledges on orders not completed yet, carved out of escrow at payment.
+pub fn charity_pending(cause_id: &str) -> String {
+    format!("charity:{cause_id}:pending")
+}
+
+/// A cause's confirmed money (pledges of completed orders, buyers' donations) not yet remitted
+/// to its partner.
+pub fn charity_raised(cause_id: &str) -> String {
+    format!("charity:{cause_id}")
+}
+
+/// A part of a completed order's release carved out for someone else: `amount` moves from
+/// `pending` (where it was set aside at payment) to `to`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Carve {
+    /// The account it was set aside in.
+    pub pending: String,
+    /// Where it goes now.
+    pub to: String,
+    /// Minor units, the order's currency.
+    pub amount: i64,
+}
+
 /// One leg of a ledger transaction.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Posting {
@@ -198,8 +221,32 @@ pub fn commission_reverse(creator_id: &str, amount: Money) -> Vec<Posting> {
 }
 
 /// The postings that release what escrow holds of a completed order: `amount` to the merchant
-/// less the platform `fee` and the creator's `commission`, which moves from pending to held
-/// (it was carved out of escrow at payment, so escrow pays `amount − commission`).
+/// less the platform `fee` and the `carves` (a creator's commission, a cause's pledge), each of
+/// which moves from where it was set aside at payment to its owner — escrow pays `amount` less
+/// the carves.
+pub fn release_carved(
+    merchant_id: &str,
+    amount: Money,
+    fee: i64,
+    carves: &[Carve],
+) -> Vec<Posting> {
+    let c = amount.currency();
+    let carved: i64 = carves.iter().map(|k| k.amount).sum();
+    let mut postings = release(merchant_id, amount, fee);
+    postings[0] = Posting::new(ESCROW, carved - amount.minor(), c);
+    postings[1] = Posting::new(
+        merchant_payable(merchant_id),
+        amount.minor() - fee - carved,
+        c,
+    );
+    for k in carves.iter().filter(|k| k.amount != 0) {
+        postings.push(Posting::new(&k.pending, -k.amount, c));
+        postings.push(Posting::new(&k.to, k.amount, c));
+    }
+    postings
+}
+
+/// [`release_carved`] with a creator's commission, which moves from pending to held.
 pub fn release_with_commission(
     merchant_id: &str,
     creator_id: &str,
@@ -207,16 +254,66 @@ pub fn release_with_commission(
     fee: i64,
     commission: i64,
 ) -> Vec<Posting> {
+    let carve = Carve {
+        pending: creator_pending(creator_id),
+        to: creator_held(creator_id),
+        amount: commission,
+    };
+    release_carved(merchant_id, amount, fee, &[carve])
+}
+
+/// A cause's pledge on a paid order set aside from escrow until the order completes.
+pub fn pledge_accrue(cause_id: &str, amount: Money) -> Vec<Posting> {
     let c = amount.currency();
-    let mut postings = release(merchant_id, amount, fee);
-    postings[0] = Posting::new(ESCROW, commission - amount.minor(), c);
-    postings[1] = Posting::new(
-        merchant_payable(merchant_id),
-        amount.minor() - fee - commission,
-        c,
-    );
-    postings.push(Posting::new(creator_pending(creator_id), -commission, c));
-    postings.push(Posting::new(creator_held(creator_id), commission, c));
+    vec![
+        Posting::new(ESCROW, -amount.minor(), c),
+        Posting::new(charity_pending(cause_id), amount.minor(), c),
+    ]
+}
+
+/// The pending pledge on a refunded part of an order, back into escrow (to be refunded).
+pub fn pledge_reverse(cause_id: &str, amount: Money) -> Vec<Posting> {
+    let c = amount.currency();
+    vec![
+        Posting::new(charity_pending(cause_id), -amount.minor(), c),
+        Posting::new(ESCROW, amount.minor(), c),
+    ]
+}
+
+/// The pledge on a part of a completed order refunded by the merchant goes back to the
+/// merchant from the cause's confirmed money (below zero if it was remitted already: later
+/// pledges cover it before the next remittance).
+pub fn pledge_return(cause_id: &str, merchant_id: &str, amount: Money) -> Vec<Posting> {
+    let c = amount.currency();
+    vec![
+        Posting::new(charity_raised(cause_id), -amount.minor(), c),
+        Posting::new(merchant_payable(merchant_id), amount.minor(), c),
+    ]
+}
+
+/// A buyer's donation at checkout: their own money, straight to the cause (in their currency).
+pub fn donation(cause_id: &str, amount: Money) -> Vec<Posting> {
+    let c = amount.currency();
+    vec![
+        Posting::new(EXTERNAL_PAYMENTS, -amount.minor(), c),
+        Posting::new(charity_raised(cause_id), amount.minor(), c),
+    ]
+}
+
+/// A remittance to a cause's partner: each `(balance, converted)` part takes the cause's
+/// confirmed money in one currency and pays it out in the cause's currency, through the
+/// platform's currency position where the two differ.
+pub fn charity_remit(cause_id: &str, parts: &[(Money, Money)]) -> Vec<Posting> {
+    let account = charity_raised(cause_id);
+    let mut postings = Vec::with_capacity(parts.len() * 4);
+    for (from, to) in parts {
+        postings.push(Posting::new(&account, -from.minor(), from.currency()));
+        if from.currency() != to.currency() {
+            postings.push(Posting::new(FX_CLEARING, from.minor(), from.currency()));
+            postings.push(Posting::new(FX_CLEARING, -to.minor(), to.currency()));
+        }
+        postings.push(Posting::new(EXTERNAL_PAYOUTS, to.minor(), to.currency()));
+    }
     postings
 }
 
@@ -292,6 +389,20 @@ mod tests {
             eur,
         ))
         .expect("clawback");
+        let carve = Carve {
+            pending: charity_pending("cau_1"),
+            to: charity_raised("cau_1"),
+            amount: 30,
+        };
+        let released = release_carved("mer_1", eur, 50, &[carve]);
+        check_balanced(&released).expect("release with a pledge");
+        assert_eq!(released[0], Posting::new(ESCROW, -970, c("EUR")));
+        assert_eq!(released[1], Posting::new("merchant:mer_1", 920, c("EUR")));
+        check_balanced(&pledge_accrue("cau_1", eur)).expect("accrue");
+        check_balanced(&pledge_reverse("cau_1", eur)).expect("reverse");
+        check_balanced(&pledge_return("cau_1", "mer_1", eur)).expect("return");
+        check_balanced(&donation("cau_1", eur)).expect("donation");
+        check_balanced(&charity_remit("cau_1", &[(rub, eur), (eur, eur)])).expect("remit");
         let pln = Money::new(-4_300, c("PLN"));
         let parts = [(eur, eur), (pln, Money::new(-1_000, c("EUR")))];
         check_balanced(&creator_payout("cre_1", &parts)).expect("payout");

@@ -8,6 +8,7 @@ pub mod account;
 pub mod allocate;
 pub mod attribution;
 pub mod catalogue;
+pub mod charity;
 pub mod code;
 pub mod commission;
 pub mod country;

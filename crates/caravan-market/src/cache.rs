@@ -59,6 +59,8 @@ pub(crate) struct Tables {
     pub promotions: Vec<caravan_store::promotions::PromotionRecord>,
     /// Merchants' commission rates for creators.
     pub commission: crate::connect::commission::CommissionTable,
+    /// Stores' pledges to causes that have not ended.
+    pub pledges: crate::charity::PledgeTable,
 }
 
 type Timed<T> = (T, Instant);

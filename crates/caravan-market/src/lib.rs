@@ -9,6 +9,7 @@ mod cache;
 pub mod cart_session;
 pub mod carts;
 pub mod catalogue;
+pub mod charity;
 pub mod checkout;
 mod clock;
 pub mod connect;
@@ -120,6 +121,8 @@ struct Inner {
     post_orders: connect::Clicks,
     /// What Connect's hot paths read lately (links, creators, buyers' mailboxes).
     connect: connect::ConnectCache,
+    /// The charity meters' figures, per cause.
+    meters: charity::meter::MeterCache,
 }
 
 impl Inner {
@@ -136,6 +139,7 @@ impl Inner {
             clicks: connect::Clicks::default(),
             post_orders: connect::Clicks::default(),
             connect: connect::ConnectCache::default(),
+            meters: charity::meter::MeterCache::default(),
         }
     }
 }

@@ -424,8 +424,17 @@ impl Market {
             self.store.commission_rates(None).await?,
             self.tree().await?.parents(),
         );
+        let causes = self.store.causes().await?;
+        let cause_ids: Vec<String> = causes.iter().map(|c| c.id.clone()).collect();
+        let pledges = crate::charity::PledgeTable::new(
+            self.store.pledges(None).await?,
+            &causes,
+            &self.store.cause_texts(&cause_ids).await?,
+            self.now(),
+        );
         let t = Arc::new(Tables {
             commission,
+            pledges,
             store_discounts: StoreDiscountTable::new(discounts, &campaigns),
             fees: self.store.category_fees().await?.into_iter().collect(),
             rates: self.rate_table().await?,

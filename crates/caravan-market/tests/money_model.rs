@@ -9,7 +9,10 @@
 //! the creator: those checkouts are self-referrals and earn nothing): the creator's pending,
 //! held, available and paid-out money always adds up to the commission not reversed, each
 //! commission's reversed part is exactly its share of what its order refunded, and creator
-//! payouts never overdraw.
+//! payouts never overdraw. Two stores pledge to a cause (a share of each sale, an amount per
+//! unit): its pending and confirmed ledger accounts (plus what was remitted) always hold the
+//! pledges left on paid and on completed orders, and the public meter and its per-store parts
+//! equal the ledger to the cent.
 
 #![allow(
     clippy::expect_used,
@@ -60,6 +63,8 @@ struct World {
     deal: String,
     /// The creator (the last buyer's account), their id and a link of theirs.
     creator: (Actor, String, String),
+    /// A cause the second and third stores pledge to (8% of each sale; 1.50 a unit).
+    cause: String,
 }
 
 async fn actor(market: &Market, email: &str, extra: &[Role]) -> Actor {
@@ -189,7 +194,9 @@ async fn world(db: &TestDb) -> World {
     let deal = festival_deal(&market, &op, &merchants[0], &variants[0]).await;
     coupons(&market, &op, &merchants[0], &buyers[0]).await;
     let creator = creator(&market, &op, &merchants, &buyers[2], &variants[2]).await;
+    let cause = charity(&market, &op, &merchants).await;
     World {
+        cause,
         market,
         provider,
         clock,
@@ -251,6 +258,44 @@ async fn creator(
     };
     let link = market.create_link(&who, link).await.unwrap();
     (who, c.id, link.code)
+}
+
+/// A cause collecting for 90 days; the second store pledges 8% of each sale, the third 1.50
+/// a unit (pledges are made before the cause starts, so they can still be changed: the third
+/// first pledges 5% and then changes its mind).
+async fn charity(market: &Market, op: &Actor, merchants: &[Actor]) -> String {
+    use caravan_market::charity::{CauseInput, CauseTextInput, PledgeInput};
+    let now = 1_800_000_000_000i64;
+    let at = caravan_domain::rfc3339;
+    let cause = CauseInput {
+        slug: "model-cause".into(),
+        texts: BTreeMap::from([(
+            "en".into(),
+            CauseTextInput {
+                name: "Model cause".into(),
+                description: String::new(),
+            },
+        )]),
+        partner: "Partner".into(),
+        partner_url: String::new(),
+        target_minor: 100_000,
+        currency: "EUR".into(),
+        starts_at: at(now + 1),
+        ends_at: at(now + 90 * DAY_MS),
+    };
+    let c = market.create_cause(op, cause, Locale::En).await.unwrap();
+    for (m, kind, value) in [
+        (&merchants[1], "percent", 800),
+        (&merchants[2], "percent", 500),
+        (&merchants[2], "per_unit", 150),
+    ] {
+        let p = PledgeInput {
+            kind: kind.into(),
+            value,
+        };
+        market.pledge(m, &c.id, p, Locale::En).await.unwrap();
+    }
+    c.id
 }
 
 fn provider_ref(checkout_answer: &str) -> String {
@@ -664,6 +709,67 @@ async fn check_creator(w: &World, all: &[caravan_store::checkout::OrderRecord], 
     }
 }
 
+/// The cause's money adds up: its pending account holds the pledge left on paid, uncompleted
+/// orders, its confirmed account (plus what was remitted) the pledge left on completed ones;
+/// each order's pledge is its lines', and only pledging stores' orders pledge.
+async fn check_charity(w: &World, all: &[caravan_store::checkout::OrderRecord], at: &str) {
+    let store = w.market.store();
+    let mut expect: BTreeMap<(String, &str), i64> = BTreeMap::new();
+    let ids: Vec<String> = all.iter().map(|o| o.id.clone()).collect();
+    let lines = store.order_lines(&ids).await.unwrap();
+    for o in all {
+        let of_lines: i64 = lines
+            .iter()
+            .filter(|l| l.order_id == o.id)
+            .map(|l| l.pledge_minor)
+            .sum();
+        assert_eq!(
+            of_lines, o.pledge_minor,
+            "{at}: {} pledge ≠ its lines'",
+            o.id
+        );
+        if o.pledge_minor == 0 {
+            continue;
+        }
+        assert_eq!(o.cause_id.as_deref(), Some(w.cause.as_str()), "{at}");
+        assert_ne!(
+            o.merchant_id,
+            w.merchants_ids()[0],
+            "{at}: a store that never pledged"
+        );
+        let slot = match o.status.as_str() {
+            "paid" | "shipped" | "delivered" => "pending",
+            "completed" => "raised",
+            _ => continue,
+        };
+        *expect.entry((o.currency.clone(), slot)).or_default() += pledge_left(o);
+    }
+    let mut have: BTreeMap<(String, &str), i64> = BTreeMap::new();
+    for (account, currency, balance) in store.cause_balances(&w.cause).await.unwrap() {
+        let slot = if account.ends_with(":pending") {
+            "pending"
+        } else {
+            "raised"
+        };
+        *have.entry((currency, slot)).or_default() += balance;
+    }
+    for (currency, out) in store.remitted(&w.cause).await.unwrap() {
+        *have.entry((currency, "raised")).or_default() += out;
+    }
+    have.retain(|_, v| *v != 0);
+    expect.retain(|_, v| *v != 0);
+    assert_eq!(
+        have, expect,
+        "{at}: the cause's ledger ≠ its orders' pledges"
+    );
+}
+
+/// The pledge left on an order: the frozen pledge less its share of the refunds.
+fn pledge_left(o: &caravan_store::checkout::OrderRecord) -> i64 {
+    o.pledge_minor
+        - caravan_domain::prorate(o.pledge_minor, o.refunded_minor, o.total_minor).unwrap()
+}
+
 async fn check_invariants(w: &World, step: usize, seed: u64) {
     check_deal(w, step, seed).await;
     check_coupons(w, step, seed).await;
@@ -718,12 +824,14 @@ async fn check_invariants(w: &World, step: usize, seed: u64) {
     for o in &all {
         if matches!(o.status.as_str(), "paid" | "shipped" | "delivered") {
             // The creator's commission left on it was set aside from escrow at payment.
+            // So was the cause's pledge.
             *held.entry(o.currency.clone()).or_default() +=
-                o.total_minor - o.refunded_minor - commission_left(o);
+                o.total_minor - o.refunded_minor - commission_left(o) - pledge_left(o);
         }
         assert!(o.refunded_minor <= o.total_minor);
     }
     check_creator(w, &all, &format!("seed {seed} step {step}")).await;
+    check_charity(w, &all, &format!("seed {seed} step {step}")).await;
     held.retain(|_, v| *v != 0);
     assert_eq!(
         escrow, held,
@@ -1060,6 +1168,8 @@ async fn run(db: &TestDb, seed: u64, steps: usize) {
                 w.clock
                     .advance(rng.gen_range(0..4) * DAY_MS + rng.gen_range(0..3_600_000));
                 m.run_timers().await.unwrap();
+                // The operator sends the cause's confirmed money to its partner now and then.
+                remit(&w, &format!("step {step}"), seed).await;
             }
         }
         check_invariants(&w, step, seed).await;
@@ -1117,6 +1227,7 @@ async fn run(db: &TestDb, seed: u64, steps: usize) {
         .await
         .unwrap();
     check_invariants(&w, steps, seed).await;
+    check_meter(&w, seed).await;
     let left = m.creator_earnings(&w.creator.0).await.unwrap();
     assert!(
         left.by_currency
@@ -1168,7 +1279,75 @@ async fn run(db: &TestDb, seed: u64, steps: usize) {
     }
 }
 
+/// Remits the cause's confirmed money, if it has any; nothing left is the only refusal.
+async fn remit(w: &World, reference: &str, seed: u64) {
+    use caravan_market::charity::meter::RemitInput;
+    let r = RemitInput {
+        reference: reference.into(),
+    };
+    if let Err(e) = w.market.remit(&w.op, &w.cause, r).await {
+        assert_eq!(e.code, "nothing_to_remit", "seed {seed}: {e}");
+    }
+}
+
+/// The public meter reads what the ledger says, and its stores' parts add up to it.
+async fn check_meter(w: &World, seed: u64) {
+    remit(w, "final", seed).await;
+    check_invariants(w, usize::MAX, seed).await;
+    let c = caravan_domain::Currency::parse("EUR").unwrap();
+    w.clock.advance(3_000);
+    let meter = w.market.meter(&w.cause, c, Locale::En).await.unwrap();
+    let store = w.market.store();
+    let mut ledger: BTreeMap<(String, bool), i64> = BTreeMap::new();
+    for (account, currency, balance) in store.cause_balances(&w.cause).await.unwrap() {
+        *ledger
+            .entry((currency, account.ends_with(":pending")))
+            .or_default() += balance;
+    }
+    for (currency, out) in store.remitted(&w.cause).await.unwrap() {
+        *ledger.entry((currency, false)).or_default() += out;
+    }
+    ledger.retain(|_, v| *v != 0);
+    let mut shown: BTreeMap<(String, bool), i64> = BTreeMap::new();
+    for (list, pending) in [
+        (&meter.raised_by_currency, false),
+        (&meter.pledged_by_currency, true),
+    ] {
+        for m in list.iter() {
+            shown.insert((m.currency.clone(), pending), m.amount_minor);
+        }
+    }
+    assert_eq!(shown, ledger, "seed {seed}: the meter ≠ the ledger");
+    let mut parts: BTreeMap<(String, bool), i64> = BTreeMap::new();
+    for s in &meter.per_seller {
+        *parts.entry((s.raised.currency.clone(), false)).or_default() += s.raised.amount_minor;
+        *parts.entry((s.pledged.currency.clone(), true)).or_default() += s.pledged.amount_minor;
+    }
+    parts.retain(|_, v| *v != 0);
+    assert_eq!(parts, ledger, "seed {seed}: the stores' parts ≠ the meter");
+    assert_eq!(meter.sellers, 2);
+    assert!(
+        ledger.keys().any(|k| !k.1) && !meter.remittances.is_empty(),
+        "seed {seed}: the cause never raised or remitted anything: {ledger:?}"
+    );
+}
+
 impl World {
+    fn merchants_ids(&self) -> Vec<String> {
+        let mut ids: Vec<(String, &Actor)> = self
+            .store_owner
+            .iter()
+            .map(|(k, v)| (k.clone(), v))
+            .collect();
+        ids.sort_by_key(|(_, a)| {
+            self.merchants
+                .iter()
+                .position(|m| m.user_id == a.user_id)
+                .unwrap_or(usize::MAX)
+        });
+        ids.into_iter().map(|(k, _)| k).collect()
+    }
+
     fn clock_now(&self) -> i64 {
         use caravan_market::Clock;
         self.clock.now_ms()

@@ -149,13 +149,20 @@ const GUARDED_PREFIX: &str = "merchant:";
 /// (a clawback may; a payout never overdraws).
 pub const CREATOR_PAYOUT: &str = "creator_payout";
 
+/// The ledger kind of a remittance to a cause's partner: it may not take the cause's money
+/// below zero (a refund after completion may).
+pub const CHARITY_REMITTANCE: &str = "charity_remittance";
+
 /// Whether a debit of `account` must leave it at zero or above, given the batch's transactions.
 fn guarded(account: &str, ledger: &[LedgerTx]) -> bool {
+    let paid_out_by = |kind: &str| {
+        ledger
+            .iter()
+            .any(|l| l.kind == kind && l.postings.iter().any(|p| p.account == account))
+    };
     account.starts_with(GUARDED_PREFIX)
-        || (account.starts_with("creator:")
-            && ledger.iter().any(|l| {
-                l.kind == CREATOR_PAYOUT && l.postings.iter().any(|p| p.account == account)
-            }))
+        || (account.starts_with("creator:") && paid_out_by(CREATOR_PAYOUT))
+        || (account.starts_with("charity:") && paid_out_by(CHARITY_REMITTANCE))
 }
 
 /// Records ledger transactions and moves the running balances. A debit that would take a

@@ -9,6 +9,7 @@
 //! This crate holds no business rules beyond the guards that keep data consistent.
 
 pub mod addresses;
+pub mod charity;
 pub mod checkout;
 pub mod commerce;
 pub mod commissions;

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 const ORDER_COLS: &str = "id, group_id, buyer_id, merchant_id, status, currency, goods_minor, shipping_minor, \
     total_minor, fee_minor, platform_discount_minor, presentment_currency, presentment_total_minor, fx_rate_e9, shipping_method, min_days, \
     max_days, refunded_minor, carrier, tracking_number, placed_at, paid_at, shipped_at, delivered_at, completed_at, \
-    cancelled_at, version, creator_id, commission_minor";
+    cancelled_at, version, creator_id, commission_minor, cause_id, pledge_minor";
 
 /// One order's move to a new state, applied only if the order is still at `version`.
 #[derive(Debug, Clone, Default)]
@@ -207,7 +207,7 @@ impl Store {
         sql.push(&format!(
             "SELECT order_id, position, variant_id, product_id, sku, title, quantity, unit_price_minor, total_minor, \
              currency, presentment_total_minor, presentment_currency, fx_rate_e9, fee_bps, fee_minor, \
-             discount_minor, deal_id, commission_bps, commission_minor FROM order_lines WHERE order_id IN ({list}) ORDER BY order_id, position"
+             discount_minor, deal_id, commission_bps, commission_minor, pledge_minor FROM order_lines WHERE order_id IN ({list}) ORDER BY order_id, position"
         ));
         Ok(sql.query_as().fetch_all(&self.pool).await?)
     }

@@ -262,7 +262,12 @@ impl Market {
             .ok_or_else(|| MarketError::not_found("merchant"))?;
         let tree: Tree = self.tree().await?;
         let t = chosen(&texts, locale, &p.default_locale);
+        let charity = self
+            .pledge_now(&m.id)
+            .await?
+            .map(|a| a.view(locale, &m.settlement_currency));
         Ok(ProductDetail {
+            charity,
             merchant: MerchantRef {
                 id: m.id,
                 store_name: m.store_name,

@@ -190,4 +190,6 @@ pub struct ProductDetail {
     pub created_at: String,
     /// RFC 3339.
     pub updated_at: String,
+    /// The cause the store gives part of each sale to now, if any.
+    pub charity: Option<crate::charity::SalePledgeView>,
 }

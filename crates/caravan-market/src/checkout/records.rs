@@ -6,6 +6,7 @@ use super::basket::{check_payment_method, Basket};
 use super::request::{CheckoutRequest, CheckoutView, PaymentView};
 use crate::accounts::Actor;
 use crate::catalogue::MoneyView;
+use crate::charity::ActivePledge;
 use crate::connect::Credit;
 use crate::festival::coupons::Applied;
 use crate::idempotency::Guard;
@@ -18,7 +19,7 @@ use caravan_domain::order::OrderStatus;
 use caravan_domain::pricing::checked_sum;
 use caravan_domain::pricing::{Funder, Stage};
 use caravan_domain::shipping::ShippingMethod;
-use caravan_domain::{attribution, commission};
+use caravan_domain::{attribution, charity, commission};
 use caravan_domain::{Country, Currency, Locale, Money};
 use caravan_store::checkout::{
     CommissionRecord, CouponUse, DiscountRecord, GroupRecord, LineRecord, OrderRecord,
@@ -43,10 +44,12 @@ impl Market {
             .await?;
         let mut draft = Draft::new(self.now(), actor, &basket);
         draft.credit = self.attribute(actor, &req, &draft.group_id).await?;
+        let tables = self.tables().await?;
         let mut order_ids = Vec::with_capacity(priced.groups.len());
         for g in &priced.groups {
             let option = ship(g, &req.shipping, basket.country)?;
-            order_ids.push(draft.add_order(g, option)?);
+            let pledge = tables.pledges.at(&g.merchant.id, draft.now);
+            order_ids.push(draft.add_order(g, option, pledge)?);
         }
         draft.use_coupons(&applied, &order_ids);
         let total = Money::new(draft.total()?, basket.currency);
@@ -219,15 +222,25 @@ impl Draft {
     /// One store's order and its lines, frozen as priced, shipped with `option`; its id. Sums
     /// that would overflow are `amount_out_of_range`. The order's goods and total are what the
     /// store earns; the buyer pays them less the platform's discounts.
-    fn add_order(&mut self, g: &PricedGroup, option: &ShipOption) -> Result<String, MarketError> {
+    fn add_order(
+        &mut self,
+        g: &PricedGroup,
+        option: &ShipOption,
+        pledge: Option<&ActivePledge>,
+    ) -> Result<String, MarketError> {
         let order_id = OrderId::generate().to_string();
         let presentment = self.currency.code();
-        let mut commission = 0i64;
+        let (mut commission, mut pledged) = (0i64, 0i64);
         for (i, l) in g.lines.iter().enumerate() {
             let position = i64::try_from(i).unwrap_or(0);
             self.record_discounts(&order_id, position, l);
             let line_commission = line_commission(&self.credit, l);
             commission = checked_sum([commission, line_commission])?;
+            let line_pledge = pledge.map_or(0, |p| {
+                let room = l.total_minor - l.fee_minor - line_commission;
+                charity::line_pledge(p.terms, l.total_minor, l.quantity, room)
+            });
+            pledged = checked_sum([pledged, line_pledge])?;
             self.lines.push(LineRecord {
                 order_id: order_id.clone(),
                 position,
@@ -248,6 +261,7 @@ impl Draft {
                 deal_id: l.deal.as_ref().map(|d| d.id.clone()),
                 commission_bps: l.commission_bps,
                 commission_minor: line_commission,
+                pledge_minor: line_pledge,
             });
         }
         let creator_id = self.credit_order(&order_id, g, commission);
@@ -284,6 +298,8 @@ impl Draft {
             platform_discount_minor: g.platform_minor,
             commission_minor: if creator_id.is_some() { commission } else { 0 },
             creator_id,
+            cause_id: pledge.filter(|_| pledged > 0).map(|p| p.cause_id.clone()),
+            pledge_minor: pledged,
         });
         Ok(order_id)
     }

@@ -4,7 +4,7 @@
 //! second), so a redirect costs no database write.
 
 mod attribution;
-mod clicks;
+pub(crate) mod clicks;
 pub mod commission;
 pub mod earnings;
 pub mod posts;

@@ -1,6 +1,7 @@
 //! What every order transition is made of: the next status (or 409), the guarded transition,
-//! its outbox event, and its ledger postings (payment into escrow, release to the store less the
-//! prorated fee, refunds in both currencies), applied in one store transaction.
+//! its outbox event, and its ledger postings (payment into escrow with the creator's commission
+//! and the cause's pledge set aside, release to the store less the prorated fee and those
+//! carves, refunds in both currencies with their shares reversed), in one store transaction.
 
 use crate::Code;
 use crate::{Market, MarketError};
@@ -94,31 +95,59 @@ fn commission_share(o: &OrderRecord, amount: i64) -> Result<i64, MarketError> {
         - prorate(o.commission_minor, o.refunded_minor, o.total_minor)?)
 }
 
+/// The pledge still pending on an order: the frozen pledge less its share of the refunds.
+fn pledge_left(o: &OrderRecord) -> Result<i64, MarketError> {
+    Ok(o.pledge_minor - prorate(o.pledge_minor, o.refunded_minor, o.total_minor)?)
+}
+
+/// The pledge's share of refunding `amount` more of an order (difference of cumulative shares).
+fn pledge_share(o: &OrderRecord, amount: i64) -> Result<i64, MarketError> {
+    let after = o.refunded_minor + amount;
+    Ok(prorate(o.pledge_minor, after, o.total_minor)?
+        - prorate(o.pledge_minor, o.refunded_minor, o.total_minor)?)
+}
+
+/// The cause an order pledges to, if it pledged anything.
+fn cause_of(o: &OrderRecord) -> Option<&str> {
+    o.cause_id.as_deref().filter(|_| o.pledge_minor > 0)
+}
+
 /// What completing an order writes: what is left in escrow released to the merchant, less the
-/// fee on it (the frozen fee prorated to what was not refunded) and less the creator's
-/// commission, which moves from pending to held.
+/// fee on it (the frozen fee prorated to what was not refunded), less the creator's commission
+/// (pending to held) and the cause's pledge (pending to confirmed), both set aside at payment.
 pub(crate) fn release_effects(
     o: &OrderRecord,
 ) -> Result<(LedgerTx, Vec<CommissionChange>), MarketError> {
     let c = Currency::parse(&o.currency)?;
     let released = Money::new(o.total_minor - o.refunded_minor, c);
     let fee = prorate(o.fee_minor, released.minor(), o.total_minor)?;
-    let Some(creator) = creator_of(o) else {
-        let postings = ledger::release(&o.merchant_id, released, fee.min(released.minor()));
-        return Ok((ltx("release", &o.id, postings), Vec::new()));
-    };
-    let left = commission_left(o)?;
+    let mut carves = Vec::new();
+    let mut changes = Vec::new();
+    if let Some(creator) = creator_of(o) {
+        let left = commission_left(o)?;
+        carves.push(ledger::Carve {
+            pending: ledger::creator_pending(creator),
+            to: ledger::creator_held(creator),
+            amount: left,
+        });
+        let to = if left > 0 { "confirmed" } else { "reversed" };
+        changes.push(change(o, "pending", to, 0));
+    }
+    if let Some(cause) = cause_of(o) {
+        carves.push(ledger::Carve {
+            pending: ledger::charity_pending(cause),
+            to: ledger::charity_raised(cause),
+            amount: pledge_left(o)?,
+        });
+    }
+    let carved: i64 = carves.iter().map(|k| k.amount).sum();
     assert!(
-        (0..=released.minor()).contains(&left),
-        "commission within the release"
+        (0..=released.minor()).contains(&carved),
+        "commission and pledge within the release"
     );
-    let fee = fee.min(released.minor() - left);
-    let postings = ledger::release_with_commission(&o.merchant_id, creator, released, fee, left);
-    let to = if left > 0 { "confirmed" } else { "reversed" };
-    Ok((
-        ltx("release", &o.id, postings),
-        vec![change(o, "pending", to, 0)],
-    ))
+    let fee = fee.min(released.minor() - carved);
+    let postings = ledger::release_carved(&o.merchant_id, released, fee, &carves);
+    Ok((ltx("release", &o.id, postings), changes))
 }
 
 fn change(o: &OrderRecord, from: &str, to: &str, reversed_add: i64) -> CommissionChange {
@@ -141,6 +170,16 @@ pub(crate) async fn refund_effects(
     from_escrow: bool,
 ) -> Result<(LedgerTx, Vec<CommissionChange>), MarketError> {
     let mut tx = refund_ledger(o, amount, from_escrow)?;
+    if let Some(cause) = cause_of(o) {
+        let share = Money::new(pledge_share(o, amount)?, Currency::parse(&o.currency)?);
+        let mut back = if from_escrow {
+            ledger::pledge_reverse(cause, share)
+        } else {
+            ledger::pledge_return(cause, &o.merchant_id, share)
+        };
+        back.append(&mut tx.postings);
+        tx.postings = back;
+    }
     let Some(creator) = creator_of(o) else {
         return Ok((tx, Vec::new()));
     };
@@ -271,6 +310,10 @@ pub(crate) fn payment_ledger(o: &OrderRecord) -> Result<LedgerTx, MarketError> {
             creator,
             Money::new(o.commission_minor, c),
         ));
+    }
+    // So is the cause's pledge.
+    if let Some(cause) = cause_of(o) {
+        postings.extend(ledger::pledge_accrue(cause, Money::new(o.pledge_minor, c)));
     }
     Ok(ltx("payment", &o.id, postings))
 }

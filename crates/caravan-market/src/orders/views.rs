@@ -102,6 +102,40 @@ pub struct OrderView {
     pub history: Vec<HistoryView>,
     /// RFC 3339.
     pub placed_at: String,
+    /// What the order contributes to a cause its store pledged to, if any.
+    pub charity: Option<OrderPledgeView>,
+}
+
+/// What an order contributes to a cause.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct OrderPledgeView {
+    /// `cau_…`.
+    pub cause_id: String,
+    /// The pledge left after refunds, the store's currency.
+    pub amount: MoneyView,
+    /// pending (paid, not completed) | confirmed (completed) | reversed (refunded or cancelled)
+    /// | unpaid.
+    pub state: String,
+}
+
+/// The pledge an order contributes as it stands.
+fn pledge_view(o: &OrderRecord) -> Option<OrderPledgeView> {
+    let cause = o.cause_id.clone().filter(|_| o.pledge_minor > 0)?;
+    let refunded =
+        caravan_domain::prorate(o.pledge_minor, o.refunded_minor, o.total_minor).unwrap_or(0);
+    let left = o.pledge_minor - refunded;
+    let state = match o.status.as_str() {
+        _ if left == 0 => "reversed",
+        "awaiting_payment" => "unpaid",
+        "completed" => "confirmed",
+        "cancelled" | "refunded" => "reversed",
+        _ => "pending",
+    };
+    Some(OrderPledgeView {
+        cause_id: cause,
+        amount: MoneyView::new(left, &o.currency),
+        state: state.to_owned(),
+    })
 }
 
 pub(crate) fn order_view(
@@ -169,6 +203,7 @@ pub(crate) fn order_view(
             .collect(),
         history,
         placed_at: rfc3339(o.placed_at),
+        charity: pledge_view(o),
     }
 }
 

@@ -96,6 +96,8 @@ const ORDER_COLS: &[&str] = &[
     "paid_at",
     "creator_id",
     "commission_minor",
+    "cause_id",
+    "pledge_minor",
 ];
 
 /// The orders and the first entry of each one's history.
@@ -125,6 +127,8 @@ async fn insert_orders<E: Exec>(tx: &mut E, placed: &[&Placement]) -> Result<(),
             o.paid_at.into(),
             Val::OptText(o.creator_id.as_deref().map(std::borrow::Cow::Borrowed)),
             o.commission_minor.into(),
+            Val::OptText(o.cause_id.as_deref().map(std::borrow::Cow::Borrowed)),
+            o.pledge_minor.into(),
         ]);
         history.push(vec![
             (&o.id).into(),
@@ -159,6 +163,7 @@ const LINE_COLS: &[&str] = &[
     "deal_id",
     "commission_bps",
     "commission_minor",
+    "pledge_minor",
 ];
 
 async fn insert_lines<E: Exec>(tx: &mut E, placed: &[&Placement]) -> Result<(), StoreError> {
@@ -186,6 +191,7 @@ async fn insert_lines<E: Exec>(tx: &mut E, placed: &[&Placement]) -> Result<(), 
                 Val::OptText(l.deal_id.as_deref().map(std::borrow::Cow::Borrowed)),
                 l.commission_bps.into(),
                 l.commission_minor.into(),
+                l.pledge_minor.into(),
             ]
         })
         .collect();

@@ -90,6 +90,10 @@ pub struct OrderRecord {
     pub creator_id: Option<String>,
     /// The creator's commission frozen at sale (sum of the lines'), settlement currency.
     pub commission_minor: i64,
+    /// The cause the store pledged this sale to, if any.
+    pub cause_id: Option<String>,
+    /// The store's pledge frozen at sale (sum of the lines'), settlement currency.
+    pub pledge_minor: i64,
 }
 
 /// One line of an order, frozen at sale.
@@ -134,6 +138,8 @@ pub struct LineRecord {
     pub commission_bps: i64,
     /// The commission this line earns its order's creator (0: none attributed).
     pub commission_minor: i64,
+    /// What the store pledged of this line to its order's cause (0: none).
+    pub pledge_minor: i64,
 }
 
 /// A creator's commission on one order, as it stands.

@@ -3,6 +3,7 @@
 mod accounts;
 mod admin;
 mod catalogue;
+mod charity;
 mod commerce;
 mod connect;
 mod coupons;
@@ -33,6 +34,7 @@ pub use ops::router as ops;
         (name = "money", description = "Exchange rates and payment-provider webhooks"),
         (name = "festival", description = "Campaigns (11.11), merchants' deals and their caps"),
         (name = "connect", description = "Creators, their applications and tracking links"),
+        (name = "campaign sites", description = "Campaign sites, fan engagement, causes, pledges and the charity meter"),
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail))
 )]
@@ -100,6 +102,18 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(orders::payouts, orders::request_payout))
         .merge(festival_api())
         .merge(connect_api())
+        .merge(sites_api())
+}
+
+/// Campaign sites' routes: causes, pledges, the meter, remittances.
+fn sites_api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(charity::create_cause))
+        .routes(routes!(charity::causes))
+        .routes(routes!(charity::meter))
+        .routes(routes!(charity::pledge, charity::withdraw))
+        .routes(routes!(charity::my_pledges))
+        .routes(routes!(charity::remit))
 }
 
 /// Connect's routes: creators and their tracking links.

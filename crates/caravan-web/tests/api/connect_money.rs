@@ -40,7 +40,7 @@ async fn coded(app: &TestApp, op: &str, email: &str, handle: &str, code: &str) -
 
 /// A checkout of `variant` (×`quantity`) to `to`, carrying the attribution `cookie` (if any)
 /// and the body's extra fields; the answer.
-async fn checkout(
+pub(crate) async fn checkout(
     app: &TestApp,
     buyer: &str,
     key: &str,
@@ -98,7 +98,7 @@ async fn click(app: &TestApp, code: &str) -> String {
 }
 
 /// An address of its own for each buyer (a shared one would be the creator's too).
-fn to(n: u32) -> Value {
+pub(crate) fn to(n: u32) -> Value {
     let mut a = address("FR");
     a["line1"] = json!(format!("{n} rue des Lilas"));
     a
@@ -331,7 +331,7 @@ async fn earnings(app: &TestApp, creator: &str, currency: &str) -> (i64, i64, i6
 }
 
 /// Ships, delivers and confirms an order.
-async fn complete(app: &TestApp, store: &str, buyer: &str, order: &str) {
+pub(crate) async fn complete(app: &TestApp, store: &str, buyer: &str, order: &str) {
     let ship = json!({"carrier": "DHL", "tracking_number": "T1"});
     app.post(&format!("/api/v1/orders/{order}/ship"), Some(store), ship)
         .await

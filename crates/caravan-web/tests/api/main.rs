@@ -11,6 +11,7 @@ mod accounts;
 mod app;
 mod bad_input;
 mod catalogue;
+mod charity;
 mod checkout;
 mod checkout_bad;
 mod codes;

@@ -137,11 +137,13 @@ pub async fn audit(app: &TestApp) {
     let mut held: std::collections::BTreeMap<String, i64> = Default::default();
     for status in ["paid", "shipped", "delivered"] {
         for o in store.orders_by("status", status, 100_000).await.unwrap() {
-            // A creator's commission still pending was set aside from escrow at payment.
-            let reversed =
-                caravan_domain::prorate(o.commission_minor, o.refunded_minor, o.total_minor)
-                    .unwrap();
-            let pending = o.commission_minor - reversed;
+            // A creator's commission and a cause's pledge still pending were set aside from
+            // escrow at payment.
+            let left = |set_aside: i64| {
+                set_aside
+                    - caravan_domain::prorate(set_aside, o.refunded_minor, o.total_minor).unwrap()
+            };
+            let pending = left(o.commission_minor) + left(o.pledge_minor);
             *held.entry(o.currency.clone()).or_default() +=
                 o.total_minor - o.refunded_minor - pending;
         }

@@ -1,0 +1,246 @@
+//! Charity programmes over HTTP: an operator's cause, stores' pledges (locked once the cause
+//! starts), each sale's pledge through escrow — pending at payment, reversed in proportion by
+//! refunds, confirmed at completion, returned to the store by a refund after — remitted to the
+//! partner once, and a public meter that equals the ledger to the cent.
+
+use crate::app::TestApp;
+use crate::connect_money::{checkout, complete, to};
+use crate::on_both_engines;
+use crate::shop::{audit, shop};
+use reqwest::Method;
+use serde_json::{json, Value};
+
+on_both_engines!(
+    a_cause_takes_pledges_that_lock_when_it_starts,
+    a_pledge_follows_its_order_through_escrow_and_the_meter_equals_the_ledger,
+);
+
+const HOUR: i64 = 3_600_000;
+
+/// A cause collecting from an hour from now for 30 days, in euros; its id.
+pub(crate) async fn cause(app: &TestApp, op: &str, slug: &str) -> String {
+    let now = 1_800_000_000_000i64;
+    let body = json!({"slug": slug, "partner": "Swimming Confederation", "partner_url": "https://swim.example",
+        "target_minor": 500_000, "currency": "EUR",
+        "starts_at": caravan_domain::rfc3339(now + HOUR),
+        "ends_at": caravan_domain::rfc3339(now + 30 * 24 * HOUR),
+        "texts": {"en": {"name": "Learn to swim", "description": "Lessons for children."},
+                  "pl": {"name": "Naucz się pływać"}}});
+    let c = app.post("/api/v1/admin/causes", Some(op), body).await;
+    c.ok(201)["id"].as_str().unwrap().to_owned()
+}
+
+fn pledges(cause: &str) -> String {
+    format!("/api/v1/merchant/pledges/{cause}")
+}
+
+async fn a_cause_takes_pledges_that_lock_when_it_starts(app: &TestApp) {
+    let s = shop(app).await;
+    let (it, pl) = (&s.it.0, &s.pl.0);
+    // Bad causes change nothing.
+    let no_english = json!({"slug": "x", "partner": "P", "target_minor": 1, "currency": "EUR",
+        "starts_at": "2027-01-01T00:00:00Z", "ends_at": "2027-01-02T00:00:00Z",
+        "texts": {"fr": {"name": "Nager"}}});
+    app.post("/api/v1/admin/causes", Some(&s.op), no_english.clone())
+        .await
+        .error(422, "invalid_cause");
+    app.post("/api/v1/admin/causes", Some(it), no_english)
+        .await
+        .error(403, "forbidden");
+    let id = cause(app, &s.op, "swim").await;
+    let again = app.get("/api/v1/causes", None).await;
+    assert_eq!(again.ok(200).as_array().unwrap().len(), 1);
+    let polish = app
+        .get("/api/v1/causes/swim/meter?currency=PLN", None)
+        .await;
+    let polish = polish.ok(200);
+    assert_eq!(polish["cause"]["state"], "upcoming");
+    assert_eq!(
+        polish["raised"],
+        json!({"amount_minor": 0, "currency": "PLN", "amount": "0.00"})
+    );
+    // Pledges: a share or an amount per unit; anything else is refused.
+    for bad in [
+        json!({"kind": "percent", "value": 5001}),
+        json!({"kind": "gift", "value": 5}),
+    ] {
+        app.put(&pledges(&id), Some(it), bad)
+            .await
+            .error(422, "invalid_pledge");
+    }
+    let p = app
+        .put(
+            &pledges(&id),
+            Some(it),
+            json!({"kind": "percent", "value": 1000}),
+        )
+        .await;
+    assert_eq!(p.ok(200)["cause_name"], "Learn to swim");
+    let p = app
+        .put(
+            &pledges("swim"),
+            Some(pl),
+            json!({"kind": "per_unit", "value": 200}),
+        )
+        .await;
+    assert_eq!(p.ok(200)["per_unit"]["amount"], "2.00");
+    // Before the start a store may change its mind; after, the pledge stays as it is.
+    let gone = app
+        .call(Method::DELETE, &pledges(&id), Some(pl), None)
+        .await;
+    assert_eq!(gone.status, 204);
+    app.put(
+        &pledges(&id),
+        Some(pl),
+        json!({"kind": "per_unit", "value": 250}),
+    )
+    .await
+    .ok(200);
+    app.clock.advance(2 * HOUR);
+    app.put(
+        &pledges(&id),
+        Some(it),
+        json!({"kind": "percent", "value": 300}),
+    )
+    .await
+    .error(409, "pledge_locked");
+    let locked = app
+        .call(Method::DELETE, &pledges(&id), Some(it), None)
+        .await;
+    locked.error(409, "pledge_locked");
+    let mine = app.get("/api/v1/merchant/pledges", Some(it)).await;
+    assert_eq!(mine.ok(200)[0]["value"], 1000);
+    let meter = app.get(&format!("/api/v1/causes/{id}/meter"), None).await;
+    assert_eq!(meter.ok(200)["sellers"], 2);
+    assert_eq!(meter.ok(200)["cause"]["state"], "collecting");
+}
+
+/// The cause's ledger balances: (pending, confirmed) in euros.
+async fn ledger(app: &TestApp, cause: &str) -> (i64, i64) {
+    let store = app.market.store();
+    let pending = store
+        .balance(&format!("charity:{cause}:pending"), "EUR")
+        .await
+        .unwrap();
+    let raised = store
+        .balance(&format!("charity:{cause}"), "EUR")
+        .await
+        .unwrap();
+    (pending, raised)
+}
+
+/// The meter in euros, read after its two-second cache: (raised, pledged).
+async fn meter(app: &TestApp, cause: &str) -> Value {
+    app.clock.advance(2_500);
+    app.get(&format!("/api/v1/causes/{cause}/meter?currency=EUR"), None)
+        .await
+        .ok(200)
+        .clone()
+}
+
+fn raised_pledged(m: &Value) -> (i64, i64) {
+    (
+        m["raised"]["amount_minor"].as_i64().unwrap(),
+        m["pledged"]["amount_minor"].as_i64().unwrap(),
+    )
+}
+
+async fn a_pledge_follows_its_order_through_escrow_and_the_meter_equals_the_ledger(app: &TestApp) {
+    let s = shop(app).await;
+    let (it, it_id, it_var) = &s.it;
+    let id = cause(app, &s.op, "swim").await;
+    app.put(
+        &pledges(&id),
+        Some(it),
+        json!({"kind": "percent", "value": 1000}),
+    )
+    .await
+    .ok(200);
+    let buyer = app.buyer("ola@example.com").await;
+    // A sale before the cause starts pledges nothing.
+    let early = checkout(app, &buyer, "e", (it_var, 1), to(1), None, json!({})).await;
+    assert_eq!(early.ok(201)["orders"][0]["charity"], Value::Null);
+    app.clock.advance(2 * HOUR);
+    let product = app
+        .market
+        .store()
+        .variant(it_var)
+        .await
+        .unwrap()
+        .unwrap()
+        .product_id;
+    let page = app.get(&format!("/api/v1/products/{product}"), None).await;
+    assert_eq!(page.ok(200)["charity"]["kind"], "percent");
+    assert_eq!(page.ok(200)["charity"]["cause_slug"], "swim");
+    // Four units at €25.00: 10% of €100.00 is pledged, pending until the order completes.
+    let r = checkout(app, &buyer, "a", (it_var, 4), to(1), None, json!({})).await;
+    let placed = r.ok(201);
+    assert_eq!(
+        placed["orders"][0]["charity"]["amount"]["amount_minor"],
+        1000
+    );
+    assert_eq!(placed["orders"][0]["charity"]["state"], "pending");
+    let order = placed["orders"][0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(ledger(app, &id).await, (1000, 0));
+    assert_eq!(raised_pledged(&meter(app, &id).await), (0, 1000));
+    audit(app).await;
+    // A quarter refunded before completion takes its share of the pledge back.
+    let o = app.market.store().order(&order).await.unwrap().unwrap();
+    let quarter = o.total_minor / 4;
+    let refund = format!("/api/v1/orders/{order}/refund");
+    app.post_idem(&refund, it, "r1", json!({"amount_minor": quarter}))
+        .await
+        .ok(200);
+    let share = caravan_domain::prorate(1000, quarter, o.total_minor).unwrap();
+    assert_eq!(ledger(app, &id).await, (1000 - share, 0));
+    // Completed: the rest is confirmed, and the store is settled less it.
+    let merchant = format!("merchant:{it_id}");
+    complete(app, it, &buyer, &order).await;
+    let left = 1000 - share;
+    assert_eq!(ledger(app, &id).await, (0, left));
+    let m = meter(app, &id).await;
+    assert_eq!(raised_pledged(&m), (left, 0));
+    assert_eq!(m["per_seller"][0]["raised"]["amount_minor"], left);
+    let mine = app
+        .get(&format!("/api/v1/orders/{order}"), Some(&buyer))
+        .await;
+    assert_eq!(mine.ok(200)["charity"]["state"], "confirmed");
+    audit(app).await;
+    // Remitted to the partner: the meter still counts it as raised.
+    let remit = format!("/api/v1/admin/causes/{id}/remittances");
+    app.post(&remit, Some(it), json!({"reference": "SWIM-1"}))
+        .await
+        .error(403, "forbidden");
+    let sent = app
+        .post(&remit, Some(&s.op), json!({"reference": "SWIM-1"}))
+        .await;
+    assert_eq!(sent.ok(201)["amount"]["amount_minor"], left);
+    app.post(&remit, Some(&s.op), json!({"reference": "SWIM-2"}))
+        .await
+        .error(409, "nothing_to_remit");
+    assert_eq!(ledger(app, &id).await, (0, 0));
+    let m = meter(app, &id).await;
+    assert_eq!(raised_pledged(&m), (left, 0));
+    assert_eq!(m["remittances"].as_array().unwrap().len(), 1);
+    // A third refunded after completion gives its share of the pledge back to the store, and
+    // the meter stops counting it (the cause's account goes below zero until later pledges).
+    let before = app.market.store().balance(&merchant, "EUR").await.unwrap();
+    let third = o.total_minor / 3;
+    app.post_idem(&refund, it, "r2", json!({"amount_minor": third}))
+        .await
+        .ok(200);
+    let back = caravan_domain::prorate(1000, quarter + third, o.total_minor).unwrap() - share;
+    assert!(back > 0);
+    assert_eq!(ledger(app, &id).await, (0, -back));
+    let after = app.market.store().balance(&merchant, "EUR").await.unwrap();
+    assert_eq!(
+        after - before - back,
+        -third,
+        "the store pays the refund less the pledge returned"
+    );
+    let m = meter(app, &id).await;
+    assert_eq!(raised_pledged(&m), (left - back, 0));
+    assert_eq!(m["raised_by_currency"][0]["amount_minor"], left - back);
+    assert_eq!(m["per_seller"][0]["raised"]["amount_minor"], left - back);
+    audit(app).await;
+}
