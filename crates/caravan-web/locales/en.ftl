@@ -505,3 +505,42 @@ creator-link-orders = { $count ->
    *[other] { $count } orders
 }
 creator-chart = Commission per day, last 30 days (in euros)
+
+# Charity programmes
+charity-raised = raised
+charity-pledged = pledged, awaiting delivery
+charity-target = Goal: { $amount }
+charity-sellers = { $count ->
+    [one] { $count } store gives part of its sales
+   *[other] { $count } stores give part of their sales
+}
+charity-partner = With { $partner }
+charity-refunds-note = Refunded sales are never counted.
+charity-stores = Stores taking part
+charity-store = Store
+charity-gives = Gives
+charity-remitted = Sent to the partner
+charity-terms-percent = { $share } of each sale
+charity-terms-per-unit = { $amount } per item
+cause-state-upcoming = Starting soon
+cause-state-collecting = Collecting now
+cause-state-ended = Ended
+product-pledge-percent = { $share } of this sale supports { $cause }
+product-pledge-per-unit = { $amount } of each one sold supports { $cause }
+order-pledge = This order gives { $amount } to { $cause }
+order-pledge-pending = pending until the order completes
+order-pledge-confirmed = confirmed
+order-pledge-reversed = cancelled with the refund
+order-pledge-unpaid = once paid
+seller-charity-title = Charity
+seller-charity-intro = Give part of your campaign sales to a cause. Buyers see it on your products; the money leaves your proceeds only when an order completes, and refunds give it back.
+seller-charity-none = No causes are open.
+seller-charity-your-pledge = Your pledge: { $terms }
+seller-charity-raised = Your sales raised { $raised } ({ $pledged } pending)
+seller-charity-kind-percent = Share of each sale (%)
+seller-charity-kind-per-unit = Amount per item
+seller-charity-pledge = Pledge
+seller-charity-withdraw = Withdraw
+admin-charity-title = Causes
+admin-charity-reference = Transfer reference
+admin-charity-remit = Send to the partner

@@ -505,3 +505,42 @@ creator-link-orders = { $count ->
    *[other] { $count } pedidos
 }
 creator-chart = Comisión por día, últimos 30 días (en euros)
+
+# Charity programmes
+charity-raised = recaudados
+charity-pledged = prometidos, pendientes de entrega
+charity-target = Meta: { $amount }
+charity-sellers = { $count ->
+    [one] { $count } tienda dona parte de sus ventas
+   *[other] { $count } tiendas donan parte de sus ventas
+}
+charity-partner = Con { $partner }
+charity-refunds-note = Las ventas reembolsadas nunca se cuentan.
+charity-stores = Tiendas participantes
+charity-store = Tienda
+charity-gives = Dona
+charity-remitted = Enviado al socio
+charity-terms-percent = { $share } de cada venta
+charity-terms-per-unit = { $amount } por artículo
+cause-state-upcoming = Próximamente
+cause-state-collecting = Recaudando
+cause-state-ended = Terminada
+product-pledge-percent = El { $share } de esta venta apoya «{ $cause }»
+product-pledge-per-unit = { $amount } por cada unidad vendida apoya «{ $cause }»
+order-pledge = Este pedido dona { $amount } a «{ $cause }»
+order-pledge-pending = al completarse el pedido
+order-pledge-confirmed = confirmado
+order-pledge-reversed = anulado con el reembolso
+order-pledge-unpaid = una vez pagado
+seller-charity-title = Solidaridad
+seller-charity-intro = Dona parte de tus ventas de campaña a una causa. Los compradores lo ven en tus productos; el dinero sale de tus ingresos solo al completarse un pedido, y los reembolsos lo devuelven.
+seller-charity-none = No hay causas abiertas.
+seller-charity-your-pledge = Tu compromiso: { $terms }
+seller-charity-raised = Tus ventas recaudaron { $raised } ({ $pledged } pendientes)
+seller-charity-kind-percent = Parte de cada venta (%)
+seller-charity-kind-per-unit = Importe por artículo
+seller-charity-pledge = Comprometerse
+seller-charity-withdraw = Retirar
+admin-charity-title = Causas
+admin-charity-reference = Referencia de la transferencia
+admin-charity-remit = Enviar al socio

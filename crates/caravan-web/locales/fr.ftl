@@ -505,3 +505,42 @@ creator-link-orders = { $count ->
    *[other] { $count } commandes
 }
 creator-chart = Commission par jour sur les 30 derniers jours (en euros)
+
+# Charity programmes
+charity-raised = collectés
+charity-pledged = promis, en attente de livraison
+charity-target = Objectif : { $amount }
+charity-sellers = { $count ->
+    [one] { $count } boutique donne une part de ses ventes
+   *[other] { $count } boutiques donnent une part de leurs ventes
+}
+charity-partner = Avec { $partner }
+charity-refunds-note = Les ventes remboursées ne sont jamais comptées.
+charity-stores = Boutiques participantes
+charity-store = Boutique
+charity-gives = Donne
+charity-remitted = Versé au partenaire
+charity-terms-percent = { $share } de chaque vente
+charity-terms-per-unit = { $amount } par article
+cause-state-upcoming = Bientôt
+cause-state-collecting = Collecte en cours
+cause-state-ended = Terminée
+product-pledge-percent = { $share } de cette vente soutient « { $cause } »
+product-pledge-per-unit = { $amount } par article vendu soutient « { $cause } »
+order-pledge = Cette commande donne { $amount } à « { $cause } »
+order-pledge-pending = à la finalisation de la commande
+order-pledge-confirmed = confirmé
+order-pledge-reversed = annulé avec le remboursement
+order-pledge-unpaid = une fois payée
+seller-charity-title = Solidarité
+seller-charity-intro = Donnez une part de vos ventes de campagne à une cause. Les acheteurs le voient sur vos produits ; l'argent ne quitte vos recettes qu'à la finalisation d'une commande, et les remboursements le rendent.
+seller-charity-none = Aucune cause ouverte.
+seller-charity-your-pledge = Votre engagement : { $terms }
+seller-charity-raised = Vos ventes ont collecté { $raised } ({ $pledged } en attente)
+seller-charity-kind-percent = Part de chaque vente (%)
+seller-charity-kind-per-unit = Montant par article
+seller-charity-pledge = S'engager
+seller-charity-withdraw = Retirer
+admin-charity-title = Causes
+admin-charity-reference = Référence du virement
+admin-charity-remit = Verser au partenaire

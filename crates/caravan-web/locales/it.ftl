@@ -505,3 +505,42 @@ creator-link-orders = { $count ->
    *[other] { $count } ordini
 }
 creator-chart = Commissione al giorno, ultimi 30 giorni (in euro)
+
+# Charity programmes
+charity-raised = raccolti
+charity-pledged = promessi, in attesa di consegna
+charity-target = Obiettivo: { $amount }
+charity-sellers = { $count ->
+    [one] { $count } negozio dona parte delle vendite
+   *[other] { $count } negozi donano parte delle vendite
+}
+charity-partner = Con { $partner }
+charity-refunds-note = Le vendite rimborsate non vengono mai contate.
+charity-stores = Negozi partecipanti
+charity-store = Negozio
+charity-gives = Dona
+charity-remitted = Versato al partner
+charity-terms-percent = { $share } di ogni vendita
+charity-terms-per-unit = { $amount } per articolo
+cause-state-upcoming = Presto
+cause-state-collecting = Raccolta in corso
+cause-state-ended = Conclusa
+product-pledge-percent = Il { $share } di questa vendita sostiene «{ $cause }»
+product-pledge-per-unit = { $amount } per ogni pezzo venduto sostiene «{ $cause }»
+order-pledge = Questo ordine dona { $amount } a «{ $cause }»
+order-pledge-pending = al completamento dell'ordine
+order-pledge-confirmed = confermato
+order-pledge-reversed = annullato con il rimborso
+order-pledge-unpaid = una volta pagato
+seller-charity-title = Beneficenza
+seller-charity-intro = Dona parte delle vendite della campagna a una causa. Gli acquirenti lo vedono sui tuoi prodotti; il denaro lascia i tuoi incassi solo quando un ordine è completato, e i rimborsi lo restituiscono.
+seller-charity-none = Nessuna causa aperta.
+seller-charity-your-pledge = Il tuo impegno: { $terms }
+seller-charity-raised = Le tue vendite hanno raccolto { $raised } ({ $pledged } in attesa)
+seller-charity-kind-percent = Quota di ogni vendita (%)
+seller-charity-kind-per-unit = Importo per articolo
+seller-charity-pledge = Impegnati
+seller-charity-withdraw = Ritira
+admin-charity-title = Cause
+admin-charity-reference = Riferimento del bonifico
+admin-charity-remit = Versa al partner

@@ -514,3 +514,39 @@ creator-link-orders = { $count ->
    *[other] { $count } zamówień
 }
 creator-chart = Prowizja dziennie z ostatnich 30 dni (w euro)
+
+# Charity programmes
+charity-raised = zebrano
+charity-pledged = przyrzeczono, czeka na dostawę
+charity-target = Cel: { $amount }
+charity-sellers = Sklepy oddające część sprzedaży: { $count }
+charity-partner = Razem z { $partner }
+charity-refunds-note = Zwroty nigdy nie są liczone.
+charity-stores = Sklepy biorące udział
+charity-store = Sklep
+charity-gives = Przekazuje
+charity-remitted = Przekazano partnerowi
+charity-terms-percent = { $share } każdej sprzedaży
+charity-terms-per-unit = { $amount } za sztukę
+cause-state-upcoming = Wkrótce
+cause-state-collecting = Trwa zbiórka
+cause-state-ended = Zakończona
+product-pledge-percent = { $share } tej sprzedaży wspiera „{ $cause }”
+product-pledge-per-unit = { $amount } z każdej sprzedanej sztuki wspiera „{ $cause }”
+order-pledge = To zamówienie przekazuje { $amount } na „{ $cause }”
+order-pledge-pending = po zakończeniu zamówienia
+order-pledge-confirmed = potwierdzono
+order-pledge-reversed = anulowano wraz ze zwrotem
+order-pledge-unpaid = po opłaceniu
+seller-charity-title = Dobroczynność
+seller-charity-intro = Przekaż część sprzedaży z kampanii na szczytny cel. Kupujący widzą to przy Twoich produktach; pieniądze opuszczają Twój przychód dopiero po zakończeniu zamówienia, a zwroty je oddają.
+seller-charity-none = Brak otwartych zbiórek.
+seller-charity-your-pledge = Twoja deklaracja: { $terms }
+seller-charity-raised = Twoja sprzedaż zebrała { $raised } ({ $pledged } w toku)
+seller-charity-kind-percent = Udział w każdej sprzedaży (%)
+seller-charity-kind-per-unit = Kwota za sztukę
+seller-charity-pledge = Zadeklaruj
+seller-charity-withdraw = Wycofaj
+admin-charity-title = Zbiórki
+admin-charity-reference = Tytuł przelewu
+admin-charity-remit = Przekaż partnerowi

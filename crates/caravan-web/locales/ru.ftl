@@ -514,3 +514,39 @@ creator-link-orders = { $count ->
    *[other] { $count } заказов
 }
 creator-chart = Комиссия по дням за последние 30 дней (в евро)
+
+# Charity programmes
+charity-raised = собрано
+charity-pledged = обещано, ждёт доставки
+charity-target = Цель: { $amount }
+charity-sellers = Магазинов, отдающих часть продаж: { $count }
+charity-partner = Вместе с { $partner }
+charity-refunds-note = Возвращённые покупки не учитываются.
+charity-stores = Участвующие магазины
+charity-store = Магазин
+charity-gives = Отдаёт
+charity-remitted = Передано партнёру
+charity-terms-percent = { $share } с каждой продажи
+charity-terms-per-unit = { $amount } за каждый товар
+cause-state-upcoming = Скоро начнётся
+cause-state-collecting = Идёт сбор
+cause-state-ended = Завершён
+product-pledge-percent = { $share } от этой покупки идёт на «{ $cause }»
+product-pledge-per-unit = { $amount } с каждой проданной штуки идёт на «{ $cause }»
+order-pledge = Этот заказ передаёт { $amount } на «{ $cause }»
+order-pledge-pending = после завершения заказа
+order-pledge-confirmed = подтверждено
+order-pledge-reversed = отменено вместе с возвратом
+order-pledge-unpaid = после оплаты
+seller-charity-title = Благотворительность
+seller-charity-intro = Отдайте часть продаж кампании на доброе дело. Покупатели видят это на ваших товарах; деньги списываются из выручки только после завершения заказа, а при возврате возвращаются.
+seller-charity-none = Открытых сборов нет.
+seller-charity-your-pledge = Ваше обязательство: { $terms }
+seller-charity-raised = Ваши продажи собрали { $raised } (ожидается { $pledged })
+seller-charity-kind-percent = Доля каждой продажи (%)
+seller-charity-kind-per-unit = Сумма за товар
+seller-charity-pledge = Пообещать
+seller-charity-withdraw = Отозвать
+admin-charity-title = Благотворительные сборы
+admin-charity-reference = Номер перевода
+admin-charity-remit = Передать партнёру

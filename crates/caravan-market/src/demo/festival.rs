@@ -208,7 +208,10 @@ impl Market {
     }
 
     /// Up to three published variants of `store` with stock for a deal, and their prices.
-    async fn deal_candidates(&self, store: &Actor) -> Result<Vec<(String, i64)>, MarketError> {
+    pub(super) async fn deal_candidates(
+        &self,
+        store: &Actor,
+    ) -> Result<Vec<(String, i64)>, MarketError> {
         let params = ProductListParams {
             limit: Some(20),
             ..ProductListParams::default()

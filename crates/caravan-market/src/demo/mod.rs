@@ -1,6 +1,7 @@
 //! The demo marketplace: a deterministic, multi-country catalogue generated in code from word
 //! lists and a seeded RNG (no downloads). Seeds only an empty database.
 
+mod charity;
 mod commissions;
 mod creators;
 mod festival;
@@ -241,6 +242,7 @@ impl Market {
         self.seed_festival(&operator, &stores, &buyers).await?;
         let earners = self.seed_creators(&operator, &stores, &mut summary).await?;
         self.seed_commissions(&stores, &buyers, &earners).await?;
+        self.seed_charity(&operator, &stores, &buyers).await?;
         Ok(Some(summary))
     }
 

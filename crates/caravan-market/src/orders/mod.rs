@@ -16,4 +16,4 @@ pub use jobs::TimerReport;
 pub(crate) use lifecycle::{payment_ledger, placed_payload};
 pub use read::Viewer;
 pub(crate) use views::order_view;
-pub use views::{HistoryView, LineDiscountView, OrderLineView, OrderView};
+pub use views::{HistoryView, LineDiscountView, OrderLineView, OrderPledgeView, OrderView};

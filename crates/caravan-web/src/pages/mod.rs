@@ -8,6 +8,7 @@ mod account;
 mod addresses;
 mod admin;
 mod buy;
+mod charity;
 mod chrome;
 mod commission;
 mod completeness;
@@ -95,6 +96,7 @@ pub fn router() -> Router<AppState> {
         .route("/orders/{id}/confirm", post(buy::confirm))
         .route("/media/{id}", get(media))
         .route("/festival/{slug}", get(festival::campaign))
+        .route("/cause/{slug}", get(charity::cause))
         .route("/coupons", get(coupons::wallet))
         .route("/coupons/{code}/collect", post(coupons::collect))
         .route("/promotions/{id}/dismiss", post(promotions::dismiss))
@@ -125,6 +127,9 @@ fn seller_pages() -> Router<AppState> {
             get(coupons::seller).post(coupons::create_store),
         )
         .route("/seller/festival", get(festival::seller))
+        .route("/seller/charity", get(charity::seller))
+        .route("/seller/charity/{cause}", post(charity::pledge))
+        .route("/seller/charity/{cause}/withdraw", post(charity::withdraw))
         .route("/seller/festival/deals", post(festival::enrol))
         .route(
             "/seller/festival/store-discounts",
@@ -169,6 +174,8 @@ fn admin_pages() -> Router<AppState> {
             get(coupons::console).post(coupons::create_platform),
         )
         .route("/admin/festival", get(festival::console))
+        .route("/admin/charity", get(charity::console))
+        .route("/admin/charity/{cause}/remit", post(charity::remit))
         .route("/admin/festival/campaigns", post(festival::create))
         .route("/admin/festival/promotions", post(promotions::create))
         .route(

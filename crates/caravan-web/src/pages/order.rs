@@ -56,6 +56,8 @@ struct OrderPage {
     can_answer: bool,
     refund_label: String,
     key: String,
+    /// What the order gives to a cause: (cause slug, the sentence).
+    charity: Option<(String, String)>,
 }
 
 /// A discount on a line, as the order page lists it.
@@ -117,10 +119,32 @@ pub async fn show(page: Page, SignedIn(actor): SignedIn, Path(id): Path<String>)
         Err(e) => return page.failed(e, "/orders").await,
     };
     let chrome = page.chrome(&format!("/orders/{id}")).await;
+    let charity = match &order.charity {
+        Some(c) => match m.cause(&c.cause_id, page.prefs.locale).await {
+            Ok(cause) => Some(pledge_line(c, &cause, page.tr())),
+            Err(e) => return page.failed(e, "/orders").await,
+        },
+        None => None,
+    };
     match order_page(order, viewer, dispute, page.tr(), chrome) {
-        Some(body) => page.html(body.render()),
+        Some(mut body) => {
+            body.charity = charity;
+            page.html(body.render())
+        }
         None => super::not_found(&page.state, &page.headers, &page.prefs, &page.session).await,
     }
+}
+
+/// "This order gives €10.00 to Learn to swim (confirmed)".
+fn pledge_line(
+    c: &caravan_market::orders::OrderPledgeView,
+    cause: &caravan_market::charity::CauseView,
+    tr: Tr,
+) -> (String, String) {
+    let amount = tr.money(c.amount.amount_minor, &c.amount.currency);
+    let state = tr.t(&format!("order-pledge-{}", c.state));
+    let line = tr.t2("order-pledge", ("amount", &amount), ("cause", &cause.name));
+    (cause.slug.clone(), format!("{line} ({state})"))
 }
 
 fn order_page(
@@ -168,6 +192,7 @@ fn order_page(
         can_answer,
         refund_label: tr.t1("field-refund-amount", "currency", &order.total.currency),
         key: hex::encode(key),
+        charity: None,
         delivery,
         goods: tr.money(order.goods.amount_minor, &order.goods.currency),
         shipping: tr.money(order.shipping.amount_minor, &order.shipping.currency),

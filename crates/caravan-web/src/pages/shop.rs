@@ -574,6 +574,8 @@ struct ProductPage {
     translation: Option<TranslationNote>,
     /// Creators' posts tagging it.
     posts: Vec<super::posts::PostCard>,
+    /// "10 % of this sale supports Learn to swim": (cause slug, the sentence).
+    charity: Option<(String, String)>,
 }
 
 /// "Automatically translated · show original", or the original with "show translation".
@@ -619,6 +621,23 @@ fn shown_text(
         }
         (None, _) => (p.title.clone(), p.description.clone(), None),
     }
+}
+
+/// What a store gives of each sale, as its product page says it.
+fn sale_pledge(c: &caravan_market::charity::SalePledgeView, tr: Tr) -> (String, String) {
+    let text = match &c.per_unit {
+        Some(m) => tr.t2(
+            "product-pledge-per-unit",
+            ("amount", &tr.money(m.amount_minor, &m.currency)),
+            ("cause", &c.cause_name),
+        ),
+        None => tr.t2(
+            "product-pledge-percent",
+            ("share", &(tr.number(c.value, 2) + " %")),
+            ("cause", &c.cause_name),
+        ),
+    };
+    (c.cause_slug.clone(), text)
 }
 
 /// Which variant the picker shows.
@@ -667,6 +686,7 @@ pub async fn product(
     let destination = tr.country(&prefs.country);
     let (title, description, translation) = shown_text(&p, &v, &href, tr);
     let page = ProductPage {
+        charity: p.charity.as_ref().map(|c| sale_pledge(c, tr)),
         posts,
         translation,
         deal,

@@ -5,7 +5,9 @@
 
 use crate::app::TestApp;
 use crate::connect_money::{checkout, complete, to};
+use crate::festival::{cookies, CSRF};
 use crate::on_both_engines;
+use crate::promotions::page;
 use crate::shop::{audit, shop};
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -13,6 +15,8 @@ use serde_json::{json, Value};
 on_both_engines!(
     a_cause_takes_pledges_that_lock_when_it_starts,
     a_pledge_follows_its_order_through_escrow_and_the_meter_equals_the_ledger,
+    stores_pledge_in_the_seller_centre_and_buyers_see_it_in_polish,
+    the_demo_raises_money_to_teach_children_to_swim,
 );
 
 const HOUR: i64 = 3_600_000;
@@ -243,4 +247,161 @@ async fn a_pledge_follows_its_order_through_escrow_and_the_meter_equals_the_ledg
     assert_eq!(m["raised_by_currency"][0]["amount_minor"], left - back);
     assert_eq!(m["per_seller"][0]["raised"]["amount_minor"], left - back);
     audit(app).await;
+}
+
+async fn stores_pledge_in_the_seller_centre_and_buyers_see_it_in_polish(app: &TestApp) {
+    let s = shop(app).await;
+    let (it, _, it_var) = &s.it;
+    let id = cause(app, &s.op, "swim").await;
+    let seller = cookies(it, "pl.EUR.PL");
+    // A pledge from the seller centre's form: 10 % of each sale.
+    let form = [("csrf", CSRF), ("kind", "percent"), ("value", "10")];
+    let (status, _, _) = page(
+        app,
+        Method::POST,
+        &format!("/seller/charity/{id}"),
+        &seller,
+        &form,
+    )
+    .await;
+    assert_eq!(status, 303);
+    let bad = [("csrf", CSRF), ("kind", "percent"), ("value", "ten")];
+    let (status, body, _) = page(
+        app,
+        Method::POST,
+        &format!("/seller/charity/{id}"),
+        &seller,
+        &bad,
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    let (_, centre, _) = page(app, Method::GET, "/seller/charity", &seller, &[]).await;
+    assert!(centre.contains("Naucz się pływać"), "{centre}");
+    assert!(
+        centre.contains("Twoja deklaracja: 10,00 % każdej sprzedaży"),
+        "{centre}"
+    );
+    // Once the cause collects, a Polish buyer sees the badge and, on the order, the gift.
+    app.clock.advance(2 * HOUR);
+    let product = app
+        .market
+        .store()
+        .variant(it_var)
+        .await
+        .unwrap()
+        .unwrap()
+        .product_id;
+    let buyer = app.buyer("ola@example.com").await;
+    let visitor = cookies(&buyer, "pl.EUR.PL");
+    let (_, shown, _) = page(app, Method::GET, &format!("/p/{product}"), &visitor, &[]).await;
+    assert!(
+        shown.contains("10,00 % tej sprzedaży wspiera „Naucz się pływać”"),
+        "{shown}"
+    );
+    let r = checkout(app, &buyer, "a", (it_var, 2), to(1), None, json!({})).await;
+    let order = r.ok(201)["orders"][0]["id"].as_str().unwrap().to_owned();
+    let (_, mine, _) = page(app, Method::GET, &format!("/orders/{order}"), &visitor, &[]).await;
+    assert!(mine.contains("To zamówienie przekazuje 5,00"), "{mine}");
+    // The cause's page shows the meter in the visitor's currency.
+    app.clock.advance(2_500);
+    let (status, cause_page, _) = page(
+        app,
+        Method::GET,
+        "/cause/swim",
+        "caravan_prefs=pl.PLN.PL",
+        &[],
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(
+        cause_page.contains("21,50"),
+        "5.00 EUR pledged at 4.3 PLN: {cause_page}"
+    );
+    assert!(
+        cause_page.contains("Zwroty nigdy nie są liczone."),
+        "{cause_page}"
+    );
+    let (status, _, _) = page(
+        app,
+        Method::GET,
+        "/cause/nothing-here",
+        "caravan_prefs=pl.PLN.PL",
+        &[],
+    )
+    .await;
+    assert_eq!(status, 404);
+    // The operators' console lists it; a remittance with nothing confirmed is refused.
+    let op = cookies(&s.op, "en.EUR.FR");
+    let (_, console, _) = page(app, Method::GET, "/admin/charity", &op, &[]).await;
+    assert!(
+        console.contains("Learn to swim") && console.contains("remit-form"),
+        "{console}"
+    );
+    let remit = [("csrf", CSRF), ("reference", "T-1")];
+    let (status, _, _) = page(
+        app,
+        Method::POST,
+        &format!("/admin/charity/{id}/remit"),
+        &op,
+        &remit,
+    )
+    .await;
+    assert_eq!(status, 422);
+}
+
+async fn the_demo_raises_money_to_teach_children_to_swim(app: &TestApp) {
+    app.market.seed_demo().await.unwrap().unwrap();
+    let m = app
+        .get("/api/v1/causes/learn-to-swim/meter?currency=EUR", None)
+        .await;
+    let m = m.ok(200);
+    assert_eq!(m["sellers"], 4);
+    assert_eq!(m["cause"]["state"], "collecting");
+    let (raised, pledged) = raised_pledged(m);
+    assert!(raised > 0 && pledged > 0, "{m}");
+    assert_eq!(m["remittances"].as_array().unwrap().len(), 1);
+    let countries: std::collections::BTreeSet<&str> = m["per_seller"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["country"].as_str().unwrap())
+        .collect();
+    assert!(countries.len() >= 3, "{countries:?}");
+    // The meter is the ledger: confirmed plus remitted, and pending, per currency.
+    let id = m["cause"]["id"].as_str().unwrap();
+    let store = app.market.store();
+    let remitted: std::collections::BTreeMap<String, i64> =
+        store.remitted(id).await.unwrap().into_iter().collect();
+    for shown in m["raised_by_currency"].as_array().unwrap() {
+        let c = shown["currency"].as_str().unwrap();
+        let balance = store.balance(&format!("charity:{id}"), c).await.unwrap();
+        let sent = remitted.get(c).copied().unwrap_or(0);
+        assert_eq!(
+            shown["amount_minor"].as_i64().unwrap(),
+            balance + sent,
+            "{c}"
+        );
+    }
+    // One completed order was half refunded: the meter counts only the half kept.
+    let refunded: Vec<(String, i64, i64)> = sqlx::query_as(
+        "SELECT status, refunded_minor, pledge_minor FROM orders WHERE cause_id = $1 AND refunded_minor > 0",
+    )
+    .bind(id)
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    assert_eq!(refunded.len(), 1, "{refunded:?}");
+    assert_eq!(refunded[0].0, "completed");
+    let (_, shown, _) = page(
+        app,
+        Method::GET,
+        "/cause/learn-to-swim",
+        "caravan_prefs=pl.PLN.PL",
+        &[],
+    )
+    .await;
+    assert!(
+        shown.contains("Naucz się pływać") && shown.contains("charity-seller"),
+        "{shown}"
+    );
 }
