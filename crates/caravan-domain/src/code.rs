@@ -22,6 +22,8 @@ pub enum Kind {
     Forbidden,
     /// Throttled (429).
     TooMany,
+    /// Existed, and is gone for good (410).
+    Gone,
     /// The payment was declined (402).
     PaymentRequired,
     /// Overloaded or switched off: try again later (503).
@@ -51,6 +53,7 @@ impl Kind {
             Kind::UnsupportedMediaType => 415,
             Kind::Invalid => 422,
             Kind::TooMany => 429,
+            Kind::Gone => 410,
             Kind::Internal => 500,
             Kind::Unavailable => 503,
         }
@@ -124,6 +127,13 @@ codes! {
     InvalidPledge = ("invalid_pledge", Invalid, "a pledge is a percentage of 0.01% to 50% (1 to 5000 basis points) of each campaign sale, or a positive fixed amount per unit in the store's currency");
     PledgeLocked = ("pledge_locked", Conflict, "a pledge cannot change or be withdrawn once its cause has started");
     NothingToRemit = ("nothing_to_remit", Conflict, "the cause has no confirmed money left to remit");
+    InvalidSite = ("invalid_site", Invalid, "a site has a slug, a title in English, a theme from the palette, an ordered schedule and at most 24 known blocks whose texts and settings are valid");
+    SiteArchived = ("site_archived", Gone, "the campaign site is over and archived");
+    InvalidVote = ("invalid_vote", Invalid, "the vote names none of the poll's options, or the poll is closed");
+    AlreadyVoted = ("already_voted", Conflict, "this account has voted in this poll already");
+    AlreadyAnswered = ("already_answered", Conflict, "this account has taken this quiz already");
+    InvalidAnswers = ("invalid_answers", Invalid, "a quiz is answered with one of each question's options, in order");
+    TooManyCheers = ("too_many_cheers", TooMany, "an account cheers at most 20 times a day per site, 3 seconds apart");
     InvalidPost = ("invalid_post", Invalid, "a post has text in 1 to 8 languages (1 to 2000 characters each), tags 1 to 12 published products and shows up to 6 of the creator's images");
     InvalidTransition = ("invalid_transition", Conflict, "the object is not in a state that allows this");
     DuplicateSku = ("duplicate_sku", Conflict, "the store already uses this SKU code");

@@ -28,6 +28,7 @@ pub mod order;
 pub mod post;
 pub mod pricing;
 pub mod shipping;
+pub mod site;
 pub mod tier;
 pub mod translation;
 

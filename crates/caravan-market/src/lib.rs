@@ -27,6 +27,7 @@ pub mod pricing;
 pub mod rates;
 pub mod search;
 pub mod shipping;
+pub mod sites;
 pub mod translation;
 
 pub use clock::{Clock, ManualClock, SystemClock};
@@ -123,6 +124,8 @@ struct Inner {
     connect: connect::ConnectCache,
     /// The charity meters' figures, per cause.
     meters: charity::meter::MeterCache,
+    /// Campaign sites' pages, per site, language and currency.
+    sites: sites::page::SiteCache,
 }
 
 impl Inner {
@@ -140,6 +143,7 @@ impl Inner {
             post_orders: connect::Clicks::default(),
             connect: connect::ConnectCache::default(),
             meters: charity::meter::MeterCache::default(),
+            sites: sites::page::SiteCache::default(),
         }
     }
 }

@@ -30,6 +30,7 @@ pub mod posts;
 pub mod products;
 pub mod promotions;
 pub mod search_feed;
+pub mod sites;
 mod sql;
 pub mod store_discounts;
 #[cfg(any(test, feature = "testing"))]

@@ -34,3 +34,49 @@ pub fn figures(mut rx: watch::Receiver<Arc<LiveFigures>>) -> Response {
         .keep_alive(KeepAlive::default())
         .into_response()
 }
+
+/// One event of a poll's stream, as the OpenAPI document describes it.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct PollEvent {
+    /// Always `poll`.
+    pub event: String,
+    /// The poll as JSON: a `PollView` object.
+    #[schema(content_media_type = "application/json")]
+    pub data: String,
+}
+
+/// How often a poll's stream rereads its counts.
+const POLL_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// The event stream of a poll as `viewer` sees it: the poll now, then each change, read every
+/// [`POLL_EVERY`]; it ends when the poll can no longer be read.
+pub fn poll(
+    market: caravan_market::Market,
+    id: String,
+    locale: caravan_domain::Locale,
+    viewer: Option<caravan_market::accounts::Actor>,
+) -> Response {
+    let start = (market, id, locale, viewer, String::new(), true);
+    let stream =
+        futures_util::stream::unfold(start, |(m, id, locale, viewer, last, first)| async move {
+            loop {
+                if !first {
+                    tokio::time::sleep(POLL_EVERY).await;
+                }
+                let view = m.poll(&id, locale, viewer.as_ref()).await.ok()?;
+                let data = serde_json::to_string(&view).unwrap_or_else(|_| "{}".to_owned());
+                if data != last {
+                    let event: Result<Event, Infallible> =
+                        Ok(Event::default().event("poll").data(data.clone()));
+                    return Some((event, (m, id, locale, viewer, data, false)));
+                }
+                if first {
+                    return None;
+                }
+            }
+        });
+    Sse::new(stream)
+        .keep_alive(KeepAlive::default())
+        .into_response()
+}

@@ -117,7 +117,7 @@ pub struct VariantView {
 }
 
 /// A product in a listing.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ProductSummary {
     /// `prd_…`.
     pub id: String,

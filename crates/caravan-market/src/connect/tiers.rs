@@ -47,7 +47,7 @@ pub struct TierView {
 }
 
 /// One place on a leaderboard.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct LeaderView {
     /// 1 for the first.
     pub rank: usize,
@@ -183,8 +183,17 @@ impl Market {
         q: LeaderboardParams,
     ) -> Result<Vec<LeaderView>, MarketError> {
         actor.require(Role::Creator)?;
-        let (from, to) = caravan_domain::tier::month_range(q.month.as_deref(), self.now())?;
         let country = q.country.as_deref().map(Country::parse).transpose()?;
+        self.creator_board(q.month.as_deref(), country).await
+    }
+
+    /// The month's creators by confirmed sales in euros (top 20), of an audience if given.
+    pub(crate) async fn creator_board(
+        &self,
+        month: Option<&str>,
+        country: Option<Country>,
+    ) -> Result<Vec<LeaderView>, MarketError> {
+        let (from, to) = caravan_domain::tier::month_range(month, self.now())?;
         let rates = self.rate_table().await?;
         let mut sales: BTreeMap<String, Vec<(String, i64)>> = BTreeMap::new();
         for (creator, currency, amount) in self.store.confirmed_sales(from, to).await? {

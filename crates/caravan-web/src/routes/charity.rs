@@ -43,6 +43,12 @@ pub async fn causes(
 pub struct MeterParams {
     /// ISO 4217 (EUR).
     pub currency: Option<String>,
+    /// Language (en, ru, fr, es, pl, it, tr, zh); else `Accept-Language` (read by `ReqLocale`).
+    #[allow(
+        dead_code,
+        reason = "documented here, read from the query by ReqLocale"
+    )]
+    pub locale: Option<String>,
 }
 
 /// A cause's live meter: raised (confirmed, refunds never counted) and pledged (pending), in

@@ -13,6 +13,7 @@ mod ops;
 mod orders;
 mod posts;
 mod search;
+mod sites;
 mod translations;
 
 use crate::AppState;
@@ -105,7 +106,8 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(sites_api())
 }
 
-/// Campaign sites' routes: causes, pledges, the meter, remittances.
+/// Campaign sites' routes: sites, polls, quizzes, cheers, causes, pledges, the meter,
+/// remittances.
 fn sites_api() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(charity::create_cause))
@@ -114,6 +116,16 @@ fn sites_api() -> OpenApiRouter<AppState> {
         .routes(routes!(charity::pledge, charity::withdraw))
         .routes(routes!(charity::my_pledges))
         .routes(routes!(charity::remit))
+        .routes(routes!(sites::create_site, sites::sites))
+        .routes(routes!(sites::update_site))
+        .routes(routes!(sites::create_poll))
+        .routes(routes!(sites::create_quiz))
+        .routes(routes!(sites::site))
+        .routes(routes!(sites::poll))
+        .routes(routes!(sites::vote))
+        .routes(routes!(sites::poll_stream))
+        .routes(routes!(sites::answer_quiz))
+        .routes(routes!(sites::cheer))
 }
 
 /// Connect's routes: creators and their tracking links.

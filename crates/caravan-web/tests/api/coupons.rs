@@ -23,7 +23,7 @@ on_both_engines!(
 const DAY: i64 = 24 * 60 * 60 * 1000;
 
 /// A coupon body valid from a minute ago for a day.
-fn coupon(app: &TestApp, code: &str, kind: &str, value: i64, extra: Value) -> Value {
+pub(crate) fn coupon(app: &TestApp, code: &str, kind: &str, value: i64, extra: Value) -> Value {
     let now = app.clock.now_ms();
     let mut body = json!({
         "code": code, "kind": kind, "value": value,

@@ -30,6 +30,7 @@ mod promotions;
 mod reliability;
 mod search;
 mod shop;
+mod sites;
 mod store_discounts;
 mod translations;
 mod waiting;
