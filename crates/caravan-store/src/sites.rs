@@ -237,6 +237,19 @@ impl Store {
         .await?)
     }
 
+    /// A site's polls and quizzes: (id, kind, texts JSON), oldest first.
+    pub async fn engagements(
+        &self,
+        site: &str,
+    ) -> Result<Vec<(String, String, String)>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT id, kind, texts FROM polls WHERE site_id = $1              UNION ALL SELECT id, 'quiz', texts FROM quizzes WHERE site_id = $1 ORDER BY 1",
+        )
+        .bind(site)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     /// Records a quiz.
     pub async fn insert_quiz(&self, q: &QuizRecord) -> Result<(), StoreError> {
         sqlx::query(

@@ -544,3 +544,52 @@ seller-charity-withdraw = Withdraw
 admin-charity-title = Causes
 admin-charity-reference = Transfer reference
 admin-charity-remit = Send to the partner
+
+# Campaign sites
+site-archived = This campaign site is over. Thank you for taking part!
+site-state-scheduled = Scheduled
+site-state-upcoming = Coming soon
+site-state-live = Live now
+site-state-ended = Ended
+site-state-archived = Archived
+site-countdown-starts = Starts { $when }
+site-countdown-ends = Ends { $when }
+site-votes = { $count ->
+    [one] { $count } vote
+   *[other] { $count } votes
+}
+site-quiz-score = You got { $score } of { $of } right.
+site-quiz-won = Your coupon { $code } is in your wallet.
+site-quiz-submit = Send my answers
+site-cheer = Cheer
+site-sign-in-to-take-part = Sign in to take part
+admin-sites-title = Campaign sites
+admin-sites-preview = Preview
+admin-sites-new = New site
+admin-sites-slug = Address (/c/…)
+admin-sites-site-title = Title (English)
+admin-sites-theme = Theme
+admin-sites-visible-from = Visible from
+admin-sites-live-from = Live from
+admin-sites-live-until = Live until
+admin-sites-archived-after = Archived after
+admin-sites-create = Create the site
+admin-sites-blocks = Blocks
+admin-sites-remove = Remove
+admin-sites-block-title = Title
+admin-sites-block-body = Text
+admin-sites-save-text = Save this language
+admin-sites-add-block = Add a block
+admin-sites-kind = Kind
+admin-sites-language = Language
+admin-sites-products = Products (hand-picked)
+admin-sites-ship-from = Ships from
+admin-sites-campaign-deals = The campaign's deals
+admin-sites-poll-or-quiz = Poll or quiz
+admin-sites-teams = Teams (countries)
+admin-sites-add = Add
+admin-sites-engagement = Polls and quizzes
+admin-sites-question = Question (English)
+admin-sites-options = Options, one per line
+admin-sites-closes = Closes
+admin-sites-add-poll = Add the poll

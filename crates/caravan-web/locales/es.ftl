@@ -544,3 +544,52 @@ seller-charity-withdraw = Retirar
 admin-charity-title = Causas
 admin-charity-reference = Referencia de la transferencia
 admin-charity-remit = Enviar al socio
+
+# Campaign sites
+site-archived = Este sitio de campaña ha terminado. ¡Gracias por participar!
+site-state-scheduled = Programado
+site-state-upcoming = Próximamente
+site-state-live = En directo
+site-state-ended = Terminado
+site-state-archived = Archivado
+site-countdown-starts = Empieza: { $when }
+site-countdown-ends = Termina: { $when }
+site-votes = { $count ->
+    [one] { $count } voto
+   *[other] { $count } votos
+}
+site-quiz-score = Acertaste { $score } de { $of }.
+site-quiz-won = Tu cupón { $code } está en tu cartera.
+site-quiz-submit = Enviar mis respuestas
+site-cheer = Animar
+site-sign-in-to-take-part = Inicia sesión para participar
+admin-sites-title = Sitios de campaña
+admin-sites-preview = Vista previa
+admin-sites-new = Nuevo sitio
+admin-sites-slug = Dirección (/c/…)
+admin-sites-site-title = Título (inglés)
+admin-sites-theme = Tema
+admin-sites-visible-from = Visible desde
+admin-sites-live-from = Inicio
+admin-sites-live-until = Fin
+admin-sites-archived-after = Archivado después de
+admin-sites-create = Crear el sitio
+admin-sites-blocks = Bloques
+admin-sites-remove = Quitar
+admin-sites-block-title = Título
+admin-sites-block-body = Texto
+admin-sites-save-text = Guardar este idioma
+admin-sites-add-block = Añadir un bloque
+admin-sites-kind = Tipo
+admin-sites-language = Idioma
+admin-sites-products = Productos (elegidos)
+admin-sites-ship-from = Enviado desde
+admin-sites-campaign-deals = Las ofertas de la campaña
+admin-sites-poll-or-quiz = Encuesta o quiz
+admin-sites-teams = Equipos (países)
+admin-sites-add = Añadir
+admin-sites-engagement = Encuestas y quizzes
+admin-sites-question = Pregunta (inglés)
+admin-sites-options = Opciones, una por línea
+admin-sites-closes = Cierre
+admin-sites-add-poll = Añadir la encuesta

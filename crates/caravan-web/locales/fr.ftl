@@ -544,3 +544,52 @@ seller-charity-withdraw = Retirer
 admin-charity-title = Causes
 admin-charity-reference = Référence du virement
 admin-charity-remit = Verser au partenaire
+
+# Campaign sites
+site-archived = Ce site de campagne est terminé. Merci d'avoir participé !
+site-state-scheduled = Programmé
+site-state-upcoming = Bientôt
+site-state-live = En direct
+site-state-ended = Terminé
+site-state-archived = Archivé
+site-countdown-starts = Début : { $when }
+site-countdown-ends = Fin : { $when }
+site-votes = { $count ->
+    [one] { $count } vote
+   *[other] { $count } votes
+}
+site-quiz-score = Vous avez { $score } bonnes réponses sur { $of }.
+site-quiz-won = Votre coupon { $code } est dans votre portefeuille.
+site-quiz-submit = Envoyer mes réponses
+site-cheer = Encourager
+site-sign-in-to-take-part = Connectez-vous pour participer
+admin-sites-title = Sites de campagne
+admin-sites-preview = Aperçu
+admin-sites-new = Nouveau site
+admin-sites-slug = Adresse (/c/…)
+admin-sites-site-title = Titre (anglais)
+admin-sites-theme = Thème
+admin-sites-visible-from = Visible dès
+admin-sites-live-from = Début
+admin-sites-live-until = Fin
+admin-sites-archived-after = Archivé après
+admin-sites-create = Créer le site
+admin-sites-blocks = Blocs
+admin-sites-remove = Retirer
+admin-sites-block-title = Titre
+admin-sites-block-body = Texte
+admin-sites-save-text = Enregistrer cette langue
+admin-sites-add-block = Ajouter un bloc
+admin-sites-kind = Type
+admin-sites-language = Langue
+admin-sites-products = Produits (choisis)
+admin-sites-ship-from = Expédié depuis
+admin-sites-campaign-deals = Les offres de la campagne
+admin-sites-poll-or-quiz = Sondage ou quiz
+admin-sites-teams = Équipes (pays)
+admin-sites-add = Ajouter
+admin-sites-engagement = Sondages et quiz
+admin-sites-question = Question (anglais)
+admin-sites-options = Options, une par ligne
+admin-sites-closes = Clôture
+admin-sites-add-poll = Ajouter le sondage

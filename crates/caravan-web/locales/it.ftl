@@ -544,3 +544,52 @@ seller-charity-withdraw = Ritira
 admin-charity-title = Cause
 admin-charity-reference = Riferimento del bonifico
 admin-charity-remit = Versa al partner
+
+# Campaign sites
+site-archived = Questo sito della campagna è concluso. Grazie per aver partecipato!
+site-state-scheduled = Programmato
+site-state-upcoming = In arrivo
+site-state-live = In corso
+site-state-ended = Concluso
+site-state-archived = Archiviato
+site-countdown-starts = Inizia: { $when }
+site-countdown-ends = Termina: { $when }
+site-votes = { $count ->
+    [one] { $count } voto
+   *[other] { $count } voti
+}
+site-quiz-score = Hai risposto correttamente a { $score } su { $of }.
+site-quiz-won = Il tuo coupon { $code } è nel portafoglio.
+site-quiz-submit = Invia le risposte
+site-cheer = Tifa
+site-sign-in-to-take-part = Accedi per partecipare
+admin-sites-title = Siti delle campagne
+admin-sites-preview = Anteprima
+admin-sites-new = Nuovo sito
+admin-sites-slug = Indirizzo (/c/…)
+admin-sites-site-title = Titolo (inglese)
+admin-sites-theme = Tema
+admin-sites-visible-from = Visibile dal
+admin-sites-live-from = Inizio
+admin-sites-live-until = Fine
+admin-sites-archived-after = Archiviato dopo
+admin-sites-create = Crea il sito
+admin-sites-blocks = Blocchi
+admin-sites-remove = Rimuovi
+admin-sites-block-title = Titolo
+admin-sites-block-body = Testo
+admin-sites-save-text = Salva questa lingua
+admin-sites-add-block = Aggiungi un blocco
+admin-sites-kind = Tipo
+admin-sites-language = Lingua
+admin-sites-products = Prodotti (scelti)
+admin-sites-ship-from = Spedito da
+admin-sites-campaign-deals = Le offerte della campagna
+admin-sites-poll-or-quiz = Sondaggio o quiz
+admin-sites-teams = Squadre (paesi)
+admin-sites-add = Aggiungi
+admin-sites-engagement = Sondaggi e quiz
+admin-sites-question = Domanda (inglese)
+admin-sites-options = Opzioni, una per riga
+admin-sites-closes = Chiusura
+admin-sites-add-poll = Aggiungi il sondaggio

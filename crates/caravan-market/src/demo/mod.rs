@@ -6,6 +6,7 @@ mod commissions;
 mod creators;
 mod festival;
 mod glossary;
+mod site;
 mod synthetic;
 mod words;
 
@@ -242,7 +243,8 @@ impl Market {
         self.seed_festival(&operator, &stores, &buyers).await?;
         let earners = self.seed_creators(&operator, &stores, &mut summary).await?;
         self.seed_commissions(&stores, &buyers, &earners).await?;
-        self.seed_charity(&operator, &stores, &buyers).await?;
+        let cause = self.seed_charity(&operator, &stores, &buyers).await?;
+        self.seed_site(&operator, &cause, &buyers).await?;
         Ok(Some(summary))
     }
 

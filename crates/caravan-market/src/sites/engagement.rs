@@ -296,6 +296,26 @@ impl Market {
         self.quiz_view(&record, Locale::En, None).await
     }
 
+    /// A site's polls and quizzes for its editor: (id, poll | prediction | quiz, English text).
+    pub async fn engagements(
+        &self,
+        actor: &Actor,
+        site: &str,
+    ) -> Result<Vec<(String, String, String)>, MarketError> {
+        actor.require(Role::Operator)?;
+        let s = self.site_named(site).await?;
+        Ok(self
+            .store
+            .engagements(&s.id)
+            .await?
+            .into_iter()
+            .map(|(id, kind, texts)| {
+                let t: BTreeMap<String, String> = serde_json::from_str(&texts).unwrap_or_default();
+                (id, kind, text_in(&t, Locale::En))
+            })
+            .collect())
+    }
+
     /// A poll as `viewer` sees it.
     pub async fn poll(
         &self,

@@ -178,6 +178,32 @@ impl Market {
         Ok(summary(&record, self.now()))
     }
 
+    /// An operator replaces a site's blocks (the console's edits); `stale` if it changed
+    /// meanwhile.
+    pub async fn set_site_blocks(
+        &self,
+        actor: &Actor,
+        id_or_slug: &str,
+        blocks: Vec<BlockInput>,
+    ) -> Result<SiteSummary, MarketError> {
+        actor.require(Role::Operator)?;
+        let mut record = self.site_named(id_or_slug).await?;
+        let checked = self
+            .checked_blocks(
+                &record.id,
+                &blocks,
+                record.campaign_id.is_some(),
+                record.cause_id.is_some(),
+            )
+            .await?;
+        record.blocks = to_json(&checked)?;
+        record.updated_at = self.now();
+        self.store.update_site(&record, record.version).await?;
+        record.version += 1;
+        self.inner.sites.clear();
+        Ok(summary(&record, self.now()))
+    }
+
     /// Every site (operators).
     pub async fn sites(&self, actor: &Actor) -> Result<Vec<SiteSummary>, MarketError> {
         actor.require(Role::Operator)?;

@@ -30,6 +30,8 @@ mod seller;
 mod session;
 mod shipping;
 mod shop;
+mod site_console;
+mod sites;
 mod store_discounts;
 mod waiting;
 
@@ -52,6 +54,7 @@ const CSS: &str = include_str!("../../assets/site/site.css");
 const SUGGEST_JS: &str = include_str!("../../assets/site/suggest.js");
 const FESTIVAL_JS: &str = include_str!("../../assets/site/festival.js");
 const LIVE_JS: &str = include_str!("../../assets/site/live.js");
+const SITE_JS: &str = include_str!("../../assets/site/site.js");
 const UPLOT_JS: &str = include_str!("../../assets/uplot/uPlot.iife.min.js");
 const UPLOT_CSS: &str = include_str!("../../assets/uplot/uPlot.min.css");
 
@@ -97,6 +100,11 @@ pub fn router() -> Router<AppState> {
         .route("/media/{id}", get(media))
         .route("/festival/{slug}", get(festival::campaign))
         .route("/cause/{slug}", get(charity::cause))
+        .route("/c/{slug}", get(sites::site))
+        .route("/c/{slug}/polls/{id}", post(sites::vote))
+        .route("/c/{slug}/polls/{id}/stream", get(sites::poll_stream))
+        .route("/c/{slug}/quizzes/{id}", post(sites::answer))
+        .route("/c/{slug}/cheers", post(sites::cheer))
         .route("/coupons", get(coupons::wallet))
         .route("/coupons/{code}/collect", post(coupons::collect))
         .route("/promotions/{id}/dismiss", post(promotions::dismiss))
@@ -175,6 +183,16 @@ fn admin_pages() -> Router<AppState> {
         )
         .route("/admin/festival", get(festival::console))
         .route("/admin/charity", get(charity::console))
+        .route(
+            "/admin/sites",
+            get(site_console::list).post(site_console::create),
+        )
+        .route("/admin/sites/{slug}", get(site_console::edit))
+        .route(
+            "/admin/sites/{slug}/blocks",
+            post(site_console::edit_blocks),
+        )
+        .route("/admin/sites/{slug}/polls", post(site_console::create_poll))
         .route("/admin/charity/{cause}/remit", post(charity::remit))
         .route("/admin/festival/campaigns", post(festival::create))
         .route("/admin/festival/promotions", post(promotions::create))
@@ -208,6 +226,10 @@ fn assets() -> Router<AppState> {
         .route(
             "/assets/live.js",
             get(|| async { asset("text/javascript; charset=utf-8", LIVE_JS) }),
+        )
+        .route(
+            "/assets/site.js",
+            get(|| async { asset("text/javascript; charset=utf-8", SITE_JS) }),
         )
         .route(
             "/assets/uplot.js",

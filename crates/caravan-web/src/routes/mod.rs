@@ -118,6 +118,7 @@ fn sites_api() -> OpenApiRouter<AppState> {
         .routes(routes!(charity::remit))
         .routes(routes!(sites::create_site, sites::sites))
         .routes(routes!(sites::update_site))
+        .routes(routes!(sites::set_blocks))
         .routes(routes!(sites::create_poll))
         .routes(routes!(sites::create_quiz))
         .routes(routes!(sites::site))

@@ -12,7 +12,7 @@ use caravan_market::sites::engagement::{
     AnswersInput, CheerInput, CheerView, PollInput, PollView, QuizInput, QuizView, VoteInput,
 };
 use caravan_market::sites::page::SitePageView;
-use caravan_market::sites::{SiteInput, SiteSummary};
+use caravan_market::sites::{BlockInput, SiteInput, SiteSummary};
 use caravan_market::MarketError;
 use serde::Deserialize;
 
@@ -50,6 +50,19 @@ pub async fn update_site(
     ApiJson(s): ApiJson<SiteInput>,
 ) -> Result<Json<SiteSummary>, AppError> {
     Ok(Json(state.market.update_site(&actor, &slug, s).await?))
+}
+
+/// Replaces a site's blocks, in order (operators): the console's edits.
+#[utoipa::path(put, path = "/api/v1/admin/sites/{slug}/blocks", tag = "campaign sites", security(("bearer" = [])),
+    params(("slug" = String, Path, description = "the slug or `sit_…`")), request_body = Vec<BlockInput>,
+    responses((status = 200, body = SiteSummary), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn set_blocks(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(slug): ApiPath<String>,
+    ApiJson(b): ApiJson<Vec<BlockInput>>,
+) -> Result<Json<SiteSummary>, AppError> {
+    Ok(Json(state.market.set_site_blocks(&actor, &slug, b).await?))
 }
 
 /// Adds a poll or prediction to a site (operators); a poll block then shows it.

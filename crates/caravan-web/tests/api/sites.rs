@@ -5,10 +5,12 @@
 use crate::app::TestApp;
 use crate::charity::cause;
 use crate::coupons::coupon;
-use crate::festival::campaign;
+use crate::festival::{campaign, cookies, CSRF};
 use crate::on_both_engines;
+use crate::promotions::page;
 use crate::shop::{shop, shop_category};
 use caravan_market::Clock;
+use reqwest::Method;
 use serde_json::{json, Value};
 
 on_both_engines!(
@@ -16,6 +18,8 @@ on_both_engines!(
     one_account_votes_once_under_a_hundred_votes_at_once,
     a_quiz_awards_its_coupon_once,
     cheers_need_an_account_and_are_limited_per_account,
+    a_polish_fan_takes_part_on_the_page_and_operators_edit_blocks_in_the_console,
+    the_demo_has_the_winter_youth_games_in_every_language,
 );
 
 const HOUR: i64 = 3_600_000;
@@ -400,4 +404,247 @@ async fn cheers_need_an_account_and_are_limited_per_account(app: &TestApp) {
     let r = app.post(cheers, Some(&fan), json!({"team": "NO"})).await;
     assert_eq!(r.ok(200)[0], json!({"team": "NO", "count": 20}));
     assert_eq!(r.ok(200)[1], json!({"team": "PL", "count": 1}));
+}
+
+async fn a_polish_fan_takes_part_on_the_page_and_operators_edit_blocks_in_the_console(
+    app: &TestApp,
+) {
+    let s = shop(app).await;
+    plain_site(app, &s.op, "games").await;
+    let now = app.clock.now_ms();
+    let poll = app
+        .post(
+            "/api/v1/admin/sites/games/polls",
+            Some(&s.op),
+            poll_body(now + 48 * HOUR),
+        )
+        .await;
+    let poll = poll.ok(201)["id"].as_str().unwrap().to_owned();
+    let quiz = json!({"texts": {"en": "Ice quiz", "pl": "Quiz lodowy"}, "pass_score": 1,
+        "questions": [{"texts": {"en": "Ice is…", "pl": "Lód jest…"}, "answer": "cold",
+            "options": [{"key": "cold", "texts": {"en": "cold", "pl": "zimny"}}, {"key": "hot", "texts": {"en": "hot"}}]}]});
+    let quiz = app
+        .post("/api/v1/admin/sites/games/quizzes", Some(&s.op), quiz)
+        .await;
+    let quiz = quiz.ok(201)["id"].as_str().unwrap().to_owned();
+    // The operator builds the page in the console: blocks added, texts per language, moved.
+    let op = cookies(&s.op, "en.EUR.FR");
+    let blocks = "/admin/sites/games/blocks";
+    for (kind, field, value) in [
+        ("text", "", ""),
+        ("poll", "poll", poll.as_str()),
+        ("quiz", "quiz", quiz.as_str()),
+        ("cheers", "teams", "PL, NO"),
+    ] {
+        let mut form = vec![
+            ("csrf", CSRF),
+            ("action", "add"),
+            ("kind", kind),
+            ("locale", "en"),
+            ("title", "Hello"),
+            ("body", "<script>alert(1)</script>"),
+        ];
+        if !field.is_empty() {
+            form.push((field, value));
+        }
+        let (status, body, _) = page(app, Method::POST, blocks, &op, &form).await;
+        assert_eq!(status, 303, "{kind}: {body}");
+    }
+    let pl_text = [
+        ("csrf", CSRF),
+        ("action", "text"),
+        ("index", "1"),
+        ("locale", "pl"),
+        ("title", "Witajcie"),
+        ("body", "Tekst po polsku"),
+    ];
+    assert_eq!(page(app, Method::POST, blocks, &op, &pl_text).await.0, 303);
+    let up = [
+        ("csrf", CSRF),
+        ("action", "move"),
+        ("index", "1"),
+        ("to", "up"),
+    ];
+    assert_eq!(page(app, Method::POST, blocks, &op, &up).await.0, 303);
+    let bad = [("csrf", CSRF), ("action", "add"), ("kind", "iframe")];
+    assert_eq!(page(app, Method::POST, blocks, &op, &bad).await.0, 422);
+    let (_, editor, _) = page(app, Method::GET, "/admin/sites/games", &op, &[]).await;
+    assert!(
+        editor.contains("site-block-line") && editor.contains(&poll),
+        "{editor}"
+    );
+    let kinds: Vec<String> = app.get("/api/v1/admin/sites", Some(&s.op)).await.ok(200)[0]["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["kind"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(kinds, ["text", "hero", "poll", "quiz", "cheers"]);
+    // Scheduled: the page is a 404 for visitors, the operator's preview shows it.
+    let fan = app.buyer("ola@example.com").await;
+    let visitor = cookies(&fan, "pl.PLN.PL");
+    assert_eq!(
+        page(app, Method::GET, "/c/games", &visitor, &[]).await.0,
+        404
+    );
+    assert_eq!(
+        page(app, Method::GET, "/c/games?preview=1", &op, &[])
+            .await
+            .0,
+        200
+    );
+    app.clock.advance(90 * 60_000);
+    let (status, shown, _) = page(app, Method::GET, "/c/games", &visitor, &[]).await;
+    assert_eq!(status, 200);
+    assert!(
+        shown.contains("Zimowe Igrzyska Młodzieży") && shown.contains("Witajcie"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("&#60;script&#62;alert(1)") && !shown.contains("<script>alert"),
+        "escaped: {shown}"
+    );
+    assert!(
+        shown.contains("Kto wygra sztafetę?") && shown.contains("Quiz lodowy"),
+        "{shown}"
+    );
+    // The fan votes, answers and cheers with the page's forms.
+    let vote = [("csrf", CSRF), ("option", "pl")];
+    assert_eq!(
+        page(
+            app,
+            Method::POST,
+            &format!("/c/games/polls/{poll}"),
+            &visitor,
+            &vote
+        )
+        .await
+        .0,
+        303
+    );
+    assert_eq!(
+        page(
+            app,
+            Method::POST,
+            &format!("/c/games/polls/{poll}"),
+            &visitor,
+            &vote
+        )
+        .await
+        .0,
+        422
+    );
+    let answer = [("csrf", CSRF), ("q0", "cold")];
+    assert_eq!(
+        page(
+            app,
+            Method::POST,
+            &format!("/c/games/quizzes/{quiz}"),
+            &visitor,
+            &answer
+        )
+        .await
+        .0,
+        303
+    );
+    let cheer = [("csrf", CSRF), ("team", "PL")];
+    assert_eq!(
+        page(app, Method::POST, "/c/games/cheers", &visitor, &cheer)
+            .await
+            .0,
+        303
+    );
+    app.clock.advance(2_500);
+    let (_, after, _) = page(app, Method::GET, "/c/games", &visitor, &[]).await;
+    assert!(
+        after.contains("poll-results") && after.contains("Głosy: 1"),
+        "{after}"
+    );
+    assert!(after.contains("Poprawne odpowiedzi: 1 z 1."), "{after}");
+    assert!(
+        after.contains(r#"<li data-team="PL">Polska <strong class="count">1</strong>"#),
+        "{after}"
+    );
+    // The poll's counts as server-sent events.
+    let res = app
+        .client
+        .get(format!("{}/c/games/polls/{poll}/stream", app.base))
+        .header("cookie", &visitor)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["content-type"], "text/event-stream");
+    let mut res = res;
+    let chunk = String::from_utf8(res.chunk().await.unwrap().unwrap().to_vec()).unwrap();
+    assert!(
+        chunk.contains("event: poll") && chunk.contains("\"total\":1"),
+        "{chunk}"
+    );
+    // Archived: gone.
+    app.clock.advance(240 * HOUR);
+    let (status, gone, _) = page(app, Method::GET, "/c/games", &visitor, &[]).await;
+    assert_eq!(status, 410, "{gone}");
+}
+
+async fn the_demo_has_the_winter_youth_games_in_every_language(app: &TestApp) {
+    app.market.seed_demo().await.unwrap().unwrap();
+    for locale in LOCALES {
+        let site = app
+            .get(
+                &format!("/api/v1/sites/winter-youth-games?locale={locale}&currency=EUR"),
+                None,
+            )
+            .await;
+        let site = site.ok(200);
+        let kinds: Vec<&str> = site["blocks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| b["kind"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                "hero",
+                "collection",
+                "meter",
+                "poll",
+                "quiz",
+                "cheers",
+                "leaderboard"
+            ],
+            "{locale}"
+        );
+        assert_eq!(site["blocks"][0]["countdown"], "starts");
+        assert!(
+            !site["blocks"][1]["products"].as_array().unwrap().is_empty(),
+            "scarves"
+        );
+        assert!(
+            site["blocks"][2]["meter"]["raised"]["amount_minor"]
+                .as_i64()
+                .unwrap()
+                > 0
+        );
+        assert!(site["blocks"][5]["cheers"][0]["count"].as_i64().unwrap() > 0);
+        let (status, shown, _) = page(
+            app,
+            Method::GET,
+            "/c/winter-youth-games",
+            &format!("caravan_prefs={locale}.EUR.FR"),
+            &[],
+        )
+        .await;
+        assert_eq!(status, 200, "{locale}");
+        let title = site["title"].as_str().unwrap().replace('\'', "&#39;");
+        assert!(shown.contains(&title), "{locale}: {title}");
+    }
+    let zh = app
+        .get("/api/v1/sites/winter-youth-games?locale=zh", None)
+        .await;
+    assert_eq!(zh.ok(200)["title"], "冬季青年运动会");
+    assert_eq!(
+        zh.ok(200)["blocks"][3]["poll"]["question"],
+        "哪个国家将获得最多奖牌？"
+    );
 }
