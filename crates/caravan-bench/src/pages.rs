@@ -1,5 +1,7 @@
-//! `caravan bench pages`: server time of the storefront's product and search pages on the demo
-//! data, one request at a time over loopback HTTP (so the figure includes HTTP, not the browser).
+//! `caravan bench pages`: server time of the storefront's product, search and home pages and of
+//! the demo's campaign site (`/c/winter-youth-games`, every block kind but deals and posts) on
+//! the demo data, one request at a time over loopback HTTP (so the figure includes HTTP, not the
+//! browser).
 
 use anyhow::{Context, Result};
 use caravan_market::{Market, MarketConfig, SystemClock};
@@ -86,7 +88,11 @@ pub async fn pages(args: PagesArgs) -> Result<()> {
         time(&client, &format!("{base}/p/{id}"), cookie).await?;
     }
     let (mut product, mut search, mut home) = (Vec::new(), Vec::new(), Vec::new());
+    let mut site = Vec::new();
+    let fan = "caravan_prefs=pl.PLN.PL";
+    let site_url = format!("{base}/c/winter-youth-games");
     for i in 0..args.requests {
+        site.push(time(&client, &site_url, fan).await?);
         let id = &ids[i % ids.len()];
         product.push(time(&client, &format!("{base}/p/{id}"), cookie).await?);
         let q = QUERIES[i % QUERIES.len()];
@@ -96,11 +102,11 @@ pub async fn pages(args: PagesArgs) -> Result<()> {
             home.push(time(&client, &format!("{base}/"), cookie).await?);
         }
     }
-    for v in [&mut product, &mut search, &mut home] {
+    for v in [&mut product, &mut search, &mut home, &mut site] {
         v.sort_unstable();
     }
     println!(
-        "bench pages requests={} product_p50_ms={:.2} product_p99_ms={:.2} search_p50_ms={:.2} search_p99_ms={:.2} home_p50_ms={:.2} home_p99_ms={:.2} rss_mb={:.0}",
+        "bench pages requests={} product_p50_ms={:.2} product_p99_ms={:.2} search_p50_ms={:.2} search_p99_ms={:.2} home_p50_ms={:.2} home_p99_ms={:.2} site_p50_ms={:.2} site_p99_ms={:.2} rss_mb={:.0}",
         args.requests,
         p(&product, 0.5),
         p(&product, 0.99),
@@ -108,6 +114,8 @@ pub async fn pages(args: PagesArgs) -> Result<()> {
         p(&search, 0.99),
         p(&home, 0.5),
         p(&home, 0.99),
+        p(&site, 0.5),
+        p(&site, 0.99),
         crate::rss::peak_mb(),
     );
     db.cleanup().await;

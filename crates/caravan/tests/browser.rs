@@ -1058,3 +1058,113 @@ async fn a_french_buyer_buys_from_a_creators_post_and_the_creator_is_paid() {
     hub.close().await.unwrap();
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The demo cause's confirmed money in `currency`, exactly, from the public meter (read after
+/// its two-second cache).
+async fn raised(http: &reqwest::Client, url: &str, currency: &str) -> i64 {
+    tokio::time::sleep(Duration::from_millis(2_500)).await;
+    let m = common::get_json(
+        http,
+        &format!("{url}/api/v1/causes/learn-to-swim/meter?currency=EUR"),
+        None,
+    )
+    .await;
+    m["raised_by_currency"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["currency"] == currency)
+        .map_or(0, |x| x["amount_minor"].as_i64().unwrap())
+}
+
+#[tokio::test]
+async fn a_polish_fan_votes_cheers_and_buys_and_the_meter_counts_the_gift() {
+    let Some(dir) = browser_dir("caravan-browser-site") else {
+        return;
+    };
+    let (_server, url, _) = serve(&dir, &["--demo"]);
+    let http = reqwest::Client::new();
+    let (_driver, c) = browser("pl-PL").await;
+    log_in(&c, &url, "jan@demo.caravan.test").await;
+    c.goto(&format!("{url}/c/winter-youth-games"))
+        .await
+        .unwrap();
+    shows(&c, "Zimowe Igrzyska Młodzieży").await;
+    shot(&c, "18-campaign-site-pl").await;
+
+    // Jan predicts Poland, then cheers for Poland.
+    click(&c, ".vote-form button[value=pl]").await;
+    shows(&c, "Głosy: 4").await;
+    let mine = text(&c, ".poll-results li.mine").await;
+    assert!(mine.contains("Polska"), "{mine}");
+    let before: i64 = text(&c, "li[data-team=PL] strong.count")
+        .await
+        .parse()
+        .unwrap();
+    click(&c, "li[data-team=PL] button").await;
+    arrive(&c, "/c/winter-youth-games").await;
+    tokio::time::sleep(Duration::from_millis(2_500)).await;
+    c.refresh().await.unwrap();
+    let after: i64 = text(&c, "li[data-team=PL] strong.count")
+        .await
+        .parse()
+        .unwrap();
+    assert_eq!(after, before + 1);
+    shot(&c, "19-campaign-site-voted-pl").await;
+
+    // He buys from a store that gives to the cause.
+    let buyer = token(&http, &url, "jan@demo.caravan.test").await;
+    click(
+        &c,
+        "section.block-meter + section.block-collection li.card a",
+    )
+    .await;
+    arrive(&c, "/p/").await;
+    let badge = text(&c, "p.charity-badge").await;
+    assert!(badge.contains("wspiera „Naucz się pływać”"), "{badge}");
+    click(&c, "form.addcart button").await;
+    arrive(&c, "/cart").await;
+    for (name, value) in [
+        ("line1", "ul. Marszałkowska 10"),
+        ("city", "Warszawa"),
+        ("postal_code", "00-590"),
+    ] {
+        type_into(&c, &format!("#checkout input[name={name}]"), value).await;
+    }
+    click(&c, "#checkout button.primary").await;
+    arrive(&c, "/orders").await;
+    let orders = common::get_json(&http, &format!("{url}/api/v1/orders"), Some(&buyer)).await;
+    let order = orders[0].clone();
+    let id = order["id"].as_str().unwrap().to_owned();
+    let gift = order["charity"]["amount"].clone();
+    let (currency, amount) = (
+        gift["currency"].as_str().unwrap().to_owned(),
+        gift["amount_minor"].as_i64().unwrap(),
+    );
+    assert!(amount > 0, "{order}");
+    assert_eq!(order["charity"]["state"], "pending");
+    let raised_before = raised(&http, &url, &currency).await;
+
+    // The store ships and delivers, Jan confirms: the gift is confirmed and the meter counts it.
+    let merchant = order["merchant_id"].as_str().unwrap().to_owned();
+    let store = store_token(&http, &url, &merchant).await;
+    let ship = json!({"carrier": "InPost", "tracking_number": "IP123"});
+    let base = format!("{url}/api/v1/orders/{id}");
+    post_json(&http, &format!("{base}/ship"), &store, ship, 200).await;
+    post_json(&http, &format!("{base}/deliver"), &store, json!({}), 200).await;
+    post_json(&http, &format!("{base}/confirm"), &buyer, json!({}), 200).await;
+    assert_eq!(raised(&http, &url, &currency).await, raised_before + amount);
+    c.goto(&format!("{url}/orders/{id}")).await.unwrap();
+    let line = text(&c, "p.order-charity").await;
+    assert!(
+        line.contains("To zamówienie przekazuje") && line.contains("potwierdzono"),
+        "{line}"
+    );
+    c.goto(&format!("{url}/c/winter-youth-games"))
+        .await
+        .unwrap();
+    shows(&c, "Naucz się pływać").await;
+    shot(&c, "20-campaign-site-meter-pl").await;
+    c.close().await.unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+}

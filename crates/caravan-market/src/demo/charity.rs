@@ -37,13 +37,14 @@ const PLEDGES: [(&str, i64); 4] = [
 ];
 
 impl Market {
-    /// The demo's cause, pledges and their money (see the module's documentation); its slug.
+    /// The demo's cause, pledges and their money (see the module's documentation); its slug
+    /// and a product of each pledging store.
     pub(super) async fn seed_charity(
         &self,
         operator: &Actor,
         stores: &[Actor],
         buyers: &[(Actor, &'static str)],
-    ) -> Result<String, MarketError> {
+    ) -> Result<(String, Vec<String>), MarketError> {
         let now = self.now();
         let clock = Arc::new(ManualClock::new(now - 25 * DAY_MS));
         let then = self.at_clock(clock.clone());
@@ -94,7 +95,13 @@ impl Market {
             then.charity_order(buyers, b, v, &format!("demo-charity-new-{i}"))
                 .await?;
         }
-        Ok(cause.slug)
+        let mut products = Vec::new();
+        for (_, v) in &variants {
+            if let Some(record) = self.store.variant(v).await? {
+                products.push(record.product_id);
+            }
+        }
+        Ok((cause.slug, products))
     }
 
     /// Demo buyer `b` buys one unit of `variant`; the order.

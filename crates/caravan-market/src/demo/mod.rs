@@ -243,8 +243,8 @@ impl Market {
         self.seed_festival(&operator, &stores, &buyers).await?;
         let earners = self.seed_creators(&operator, &stores, &mut summary).await?;
         self.seed_commissions(&stores, &buyers, &earners).await?;
-        let cause = self.seed_charity(&operator, &stores, &buyers).await?;
-        self.seed_site(&operator, &cause, &buyers).await?;
+        let (cause, giving) = self.seed_charity(&operator, &stores, &buyers).await?;
+        self.seed_site(&operator, (&cause, giving), &buyers).await?;
         Ok(Some(summary))
     }
 

@@ -1,7 +1,8 @@
 //! The demo's campaign site: "Winter Youth Games" at `/c/winter-youth-games` in the eight
 //! languages — a hero counting down to the games, a curated collection of warm scarves, the
-//! "Learn to swim" meter, a medal poll (already voted in), a quiz whose pass collects a
-//! coupon, cheers by country (already cheered), and this month's creators.
+//! "Learn to swim" meter with products of the stores that give to it, a medal poll (three
+//! demo buyers voted; Jan, the Polish one, has not), a quiz whose pass collects a coupon,
+//! cheers by country, and this month's creators.
 
 use crate::accounts::Actor;
 use crate::festival::CouponInput;
@@ -55,6 +56,16 @@ const CAUSE: [&str; 8] = [
     "Ogni acquisto aiuta",
     "Her alışveriş yardım eder",
     "每笔购买都在帮助",
+];
+const GIVE: [&str; 8] = [
+    "Shop and give",
+    "Покупайте и помогайте",
+    "Achetez et donnez",
+    "Compra y ayuda",
+    "Kupuj i pomagaj",
+    "Compra e dona",
+    "Alışveriş yap, destek ol",
+    "购物即捐赠",
 ];
 const POLL: [&str; 8] = [
     "Which country wins the most medals?",
@@ -185,7 +196,7 @@ impl Market {
     pub(super) async fn seed_site(
         &self,
         operator: &Actor,
-        cause: &str,
+        (cause, giving): (&str, Vec<String>),
         buyers: &[(Actor, &'static str)],
     ) -> Result<(), MarketError> {
         let now = self.now();
@@ -204,11 +215,11 @@ impl Market {
             .into_iter()
             .find(|c| c.slug == "scarves")
             .map(|c| c.id);
-        let blocks = site_blocks(scarves, &poll.id, &quiz.id);
+        let blocks = site_blocks(scarves, giving, &poll.id, &quiz.id);
         self.update_site(operator, &site.id, site_input(now, cause, blocks))
             .await?;
-        // The demo buyers have voted and cheered already.
-        for (i, (buyer, country)) in buyers.iter().enumerate() {
+        // The demo buyers but Jan have voted and cheered already.
+        for (i, (buyer, country)) in buyers.iter().enumerate().filter(|(_, b)| b.1 != "PL") {
             let key = ["no", "de", "it", "pl"][i % 4];
             self.vote(
                 buyer,
@@ -346,13 +357,13 @@ fn medal_poll(now: i64) -> PollInput {
     }
 }
 
-fn site_blocks(scarves: Option<String>, poll: &str, quiz: &str) -> Vec<BlockInput> {
-    let mut hero = titled("hero", &HERO, BlockConfig::default());
-    for (l, t) in all(&TAGLINE) {
-        if let Some(x) = hero.texts.get_mut(&l) {
-            x.body = t;
-        }
-    }
+fn site_blocks(
+    scarves: Option<String>,
+    giving: Vec<String>,
+    poll: &str,
+    quiz: &str,
+) -> Vec<BlockInput> {
+    let hero = titled("hero", &HERO, BlockConfig::default());
     let collection = BlockConfig {
         category: scarves,
         ..BlockConfig::default()
@@ -365,6 +376,14 @@ fn site_blocks(scarves: Option<String>, poll: &str, quiz: &str) -> Vec<BlockInpu
         hero,
         titled("collection", &WARM, collection),
         titled("meter", &CAUSE, BlockConfig::default()),
+        titled(
+            "collection",
+            &GIVE,
+            BlockConfig {
+                products: giving,
+                ..BlockConfig::default()
+            },
+        ),
         titled(
             "poll",
             &POLL,

@@ -10,7 +10,7 @@ use crate::{Code, Market, MarketError};
 use caravan_domain::account::{clean_name, Role};
 use caravan_domain::catalogue::slug;
 use caravan_domain::id::{CategoryId, ProductId, SiteId, TypedId};
-use caravan_domain::site::{block_kind, block_texts, theme, Schedule, MAX_BLOCKS};
+use caravan_domain::site::{block_kind, block_texts, theme, Schedule, SiteState, MAX_BLOCKS};
 use caravan_domain::{parse_rfc3339, rfc3339, Country, Locale};
 use caravan_store::sites::SiteRecord;
 use serde::{Deserialize, Serialize};
@@ -115,6 +115,21 @@ pub struct SiteInput {
     pub blocks: Vec<BlockInput>,
 }
 
+/// A site anyone may open now.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct SiteLink {
+    /// `/c/{slug}`.
+    pub slug: String,
+    /// In the caller's language.
+    pub title: String,
+    /// In the caller's language.
+    pub tagline: String,
+    /// upcoming | live | ended.
+    pub state: String,
+    /// RFC 3339.
+    pub live_from: String,
+}
+
 /// A site as operators list it.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SiteSummary {
@@ -202,6 +217,33 @@ impl Market {
         record.version += 1;
         self.inner.sites.clear();
         Ok(summary(&record, self.now()))
+    }
+
+    /// The sites visitors may open now (visible, not archived), live ones first.
+    pub async fn open_sites(&self, locale: Locale) -> Result<Vec<SiteLink>, MarketError> {
+        let now = self.now();
+        let mut out = Vec::new();
+        for s in self.store.sites().await? {
+            let state = schedule_of(&s).state(now);
+            if matches!(state, SiteState::Scheduled | SiteState::Archived) {
+                continue;
+            }
+            let texts = texts_of(&s);
+            let list: Vec<(Locale, &SiteText)> = texts
+                .iter()
+                .filter_map(|(l, t)| Some((Locale::parse(l).ok()?, t)))
+                .collect();
+            let text = caravan_domain::locale::pick(&list, locale, Locale::En);
+            out.push(SiteLink {
+                slug: s.slug.clone(),
+                title: text.map_or_else(|| s.slug.clone(), |t| t.title.clone()),
+                tagline: text.map(|t| t.tagline.clone()).unwrap_or_default(),
+                state: state.as_str().to_owned(),
+                live_from: rfc3339(s.live_from),
+            });
+        }
+        out.sort_by_key(|l| l.state != "live");
+        Ok(out)
     }
 
     /// Every site (operators).

@@ -22,6 +22,8 @@ struct Home {
     chrome: Chrome,
     /// The festival in warm-up or live: (slug, name, phase, instant it changes next, label).
     festival: Option<(String, String, String, String, String)>,
+    /// Campaign sites open now.
+    sites: Vec<caravan_market::sites::SiteLink>,
     roots: Vec<Root>,
     popular: Vec<Card>,
     newest: Vec<Card>,
@@ -104,7 +106,12 @@ pub async fn home(
             .map(|c| festival_banner(c, Tr::new(prefs.locale))),
         Err(e) => return failed(e).await,
     };
+    let sites = match state.market.open_sites(prefs.locale).await {
+        Ok(all) => all,
+        Err(e) => return failed(e).await,
+    };
     let page = Home {
+        sites,
         festival,
         tr: Tr::new(prefs.locale),
         chrome: Chrome::new(&state.market, &prefs, &session, "/", "").await,

@@ -122,6 +122,7 @@ fn sites_api() -> OpenApiRouter<AppState> {
         .routes(routes!(sites::create_poll))
         .routes(routes!(sites::create_quiz))
         .routes(routes!(sites::site))
+        .routes(routes!(sites::open_sites))
         .routes(routes!(sites::poll))
         .routes(routes!(sites::vote))
         .routes(routes!(sites::poll_stream))

@@ -12,7 +12,7 @@ use caravan_market::sites::engagement::{
     AnswersInput, CheerInput, CheerView, PollInput, PollView, QuizInput, QuizView, VoteInput,
 };
 use caravan_market::sites::page::SitePageView;
-use caravan_market::sites::{BlockInput, SiteInput, SiteSummary};
+use caravan_market::sites::{BlockInput, SiteInput, SiteLink, SiteSummary};
 use caravan_market::MarketError;
 use serde::Deserialize;
 
@@ -91,6 +91,16 @@ pub async fn create_quiz(
 ) -> Result<(StatusCode, Json<QuizView>), AppError> {
     let quiz = state.market.create_quiz(&actor, &slug, q).await?;
     Ok((StatusCode::CREATED, Json(quiz)))
+}
+
+/// The campaign sites visitors may open now, live ones first.
+#[utoipa::path(get, path = "/api/v1/sites", tag = "campaign sites",
+    responses((status = 200, body = Vec<SiteLink>)))]
+pub async fn open_sites(
+    State(state): State<AppState>,
+    ReqLocale(locale): ReqLocale,
+) -> Result<Json<Vec<SiteLink>>, AppError> {
+    Ok(Json(state.market.open_sites(locale).await?))
 }
 
 /// How a visitor reads a site.

@@ -608,6 +608,7 @@ async fn the_demo_has_the_winter_youth_games_in_every_language(app: &TestApp) {
                 "hero",
                 "collection",
                 "meter",
+                "collection",
                 "poll",
                 "quiz",
                 "cheers",
@@ -615,6 +616,8 @@ async fn the_demo_has_the_winter_youth_games_in_every_language(app: &TestApp) {
             ],
             "{locale}"
         );
+        let giving = site["blocks"][3]["products"].as_array().unwrap();
+        assert_eq!(giving.len(), 4, "the givers' products");
         assert_eq!(site["blocks"][0]["countdown"], "starts");
         assert!(
             !site["blocks"][1]["products"].as_array().unwrap().is_empty(),
@@ -626,7 +629,12 @@ async fn the_demo_has_the_winter_youth_games_in_every_language(app: &TestApp) {
                 .unwrap()
                 > 0
         );
-        assert!(site["blocks"][5]["cheers"][0]["count"].as_i64().unwrap() > 0);
+        assert_eq!(
+            site["blocks"][3]["products"].as_array().unwrap().len(),
+            4,
+            "the givers' products"
+        );
+        assert!(site["blocks"][6]["cheers"][0]["count"].as_i64().unwrap() > 0);
         let (status, shown, _) = page(
             app,
             Method::GET,
@@ -644,7 +652,7 @@ async fn the_demo_has_the_winter_youth_games_in_every_language(app: &TestApp) {
         .await;
     assert_eq!(zh.ok(200)["title"], "冬季青年运动会");
     assert_eq!(
-        zh.ok(200)["blocks"][3]["poll"]["question"],
+        zh.ok(200)["blocks"][4]["poll"]["question"],
         "哪个国家将获得最多奖牌？"
     );
 }
