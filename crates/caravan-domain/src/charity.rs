@@ -80,6 +80,50 @@ pub fn line_pledge(terms: Terms, line_total: i64, quantity: i64, room: i64) -> i
     pledged
 }
 
+/// What a buyer gives at checkout, in their currency.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Donation {
+    /// What is missing to the next whole unit of the payment (none if it is whole).
+    RoundUp,
+    /// A fixed amount in minor units.
+    Fixed(i64),
+}
+
+impl Donation {
+    /// Parses `round_up`, or `fixed` with an amount of 1 minor unit to 1000 whole units of a
+    /// currency with `exponent` decimals.
+    pub fn parse(kind: &str, amount: Option<i64>, exponent: u32) -> Result<Donation, DomainError> {
+        let most = 1_000i64.saturating_mul(10i64.pow(exponent));
+        match (kind, amount) {
+            ("round_up", None) => Ok(Donation::RoundUp),
+            ("fixed", Some(a)) if (1..=most).contains(&a) => Ok(Donation::Fixed(a)),
+            _ => Err(DomainError::new(
+                Code::InvalidDonation,
+                "a donation is a round_up (no amount) or fixed (1 minor unit to 1000 whole units)",
+            )),
+        }
+    }
+
+    /// The stored kind.
+    pub fn kind(self) -> &'static str {
+        match self {
+            Donation::RoundUp => "round_up",
+            Donation::Fixed(_) => "fixed",
+        }
+    }
+
+    /// The amount given on a payment of `total` minor units (exponent `exponent`).
+    pub fn amount(self, total: i64, exponent: u32) -> i64 {
+        match self {
+            Donation::Fixed(a) => a,
+            Donation::RoundUp => {
+                let unit = 10i64.pow(exponent);
+                (unit - total.rem_euclid(unit)) % unit
+            }
+        }
+    }
+}
+
 /// A cause's name and description in one language.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CauseText {
@@ -159,6 +203,24 @@ mod tests {
                 "invalid_pledge"
             );
         }
+    }
+
+    #[test]
+    fn a_donation_rounds_up_to_the_next_unit_or_gives_a_fixed_amount() {
+        let up = Donation::parse("round_up", None, 2).expect("round-up");
+        assert_eq!(up.amount(4_730, 2), 70);
+        assert_eq!(up.amount(4_700, 2), 0);
+        assert_eq!(up.amount(1_234, 0), 0);
+        assert_eq!(
+            Donation::parse("fixed", Some(500), 2)
+                .expect("fixed")
+                .amount(4_730, 2),
+            500
+        );
+        assert!(Donation::parse("fixed", Some(100_001), 2).is_err());
+        assert!(Donation::parse("fixed", None, 2).is_err());
+        assert!(Donation::parse("round_up", Some(5), 2).is_err());
+        assert_eq!(up.kind(), "round_up");
     }
 
     #[test]

@@ -125,6 +125,7 @@ codes! {
     InvalidMonth = ("invalid_month", Invalid, "a month is written YYYY-MM");
     InvalidCause = ("invalid_cause", Invalid, "a cause has a slug of 1 to 60 of a-z, 0-9 and -, a name (1 to 120 characters) in English and any other language, descriptions up to 2000 characters, a partner, a positive target and a window of at most 92 days");
     InvalidPledge = ("invalid_pledge", Invalid, "a pledge is a percentage of 0.01% to 50% (1 to 5000 basis points) of each campaign sale, or a positive fixed amount per unit in the store's currency");
+    InvalidDonation = ("invalid_donation", Invalid, "a donation goes to a cause collecting now: a round-up of the payment to the next whole unit, or a fixed amount of 1 minor unit to 1000 whole units of the buyer's currency");
     PledgeLocked = ("pledge_locked", Conflict, "a pledge cannot change or be withdrawn once its cause has started");
     NothingToRemit = ("nothing_to_remit", Conflict, "the cause has no confirmed money left to remit");
     InvalidSite = ("invalid_site", Invalid, "a site has a slug, a title in English, a theme from the palette, an ordered schedule and at most 24 known blocks whose texts and settings are valid");

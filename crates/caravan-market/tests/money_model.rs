@@ -11,8 +11,9 @@
 //! commission's reversed part is exactly its share of what its order refunded, and creator
 //! payouts never overdraw. Two stores pledge to a cause (a share of each sale, an amount per
 //! unit): its pending and confirmed ledger accounts (plus what was remitted) always hold the
-//! pledges left on paid and on completed orders, and the public meter and its per-store parts
-//! equal the ledger to the cent.
+//! pledges left on paid and on completed orders (plus buyers' paid donations, made with some
+//! checkouts: paid exactly when the payment is captured), and the public meter, its per-store
+//! parts and the donations equal the ledger to the cent.
 
 #![allow(
     clippy::expect_used,
@@ -533,6 +534,7 @@ async fn commission_to_the_end(
         payment_method: "pm_sandbox_success".into(),
         coupons: vec![],
         creator_code: Some("MMCREATOR".into()),
+        donation: None,
         referral: None,
     };
     let placed = m
@@ -744,6 +746,9 @@ async fn check_charity(w: &World, all: &[caravan_store::checkout::OrderRecord], 
         };
         *expect.entry((o.currency.clone(), slot)).or_default() += pledge_left(o);
     }
+    for (currency, given) in donations(w, at).await {
+        *expect.entry((currency, "raised")).or_default() += given;
+    }
     let mut have: BTreeMap<(String, &str), i64> = BTreeMap::new();
     for (account, currency, balance) in store.cause_balances(&w.cause).await.unwrap() {
         let slot = if account.ends_with(":pending") {
@@ -762,6 +767,63 @@ async fn check_charity(w: &World, all: &[caravan_store::checkout::OrderRecord], 
         have, expect,
         "{at}: the cause's ledger ≠ its orders' pledges"
     );
+}
+
+/// The cause's window in the model: from a millisecond after the start for 90 days.
+const CAUSE_FROM: i64 = 1_800_000_000_001;
+const CAUSE_TO: i64 = 1_800_000_000_000 + 90 * DAY_MS;
+
+/// A donation for checkout `key` at `now`: a round-up every third, 1.50 every fifth.
+fn donation(key: u64, now: i64) -> Option<caravan_market::checkout::DonationInput> {
+    if !(CAUSE_FROM..CAUSE_TO).contains(&now) {
+        return None;
+    }
+    let (kind, amount) = match key % 15 {
+        0 | 3 | 6 | 9 | 12 => ("round_up", None),
+        1 | 11 => ("fixed", Some(150)),
+        _ => return None,
+    };
+    Some(caravan_market::checkout::DonationInput {
+        cause: "model-cause".into(),
+        kind: kind.into(),
+        amount_minor: amount,
+    })
+}
+
+/// Buyers' paid donations per currency; every donation is paid exactly when its checkout's
+/// payment was captured, cancelled when it failed, and the payment took it with the orders.
+async fn donations(w: &World, at: &str) -> BTreeMap<String, i64> {
+    let rows: Vec<(String, String, i64, String, String, i64)> = sqlx::query_as(
+        "SELECT d.group_id, d.state, d.amount_minor, d.currency, p.status, p.amount_minor \
+         FROM donations d JOIN order_groups g ON g.id = d.group_id JOIN payments p ON p.id = g.payment_id",
+    )
+    .fetch_all(w.market.store().pool())
+    .await
+    .unwrap();
+    let mut paid: BTreeMap<String, i64> = BTreeMap::new();
+    for (group, state, amount, currency, payment, charged) in rows {
+        let orders = w
+            .market
+            .store()
+            .orders_by("group_id", &group, 100)
+            .await
+            .unwrap();
+        let for_orders: i64 = orders.iter().map(|o| o.presentment_total_minor).sum();
+        assert_eq!(charged, for_orders + amount, "{at}: {group} charged");
+        let expected = match payment.as_str() {
+            "captured" => "paid",
+            "failed" => "cancelled",
+            _ => "pending",
+        };
+        assert_eq!(
+            state, expected,
+            "{at}: {group} donation with a {payment} payment"
+        );
+        if state == "paid" {
+            *paid.entry(currency).or_default() += amount;
+        }
+    }
+    paid
 }
 
 /// The pledge left on an order: the frozen pledge less its share of the refunds.
@@ -936,6 +998,9 @@ async fn run(db: &TestDb, seed: u64, steps: usize) {
                         .map(str::to_owned)
                         .collect(),
                     creator_code: rng.gen_bool(0.3).then(|| "MMCreator".to_owned()),
+                    // Some buyers round up or give a fixed amount to the cause while it collects
+                    // (chosen by the key, so the walk's random draws stay as they were).
+                    donation: donation(key, w.clock_now()),
                     // A click 0 to 20 days ago: inside the 15-day window three times in four.
                     referral: rng.gen_bool(0.4).then(|| Referral {
                         code: w.creator.2.clone(),
@@ -1319,12 +1384,22 @@ async fn check_meter(w: &World, seed: u64) {
     }
     assert_eq!(shown, ledger, "seed {seed}: the meter ≠ the ledger");
     let mut parts: BTreeMap<(String, bool), i64> = BTreeMap::new();
+    for m in &meter.donated_by_currency {
+        *parts.entry((m.currency.clone(), false)).or_default() += m.amount_minor;
+    }
+    assert!(
+        !meter.donated_by_currency.is_empty(),
+        "seed {seed}: nobody ever donated"
+    );
     for s in &meter.per_seller {
         *parts.entry((s.raised.currency.clone(), false)).or_default() += s.raised.amount_minor;
         *parts.entry((s.pledged.currency.clone(), true)).or_default() += s.pledged.amount_minor;
     }
     parts.retain(|_, v| *v != 0);
-    assert_eq!(parts, ledger, "seed {seed}: the stores' parts ≠ the meter");
+    assert_eq!(
+        parts, ledger,
+        "seed {seed}: the stores' parts and donations ≠ the meter"
+    );
     assert_eq!(meter.sellers, 2);
     assert!(
         ledger.keys().any(|k| !k.1) && !meter.remittances.is_empty(),

@@ -253,6 +253,31 @@ impl Store {
         Ok(rows)
     }
 
+    /// A checkout's donation, if it made one.
+    pub async fn donation(
+        &self,
+        group_id: &str,
+    ) -> Result<Option<crate::checkout::DonationRecord>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT group_id, cause_id, buyer_id, kind, amount_minor, currency, state, created_at \
+             FROM donations WHERE group_id = $1",
+        )
+        .bind(group_id)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// Buyers' paid donations to a cause, per currency.
+    pub async fn donated(&self, cause_id: &str) -> Result<Vec<(String, i64)>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT currency, CAST(SUM(amount_minor) AS BIGINT) FROM donations \
+             WHERE cause_id = $1 AND state = 'paid' GROUP BY currency",
+        )
+        .bind(cause_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     /// Records a remittance and its ledger transaction; `Insufficient` if the cause's money
     /// no longer covers it.
     pub async fn remit(&self, r: &RemittanceRecord, ledger: &LedgerTx) -> Result<(), StoreError> {

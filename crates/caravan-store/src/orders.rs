@@ -112,6 +112,8 @@ pub struct Effects {
     pub commissions: Vec<CommissionChange>,
     /// A creator payout to record.
     pub creator_payout: Option<CreatorPayoutRecord>,
+    /// A checkout's donation moving on: (group, from state, to state).
+    pub donation: Option<(String, String, String)>,
 }
 
 /// One order's commission moving on: to a state, with what a refund reversed.
@@ -402,6 +404,18 @@ impl Store {
             store_answers(&mut tx, &[answer], now).await?;
         }
         move_commissions(&mut tx, effects, now).await?;
+        if let Some((group, from, to)) = &effects.donation {
+            let done =
+                sqlx::query("UPDATE donations SET state = $1 WHERE group_id = $2 AND state = $3")
+                    .bind(to)
+                    .bind(group)
+                    .bind(from)
+                    .execute(&mut *tx)
+                    .await?;
+            if done.rows_affected() != 1 {
+                return Err(StoreError::Stale);
+            }
+        }
         post_ledger(&mut tx, &effects.ledger, now).await?;
         append_events(&mut tx, &effects.events, now).await?;
         // Stock last and in id order: the order writer locks balances, then the event sequence,

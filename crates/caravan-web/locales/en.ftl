@@ -593,3 +593,5 @@ admin-sites-question = Question (English)
 admin-sites-options = Options, one per line
 admin-sites-closes = Closes
 admin-sites-add-poll = Add the poll
+checkout-round-up = Round my payment up to the next whole unit for { $cause }
+charity-donated = given by buyers

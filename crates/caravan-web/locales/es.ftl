@@ -593,3 +593,5 @@ admin-sites-question = Pregunta (inglés)
 admin-sites-options = Opciones, una por línea
 admin-sites-closes = Cierre
 admin-sites-add-poll = Añadir la encuesta
+checkout-round-up = Redondear mi pago a la unidad siguiente para «{ $cause }»
+charity-donated = donados por compradores

@@ -593,3 +593,5 @@ admin-sites-question = Question (anglais)
 admin-sites-options = Options, une par ligne
 admin-sites-closes = Clôture
 admin-sites-add-poll = Ajouter le sondage
+checkout-round-up = Arrondir mon paiement à l'unité supérieure pour « { $cause } »
+charity-donated = donnés par les acheteurs

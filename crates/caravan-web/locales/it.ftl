@@ -593,3 +593,5 @@ admin-sites-question = Domanda (inglese)
 admin-sites-options = Opzioni, una per riga
 admin-sites-closes = Chiusura
 admin-sites-add-poll = Aggiungi il sondaggio
+checkout-round-up = Arrotonda il pagamento all'unità successiva per «{ $cause }»
+charity-donated = donati dagli acquirenti

@@ -596,3 +596,5 @@ admin-sites-question = Pytanie (angielski)
 admin-sites-options = Opcje, jedna w wierszu
 admin-sites-closes = Zamknięcie
 admin-sites-add-poll = Dodaj ankietę
+checkout-round-up = Zaokrąglij moją płatność w górę na rzecz „{ $cause }”
+charity-donated = od kupujących

@@ -596,3 +596,5 @@ admin-sites-question = Вопрос (англ.)
 admin-sites-options = Варианты, по одному в строке
 admin-sites-closes = Закрывается
 admin-sites-add-poll = Добавить опрос
+checkout-round-up = Округлить платёж вверх до целого в пользу «{ $cause }»
+charity-donated = пожертвовали покупатели

@@ -578,3 +578,5 @@ admin-sites-question = Soru (İngilizce)
 admin-sites-options = Seçenekler, her satıra bir
 admin-sites-closes = Kapanış
 admin-sites-add-poll = Anketi ekle
+checkout-round-up = Ödememi “{ $cause }” için bir üst tam birime yuvarla
+charity-donated = alıcıların bağışı

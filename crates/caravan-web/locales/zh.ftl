@@ -575,3 +575,5 @@ admin-sites-question = 问题（英文）
 admin-sites-options = 选项，每行一个
 admin-sites-closes = 截止时间
 admin-sites-add-poll = 添加投票
+checkout-round-up = 将付款向上取整，差额捐给“{ $cause }”
+charity-donated = 买家捐赠

@@ -1,5 +1,6 @@
 //! The public charity meter and remittances. The meter reads the ledger: raised is the cause's
-//! confirmed money plus what was remitted, pledged its pending money — so refunded money is
+//! confirmed money (stores' pledges of completed orders and buyers' donations) plus what was
+//! remitted, pledged its pending money — so refunded money is
 //! never counted, and the figure matches the ledger to the cent. Each store's share comes from
 //! its orders' frozen pledges less their refunded share (the same proration the ledger uses).
 //! Figures are read at most once per two seconds per cause on each node.
@@ -66,6 +67,8 @@ pub struct MeterView {
     pub raised_by_currency: Vec<MoneyView>,
     /// Pending, exactly, per currency.
     pub pledged_by_currency: Vec<MoneyView>,
+    /// Of raised, what buyers gave at checkout (their own money), per currency.
+    pub donated_by_currency: Vec<MoneyView>,
     /// What raised is in the cause's currency, and the share of the target (percent, 0 up).
     pub raised_in_cause_currency: MoneyView,
     /// Percent of the target raised (rounded down).
@@ -87,6 +90,7 @@ pub(crate) struct Figures {
     /// Per currency: confirmed balance + remitted.
     raised: BTreeMap<String, i64>,
     pending: BTreeMap<String, i64>,
+    donated: BTreeMap<String, i64>,
     pledges: Vec<PledgeRecord>,
     shares: Shares,
     remittances: Vec<RemittanceRecord>,
@@ -135,6 +139,7 @@ impl Market {
             pledged: MoneyView::new(to(currency, &f.pending)?, currency.code()),
             raised_by_currency: by_currency(&f.raised),
             pledged_by_currency: by_currency(&f.pending),
+            donated_by_currency: by_currency(&f.donated),
             raised_in_cause_currency: MoneyView::new(in_cause, &c.currency),
             target_percent: i64::try_from(percent).unwrap_or(i64::MAX),
             sellers: i64::try_from(f.pledges.len()).unwrap_or(0),
@@ -163,6 +168,7 @@ impl Market {
         }
         f.raised.retain(|_, v| *v != 0);
         f.pending.retain(|_, v| *v != 0);
+        f.donated = self.store.donated(cause_id).await?.into_iter().collect();
         f.shares = shares(self.store.pledged(cause_id).await?)?;
         f.pledges = self.store.pledges(Some(cause_id)).await?;
         f.remittances = self.store.remittances(cause_id).await?;

@@ -461,3 +461,40 @@ fn cause_record(c: &CauseInput, now: i64) -> Result<CauseRecord, MarketError> {
         created_at: now,
     })
 }
+
+impl Market {
+    /// The donation a checkout asked for, checked (a cause collecting now; a round-up of
+    /// nothing is no donation); pending until the payment is captured.
+    pub(crate) async fn checkout_donation(
+        &self,
+        d: &crate::checkout::DonationInput,
+        (group_id, buyer): (&str, &str),
+        (total, currency): (i64, caravan_domain::Currency),
+    ) -> Result<Option<caravan_store::checkout::DonationRecord>, MarketError> {
+        let bad = |m: &str| MarketError::new(Code::InvalidDonation, m);
+        let cause = self
+            .store
+            .cause(&d.cause)
+            .await?
+            .ok_or_else(|| bad("no such cause"))?;
+        let now = self.now();
+        if now < cause.starts_at || now >= cause.ends_at {
+            return Err(bad("this cause is not collecting now"));
+        }
+        let e = currency.exponent();
+        let gift = caravan_domain::charity::Donation::parse(&d.kind, d.amount_minor, e)?;
+        let amount = gift.amount(total, e);
+        Ok(
+            (amount > 0).then(|| caravan_store::checkout::DonationRecord {
+                group_id: group_id.to_owned(),
+                cause_id: cause.id,
+                buyer_id: buyer.to_owned(),
+                kind: gift.kind().to_owned(),
+                amount_minor: amount,
+                currency: currency.code().to_owned(),
+                state: "pending".to_owned(),
+                created_at: now,
+            }),
+        )
+    }
+}

@@ -10,7 +10,7 @@ mod request;
 pub(crate) mod writer;
 
 pub(crate) use basket::check_address;
-pub use request::{Address, CheckoutRequest, CheckoutView, PaymentView, Referral};
+pub use request::{Address, CheckoutRequest, CheckoutView, DonationInput, PaymentView, Referral};
 
 use crate::accounts::Actor;
 use crate::idempotency::{key_in_use, key_reused, IdempotencyKey, Replayable};

@@ -10,7 +10,7 @@ use crate::charity::ActivePledge;
 use crate::connect::Credit;
 use crate::festival::coupons::Applied;
 use crate::idempotency::Guard;
-use crate::orders::{order_view, payment_ledger, placed_payload};
+use crate::orders::{donation_ledger, order_view, payment_ledger, placed_payload};
 use crate::payments::Authorization;
 use crate::pricing::{Destination, PricedCart, PricedGroup, PricedLine, ShipOption};
 use crate::{Code, Market, MarketError};
@@ -22,8 +22,8 @@ use caravan_domain::shipping::ShippingMethod;
 use caravan_domain::{attribution, charity, commission};
 use caravan_domain::{Country, Currency, Locale, Money};
 use caravan_store::checkout::{
-    CommissionRecord, CouponUse, DiscountRecord, GroupRecord, LineRecord, OrderRecord,
-    PaymentRecord, Placement,
+    CommissionRecord, CouponUse, DiscountRecord, DonationRecord, GroupRecord, LineRecord,
+    OrderRecord, PaymentRecord, Placement,
 };
 use caravan_store::journal::{LedgerTx, NewEvent};
 use std::collections::BTreeMap;
@@ -52,7 +52,8 @@ impl Market {
             order_ids.push(draft.add_order(g, option, pledge)?);
         }
         draft.use_coupons(&applied, &order_ids);
-        let total = Money::new(draft.total()?, basket.currency);
+        draft.donation = self.donation(req.donation.as_ref(), &draft).await?;
+        let total = Money::new(draft.charged()?, basket.currency);
         let auth = self
             .inner
             .provider
@@ -130,6 +131,24 @@ impl Market {
     }
 }
 
+impl Market {
+    /// The checkout's donation, if it asks for one.
+    async fn donation(
+        &self,
+        d: Option<&super::request::DonationInput>,
+        draft: &Draft,
+    ) -> Result<Option<DonationRecord>, MarketError> {
+        match d {
+            Some(d) => {
+                let who = (draft.group_id.as_str(), draft.buyer.as_str());
+                self.checkout_donation(d, who, (draft.total()?, draft.currency))
+                    .await
+            }
+            None => Ok(None),
+        }
+    }
+}
+
 /// The shipping option of one store's parcel: the one chosen, else the cheapest.
 fn ship<'g>(
     g: &'g PricedGroup,
@@ -182,6 +201,8 @@ struct Draft {
     /// Whom the checkout earns commission for.
     credit: Credit,
     commissions: Vec<CommissionRecord>,
+    /// The buyer's donation to a cause.
+    donation: Option<DonationRecord>,
     ledger: Vec<LedgerTx>,
     events: Vec<NewEvent>,
 }
@@ -214,6 +235,7 @@ impl Draft {
             coupons: Vec::new(),
             credit: Credit::Nobody,
             commissions: Vec::new(),
+            donation: None,
             ledger: Vec::new(),
             events: Vec::new(),
         }
@@ -365,11 +387,17 @@ impl Draft {
         }
     }
 
-    /// What the buyer pays, in their currency.
+    /// What the buyer pays for the orders, in their currency.
     fn total(&self) -> Result<i64, MarketError> {
         Ok(checked_sum(
             self.orders.iter().map(|o| o.presentment_total_minor),
         )?)
+    }
+
+    /// What the payment takes: the orders and the donation.
+    fn charged(&self) -> Result<i64, MarketError> {
+        let given = self.donation.as_ref().map_or(0, |d| d.amount_minor);
+        Ok(checked_sum([self.total()?, given])?)
     }
 
     /// The payment record; a captured payment marks every order paid and posts its money into
@@ -392,13 +420,17 @@ impl Draft {
                 payload: placed_payload(o, self.country.code()),
             });
         }
+        if let Some(d) = self.donation.as_mut().filter(|_| captured) {
+            d.state = "paid".to_owned();
+            self.ledger.push(donation_ledger(d)?);
+        }
         Ok(PaymentRecord {
             id: self.payment_id.clone(),
             group_id: self.group_id.clone(),
             provider: provider.to_owned(),
             provider_ref,
             status: if captured { "captured" } else { "authorized" }.to_owned(),
-            amount_minor: self.total()?,
+            amount_minor: self.charged()?,
             currency: self.currency.code().to_owned(),
             created_at: self.now,
             updated_at: self.now,
@@ -413,6 +445,10 @@ impl Draft {
             group_id: self.group_id.clone(),
             status: if paid { "paid" } else { "awaiting_payment" }.to_owned(),
             total: total.clone(),
+            donation: self
+                .donation
+                .as_ref()
+                .map(|d| MoneyView::new(d.amount_minor, &d.currency)),
             payment: PaymentView {
                 id: payment.id.clone(),
                 provider_ref: payment.provider_ref.clone(),
@@ -452,6 +488,7 @@ impl Draft {
             discounts: self.discounts,
             coupons: self.coupons,
             commissions: self.commissions,
+            donation: self.donation,
             flag: match self.credit {
                 Credit::Refused(flag) => Some(flag),
                 _ => None,

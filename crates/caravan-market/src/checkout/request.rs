@@ -51,10 +51,26 @@ pub struct CheckoutRequest {
     /// A creator's checkout code (Connect): the creator earns their commission on the lines
     /// whose stores offer one; it beats a followed link.
     pub creator_code: Option<String>,
+    /// A donation to a cause collecting now, paid with the orders in the buyer's currency.
+    #[serde(default)]
+    pub donation: Option<DonationInput>,
     /// The last creator link followed (the `caravan_ref` cookie the site set), read by the web
     /// layer, never from the body.
     #[serde(skip)]
     pub referral: Option<Referral>,
+}
+
+/// A buyer's donation at checkout.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DonationInput {
+    /// The cause (`cau_…` or its slug), collecting now.
+    pub cause: String,
+    /// round_up (to the next whole unit of what the buyer pays) or fixed.
+    pub kind: String,
+    /// fixed: minor units of the buyer's currency (1 to 1000 whole units).
+    #[serde(default)]
+    pub amount_minor: Option<i64>,
 }
 
 /// A followed creator link: its code and when it was clicked (UTC ms).
@@ -94,8 +110,10 @@ pub struct CheckoutView {
     pub group_id: String,
     /// paid, or awaiting_payment when the payment confirms later.
     pub status: String,
-    /// Everything, in the buyer's currency.
+    /// Everything, in the buyer's currency (the donation included).
     pub total: MoneyView,
+    /// The buyer's donation, in their currency, if any.
+    pub donation: Option<MoneyView>,
     /// The payment.
     pub payment: PaymentView,
     /// One order per store.

@@ -2,7 +2,8 @@
 //! confederation, in the eight languages. Four stores from different countries pledged before
 //! it started twenty days ago; demo buyers bought from them since (orders placed and moved by
 //! a market whose clock is set then): some completed (raised), one of them half refunded (its
-//! share taken back), a part already sent to the partner, and this week's still pending.
+//! share taken back), a part already sent to the partner, and this week's still pending (one
+//! buyer also gave 5 of their own currency at checkout).
 
 use super::festival::demo_request;
 use crate::accounts::Actor;
@@ -69,7 +70,11 @@ impl Market {
             for n in 0..2 {
                 let b = (i + n) % buyers.len();
                 let key = format!("demo-charity-{i}-{n}");
-                done.push((*store, b, then.charity_order(buyers, b, v, &key).await?));
+                done.push((
+                    *store,
+                    b,
+                    then.charity_order(buyers, b, v, &key, None).await?,
+                ));
             }
         }
         clock.advance(3 * DAY_MS);
@@ -92,7 +97,13 @@ impl Market {
         clock.advance(now - 3 * DAY_MS - then.now());
         for (i, (_, v)) in variants.iter().enumerate() {
             let b = (i + 3) % buyers.len();
-            then.charity_order(buyers, b, v, &format!("demo-charity-new-{i}"))
+            // The first of them also gives 5 of their own currency.
+            let gift = (i == 0).then(|| crate::checkout::DonationInput {
+                cause: cause.id.clone(),
+                kind: "fixed".into(),
+                amount_minor: Some(500),
+            });
+            then.charity_order(buyers, b, v, &format!("demo-charity-new-{i}"), gift)
                 .await?;
         }
         let mut products = Vec::new();
@@ -104,16 +115,18 @@ impl Market {
         Ok((cause.slug, products))
     }
 
-    /// Demo buyer `b` buys one unit of `variant`; the order.
+    /// Demo buyer `b` buys one unit of `variant`, giving `donation` if any; the order.
     async fn charity_order(
         &self,
         buyers: &[(Actor, &'static str)],
         b: usize,
         variant: &str,
         key: &str,
+        donation: Option<crate::checkout::DonationInput>,
     ) -> Result<String, MarketError> {
         let (buyer, country) = &buyers[b];
-        let req = demo_request(b, country, variant, 1);
+        let mut req = demo_request(b, country, variant, 1);
+        req.donation = donation;
         let idem = IdempotencyKey::parse(Some(key))?;
         let placed = self.checkout(buyer, &idem, key, req, Locale::En).await?;
         let v: serde_json::Value =

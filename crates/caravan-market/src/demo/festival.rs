@@ -338,6 +338,7 @@ pub(super) fn demo_request(
         payment_method: "pm_sandbox_success".into(),
         coupons: Vec::new(),
         creator_code: None,
+        donation: None,
         referral: None,
     }
 }

@@ -2,7 +2,8 @@
 //! cancelled, delivered orders completed, old idempotency records forgotten).
 
 use super::lifecycle::{
-    event, next, payment_ledger, put_back, set_time, transition, unpaid_cancel_effects,
+    donation_ledger, event, next, payment_ledger, put_back, set_time, transition,
+    unpaid_cancel_effects,
 };
 use crate::payments::{verify, SignatureError, WebhookEvent};
 use crate::Code;
@@ -79,6 +80,13 @@ impl Market {
                     effects.events.push(event(o, "order.paid", to));
                 }
                 effects.payment_status = Some((payment.id.clone(), "captured".into()));
+                // The buyer's donation goes with the captured orders.
+                if let Some(d) = self.store.donation(&payment.group_id).await? {
+                    if d.state == "pending" && !transitions.is_empty() {
+                        effects.ledger.push(donation_ledger(&d)?);
+                        effects.donation = Some((d.group_id, "pending".into(), "paid".into()));
+                    }
+                }
             }
             ("payment.failed", "authorized") => {
                 for o in orders
@@ -94,6 +102,11 @@ impl Market {
                     effects.commissions.extend(unpaid_cancel_effects(o));
                 }
                 effects.payment_status = Some((payment.id.clone(), "failed".into()));
+                if let Some(d) = self.store.donation(&payment.group_id).await? {
+                    if d.state == "pending" {
+                        effects.donation = Some((d.group_id, "pending".into(), "cancelled".into()));
+                    }
+                }
             }
             ("payment.captured" | "payment.failed", _) => {}
             (other, _) => {

@@ -318,6 +318,18 @@ pub(crate) fn payment_ledger(o: &OrderRecord) -> Result<LedgerTx, MarketError> {
     Ok(ltx("payment", &o.id, postings))
 }
 
+/// The postings of a buyer's donation: their money, in their currency, to the cause.
+pub(crate) fn donation_ledger(
+    d: &caravan_store::checkout::DonationRecord,
+) -> Result<LedgerTx, MarketError> {
+    let amount = Money::new(d.amount_minor, Currency::parse(&d.currency)?);
+    Ok(ltx(
+        "donation",
+        &d.group_id,
+        ledger::donation(&d.cause_id, amount),
+    ))
+}
+
 /// The outbox payload of `order.placed`: the order's, and the buyer's country (the live
 /// festival screen counts orders per country from it).
 pub(crate) fn placed_payload(o: &OrderRecord, country: &str) -> String {

@@ -13,7 +13,7 @@ mod views;
 pub use actions::{CancelInput, RefundInput, ShipInput};
 pub use disputes::{DisputeAnswer, DisputeDecision, DisputeView, NewDispute};
 pub use jobs::TimerReport;
-pub(crate) use lifecycle::{payment_ledger, placed_payload};
+pub(crate) use lifecycle::{donation_ledger, payment_ledger, placed_payload};
 pub use read::Viewer;
 pub(crate) use views::order_view;
 pub use views::{HistoryView, LineDiscountView, OrderLineView, OrderPledgeView, OrderView};

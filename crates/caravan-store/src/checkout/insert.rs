@@ -33,6 +33,7 @@ pub(super) async fn write_placed<E: Exec>(
     phases.mark("insert commissions");
     insert_payments(tx, placed).await?;
     phases.mark("insert payments");
+    insert_donations(tx, placed).await?;
     let answers: Vec<&NewAnswer> = placed.iter().map(|p| &p.answer).collect();
     store_answers(tx, &answers, now).await?;
     phases.mark("insert answers");
@@ -370,4 +371,36 @@ async fn journal<E: Exec>(
     append_events(tx, &events, now).await?;
     phases.mark("append events");
     Ok(())
+}
+
+const DONATION_COLS: &[&str] = &[
+    "group_id",
+    "cause_id",
+    "buyer_id",
+    "kind",
+    "amount_minor",
+    "currency",
+    "state",
+    "created_at",
+];
+
+/// The buyers' donations of the batch's checkouts.
+async fn insert_donations<E: Exec>(tx: &mut E, placed: &[&Placement]) -> Result<(), StoreError> {
+    let rows: Vec<Vec<Val>> = placed
+        .iter()
+        .filter_map(|p| p.donation.as_ref())
+        .map(|d| {
+            vec![
+                (&d.group_id).into(),
+                (&d.cause_id).into(),
+                (&d.buyer_id).into(),
+                (&d.kind).into(),
+                d.amount_minor.into(),
+                (&d.currency).into(),
+                (&d.state).into(),
+                d.created_at.into(),
+            ]
+        })
+        .collect();
+    insert_rows(tx, "donations", DONATION_COLS, &rows).await
 }

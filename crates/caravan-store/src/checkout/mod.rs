@@ -11,8 +11,8 @@ mod records;
 
 pub(crate) use coupons::give_back as give_back_coupons;
 pub use records::{
-    CommissionRecord, CouponUse, DiscountRecord, GroupRecord, LineRecord, OrderRecord, Outcome,
-    PaymentRecord, Phases, Placement, ReferralFlag, Written,
+    CommissionRecord, CouponUse, DiscountRecord, DonationRecord, GroupRecord, LineRecord,
+    OrderRecord, Outcome, PaymentRecord, Phases, Placement, ReferralFlag, Written,
 };
 
 use crate::connect::WriterConn;

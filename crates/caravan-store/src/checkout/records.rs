@@ -248,6 +248,27 @@ pub struct PaymentRecord {
     pub updated_at: i64,
 }
 
+/// A buyer's donation at checkout, in their currency.
+#[derive(Debug, Clone, Default, PartialEq, Eq, sqlx::FromRow)]
+pub struct DonationRecord {
+    /// The checkout.
+    pub group_id: String,
+    /// `cau_…`.
+    pub cause_id: String,
+    /// The buyer.
+    pub buyer_id: String,
+    /// round_up | fixed.
+    pub kind: String,
+    /// Minor units of `currency`.
+    pub amount_minor: i64,
+    /// The buyer's currency.
+    pub currency: String,
+    /// pending | paid | cancelled.
+    pub state: String,
+    /// UTC milliseconds.
+    pub created_at: i64,
+}
+
 /// Everything one checkout writes, prepared (validated and priced) before the writer sees it.
 #[derive(Debug, Clone, Default)]
 pub struct Placement {
@@ -269,6 +290,8 @@ pub struct Placement {
     pub commissions: Vec<CommissionRecord>,
     /// A self-referral the checkout was refused commission for.
     pub flag: Option<ReferralFlag>,
+    /// The buyer's donation to a cause, if any.
+    pub donation: Option<DonationRecord>,
     /// Postings (when the payment was captured at once).
     pub ledger: Vec<LedgerTx>,
     /// Outbox events.

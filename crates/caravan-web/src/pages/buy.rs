@@ -13,7 +13,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use caravan_market::cart_session::{CartKeys, CartPlace, OpenedCart};
 use caravan_market::carts::CartView;
-use caravan_market::checkout::{Address, CheckoutRequest};
+use caravan_market::checkout::{Address, CheckoutRequest, DonationInput};
 use caravan_market::idempotency::IdempotencyKey;
 use caravan_market::Code;
 use serde::Deserialize;
@@ -129,6 +129,8 @@ struct CartPage {
     save_address: bool,
     /// Guests see their cart and are asked to log in to check out.
     signed_in: bool,
+    /// A cause collecting now the buyer may round up for: (slug, "Round up for …").
+    round_up: Option<(String, String)>,
 }
 
 struct GroupRow {
@@ -187,7 +189,13 @@ async fn cart_page(page: &Page, cart: &CartView) -> Result<CartPage, caravan_mar
         None => (String::new(), None),
     };
     let total = tr.money(cart.goods_total.amount_minor, &cart.goods_total.currency);
+    let causes = page.state.market.causes(page.prefs.locale).await?;
+    let round_up = causes
+        .into_iter()
+        .find(|c| c.state == "collecting")
+        .map(|c| (c.slug, tr.t1("checkout-round-up", "cause", &c.name)));
     Ok(CartPage {
+        round_up,
         groups: cart.groups.iter().map(|g| group_row(g, tr)).collect(),
         total: tr.t1("cart-total", "total", &total),
         // Time-ordered (48-bit milliseconds, then 128 random bits): it appends to the
@@ -346,6 +354,11 @@ fn checkout_request(
             .map(str::to_owned)
             .collect(),
         creator_code: f.creator_code.clone().filter(|c| !c.trim().is_empty()),
+        donation: f.rest.get("round_up").map(|cause| DonationInput {
+            cause: cause.clone(),
+            kind: "round_up".to_owned(),
+            amount_minor: None,
+        }),
         referral: super::connect::referral(&page.headers),
     };
     (req, keep)

@@ -32,6 +32,8 @@ pub(crate) struct MeterPanel {
     pub rows: Vec<(String, String, String, String, String)>,
     /// (reference, amount, date).
     pub remittances: Vec<(String, String, String)>,
+    /// What buyers gave at checkout, per currency ("5,00 zł · €2.50"), or empty.
+    pub donated: String,
 }
 
 /// What a store gives, in words: "10 % of each sale", "€1.50 per item".
@@ -81,6 +83,12 @@ impl MeterPanel {
                     )
                 })
                 .collect(),
+            donated: m
+                .donated_by_currency
+                .iter()
+                .map(money)
+                .collect::<Vec<_>>()
+                .join(" · "),
             remittances: m
                 .remittances
                 .iter()

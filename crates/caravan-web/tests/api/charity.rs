@@ -17,6 +17,7 @@ on_both_engines!(
     a_pledge_follows_its_order_through_escrow_and_the_meter_equals_the_ledger,
     stores_pledge_in_the_seller_centre_and_buyers_see_it_in_polish,
     the_demo_raises_money_to_teach_children_to_swim,
+    buyers_give_at_checkout_and_the_gift_counts_once_paid,
 );
 
 const HOUR: i64 = 3_600_000;
@@ -360,6 +361,7 @@ async fn the_demo_raises_money_to_teach_children_to_swim(app: &TestApp) {
     let (raised, pledged) = raised_pledged(m);
     assert!(raised > 0 && pledged > 0, "{m}");
     assert_eq!(m["remittances"].as_array().unwrap().len(), 1);
+    assert_eq!(m["donated_by_currency"].as_array().unwrap().len(), 1, "{m}");
     let countries: std::collections::BTreeSet<&str> = m["per_seller"]
         .as_array()
         .unwrap()
@@ -404,4 +406,176 @@ async fn the_demo_raises_money_to_teach_children_to_swim(app: &TestApp) {
         shown.contains("Naucz się pływać") && shown.contains("charity-seller"),
         "{shown}"
     );
+}
+
+/// Sends the sandbox provider's signed event `kind` for a payment.
+async fn provider_event(app: &TestApp, id: &str, kind: &str, payment_ref: &str) {
+    use caravan_market::Clock;
+    let event = json!({"id": id, "type": kind, "payment_ref": payment_ref}).to_string();
+    let now = app.clock.now_ms() / 1000;
+    let sig = caravan_market::payments::sign(crate::app::WEBHOOK_SECRET, now, event.as_bytes());
+    let res = app
+        .client
+        .post(format!("{}/api/v1/payments/webhook", app.base))
+        .header("Caravan-Signature", sig)
+        .header("content-type", "application/json")
+        .body(event)
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success(), "{}", res.status());
+}
+
+async fn buyers_give_at_checkout_and_the_gift_counts_once_paid(app: &TestApp) {
+    let s = shop(app).await;
+    let it_var = &s.it.2;
+    let id = cause(app, &s.op, "swim").await;
+    let buyer = app.buyer("ola@example.com").await;
+    let gift = |kind: &str, amount: Option<i64>| json!({"donation": {"cause": "swim", "kind": kind, "amount_minor": amount}});
+    // Before the cause collects, and with bad amounts: refused, nothing placed.
+    let early = checkout(
+        app,
+        &buyer,
+        "e",
+        (it_var, 1),
+        to(1),
+        None,
+        gift("fixed", Some(250)),
+    )
+    .await;
+    early.error(422, "invalid_donation");
+    app.clock.advance(2 * HOUR);
+    for (k, bad) in [
+        ("b1", gift("fixed", None)),
+        ("b2", gift("fixed", Some(100_001))),
+        (
+            "b3",
+            json!({"donation": {"cause": "nope", "kind": "round_up"}}),
+        ),
+    ] {
+        checkout(app, &buyer, k, (it_var, 1), to(1), None, bad)
+            .await
+            .error(422, "invalid_donation");
+    }
+    assert!(app
+        .get("/api/v1/orders", Some(&buyer))
+        .await
+        .ok(200)
+        .as_array()
+        .unwrap()
+        .is_empty());
+    // A fixed €2.50 on a paid checkout: the payment takes it with the orders, the cause has it.
+    let r = checkout(
+        app,
+        &buyer,
+        "f",
+        (it_var, 1),
+        to(1),
+        None,
+        gift("fixed", Some(250)),
+    )
+    .await;
+    let placed = r.ok(201);
+    let orders: i64 = placed["orders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["presentment_total"]["amount_minor"].as_i64().unwrap())
+        .sum();
+    assert_eq!(placed["donation"]["amount_minor"], 250);
+    let first = placed["orders"][0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        placed["payment"]["amount"]["amount_minor"]
+            .as_i64()
+            .unwrap(),
+        orders + 250
+    );
+    let store = app.market.store();
+    assert_eq!(
+        store
+            .balance(&format!("charity:{id}"), "EUR")
+            .await
+            .unwrap(),
+        250
+    );
+    // A round-up in dollars: what is missing to the next whole dollar.
+    let usd = json!({"currency": "USD", "donation": {"cause": "swim", "kind": "round_up"}});
+    let r = checkout(app, &buyer, "u", (it_var, 1), to(1), None, usd).await;
+    let placed = r.ok(201);
+    let paid = placed["payment"]["amount"]["amount_minor"]
+        .as_i64()
+        .unwrap();
+    let given = placed["donation"]["amount_minor"].as_i64().unwrap();
+    assert!(given > 0 && paid % 100 == 0, "{placed}");
+    assert_eq!(
+        store
+            .balance(&format!("charity:{id}"), "USD")
+            .await
+            .unwrap(),
+        given
+    );
+    // A delayed payment: the gift waits for the capture, and a failed one never counts.
+    let mut delayed = gift("fixed", Some(100));
+    delayed["payment_method"] = json!("pm_sandbox_delayed");
+    let r = checkout(app, &buyer, "d", (it_var, 1), to(1), None, delayed.clone()).await;
+    let pref = r.ok(201)["payment"]["provider_ref"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        store
+            .balance(&format!("charity:{id}"), "EUR")
+            .await
+            .unwrap(),
+        250
+    );
+    provider_event(app, "evt_cap", "payment.captured", &pref).await;
+    assert_eq!(
+        store
+            .balance(&format!("charity:{id}"), "EUR")
+            .await
+            .unwrap(),
+        350
+    );
+    let r = checkout(app, &buyer, "x", (it_var, 1), to(1), None, delayed).await;
+    let failed = r.ok(201)["payment"]["provider_ref"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    provider_event(app, "evt_fail", "payment.failed", &failed).await;
+    assert_eq!(
+        store
+            .balance(&format!("charity:{id}"), "EUR")
+            .await
+            .unwrap(),
+        350
+    );
+    // Refunding an order leaves the buyer's gift with the cause; the meter shows it as given.
+    let refund = format!("/api/v1/orders/{first}/refund");
+    app.post_idem(&refund, &s.it.0, "r", json!({}))
+        .await
+        .ok(200);
+    let kept = store
+        .balance(&format!("charity:{id}"), "EUR")
+        .await
+        .unwrap();
+    assert_eq!(kept, 350);
+    let m = meter(app, &id).await;
+    let donated: Vec<(String, i64)> = m["donated_by_currency"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| {
+            (
+                x["currency"].as_str().unwrap().to_owned(),
+                x["amount_minor"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        donated,
+        vec![("EUR".to_owned(), 350), ("USD".to_owned(), given)]
+    );
+    assert_eq!(m["raised_by_currency"][0]["amount_minor"], 350);
+    audit(app).await;
 }
