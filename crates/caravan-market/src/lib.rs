@@ -126,6 +126,8 @@ struct Inner {
     meters: charity::meter::MeterCache,
     /// Campaign sites' pages, per site, language and currency.
     sites: sites::page::SiteCache,
+    /// The sites open now, per language (the home page's banners).
+    site_links: connect::clicks::Recent<Arc<Vec<sites::SiteLink>>>,
 }
 
 impl Inner {
@@ -144,6 +146,7 @@ impl Inner {
             connect: connect::ConnectCache::default(),
             meters: charity::meter::MeterCache::default(),
             sites: sites::page::SiteCache::default(),
+            site_links: connect::clicks::Recent::default(),
         }
     }
 }

@@ -171,6 +171,7 @@ impl Market {
             caravan_store::StoreError::Conflict => bad("a site with this slug exists"),
             other => other.into(),
         })?;
+        self.inner.site_links.clear();
         Ok(summary(&record, self.now()))
     }
 
@@ -190,6 +191,7 @@ impl Market {
         self.store.update_site(&record, old.version).await?;
         record.version = old.version + 1;
         self.inner.sites.clear();
+        self.inner.site_links.clear();
         Ok(summary(&record, self.now()))
     }
 
@@ -216,11 +218,24 @@ impl Market {
         self.store.update_site(&record, record.version).await?;
         record.version += 1;
         self.inner.sites.clear();
+        self.inner.site_links.clear();
         Ok(summary(&record, self.now()))
     }
 
-    /// The sites visitors may open now (visible, not archived), live ones first.
+    /// The sites visitors may open now (visible, not archived), live ones first; read at most
+    /// once per two seconds per language.
     pub async fn open_sites(&self, locale: Locale) -> Result<Vec<SiteLink>, MarketError> {
+        let now = self.now();
+        if let Some(links) = self.inner.site_links.get(locale.code(), now) {
+            return Ok((*links).clone());
+        }
+        let links = self.read_open_sites(locale).await?;
+        let shared = std::sync::Arc::new(links.clone());
+        self.inner.site_links.put(locale.code(), shared, now);
+        Ok(links)
+    }
+
+    async fn read_open_sites(&self, locale: Locale) -> Result<Vec<SiteLink>, MarketError> {
         let now = self.now();
         let mut out = Vec::new();
         for s in self.store.sites().await? {

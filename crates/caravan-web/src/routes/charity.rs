@@ -89,7 +89,7 @@ pub async fn pledge(
 /// Withdraws the caller's store's pledge before the cause starts.
 #[utoipa::path(delete, path = "/api/v1/merchant/pledges/{cause}", tag = "campaign sites", security(("bearer" = [])),
     params(("cause" = String, Path, description = "`cau_…` or the slug")),
-    responses((status = 204, description = "Withdrawn"), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 204, description = "Withdrawn"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn withdraw(
     State(state): State<AppState>,
     Auth(actor): Auth,

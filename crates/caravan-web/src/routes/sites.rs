@@ -42,7 +42,7 @@ pub async fn sites(
 /// Rewrites a campaign site — theme, schedule, texts, blocks — (operators); its slug stays.
 #[utoipa::path(put, path = "/api/v1/admin/sites/{slug}", tag = "campaign sites", security(("bearer" = [])),
     params(("slug" = String, Path, description = "the slug or `sit_…`")), request_body = SiteInput,
-    responses((status = 200, body = SiteSummary), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = SiteSummary), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update_site(
     State(state): State<AppState>,
     Auth(actor): Auth,
@@ -55,7 +55,7 @@ pub async fn update_site(
 /// Replaces a site's blocks, in order (operators): the console's edits.
 #[utoipa::path(put, path = "/api/v1/admin/sites/{slug}/blocks", tag = "campaign sites", security(("bearer" = [])),
     params(("slug" = String, Path, description = "the slug or `sit_…`")), request_body = Vec<BlockInput>,
-    responses((status = 200, body = SiteSummary), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = SiteSummary), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn set_blocks(
     State(state): State<AppState>,
     Auth(actor): Auth,
@@ -68,7 +68,7 @@ pub async fn set_blocks(
 /// Adds a poll or prediction to a site (operators); a poll block then shows it.
 #[utoipa::path(post, path = "/api/v1/admin/sites/{slug}/polls", tag = "campaign sites", security(("bearer" = [])),
     params(("slug" = String, Path, description = "the slug or `sit_…`")), request_body = PollInput,
-    responses((status = 201, body = PollView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = PollView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create_poll(
     State(state): State<AppState>,
     Auth(actor): Auth,
@@ -82,7 +82,7 @@ pub async fn create_poll(
 /// Adds a quiz to a site (operators); a quiz block then shows it.
 #[utoipa::path(post, path = "/api/v1/admin/sites/{slug}/quizzes", tag = "campaign sites", security(("bearer" = [])),
     params(("slug" = String, Path, description = "the slug or `sit_…`")), request_body = QuizInput,
-    responses((status = 201, body = QuizView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = QuizView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create_quiz(
     State(state): State<AppState>,
     Auth(actor): Auth,
@@ -124,7 +124,7 @@ pub struct SiteParams {
 /// Before its schedule opens it is 404; once archived, 410 `site_archived`.
 #[utoipa::path(get, path = "/api/v1/sites/{slug}", tag = "campaign sites",
     params(("slug" = String, Path, description = "the slug"), SiteParams),
-    responses((status = 200, body = SitePageView), (status = 404, body = ErrorBody), (status = 410, body = ErrorBody)))]
+    responses((status = 200, body = SitePageView), (status = 404, body = ErrorBody), (status = 410, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn site(
     State(state): State<AppState>,
     MaybeAuth(actor): MaybeAuth,
@@ -159,7 +159,7 @@ pub async fn poll(
 /// Votes (signed-in accounts, once per poll): 409 `already_voted` after the first.
 #[utoipa::path(post, path = "/api/v1/polls/{id}/votes", tag = "campaign sites", security(("bearer" = [])),
     params(("id" = String, Path, description = "`pol_…`")), request_body = VoteInput,
-    responses((status = 201, body = PollView), (status = 401, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = PollView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn vote(
     State(state): State<AppState>,
     Auth(actor): Auth,
@@ -189,7 +189,7 @@ pub async fn poll_stream(
 /// Answers a quiz (signed-in accounts, once): a pass collects its coupon into the wallet.
 #[utoipa::path(post, path = "/api/v1/quizzes/{id}/attempts", tag = "campaign sites", security(("bearer" = [])),
     params(("id" = String, Path, description = "`qui_…`")), request_body = AnswersInput,
-    responses((status = 201, body = QuizView), (status = 401, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = QuizView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn answer_quiz(
     State(state): State<AppState>,
     Auth(actor): Auth,
@@ -205,7 +205,7 @@ pub async fn answer_quiz(
 /// `too_many_cheers`); the teams' counts.
 #[utoipa::path(post, path = "/api/v1/sites/{slug}/cheers", tag = "campaign sites", security(("bearer" = [])),
     params(("slug" = String, Path, description = "the slug")), request_body = CheerInput,
-    responses((status = 200, body = Vec<CheerView>), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
+    responses((status = 200, body = Vec<CheerView>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn cheer(
     State(state): State<AppState>,
     Auth(actor): Auth,
