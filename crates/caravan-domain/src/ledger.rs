@@ -304,17 +304,7 @@ pub fn donation(cause_id: &str, amount: Money) -> Vec<Posting> {
 /// confirmed money in one currency and pays it out in the cause's currency, through the
 /// platform's currency position where the two differ.
 pub fn charity_remit(cause_id: &str, parts: &[(Money, Money)]) -> Vec<Posting> {
-    let account = charity_raised(cause_id);
-    let mut postings = Vec::with_capacity(parts.len() * 4);
-    for (from, to) in parts {
-        postings.push(Posting::new(&account, -from.minor(), from.currency()));
-        if from.currency() != to.currency() {
-            postings.push(Posting::new(FX_CLEARING, from.minor(), from.currency()));
-            postings.push(Posting::new(FX_CLEARING, -to.minor(), to.currency()));
-        }
-        postings.push(Posting::new(EXTERNAL_PAYOUTS, to.minor(), to.currency()));
-    }
-    postings
+    pay_out_converted(&charity_raised(cause_id), parts)
 }
 
 /// Held commission becomes available once the hold has passed.
@@ -341,10 +331,15 @@ pub fn commission_return(from: &str, merchant_id: &str, amount: Money) -> Vec<Po
 /// in one currency (a negative one too: a debt is settled from the others) and pays it out in
 /// the payout currency, through the platform's currency position where the two differ.
 pub fn creator_payout(creator_id: &str, parts: &[(Money, Money)]) -> Vec<Posting> {
-    let account = creator_available(creator_id);
+    pay_out_converted(&creator_available(creator_id), parts)
+}
+
+/// Each `(balance, converted)` part taken from `account` in its currency and paid out in the
+/// converted one, through the platform's currency position where the two differ.
+fn pay_out_converted(account: &str, parts: &[(Money, Money)]) -> Vec<Posting> {
     let mut postings = Vec::with_capacity(parts.len() * 4);
     for (from, to) in parts {
-        postings.push(Posting::new(&account, -from.minor(), from.currency()));
+        postings.push(Posting::new(account, -from.minor(), from.currency()));
         if from.currency() != to.currency() {
             postings.push(Posting::new(FX_CLEARING, from.minor(), from.currency()));
             postings.push(Posting::new(FX_CLEARING, -to.minor(), to.currency()));

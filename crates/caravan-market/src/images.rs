@@ -1,4 +1,5 @@
-//! Images uploaded by stores (products) and creators (posts): checked by their bytes, kept in
+//! Images uploaded by stores (products), creators (posts) and operators (campaign sites'
+//! logos and hero images): checked by their bytes, kept in
 //! the database and served from `/media/{id}`, so nobody needs an image host of their own.
 
 use crate::accounts::Actor;
@@ -17,12 +18,17 @@ pub const MAX_IMAGES_PER_STORE: i64 = 2_000;
 /// How many photos one creator may keep for their posts.
 pub const MAX_IMAGES_PER_CREATOR: i64 = 500;
 
+/// How many pictures one operator may keep for campaign sites.
+pub const MAX_IMAGES_PER_OPERATOR: i64 = 500;
+
 /// Whose an image is.
 pub(crate) enum Owner {
     /// A store's product image (`mer_…`).
     Store(String),
     /// A creator's photo for posts (`cre_…`).
     Creator(String),
+    /// An operator's picture for campaign sites (`usr_…`).
+    Site(String),
 }
 
 /// An uploaded image.
@@ -53,6 +59,17 @@ impl Market {
         self.keep_image(Owner::Store(m.id), data).await
     }
 
+    /// Stores a picture for campaign sites (operators): a logo or a hero image.
+    pub async fn upload_site_image(
+        &self,
+        actor: &Actor,
+        data: Vec<u8>,
+    ) -> Result<ImageView, MarketError> {
+        actor.require(caravan_domain::account::Role::Operator)?;
+        self.keep_image(Owner::Site(actor.user_id.to_string()), data)
+            .await
+    }
+
     /// Checks an image by its bytes and keeps it for its owner, within the owner's allowance.
     pub(crate) async fn keep_image(
         &self,
@@ -67,6 +84,11 @@ impl Market {
                 MAX_IMAGES_PER_CREATOR,
                 "a creator keeps at most",
             ),
+            Owner::Site(id) => (
+                id.clone(),
+                MAX_IMAGES_PER_OPERATOR,
+                "an operator keeps at most",
+            ),
         };
         let record = ImageRecord {
             id: ImageId::generate().to_string(),
@@ -80,6 +102,7 @@ impl Market {
         let kept = match owner {
             Owner::Store(_) => self.store.insert_image(&record, max).await?,
             Owner::Creator(_) => self.store.insert_creator_image(&record, max).await?,
+            Owner::Site(_) => self.store.insert_site_image(&record, max).await?,
         };
         if !kept {
             return Err(MarketError::new(

@@ -39,6 +39,13 @@ impl Store {
             .await
     }
 
+    /// Saves an operator's picture for campaign sites (`merchant_id` names the operator)
+    /// unless they would then hold more than `max`.
+    pub async fn insert_site_image(&self, i: &ImageRecord, max: i64) -> Result<bool, StoreError> {
+        self.insert_owned_image("site_images", "operator_id", i, max)
+            .await
+    }
+
     async fn insert_owned_image(
         &self,
         table: &str,
@@ -88,7 +95,8 @@ impl Store {
     pub async fn image(&self, id: &str) -> Result<Option<(String, Vec<u8>)>, StoreError> {
         Ok(sqlx::query_as(
             "SELECT content_type, data FROM images WHERE id = $1 \
-                 UNION ALL SELECT content_type, data FROM creator_images WHERE id = $1",
+                 UNION ALL SELECT content_type, data FROM creator_images WHERE id = $1 \
+                 UNION ALL SELECT content_type, data FROM site_images WHERE id = $1",
         )
         .bind(id)
         .fetch_optional(&self.pool)

@@ -404,18 +404,7 @@ impl Store {
             store_answers(&mut tx, &[answer], now).await?;
         }
         move_commissions(&mut tx, effects, now).await?;
-        if let Some((group, from, to)) = &effects.donation {
-            let done =
-                sqlx::query("UPDATE donations SET state = $1 WHERE group_id = $2 AND state = $3")
-                    .bind(to)
-                    .bind(group)
-                    .bind(from)
-                    .execute(&mut *tx)
-                    .await?;
-            if done.rows_affected() != 1 {
-                return Err(StoreError::Stale);
-            }
-        }
+        move_donation(&mut tx, effects).await?;
         post_ledger(&mut tx, &effects.ledger, now).await?;
         append_events(&mut tx, &effects.events, now).await?;
         // Stock last and in id order: the order writer locks balances, then the event sequence,
@@ -480,6 +469,26 @@ async fn record_disputes_and_payouts(
         .bind(p.created_at)
         .execute(&mut **tx)
         .await?;
+    }
+    Ok(())
+}
+
+/// Moves a checkout's donation on (guarded by the state read).
+async fn move_donation(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    effects: &Effects,
+) -> Result<(), StoreError> {
+    let Some((group, from, to)) = &effects.donation else {
+        return Ok(());
+    };
+    let done = sqlx::query("UPDATE donations SET state = $1 WHERE group_id = $2 AND state = $3")
+        .bind(to)
+        .bind(group)
+        .bind(from)
+        .execute(&mut **tx)
+        .await?;
+    if done.rows_affected() != 1 {
+        return Err(StoreError::Stale);
     }
     Ok(())
 }

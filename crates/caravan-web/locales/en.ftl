@@ -595,3 +595,7 @@ admin-sites-closes = Closes
 admin-sites-add-poll = Add the poll
 checkout-round-up = Round my payment up to the next whole unit for { $cause }
 charity-donated = given by buyers
+admin-sites-pictures = Pictures
+admin-sites-logo = Logo
+admin-sites-hero = Hero image
+admin-sites-upload = Upload

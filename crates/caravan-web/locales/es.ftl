@@ -595,3 +595,7 @@ admin-sites-closes = Cierre
 admin-sites-add-poll = Añadir la encuesta
 checkout-round-up = Redondear mi pago a la unidad siguiente para «{ $cause }»
 charity-donated = donados por compradores
+admin-sites-pictures = Imágenes
+admin-sites-logo = Logotipo
+admin-sites-hero = Imagen principal
+admin-sites-upload = Subir

@@ -595,3 +595,7 @@ admin-sites-closes = Clôture
 admin-sites-add-poll = Ajouter le sondage
 checkout-round-up = Arrondir mon paiement à l'unité supérieure pour « { $cause } »
 charity-donated = donnés par les acheteurs
+admin-sites-pictures = Images
+admin-sites-logo = Logo
+admin-sites-hero = Image d'en-tête
+admin-sites-upload = Téléverser

@@ -595,3 +595,7 @@ admin-sites-closes = Chiusura
 admin-sites-add-poll = Aggiungi il sondaggio
 checkout-round-up = Arrotonda il pagamento all'unità successiva per «{ $cause }»
 charity-donated = donati dagli acquirenti
+admin-sites-pictures = Immagini
+admin-sites-logo = Logo
+admin-sites-hero = Immagine principale
+admin-sites-upload = Carica

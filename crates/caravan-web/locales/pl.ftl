@@ -598,3 +598,7 @@ admin-sites-closes = Zamknięcie
 admin-sites-add-poll = Dodaj ankietę
 checkout-round-up = Zaokrąglij moją płatność w górę na rzecz „{ $cause }”
 charity-donated = od kupujących
+admin-sites-pictures = Obrazy
+admin-sites-logo = Logo
+admin-sites-hero = Obraz główny
+admin-sites-upload = Prześlij

@@ -598,3 +598,7 @@ admin-sites-closes = Закрывается
 admin-sites-add-poll = Добавить опрос
 checkout-round-up = Округлить платёж вверх до целого в пользу «{ $cause }»
 charity-donated = пожертвовали покупатели
+admin-sites-pictures = Изображения
+admin-sites-logo = Логотип
+admin-sites-hero = Главное изображение
+admin-sites-upload = Загрузить

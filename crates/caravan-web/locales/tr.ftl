@@ -580,3 +580,7 @@ admin-sites-closes = Kapanış
 admin-sites-add-poll = Anketi ekle
 checkout-round-up = Ödememi “{ $cause }” için bir üst tam birime yuvarla
 charity-donated = alıcıların bağışı
+admin-sites-pictures = Görseller
+admin-sites-logo = Logo
+admin-sites-hero = Ana görsel
+admin-sites-upload = Yükle

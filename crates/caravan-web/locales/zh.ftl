@@ -577,3 +577,7 @@ admin-sites-closes = 截止时间
 admin-sites-add-poll = 添加投票
 checkout-round-up = 将付款向上取整，差额捐给“{ $cause }”
 charity-donated = 买家捐赠
+admin-sites-pictures = 图片
+admin-sites-logo = 标志
+admin-sites-hero = 主图
+admin-sites-upload = 上传

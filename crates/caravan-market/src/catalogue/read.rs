@@ -262,12 +262,9 @@ impl Market {
             .ok_or_else(|| MarketError::not_found("merchant"))?;
         let tree: Tree = self.tree().await?;
         let t = chosen(&texts, locale, &p.default_locale);
-        let charity = self
-            .pledge_now(&m.id)
-            .await?
-            .map(|a| a.view(locale, &m.settlement_currency));
+        let pledge = self.pledge_now(&m.id).await?;
         Ok(ProductDetail {
-            charity,
+            charity: pledge.map(|a| a.view(locale, &m.settlement_currency)),
             merchant: MerchantRef {
                 id: m.id,
                 store_name: m.store_name,

@@ -219,6 +219,46 @@ fn line_commission(credit: &Credit, l: &PricedLine) -> i64 {
     }
 }
 
+/// One order line frozen as priced, with the commission and pledge it carries.
+fn line_record(
+    (order_id, position, presentment): (&str, i64, &str),
+    g: &PricedGroup,
+    l: &PricedLine,
+    (commission_minor, pledge_minor): (i64, i64),
+) -> LineRecord {
+    LineRecord {
+        order_id: order_id.to_owned(),
+        position,
+        variant_id: l.variant_id.clone(),
+        product_id: l.product_id.clone(),
+        sku: l.sku.clone(),
+        title: l.title.clone(),
+        quantity: l.quantity,
+        unit_price_minor: l.unit_minor,
+        total_minor: l.total_minor,
+        currency: g.currency.code().to_owned(),
+        presentment_total_minor: l.presentment_minor,
+        presentment_currency: presentment.to_owned(),
+        fx_rate_e9: g.rate_e9.max(1),
+        fee_bps: l.fee_bps,
+        fee_minor: l.fee_minor,
+        discount_minor: l.discount_minor,
+        deal_id: l.deal.as_ref().map(|d| d.id.clone()),
+        commission_bps: l.commission_bps,
+        commission_minor,
+        pledge_minor,
+    }
+}
+
+/// What a line pledges to its store's cause: at most what the store keeps of it after the fee
+/// and the creator's commission.
+fn line_pledge(pledge: Option<&ActivePledge>, l: &PricedLine, commission: i64) -> i64 {
+    pledge.map_or(0, |p| {
+        let room = l.total_minor - l.fee_minor - commission;
+        charity::line_pledge(p.terms, l.total_minor, l.quantity, room)
+    })
+}
+
 impl Draft {
     fn new(now: i64, actor: &Actor, basket: &Basket) -> Self {
         Self {
@@ -258,33 +298,11 @@ impl Draft {
             self.record_discounts(&order_id, position, l);
             let line_commission = line_commission(&self.credit, l);
             commission = checked_sum([commission, line_commission])?;
-            let line_pledge = pledge.map_or(0, |p| {
-                let room = l.total_minor - l.fee_minor - line_commission;
-                charity::line_pledge(p.terms, l.total_minor, l.quantity, room)
-            });
+            let line_pledge = line_pledge(pledge, l, line_commission);
             pledged = checked_sum([pledged, line_pledge])?;
-            self.lines.push(LineRecord {
-                order_id: order_id.clone(),
-                position,
-                variant_id: l.variant_id.clone(),
-                product_id: l.product_id.clone(),
-                sku: l.sku.clone(),
-                title: l.title.clone(),
-                quantity: l.quantity,
-                unit_price_minor: l.unit_minor,
-                total_minor: l.total_minor,
-                currency: g.currency.code().to_owned(),
-                presentment_total_minor: l.presentment_minor,
-                presentment_currency: presentment.to_owned(),
-                fx_rate_e9: g.rate_e9.max(1),
-                fee_bps: l.fee_bps,
-                fee_minor: l.fee_minor,
-                discount_minor: l.discount_minor,
-                deal_id: l.deal.as_ref().map(|d| d.id.clone()),
-                commission_bps: l.commission_bps,
-                commission_minor: line_commission,
-                pledge_minor: line_pledge,
-            });
+            let frozen = (line_commission, line_pledge);
+            let at = (order_id.as_str(), position, presentment);
+            self.lines.push(line_record(at, g, l, frozen));
         }
         let creator_id = self.credit_order(&order_id, g, commission);
         self.orders.push(OrderRecord {

@@ -1,6 +1,6 @@
 //! The demo's charity: "Learn to swim", teaching children in Africa to swim with a swimming
-//! confederation, in the eight languages. Four stores from different countries pledged before
-//! it started twenty days ago; demo buyers bought from them since (orders placed and moved by
+//! confederation, in the eight languages. Four stores from different countries (IT, ES, TR,
+//! FR) pledged before it started twenty days ago; demo buyers bought from them since (orders placed and moved by
 //! a market whose clock is set then): some completed (raised), one of them half refunded (its
 //! share taken back), a part already sent to the partner, and this week's still pending (one
 //! buyer also gave 5 of their own currency at checkout).
@@ -11,7 +11,7 @@ use crate::charity::meter::RemitInput;
 use crate::charity::{CauseInput, CauseTextInput, PledgeInput};
 use crate::clock::ManualClock;
 use crate::idempotency::IdempotencyKey;
-use crate::orders::{RefundInput, ShipInput};
+use crate::orders::ShipInput;
 use crate::{Market, MarketError, DAY_MS};
 use caravan_domain::{rfc3339, Locale};
 use std::collections::BTreeMap;
@@ -52,17 +52,7 @@ impl Market {
         let cause = then
             .create_cause(operator, cause_input(now), Locale::En)
             .await?;
-        let mut variants = Vec::new();
-        for (store, (kind, value)) in stores.iter().zip(PLEDGES) {
-            let p = PledgeInput {
-                kind: kind.to_owned(),
-                value,
-            };
-            then.pledge(store, &cause.id, p, Locale::En).await?;
-            if let Some((v, _)) = then.deal_candidates(store).await?.into_iter().next() {
-                variants.push((store, v));
-            }
-        }
+        let variants = then.demo_pledges(&cause.id, stores).await?;
         // Eighteen days ago: two orders from each pledging store, completed three days later.
         clock.advance(7 * DAY_MS);
         let mut done = Vec::new();
@@ -85,7 +75,8 @@ impl Market {
         }
         // One of them half refunded after it completed: its share of the pledge goes back.
         if let Some((store, _, order)) = done.first() {
-            then.charity_refund(store, order).await?;
+            let why = ("One of the two was damaged", "demo-charity-refund");
+            then.demo_refund_half(store, order, why).await?;
         }
         // Ten days ago the operator sent what was raised to the partner.
         clock.advance(5 * DAY_MS);
@@ -115,6 +106,28 @@ impl Market {
         Ok((cause.slug, products))
     }
 
+    /// The stores in Italy, Spain, Turkey and France pledge (the Russian one's balance stays
+    /// untouched for the storefront's own walk-through); each with a variant to sell.
+    async fn demo_pledges<'a>(
+        &self,
+        cause: &str,
+        stores: &'a [Actor],
+    ) -> Result<Vec<(&'a Actor, String)>, MarketError> {
+        let mut variants = Vec::new();
+        let givers = [0, 1, 2, 5].iter().filter_map(|i| stores.get(*i));
+        for (store, (kind, value)) in givers.zip(PLEDGES) {
+            let p = PledgeInput {
+                kind: kind.to_owned(),
+                value,
+            };
+            self.pledge(store, cause, p, Locale::En).await?;
+            if let Some((v, _)) = self.deal_candidates(store).await?.into_iter().next() {
+                variants.push((store, v));
+            }
+        }
+        Ok(variants)
+    }
+
     /// Demo buyer `b` buys one unit of `variant`, giving `donation` if any; the order.
     async fn charity_order(
         &self,
@@ -132,23 +145,6 @@ impl Market {
         let v: serde_json::Value =
             serde_json::from_str(&placed.body).map_err(|e| MarketError::internal(e.to_string()))?;
         Ok(v["orders"][0]["id"].as_str().unwrap_or_default().to_owned())
-    }
-
-    /// The store refunds half of a completed order.
-    async fn charity_refund(&self, store: &Actor, order: &str) -> Result<(), MarketError> {
-        let o = self
-            .store
-            .order(order)
-            .await?
-            .ok_or_else(|| MarketError::not_found("order"))?;
-        let input = RefundInput {
-            amount_minor: Some(o.total_minor / 2),
-            reason: Some("One of the two was damaged".into()),
-        };
-        let key = IdempotencyKey::parse(Some("demo-charity-refund"))?;
-        self.refund(store, order, &key, "demo-charity-refund", input)
-            .await?;
-        Ok(())
     }
 }
 

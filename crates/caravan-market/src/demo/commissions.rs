@@ -217,6 +217,17 @@ impl Market {
     /// The store refunds half of a completed order.
     async fn refund_half(&self, owners: &Owners<'_>, order: &str) -> Result<(), MarketError> {
         let store = self.owner_of(owners, order).await?;
+        self.demo_refund_half(store, order, ("Colour not as shown", "demo-clawback"))
+            .await
+    }
+
+    /// `store` refunds half of one of its orders, for `reason`, under idempotency key `key`.
+    pub(super) async fn demo_refund_half(
+        &self,
+        store: &Actor,
+        order: &str,
+        (reason, key): (&str, &str),
+    ) -> Result<(), MarketError> {
         let o = self
             .store
             .order(order)
@@ -224,11 +235,10 @@ impl Market {
             .ok_or_else(|| MarketError::not_found("order"))?;
         let input = RefundInput {
             amount_minor: Some(o.total_minor / 2),
-            reason: Some("Colour not as shown".into()),
+            reason: Some(reason.into()),
         };
-        let key = IdempotencyKey::parse(Some("demo-clawback"))?;
-        self.refund(store, order, &key, "demo-clawback", input)
-            .await?;
+        let idem = IdempotencyKey::parse(Some(key))?;
+        self.refund(store, order, &idem, key, input).await?;
         Ok(())
     }
 

@@ -68,24 +68,12 @@ impl Market {
         let now = self.now();
         match (ev.kind.as_str(), payment.status.as_str()) {
             ("payment.captured", "authorized") => {
-                for o in orders
-                    .iter()
-                    .filter(|o| o.status == OrderStatus::AwaitingPayment.as_str())
-                {
-                    let to = next(o, OrderEvent::Pay)?;
-                    let mut t = transition(o, to, Some("payment captured".into()));
-                    set_time(&mut t, "paid_at", now);
-                    transitions.push(t);
-                    effects.ledger.push(payment_ledger(o)?);
-                    effects.events.push(event(o, "order.paid", to));
-                }
+                capture(&orders, now, &mut transitions, &mut effects)?;
                 effects.payment_status = Some((payment.id.clone(), "captured".into()));
                 // The buyer's donation goes with the captured orders.
-                if let Some(d) = self.store.donation(&payment.group_id).await? {
-                    if d.state == "pending" && !transitions.is_empty() {
-                        effects.ledger.push(donation_ledger(&d)?);
-                        effects.donation = Some((d.group_id, "pending".into(), "paid".into()));
-                    }
+                if !transitions.is_empty() {
+                    self.settle_donation(&payment.group_id, true, &mut effects)
+                        .await?;
                 }
             }
             ("payment.failed", "authorized") => {
@@ -102,11 +90,8 @@ impl Market {
                     effects.commissions.extend(unpaid_cancel_effects(o));
                 }
                 effects.payment_status = Some((payment.id.clone(), "failed".into()));
-                if let Some(d) = self.store.donation(&payment.group_id).await? {
-                    if d.state == "pending" {
-                        effects.donation = Some((d.group_id, "pending".into(), "cancelled".into()));
-                    }
-                }
+                self.settle_donation(&payment.group_id, false, &mut effects)
+                    .await?;
             }
             ("payment.captured" | "payment.failed", _) => {}
             (other, _) => {
@@ -122,6 +107,29 @@ impl Market {
             Err(StoreError::Conflict) => Ok(false),
             Err(e) => Err(e.into()),
         }
+    }
+
+    /// A checkout's pending donation paid (posted to its cause) or cancelled with its payment.
+    async fn settle_donation(
+        &self,
+        group: &str,
+        captured: bool,
+        effects: &mut Effects,
+    ) -> Result<(), MarketError> {
+        let Some(d) = self.store.donation(group).await? else {
+            return Ok(());
+        };
+        if d.state != "pending" {
+            return Ok(());
+        }
+        let to = if captured {
+            effects.ledger.push(donation_ledger(&d)?);
+            "paid"
+        } else {
+            "cancelled"
+        };
+        effects.donation = Some((d.group_id, "pending".into(), to.into()));
+        Ok(())
     }
 
     /// Runs the timers once: cancels orders unpaid past the timeout (stock returned) and
@@ -209,4 +217,26 @@ impl Market {
         )
         .await
     }
+}
+
+/// The captured payment's orders still awaiting it, paid: their transitions, payment postings
+/// and events.
+fn capture(
+    orders: &[caravan_store::checkout::OrderRecord],
+    now: i64,
+    transitions: &mut Vec<caravan_store::orders::Transition>,
+    effects: &mut Effects,
+) -> Result<(), MarketError> {
+    for o in orders
+        .iter()
+        .filter(|o| o.status == OrderStatus::AwaitingPayment.as_str())
+    {
+        let to = next(o, OrderEvent::Pay)?;
+        let mut t = transition(o, to, Some("payment captured".into()));
+        set_time(&mut t, "paid_at", now);
+        transitions.push(t);
+        effects.ledger.push(payment_ledger(o)?);
+        effects.events.push(event(o, "order.paid", to));
+    }
+    Ok(())
 }

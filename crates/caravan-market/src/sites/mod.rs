@@ -147,6 +147,10 @@ pub struct SiteSummary {
     pub live_from: String,
     /// RFC 3339.
     pub live_until: String,
+    /// Logo image.
+    pub logo: Option<String>,
+    /// Hero image.
+    pub hero: Option<String>,
     /// Blocks on the page.
     pub blocks: Vec<BlockInput>,
     /// Bumped by every edit.
@@ -259,6 +263,30 @@ impl Market {
         }
         out.sort_by_key(|l| l.state != "live");
         Ok(out)
+    }
+
+    /// An operator sets a site's logo or hero image (`which`: logo | hero) to an uploaded
+    /// picture's address, or removes it (`None`).
+    pub async fn set_site_picture(
+        &self,
+        actor: &Actor,
+        id_or_slug: &str,
+        which: &str,
+        url: Option<&str>,
+    ) -> Result<SiteSummary, MarketError> {
+        actor.require(Role::Operator)?;
+        let mut record = self.site_named(id_or_slug).await?;
+        let picture = image(url)?;
+        match which {
+            "logo" => record.logo = picture,
+            "hero" => record.hero = picture,
+            _ => return Err(bad("a site's picture is its logo or its hero image")),
+        }
+        record.updated_at = self.now();
+        self.store.update_site(&record, record.version).await?;
+        record.version += 1;
+        self.inner.sites.clear();
+        Ok(summary(&record, self.now()))
     }
 
     /// Every site (operators).
@@ -559,6 +587,8 @@ fn summary(s: &SiteRecord, now: i64) -> SiteSummary {
         theme: s.theme.clone(),
         live_from: rfc3339(s.live_from),
         live_until: rfc3339(s.live_until),
+        logo: s.logo.clone(),
+        hero: s.hero.clone(),
         blocks: blocks_of(s),
         version: s.version,
     }

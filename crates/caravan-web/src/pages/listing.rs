@@ -274,7 +274,7 @@ pub async fn update_variant(
 }
 
 /// The upload form's fields: its CSRF token and the file.
-async fn upload_fields(
+pub(crate) async fn upload_fields(
     form: &mut Multipart,
 ) -> Result<(String, Option<axum::body::Bytes>), String> {
     let (mut csrf, mut file) = (String::new(), None);

@@ -193,6 +193,11 @@ fn admin_pages() -> Router<AppState> {
             post(site_console::edit_blocks),
         )
         .route("/admin/sites/{slug}/polls", post(site_console::create_poll))
+        .route(
+            "/admin/sites/{slug}/pictures/{which}",
+            post(site_console::upload_picture)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
+        )
         .route("/admin/charity/{cause}/remit", post(charity::remit))
         .route("/admin/festival/campaigns", post(festival::create))
         .route("/admin/festival/promotions", post(promotions::create))

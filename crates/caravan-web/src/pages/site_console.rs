@@ -128,6 +128,8 @@ struct EditPage {
     chrome: Chrome,
     site: SiteSummary,
     state: String,
+    /// (logo | hero, label, the current picture).
+    pictures: Vec<(&'static str, String, Option<String>)>,
     blocks: Vec<BlockLine>,
     kinds: Vec<&'static str>,
     /// (id, kind, English text).
@@ -162,6 +164,10 @@ pub async fn edit(page: Page, Operator(actor): Operator, Path(slug): Path<String
         })
         .collect();
     let body = EditPage {
+        pictures: vec![
+            ("logo", tr.t("admin-sites-logo"), site.logo.clone()),
+            ("hero", tr.t("admin-sites-hero"), site.hero.clone()),
+        ],
         state: tr.t(&format!("site-state-{}", site.state)),
         blocks,
         kinds: BLOCK_KINDS.to_vec(),
@@ -321,5 +327,35 @@ pub async fn create_poll(
         closes_at: utc(&f.closes_at),
     };
     let r = page.state.market.create_poll(&actor, &slug, input).await;
+    page.done(r.map(|_| ()), &back, &back).await
+}
+
+/// `POST /admin/sites/{slug}/pictures/{which}` (multipart): an uploaded file becomes the site's
+/// logo or hero image.
+pub async fn upload_picture(
+    page: Page,
+    Operator(actor): Operator,
+    Path((slug, which)): Path<(String, String)>,
+    mut form: axum::extract::Multipart,
+) -> Response {
+    let back = format!("/admin/sites/{slug}");
+    let (csrf, file) = match super::listing::upload_fields(&mut form).await {
+        Ok(fields) => fields,
+        Err(text) => return page.message(&text, &back).await,
+    };
+    if let Some(r) = super::session::check_csrf(&page.prefs, &csrf) {
+        return r;
+    }
+    let Some(file) = file.filter(|f| !f.is_empty()) else {
+        return page.message(&page.tr().t("upload-choose"), &back).await;
+    };
+    let m = &page.state.market;
+    let r = match m.upload_site_image(&actor, file.to_vec()).await {
+        Ok(img) => {
+            m.set_site_picture(&actor, &slug, &which, Some(&img.url))
+                .await
+        }
+        Err(e) => Err(e),
+    };
     page.done(r.map(|_| ()), &back, &back).await
 }

@@ -128,6 +128,11 @@ fn sites_api() -> OpenApiRouter<AppState> {
         .routes(routes!(sites::poll_stream))
         .routes(routes!(sites::answer_quiz))
         .routes(routes!(sites::cheer))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(sites::upload_image))
+                .layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
+        )
 }
 
 /// Connect's routes: creators and their tracking links.

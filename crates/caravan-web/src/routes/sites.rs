@@ -8,6 +8,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use caravan_domain::Currency;
+use caravan_market::images::ImageView;
 use caravan_market::sites::engagement::{
     AnswersInput, CheerInput, CheerView, PollInput, PollView, QuizInput, QuizView, VoteInput,
 };
@@ -27,6 +28,21 @@ pub async fn create_site(
 ) -> Result<(StatusCode, Json<SiteSummary>), AppError> {
     let site = state.market.create_site(&actor, s).await?;
     Ok((StatusCode::CREATED, Json(site)))
+}
+
+/// Uploads a picture for campaign sites (operators; the file as the body: PNG, JPEG, WebP or
+/// GIF, at most 5 MiB); put its `url` in a site's `logo` or `hero`.
+#[utoipa::path(post, path = "/api/v1/admin/images", tag = "campaign sites", security(("bearer" = [])),
+    request_body(content = String, content_type = "application/octet-stream", description = "The image file"),
+    responses((status = 201, body = ImageView), (status = 403, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn upload_image(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<(StatusCode, Json<ImageView>), AppError> {
+    let data = super::merchants::upload(body)?;
+    let view = state.market.upload_site_image(&actor, data).await?;
+    Ok((StatusCode::CREATED, Json(view)))
 }
 
 /// Every campaign site (operators).

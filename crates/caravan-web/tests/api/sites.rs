@@ -94,6 +94,29 @@ async fn every_block_renders_in_every_language_and_the_schedule_gates_the_site(a
     .await
     .error(403, "forbidden");
     let id = plain_site(app, &s.op, "games").await;
+    // A logo uploaded by the operator, then set on the site.
+    let png = crate::pages::PNG.to_vec();
+    let up = app
+        .client
+        .post(format!("{}/api/v1/admin/images", app.base))
+        .bearer_auth(&s.op)
+        .header("content-type", "application/octet-stream")
+        .body(png.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(up.status().as_u16(), 201);
+    let logo: Value = up.json().await.unwrap();
+    let logo = logo["url"].as_str().unwrap().to_owned();
+    let refused = app
+        .client
+        .post(format!("{}/api/v1/admin/images", app.base))
+        .bearer_auth(&s.pl.0)
+        .body(png)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status().as_u16(), 403);
     let poll = app
         .post(
             "/api/v1/admin/sites/games/polls",
@@ -127,7 +150,11 @@ async fn every_block_renders_in_every_language_and_the_schedule_gates_the_site(a
         {"kind": "poll", "config": {"poll": poll}}, {"kind": "quiz", "config": {"quiz": quiz}},
         {"kind": "cheers", "config": {"teams": ["PL", "NO", "IT"]}}, {"kind": "leaderboard"}
     ]);
-    let full = site_body("games", blocks, json!({"campaign": cmp, "cause": cau}));
+    let full = site_body(
+        "games",
+        blocks,
+        json!({"campaign": cmp, "cause": cau, "logo": logo}),
+    );
     let put = app
         .put("/api/v1/admin/sites/games", Some(&s.op), full.clone())
         .await;
@@ -203,6 +230,7 @@ async fn every_block_renders_in_every_language_and_the_schedule_gates_the_site(a
             "Winter Youth Games"
         };
         assert_eq!(page["title"], title);
+        assert_eq!(page["logo"], logo.as_str());
     }
     let pl = app.get("/api/v1/sites/games?locale=pl", None).await;
     assert_eq!(
@@ -468,6 +496,28 @@ async fn a_polish_fan_takes_part_on_the_page_and_operators_edit_blocks_in_the_co
     assert_eq!(page(app, Method::POST, blocks, &op, &up).await.0, 303);
     let bad = [("csrf", CSRF), ("action", "add"), ("kind", "iframe")];
     assert_eq!(page(app, Method::POST, blocks, &op, &bad).await.0, 422);
+    // The hero image uploaded from the console's form.
+    let file = reqwest::multipart::Part::bytes(crate::pages::PNG.to_vec())
+        .file_name("hero.png")
+        .mime_str("image/png")
+        .unwrap();
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", CSRF)
+        .part("file", file);
+    let no_redirect = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let res = no_redirect
+        .post(format!("{}/admin/sites/games/pictures/hero", app.base))
+        .header("cookie", &op)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 303);
+    let hero = app.get("/api/v1/admin/sites", Some(&s.op)).await.ok(200)[0]["hero"].clone();
+    assert!(hero.as_str().unwrap().starts_with("/media/img_"), "{hero}");
     let (_, editor, _) = page(app, Method::GET, "/admin/sites/games", &op, &[]).await;
     assert!(
         editor.contains("site-block-line") && editor.contains(&poll),
