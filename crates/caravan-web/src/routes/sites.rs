@@ -68,17 +68,26 @@ pub async fn update_site(
     Ok(Json(state.market.update_site(&actor, &slug, s).await?))
 }
 
+/// A site's blocks, in order.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BlocksInput {
+    /// At most 24.
+    pub blocks: Vec<BlockInput>,
+}
+
 /// Replaces a site's blocks, in order (operators): the console's edits.
 #[utoipa::path(put, path = "/api/v1/admin/sites/{slug}/blocks", tag = "campaign sites", security(("bearer" = [])),
-    params(("slug" = String, Path, description = "the slug or `sit_…`")), request_body = Vec<BlockInput>,
+    params(("slug" = String, Path, description = "the slug or `sit_…`")), request_body = BlocksInput,
     responses((status = 200, body = SiteSummary), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn set_blocks(
     State(state): State<AppState>,
     Auth(actor): Auth,
     ApiPath(slug): ApiPath<String>,
-    ApiJson(b): ApiJson<Vec<BlockInput>>,
+    ApiJson(b): ApiJson<BlocksInput>,
 ) -> Result<Json<SiteSummary>, AppError> {
-    Ok(Json(state.market.set_site_blocks(&actor, &slug, b).await?))
+    let site = state.market.set_site_blocks(&actor, &slug, b.blocks);
+    Ok(Json(site.await?))
 }
 
 /// Adds a poll or prediction to a site (operators); a poll block then shows it.

@@ -159,6 +159,16 @@ async fn every_block_renders_in_every_language_and_the_schedule_gates_the_site(a
         .put("/api/v1/admin/sites/games", Some(&s.op), full.clone())
         .await;
     assert_eq!(put.ok(200)["version"], 1);
+    // The blocks alone, rewritten in order.
+    let blocks_only = json!({"blocks": full["blocks"].clone()});
+    let put = app
+        .put("/api/v1/admin/sites/games/blocks", Some(&s.op), blocks_only)
+        .await;
+    assert_eq!(put.ok(200)["version"], 2);
+    let bad = json!({"blocks": [{"kind": "", "texts": {"": {}}}]});
+    app.put("/api/v1/admin/sites/games/blocks", Some(&s.op), bad)
+        .await
+        .error(422, "invalid_site");
     // A product id where a collection needs one is checked.
     let mut wrong = full.clone();
     wrong["blocks"][3]["config"]["products"] = json!(["var_nope"]);
