@@ -84,9 +84,14 @@ const SITE_COLS: &str =
     "id, slug, theme, logo, hero, campaign_id, cause_id, visible_from, live_from, \
     live_until, archived_after, texts, blocks, version, created_at, updated_at";
 
-/// Whether an insert lost to a row with the same key (the database's unique violation).
-fn duplicate(e: &sqlx::Error) -> bool {
-    matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
+/// Whether an insert-once wrote its row (`false`: a row with the same key was there first —
+/// the database's unique violation decides a race).
+fn first_time<T>(done: Result<T, sqlx::Error>) -> Result<bool, StoreError> {
+    match done {
+        Ok(_) => Ok(true),
+        Err(sqlx::Error::Database(d)) if d.is_unique_violation() => Ok(false),
+        Err(e) => Err(e.into()),
+    }
 }
 
 impl Store {
@@ -209,11 +214,7 @@ impl Store {
         .bind(now)
         .execute(&self.pool)
         .await;
-        match done {
-            Ok(_) => Ok(true),
-            Err(e) if duplicate(&e) => Ok(false),
-            Err(e) => Err(e.into()),
-        }
+        first_time(done)
     }
 
     /// The option an account voted for, if it did.
@@ -297,11 +298,7 @@ impl Store {
         .bind(now)
         .execute(&self.pool)
         .await;
-        match done {
-            Ok(_) => Ok(true),
-            Err(e) if duplicate(&e) => Ok(false),
-            Err(e) => Err(e.into()),
-        }
+        first_time(done)
     }
 
     /// An account's attempt: (score, coupon collected).

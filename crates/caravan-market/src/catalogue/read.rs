@@ -142,36 +142,8 @@ impl Market {
         visibility: Visibility,
     ) -> Result<Page<ProductSummary>, MarketError> {
         let limit = page::limit(params.limit)?;
-        let sort = match params.sort.as_deref().unwrap_or("newest") {
-            "newest" => ProductSort::Newest,
-            "price_asc" => ProductSort::PriceAsc,
-            "price_desc" => ProductSort::PriceDesc,
-            other => {
-                return Err(MarketError::new(
-                    Code::InvalidSort,
-                    format!("unknown sort {other:?}; use newest, price_asc or price_desc"),
-                ))
-            }
-        };
-        let currency = params
-            .currency
-            .as_deref()
-            .map(Currency::parse)
-            .transpose()?;
-        let priced =
-            params.min_price.is_some() || params.max_price.is_some() || sort != ProductSort::Newest;
-        if priced && currency.is_none() {
-            return Err(MarketError::new(
-                Code::CurrencyRequired,
-                "price bounds and price sorts need a currency",
-            ));
-        }
-        if params.min_price.is_some_and(|v| v < 0) || params.max_price.is_some_and(|v| v < 0) {
-            return Err(MarketError::new(
-                Code::InvalidPrice,
-                "price bounds cannot be negative",
-            ));
-        }
+        let sort = list_sort(params.sort.as_deref())?;
+        let currency = price_filters(&params, sort)?;
         // A malformed id in a filter matches nothing, like an unknown one.
         let category_id = params
             .category
@@ -317,4 +289,45 @@ impl Market {
             updated_at: rfc3339(p.updated_at),
         })
     }
+}
+
+/// A listing's order: newest (default), price_asc or price_desc.
+fn list_sort(sort: Option<&str>) -> Result<ProductSort, MarketError> {
+    match sort.unwrap_or("newest") {
+        "newest" => Ok(ProductSort::Newest),
+        "price_asc" => Ok(ProductSort::PriceAsc),
+        "price_desc" => Ok(ProductSort::PriceDesc),
+        other => Err(MarketError::new(
+            Code::InvalidSort,
+            format!("unknown sort {other:?}; use newest, price_asc or price_desc"),
+        )),
+    }
+}
+
+/// The listing's currency, checked with its price bounds: bounds and price sorts need one,
+/// and bounds are never negative.
+fn price_filters(
+    params: &ProductListParams,
+    sort: ProductSort,
+) -> Result<Option<Currency>, MarketError> {
+    let currency = params
+        .currency
+        .as_deref()
+        .map(Currency::parse)
+        .transpose()?;
+    let priced =
+        params.min_price.is_some() || params.max_price.is_some() || sort != ProductSort::Newest;
+    if priced && currency.is_none() {
+        return Err(MarketError::new(
+            Code::CurrencyRequired,
+            "price bounds and price sorts need a currency",
+        ));
+    }
+    if params.min_price.is_some_and(|v| v < 0) || params.max_price.is_some_and(|v| v < 0) {
+        return Err(MarketError::new(
+            Code::InvalidPrice,
+            "price bounds cannot be negative",
+        ));
+    }
+    Ok(currency)
 }
