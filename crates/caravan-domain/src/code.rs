@@ -135,6 +135,10 @@ codes! {
     AlreadyAnswered = ("already_answered", Conflict, "this account has taken this quiz already");
     InvalidAnswers = ("invalid_answers", Invalid, "a quiz is answered with one of each question's options, in order");
     TooManyCheers = ("too_many_cheers", TooMany, "an account cheers at most 20 times a day per site, 3 seconds apart");
+    InvalidCollaboration = ("invalid_collaboration", Invalid, "a collaboration has a title (1 to 120 characters), a brief (10 to 2000), 1 to 12 distinct products of the store, per-sale terms (300 to 5000 basis points) or a fixed fee (up to 100,000 units), 1 to 100 places and an end within 180 days");
+    CollaborationClosed = ("collaboration_closed", Conflict, "the collaboration has ended or has no places left");
+    AlreadyInCollaboration = ("already_in_collaboration", Conflict, "this creator has applied to this collaboration already");
+    InvalidDelivery = ("invalid_delivery", Invalid, "a delivery is one of the creator's visible posts that tags a product of the collaboration");
     InvalidPost = ("invalid_post", Invalid, "a post has text in 1 to 8 languages (1 to 2000 characters each), tags 1 to 12 published products and shows up to 6 of the creator's images");
     InvalidTransition = ("invalid_transition", Conflict, "the object is not in a state that allows this");
     DuplicateSku = ("duplicate_sku", Conflict, "the store already uses this SKU code");

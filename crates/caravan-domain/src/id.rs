@@ -149,6 +149,8 @@ typed_id! {
     PollId => "pol_",
     /// A quiz on a campaign site.
     QuizId => "qui_",
+    /// A merchant's collaboration brief for creators (Connect).
+    CollaborationId => "col_",
 }
 
 #[cfg(test)]

@@ -51,6 +51,11 @@ pub fn charity_raised(cause_id: &str) -> String {
     format!("charity:{cause_id}")
 }
 
+/// The fees a collaboration holds for accepted creators who have not delivered yet.
+pub fn collab_held(collab_id: &str) -> String {
+    format!("collab:{collab_id}")
+}
+
 /// A part of a completed order's release carved out for someone else: `amount` moves from
 /// `pending` (where it was set aside at payment) to `to`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -327,6 +332,33 @@ pub fn commission_return(from: &str, merchant_id: &str, amount: Money) -> Vec<Po
     ]
 }
 
+/// A collaboration's fixed fee, held from the store's balance when it accepts a creator.
+pub fn collab_fee_hold(merchant_id: &str, collab_id: &str, fee: Money) -> Vec<Posting> {
+    let c = fee.currency();
+    vec![
+        Posting::new(merchant_payable(merchant_id), -fee.minor(), c),
+        Posting::new(collab_held(collab_id), fee.minor(), c),
+    ]
+}
+
+/// A held fee paid to the creator who delivered: available to them at once.
+pub fn collab_fee_pay(collab_id: &str, creator_id: &str, fee: Money) -> Vec<Posting> {
+    let c = fee.currency();
+    vec![
+        Posting::new(collab_held(collab_id), -fee.minor(), c),
+        Posting::new(creator_available(creator_id), fee.minor(), c),
+    ]
+}
+
+/// A held fee back to the store: the creator did not deliver before the end.
+pub fn collab_fee_return(collab_id: &str, merchant_id: &str, fee: Money) -> Vec<Posting> {
+    let c = fee.currency();
+    vec![
+        Posting::new(collab_held(collab_id), -fee.minor(), c),
+        Posting::new(merchant_payable(merchant_id), fee.minor(), c),
+    ]
+}
+
 /// A creator's payout: each `(balance, converted)` part takes the creator's available balance
 /// in one currency (a negative one too: a debt is settled from the others) and pays it out in
 /// the payout currency, through the platform's currency position where the two differ.
@@ -397,6 +429,9 @@ mod tests {
         check_balanced(&pledge_reverse("cau_1", eur)).expect("reverse");
         check_balanced(&pledge_return("cau_1", "mer_1", eur)).expect("return");
         check_balanced(&donation("cau_1", eur)).expect("donation");
+        check_balanced(&collab_fee_hold("mer_1", "col_1", eur)).expect("hold");
+        check_balanced(&collab_fee_pay("col_1", "cre_1", eur)).expect("pay");
+        check_balanced(&collab_fee_return("col_1", "mer_1", eur)).expect("return");
         check_balanced(&charity_remit("cau_1", &[(rub, eur), (eur, eur)])).expect("remit");
         let pln = Money::new(-4_300, c("PLN"));
         let parts = [(eur, eur), (pln, Money::new(-1_000, c("EUR")))];

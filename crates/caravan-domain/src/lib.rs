@@ -10,6 +10,7 @@ pub mod attribution;
 pub mod catalogue;
 pub mod charity;
 pub mod code;
+pub mod collab;
 pub mod commission;
 pub mod country;
 pub mod coupon;

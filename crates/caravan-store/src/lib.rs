@@ -11,6 +11,7 @@
 pub mod addresses;
 pub mod charity;
 pub mod checkout;
+pub mod collabs;
 pub mod commerce;
 pub mod commissions;
 mod connect;

@@ -207,12 +207,21 @@ struct Draft {
     events: Vec<NewEvent>,
 }
 
-/// A line's commission for the checkout's creator: the merchant's rate plus the creator's tier
-/// bonus, on the line after all discounts; nothing if the merchant offers no rate.
-fn line_commission(credit: &Credit, l: &PricedLine) -> i64 {
+/// A line's rate for the checkout's creator: the better of the merchant's rate and a per-sale
+/// collaboration's that accepted the creator; the merchant's rate when nobody is credited.
+fn line_rate(credit: &Credit, l: &PricedLine, now: i64) -> i64 {
     match credit {
-        Credit::Creator { bonus_bps, .. } if l.commission_bps > 0 => {
-            let rate = (l.commission_bps + bonus_bps).min(commission::MAX_BPS);
+        Credit::Creator { collabs, .. } => collabs.rate(&l.product_id, now).max(l.commission_bps),
+        _ => l.commission_bps,
+    }
+}
+
+/// A line's commission at `rate`, plus the creator's tier bonus, on the line after all
+/// discounts; nothing if no rate is offered.
+fn line_commission(credit: &Credit, l: &PricedLine, rate: i64) -> i64 {
+    match credit {
+        Credit::Creator { bonus_bps, .. } if rate > 0 => {
+            let rate = (rate + bonus_bps).min(commission::MAX_BPS);
             attribution::line_commission(l.total_minor, rate, l.fee_minor)
         }
         _ => 0,
@@ -224,7 +233,7 @@ fn line_record(
     (order_id, position, presentment): (&str, i64, &str),
     g: &PricedGroup,
     l: &PricedLine,
-    (commission_minor, pledge_minor): (i64, i64),
+    (commission_bps, commission_minor, pledge_minor): (i64, i64, i64),
 ) -> LineRecord {
     LineRecord {
         order_id: order_id.to_owned(),
@@ -244,7 +253,7 @@ fn line_record(
         fee_minor: l.fee_minor,
         discount_minor: l.discount_minor,
         deal_id: l.deal.as_ref().map(|d| d.id.clone()),
-        commission_bps: l.commission_bps,
+        commission_bps,
         commission_minor,
         pledge_minor,
     }
@@ -296,11 +305,12 @@ impl Draft {
         for (i, l) in g.lines.iter().enumerate() {
             let position = i64::try_from(i).unwrap_or(0);
             self.record_discounts(&order_id, position, l);
-            let line_commission = line_commission(&self.credit, l);
+            let rate = line_rate(&self.credit, l, self.now);
+            let line_commission = line_commission(&self.credit, l, rate);
             commission = checked_sum([commission, line_commission])?;
             let line_pledge = line_pledge(pledge, l, line_commission);
             pledged = checked_sum([pledged, line_pledge])?;
-            let frozen = (line_commission, line_pledge);
+            let frozen = (rate, line_commission, line_pledge);
             let at = (order_id.as_str(), position, presentment);
             self.lines.push(line_record(at, g, l, frozen));
         }

@@ -13,6 +13,7 @@ use caravan_domain::id::TypedId;
 use caravan_domain::merchant::MerchantStatus;
 use caravan_store::checkout::ReferralFlag;
 use caravan_store::creators::CreatorRecord;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// What attribution and redirects read lately, for [`super::clicks::RECENT_TTL_MS`].
@@ -46,6 +47,37 @@ pub(crate) struct Identity {
     pub creator: CreatorRecord,
     pub mailbox: String,
     pub places: Vec<String>,
+    /// The rates of the per-sale collaborations that accepted them.
+    pub collabs: Arc<CollabRates>,
+}
+
+/// A creator's per-sale collaboration rates: product → (basis points, end in UTC ms).
+#[derive(Debug, Default)]
+pub(crate) struct CollabRates(HashMap<String, (i64, i64)>);
+
+impl CollabRates {
+    /// From the store's rows (products JSON, rate, merchant, end); the best rate per product.
+    fn new(rows: Vec<(String, i64, String, i64)>) -> Self {
+        let mut rates: HashMap<String, (i64, i64)> = HashMap::new();
+        for (products, bps, _, ends_at) in rows {
+            let ids: Vec<String> = serde_json::from_str(&products).unwrap_or_default();
+            for id in ids {
+                let e = rates.entry(id).or_insert((bps, ends_at));
+                if bps > e.0 {
+                    *e = (bps, ends_at);
+                }
+            }
+        }
+        Self(rates)
+    }
+
+    /// The collaboration's rate on `product` at `now` (0: none).
+    pub(crate) fn rate(&self, product: &str, now: i64) -> i64 {
+        match self.0.get(product) {
+            Some(&(bps, ends_at)) if now < ends_at => bps,
+            _ => 0,
+        }
+    }
 }
 
 /// Whom a checkout earns commission for.
@@ -62,6 +94,8 @@ pub(crate) enum Credit {
         bonus_bps: i64,
         /// How the buyer came.
         touch: Touch,
+        /// Their per-sale collaborations' rates (the better of it and the store's applies).
+        collabs: Arc<CollabRates>,
     },
     /// Nobody: the buyer is the creator.
     Refused(ReferralFlag),
@@ -129,6 +163,7 @@ impl Market {
             creator_id: who.creator.id.clone(),
             bonus_bps: who.creator.bonus_bps,
             touch,
+            collabs: who.collabs.clone(),
         })
     }
 
@@ -196,10 +231,12 @@ impl Market {
                     .iter()
                     .map(|(line1, postal, country)| address_key(line1, postal, country))
                     .collect();
+                let collabs = CollabRates::new(self.store.collab_rates(&creator.id, now).await?);
                 Some(Arc::new(Identity {
                     mailbox: mailbox(&email),
                     places,
                     creator,
+                    collabs: Arc::new(collabs),
                 }))
             }
             None => None,

@@ -5,6 +5,7 @@
 
 mod attribution;
 pub(crate) mod clicks;
+pub mod collabs;
 pub mod commission;
 pub mod earnings;
 pub mod posts;

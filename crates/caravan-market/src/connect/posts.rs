@@ -193,7 +193,7 @@ impl Market {
     }
 
     /// Published products by id, as cards in `locale` (three reads for any number).
-    async fn tagged(
+    pub(super) async fn tagged(
         &self,
         ids: &[String],
         locale: Locale,

@@ -4,6 +4,7 @@ mod accounts;
 mod admin;
 mod catalogue;
 mod charity;
+mod collabs;
 mod commerce;
 mod connect;
 mod coupons;
@@ -163,6 +164,11 @@ fn connect_api() -> OpenApiRouter<AppState> {
                 .layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
         )
         .routes(routes!(connect::links, connect::create_link))
+        .routes(routes!(collabs::create, collabs::mine))
+        .routes(routes!(collabs::decide))
+        .routes(routes!(collabs::for_creator))
+        .routes(routes!(collabs::apply))
+        .routes(routes!(collabs::deliver))
         .routes(routes!(
             connect::commission_rates,
             connect::set_commission_rate

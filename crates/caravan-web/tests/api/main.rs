@@ -17,6 +17,7 @@ mod checkout_bad;
 mod codes;
 mod concurrency;
 mod connect;
+mod connect_collabs;
 mod connect_money;
 mod connect_posts;
 mod coupons;
