@@ -13,7 +13,11 @@
 //! unit): its pending and confirmed ledger accounts (plus what was remitted) always hold the
 //! pledges left on paid and on completed orders (plus buyers' paid donations, made with some
 //! checkouts: paid exactly when the payment is captured), and the public meter, its per-store
-//! parts and the donations equal the ledger to the cent.
+//! parts and the donations equal the ledger to the cent. The creator is accepted to the third
+//! store's per-sale collaboration, and now and then a store publishes a fixed-fee brief, accepts
+//! the creator (holding the fee from its balance, refused when it does not cover it), and the
+//! creator delivers or the fee lapses back: each brief's account always holds the fees of its
+//! accepted, undelivered creators, and delivered fees join the creator's money.
 
 #![allow(
     clippy::expect_used,
@@ -196,6 +200,7 @@ async fn world(db: &TestDb) -> World {
     coupons(&market, &op, &merchants[0], &buyers[0]).await;
     let creator = creator(&market, &op, &merchants, &buyers[2], &variants[2]).await;
     let cause = charity(&market, &op, &merchants).await;
+    per_sale_collab((&market, &clock), &merchants[2], &creator.0, &variants[4]).await;
     World {
         cause,
         market,
@@ -675,6 +680,11 @@ async fn check_creator(w: &World, all: &[caravan_store::checkout::OrderRecord], 
             (s, st) => panic!("{at}: an order {s} with its commission {st}"),
         }
     }
+    for (currency, fees) in check_collabs(w, at).await {
+        if fees != 0 {
+            *expect.entry((currency, "total")).or_default() += fees;
+        }
+    }
     let mut have: BTreeMap<(String, &str), i64> = BTreeMap::new();
     for (account, currency, balance) in store.creator_balances(id).await.unwrap() {
         let slot = if account.ends_with(":pending") {
@@ -709,6 +719,159 @@ async fn check_creator(w: &World, all: &[caravan_store::checkout::OrderRecord], 
     for (k, v) in &expect {
         assert_eq!(have.get(k).copied().unwrap_or(0), *v, "{at}: creator {k:?}");
     }
+}
+
+/// The third store's per-sale brief (20%) on its first product, with the creator accepted.
+async fn per_sale_collab(
+    (market, clock): (&Market, &ManualClock),
+    store: &Actor,
+    creator: &Actor,
+    variant: &str,
+) {
+    let v = market.store().variant(variant).await.unwrap().unwrap();
+    let now = {
+        use caravan_market::Clock;
+        clock.now_ms()
+    };
+    let id = brief(market, store, &v.product_id, ("per_sale", 2_000, now)).await;
+    apply_and_accept(market, store, creator, &id).await.unwrap();
+}
+
+/// A brief of `store` featuring `product`, running for 6 days; its id.
+async fn brief(
+    market: &Market,
+    store: &Actor,
+    product: &str,
+    (kind, value, now): (&str, i64, i64),
+) -> String {
+    let input = caravan_market::connect::collabs::CollabInput {
+        title: "Model brief".into(),
+        brief: "Feature the product, please".into(),
+        locale: None,
+        product_ids: vec![product.to_owned()],
+        kind: kind.into(),
+        value,
+        places: 1,
+        ends_at: caravan_domain::rfc3339(now + 6 * DAY_MS),
+    };
+    market
+        .create_collab(store, input, Locale::En)
+        .await
+        .unwrap()
+        .id
+}
+
+/// The creator applies to a brief and its store accepts them.
+async fn apply_and_accept(
+    market: &Market,
+    store: &Actor,
+    creator: &Actor,
+    id: &str,
+) -> Result<(), caravan_market::MarketError> {
+    use caravan_market::connect::collabs::{CollabApplyInput, CollabDecisionInput};
+    let pitch = CollabApplyInput { pitch: "Me".into() };
+    let me = market.apply_to_collab(creator, id, pitch).await.unwrap();
+    let accept = CollabDecisionInput {
+        decision: "accept".into(),
+    };
+    market
+        .decide_collab(store, id, &me.creator_id, accept)
+        .await
+        .map(|_| ())
+}
+
+/// A fixed-fee brief's walk, chosen by the key: a store publishes one and tries to accept the
+/// creator; the creator delivers a post for the latest; stores lapse what ended undelivered.
+/// Refusals are only the expected ones. `moved` counts fees held, paid and returned.
+async fn fee_collab_step(
+    w: &World,
+    key: u64,
+    briefs: &mut Vec<(String, usize, String)>,
+    moved: &mut [usize; 3],
+) {
+    use caravan_market::connect::collabs::{CollabDecisionInput, CollabDeliveryInput};
+    let (m, creator) = (&w.market, &w.creator.0);
+    let expected = |e: &caravan_market::MarketError, codes: &[&str]| {
+        assert!(codes.contains(&e.code.as_str()), "key {key}: {e:?}");
+    };
+    match key / 9 % 3 {
+        0 => {
+            let at = (key / 27 % 3) as usize;
+            let v = m
+                .store()
+                .variant(&w.variants[at * 2 + 1])
+                .await
+                .unwrap()
+                .unwrap();
+            let id = brief(
+                m,
+                &w.merchants[at],
+                &v.product_id,
+                ("fixed_fee", 300 + (key % 5) as i64 * 100, w.clock_now()),
+            )
+            .await;
+            match apply_and_accept(m, &w.merchants[at], creator, &id).await {
+                Ok(()) => moved[0] += 1,
+                Err(e) => expected(&e, &["insufficient_balance"]),
+            }
+            briefs.push((id, at, v.product_id));
+        }
+        // Every other time the creator lets the latest brief lapse.
+        1 if key / 27 % 2 == 1 => {}
+        1 => {
+            let Some((id, _, product)) = briefs.last().cloned() else {
+                return;
+            };
+            let post = caravan_market::connect::posts::PostInput {
+                texts: BTreeMap::from([("fr".into(), "Voilà".into())]),
+                products: vec![product],
+                images: vec![],
+            };
+            let post = m.create_post(creator, post, Locale::Fr).await.unwrap();
+            let d = CollabDeliveryInput { post_id: post.id };
+            match m.deliver_collab(creator, &id, d).await {
+                Ok(_) => moved[1] += 1,
+                Err(e) => expected(&e, &["invalid_transition"]),
+            }
+        }
+        _ => {
+            for (id, at, _) in briefs.iter() {
+                let lapse = CollabDecisionInput {
+                    decision: "lapse".into(),
+                };
+                let me = &w.creator.1;
+                match m.decide_collab(&w.merchants[*at], id, me, lapse).await {
+                    Ok(_) => moved[2] += 1,
+                    Err(e) => expected(&e, &["invalid_transition"]),
+                }
+            }
+        }
+    }
+}
+
+/// Each brief's account holds the fees of its accepted, undelivered creators; what delivered
+/// fees paid the creator, per currency.
+async fn check_collabs(w: &World, at: &str) -> BTreeMap<String, i64> {
+    let store = w.market.store();
+    let mut paid: BTreeMap<String, i64> = BTreeMap::new();
+    for c in store.collabs(None, 0).await.unwrap() {
+        let apps = store.applications(Some(&c.id), None).await.unwrap();
+        let fee = if c.kind == "fixed_fee" { c.value } else { 0 };
+        let count = |state: &str| apps.iter().filter(|a| a.state == state).count() as i64;
+        let held = store
+            .balance(&format!("collab:{}", c.id), &c.currency)
+            .await
+            .unwrap();
+        assert_eq!(
+            held,
+            fee * count("accepted"),
+            "{at}: brief {} holds its fees",
+            c.id
+        );
+        *paid.entry(c.currency.clone()).or_default() += fee * count("delivered");
+        assert!(c.accepted <= c.places, "{at}: more accepted than places");
+    }
+    paid
 }
 
 /// The cause's money adds up: its pending account holds the pledge left on paid, uncompleted
@@ -945,8 +1108,14 @@ async fn run(db: &TestDb, seed: u64, steps: usize) {
     let mut replayed = 0;
     // The states the creator's commissions were seen in.
     let mut seen = std::collections::BTreeSet::new();
+    // Fixed-fee briefs: (id, store, product); fees held, paid and returned.
+    let mut briefs = Vec::new();
+    let mut moved = [0usize; 3];
     for step in 0..steps {
         key += 1;
+        if key % 9 == 4 {
+            fee_collab_step(&w, key, &mut briefs, &mut moved).await;
+        }
         let mut all = Vec::new();
         for (i, b) in w.buyers.iter().enumerate() {
             all.extend(m.my_orders(b).await.unwrap().into_iter().map(|o| (i, o)));
@@ -1268,6 +1437,21 @@ async fn run(db: &TestDb, seed: u64, steps: usize) {
         check_invariants(&w, steps, seed).await;
         seen.extend(commission_states(&w).await);
     }
+    // Once stores have earned: a fee held and paid, another held and lapsed back.
+    // (The richest store publishes: a key of 4 + 27 × its index.)
+    let mut richest = (0, 0);
+    for (i, a) in w.merchants.iter().enumerate() {
+        let b = m.store_balance(a).await.unwrap().available.amount_minor;
+        if b > richest.1 {
+            richest = (i as u64, b);
+        }
+    }
+    let publish = 4 + 27 * richest.0;
+    for (k, days) in [(publish, 0), (13, 0), (publish, 0), (22, 7)] {
+        w.clock.advance(days * DAY_MS);
+        fee_collab_step(&w, k, &mut briefs, &mut moved).await;
+        check_invariants(&w, steps, seed).await;
+    }
     let order = commission_to_the_end(&w, &mut seen, seed).await;
     // Creator payouts under concurrency never overdraw either.
     let mut set = tokio::task::JoinSet::new();
@@ -1317,6 +1501,11 @@ async fn run(db: &TestDb, seed: u64, steps: usize) {
     assert!(replayed > 0, "seed {seed}: no checkout was ever repeated");
     // … and so did the creator's money: commissions in every state, a self-referral refused.
     eprintln!("seed {seed}: commission states {seen:?}");
+    eprintln!("seed {seed}: fixed fees held, paid, returned: {moved:?}");
+    assert!(
+        moved.iter().all(|n| *n > 0),
+        "seed {seed}: fixed fees were not held, paid and returned: {moved:?}"
+    );
     for st in ["pending", "confirmed", "available", "reversed"] {
         assert!(
             seen.contains(st),
