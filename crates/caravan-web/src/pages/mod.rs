@@ -10,6 +10,7 @@ mod admin;
 mod buy;
 mod charity;
 mod chrome;
+mod collabs;
 mod commission;
 mod completeness;
 pub(crate) mod connect;
@@ -74,6 +75,12 @@ pub fn router() -> Router<AppState> {
         .route("/creator/posts", post(posts::create))
         .route("/admin/posts/{id}/moderation", post(posts::moderate))
         .route("/admin/tiers", post(creator_money::set_tiers))
+        .route("/creator/collaborations", get(collabs::hub))
+        .route("/creator/collaborations/{id}/apply", post(collabs::apply))
+        .route(
+            "/creator/collaborations/{id}/deliver",
+            post(collabs::deliver),
+        )
         .route("/creator/payout", post(creator_money::payout))
         .route("/creator/settings", post(creator_money::settings))
         .route("/prefs", post(set_prefs))
@@ -135,6 +142,14 @@ fn seller_pages() -> Router<AppState> {
             get(coupons::seller).post(coupons::create_store),
         )
         .route("/seller/festival", get(festival::seller))
+        .route(
+            "/seller/collaborations",
+            get(collabs::seller).post(collabs::create),
+        )
+        .route(
+            "/seller/collaborations/{id}/{creator}",
+            post(collabs::decide),
+        )
         .route("/seller/charity", get(charity::seller))
         .route("/seller/charity/{cause}", post(charity::pledge))
         .route("/seller/charity/{cause}/withdraw", post(charity::withdraw))

@@ -6,14 +6,18 @@
 use crate::app::{Res, TestApp};
 use crate::connect::creator;
 use crate::connect_money::{checkout, complete, to};
+use crate::festival::{cookies, CSRF};
 use crate::on_both_engines;
+use crate::promotions::page;
 use crate::shop::{audit, shop};
 use caravan_market::Clock;
+use reqwest::Method;
 use serde_json::{json, Value};
 
 on_both_engines!(
     accepted_creators_earn_the_briefs_rate_on_its_products_until_it_ends,
     a_fixed_fee_is_held_at_acceptance_paid_on_delivery_and_lapses_back,
+    a_brief_in_the_pages_from_the_seller_centre_to_the_delivered_post,
 );
 
 const MINE: &str = "/api/v1/merchant/collaborations";
@@ -302,6 +306,110 @@ async fn a_fixed_fee_is_held_at_acceptance_paid_on_delivery_and_lapses_back(app:
     assert_eq!(
         states,
         [("marie", "delivered", true), ("olga", "lapsed", false)]
+    );
+    audit(app).await;
+}
+
+/// An Italian store publishes a fixed-fee brief in its seller centre; a Polish creator applies
+/// in her hub; the store accepts her; she delivers a post and is paid.
+async fn a_brief_in_the_pages_from_the_seller_centre_to_the_delivered_post(app: &TestApp) {
+    let s = shop(app).await;
+    let (it, _, it_var) = &s.it;
+    let product = product_of(app, it_var).await;
+    let (jan, jan_id) = creator(app, &s.op, "jan@example.com", "jan").await;
+    let buyer = app.buyer("anna@example.com").await;
+    let r = checkout(app, &buyer, "a", (it_var, 4), to(1), None, json!({})).await;
+    let order = r.ok(201)["orders"][0]["id"].as_str().unwrap().to_owned();
+    complete(app, it, &buyer, &order).await;
+    let centre = cookies(it, "it.EUR.IT");
+    let path = "/seller/collaborations";
+    let (_, html, _) = page(app, Method::GET, path, &centre, &[]).await;
+    assert!(
+        html.contains("Collaborazioni") && html.contains("Ancora nessuna collaborazione."),
+        "{html}"
+    );
+    let tick = format!("product_{product}");
+    let mut form = vec![
+        ("csrf", CSRF),
+        ("title", "Sciarpe allo stadio"),
+        (
+            "brief",
+            "Indossa le nostre sciarpe ai giochi e racconta da dove vengono.",
+        ),
+        (tick.as_str(), "1"),
+        ("kind", "fixed_fee"),
+        ("value", "abc"),
+        ("places", "2"),
+        ("days", "30"),
+    ];
+    let (status, html, _) = page(app, Method::POST, path, &centre, &form).await;
+    assert_eq!(status, 422, "{html}");
+    assert_eq!(app.get(MINE, Some(it)).await.ok(200), &json!([]));
+    form[5].1 = "30,00";
+    assert_eq!(page(app, Method::POST, path, &centre, &form).await.0, 303);
+    let (_, html, _) = page(app, Method::GET, path, &centre, &[]).await;
+    assert!(
+        html.contains("Sciarpe allo stadio") && html.contains("per creator"),
+        "{html}"
+    );
+    let id = app.get(MINE, Some(it)).await.ok(200)[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        app.get(MINE, Some(it)).await.ok(200)[0]["fee"]["amount_minor"],
+        3_000
+    );
+    // Jan finds it in Polish and applies.
+    let hub = cookies(&jan, "pl.PLN.PL");
+    let mine = "/creator/collaborations";
+    let (_, html, _) = page(app, Method::GET, mine, &hub, &[]).await;
+    assert!(
+        html.contains("Współprace")
+            && html.contains("Sciarpe allo stadio")
+            && html.contains("Zgłoś się"),
+        "{html}"
+    );
+    let apply = format!("{mine}/{id}/apply");
+    let pitch = [("csrf", CSRF), ("pitch", "Kibicuję na każdych zawodach")];
+    assert_eq!(page(app, Method::POST, &apply, &hub, &pitch).await.0, 303);
+    let (_, html, _) = page(app, Method::GET, mine, &hub, &[]).await;
+    assert!(
+        html.contains("Twoje zgłoszenie:") && html.contains("zgłoszono"),
+        "{html}"
+    );
+    // The store accepts; Jan delivers a post and is paid.
+    let (_, html, _) = page(app, Method::GET, path, &centre, &[]).await;
+    assert!(html.contains("@jan") && html.contains("Accetta"), "{html}");
+    let decide = format!("{path}/{id}/{jan_id}");
+    let accept = [("csrf", CSRF), ("decision", "accept")];
+    assert_eq!(
+        page(app, Method::POST, &decide, &centre, &accept).await.0,
+        303
+    );
+    let post = post_of(app, &jan, &product).await;
+    let (_, html, _) = page(app, Method::GET, mine, &hub, &[]).await;
+    assert!(
+        html.contains("Dostarcz ten post") && html.contains(&post),
+        "{html}"
+    );
+    let deliver = format!("{mine}/{id}/deliver");
+    let form = [("csrf", CSRF), ("post_id", post.as_str())];
+    assert_eq!(page(app, Method::POST, &deliver, &hub, &form).await.0, 303);
+    let (_, html, _) = page(app, Method::GET, mine, &hub, &[]).await;
+    assert!(html.contains("dostarczono i opłacono"), "{html}");
+    let (_, html, _) = page(app, Method::GET, path, &centre, &[]).await;
+    assert!(
+        html.contains("consegnato e pagato") && html.contains(&format!("#{post}")),
+        "{html}"
+    );
+    let store = app.market.store();
+    assert_eq!(
+        store
+            .balance(&format!("creator:{jan_id}"), "EUR")
+            .await
+            .unwrap(),
+        3_000
     );
     audit(app).await;
 }
