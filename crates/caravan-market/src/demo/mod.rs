@@ -2,6 +2,7 @@
 //! lists and a seeded RNG (no downloads). Seeds only an empty database.
 
 mod charity;
+mod collabs;
 mod commissions;
 mod creators;
 mod festival;
@@ -243,6 +244,7 @@ impl Market {
         self.seed_festival(&operator, &stores, &buyers).await?;
         let earners = self.seed_creators(&operator, &stores, &mut summary).await?;
         self.seed_commissions(&stores, &buyers, &earners).await?;
+        self.seed_collabs(&stores, &earners).await?;
         let (cause, giving) = self.seed_charity(&operator, &stores, &buyers).await?;
         self.seed_site(&operator, (&cause, giving), &buyers).await?;
         Ok(Some(summary))

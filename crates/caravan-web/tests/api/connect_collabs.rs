@@ -18,6 +18,7 @@ on_both_engines!(
     accepted_creators_earn_the_briefs_rate_on_its_products_until_it_ends,
     a_fixed_fee_is_held_at_acceptance_paid_on_delivery_and_lapses_back,
     a_brief_in_the_pages_from_the_seller_centre_to_the_delivered_post,
+    the_demo_has_a_paid_brief_and_a_per_sale_brief_with_applicants,
 );
 
 const MINE: &str = "/api/v1/merchant/collaborations";
@@ -411,5 +412,102 @@ async fn a_brief_in_the_pages_from_the_seller_centre_to_the_delivered_post(app: 
             .unwrap(),
         3_000
     );
+    audit(app).await;
+}
+
+async fn demo_login(app: &TestApp, key: &str) -> String {
+    let body = json!({"email": format!("{key}@demo.caravan.test"), "password": "caravan-demo"});
+    let r = app.post("/api/v1/auth/login", None, body).await;
+    r.ok(200)["token"].as_str().unwrap().to_owned()
+}
+
+/// The states of the creator's own applications, by brief title.
+async fn own_states(app: &TestApp, token: &str) -> Vec<(String, String)> {
+    let list = app.get("/api/v1/creator/collaborations", Some(token)).await;
+    let mut out: Vec<(String, String)> = list
+        .ok(200)
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            let state = c["applications"][0]["state"].as_str().unwrap_or("-");
+            (c["title"].as_str().unwrap().to_owned(), state.to_owned())
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+async fn the_demo_has_a_paid_brief_and_a_per_sale_brief_with_applicants(app: &TestApp) {
+    app.market.seed_demo().await.unwrap().unwrap();
+    let states = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+            .collect()
+    };
+    let (bags, oil) = ("Our bags on camera", "Cook with our olive oil");
+    let marie = demo_login(app, "marie").await;
+    assert_eq!(
+        own_states(app, &marie).await,
+        states(&[(oil, "-"), (bags, "accepted")])
+    );
+    let carmen = demo_login(app, "carmen").await;
+    assert_eq!(
+        own_states(app, &carmen).await,
+        states(&[(oil, "accepted"), (bags, "-")])
+    );
+    let kasia = demo_login(app, "kasia").await;
+    assert_eq!(
+        own_states(app, &kasia).await,
+        states(&[(oil, "-"), (bags, "applied")])
+    );
+    let olga = demo_login(app, "olga").await;
+    assert_eq!(
+        own_states(app, &olga).await,
+        states(&[(oil, "applied"), (bags, "delivered")])
+    );
+    // Olga's fee went from the store through the brief to her; Marie's is held until she
+    // delivers (her post shows the bag: the hub offers it).
+    let kinds: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT t.kind, CAST(SUM(e.amount_minor) AS BIGINT) FROM ledger_transactions t \
+         JOIN ledger_entries e ON e.tx_id = t.id \
+         WHERE t.kind LIKE 'collab_fee%' AND e.account LIKE 'creator:%' GROUP BY t.kind",
+    )
+    .fetch_all(app.market.store().pool())
+    .await
+    .unwrap();
+    assert_eq!(kinds, [("collab_fee_pay".to_owned(), 4_000)]);
+    let held: Vec<(String, i64)> =
+        sqlx::query_as("SELECT account, balance_minor FROM balances WHERE account LIKE 'collab:%'")
+            .fetch_all(app.market.store().pool())
+            .await
+            .unwrap();
+    assert_eq!(
+        held.iter().map(|h| h.1).collect::<Vec<_>>(),
+        [4_000],
+        "{held:?}"
+    );
+    let list = app
+        .get("/api/v1/creator/collaborations", Some(&marie))
+        .await;
+    let bags_brief = list
+        .ok(200)
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["title"] == bags)
+        .unwrap()
+        .clone();
+    let post = app.get("/api/v1/creator/posts", Some(&marie)).await;
+    let post = post.ok(200)[0]["id"].as_str().unwrap().to_owned();
+    let delivery = format!(
+        "/api/v1/creator/collaborations/{}/delivery",
+        bags_brief["id"].as_str().unwrap()
+    );
+    let done = app
+        .post(&delivery, Some(&marie), json!({"post_id": post}))
+        .await;
+    assert_eq!(done.ok(200)["state"], "delivered");
     audit(app).await;
 }
