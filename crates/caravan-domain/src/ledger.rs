@@ -87,6 +87,28 @@ impl Posting {
     }
 }
 
+/// One leg per account and currency: the legs of `postings` that name the same account in the
+/// same currency summed (in the order they first appear), legs that sum to zero left out. A
+/// payment that carves a commission out of escrow becomes "escrow + the rest" rather than
+/// "escrow + all, escrow − the commission": the same balances, one ledger row less.
+pub fn merged(postings: Vec<Posting>) -> Vec<Posting> {
+    let mut out: Vec<Posting> = Vec::with_capacity(postings.len());
+    for p in postings {
+        let same = out
+            .iter_mut()
+            .find(|o| o.account == p.account && o.amount.currency() == p.amount.currency());
+        match same {
+            Some(o) => {
+                let c = o.amount.currency();
+                o.amount = Money::new(o.amount.minor().saturating_add(p.amount.minor()), c);
+            }
+            None => out.push(p),
+        }
+    }
+    out.retain(|p| p.amount.minor() != 0);
+    out
+}
+
 /// Checks that `postings` is non-empty and sums to zero in every currency.
 pub fn check_balanced(postings: &[Posting]) -> Result<(), DomainError> {
     if postings.is_empty() {
@@ -394,6 +416,12 @@ pub fn payout(merchant_id: &str, amount: Money) -> Vec<Posting> {
 mod tests {
     use super::*;
 
+    /// Two legs that cancel out leave nothing.
+    fn merged_away() -> Vec<Posting> {
+        let eur = Currency::parse("EUR").expect("EUR");
+        merged(vec![Posting::new("a", 5, eur), Posting::new("a", -5, eur)])
+    }
+
     fn c(code: &str) -> Currency {
         Currency::parse(code).expect("currency")
     }
@@ -429,6 +457,14 @@ mod tests {
         check_balanced(&pledge_reverse("cau_1", eur)).expect("reverse");
         check_balanced(&pledge_return("cau_1", "mer_1", eur)).expect("return");
         check_balanced(&donation("cau_1", eur)).expect("donation");
+        let mut paid = payment(rub, eur);
+        paid.extend(commission_accrue("cre_1", Money::new(80, c("EUR"))));
+        let merged = merged(paid);
+        check_balanced(&merged).expect("merged");
+        assert_eq!(merged.len(), 5, "{merged:?}");
+        assert!(merged.contains(&Posting::new(ESCROW, 920, c("EUR"))));
+        let gone = merged_away();
+        assert!(gone.is_empty());
         check_balanced(&collab_fee_hold("mer_1", "col_1", eur)).expect("hold");
         check_balanced(&collab_fee_pay("col_1", "cre_1", eur)).expect("pay");
         check_balanced(&collab_fee_return("col_1", "mer_1", eur)).expect("return");

@@ -315,7 +315,7 @@ pub(crate) fn payment_ledger(o: &OrderRecord) -> Result<LedgerTx, MarketError> {
     if let Some(cause) = cause_of(o) {
         postings.extend(ledger::pledge_accrue(cause, Money::new(o.pledge_minor, c)));
     }
-    Ok(ltx("payment", &o.id, postings))
+    Ok(ltx("payment", &o.id, ledger::merged(postings)))
 }
 
 /// The postings of a buyer's donation: their money, in their currency, to the cause.
