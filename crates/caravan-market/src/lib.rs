@@ -34,7 +34,7 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{Code, ErrorKind, MarketError};
 
 use caravan_store::Store;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, OnceLock};
 
 /// Tunables of the use cases.
@@ -128,6 +128,9 @@ struct Inner {
     sites: sites::page::SiteCache,
     /// The sites open now, per language (the home page's banners).
     site_links: connect::clicks::Recent<Arc<Vec<sites::SiteLink>>>,
+    /// Each buyer's deal units claimed (deal → units), read lately or counted from this
+    /// node's placements since: which deals to offer them (the writer enforces the limits).
+    claims: connect::clicks::Recent<HashMap<String, i64>>,
 }
 
 impl Inner {
@@ -147,6 +150,7 @@ impl Inner {
             meters: charity::meter::MeterCache::default(),
             sites: sites::page::SiteCache::default(),
             site_links: connect::clicks::Recent::default(),
+            claims: connect::clicks::Recent::default(),
         }
     }
 }

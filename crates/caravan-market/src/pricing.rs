@@ -117,7 +117,7 @@ impl Market {
         }
         let ids: Vec<String> = offered.values().map(|d| d.id.clone()).collect();
         let claimed = match buyer {
-            Some(b) => self.store.buyer_claims(b, &ids).await?,
+            Some(b) => self.buyer_claims(b, &ids, now).await?,
             None => HashMap::new(),
         };
         for (v, quantity) in items {
@@ -129,6 +129,50 @@ impl Market {
             }
         }
         Ok(offered)
+    }
+
+    /// What the buyer has claimed of `deals`: remembered for a moment (with this node's
+    /// placements added as they commit), else read. Another node's claims show within the
+    /// moment; meanwhile the writer, which enforces the limit, answers `deal_limit_reached`.
+    async fn buyer_claims(
+        &self,
+        buyer: &str,
+        deals: &[String],
+        now: i64,
+    ) -> Result<HashMap<String, i64>, MarketError> {
+        let known = self.inner.claims.get(buyer, now);
+        if let Some(k) = known
+            .as_ref()
+            .filter(|k| deals.iter().all(|d| k.contains_key(d)))
+        {
+            return Ok(k.clone());
+        }
+        let mut claims = known.unwrap_or_default();
+        let read = self.store.buyer_claims(buyer, deals).await?;
+        for d in deals {
+            claims.insert(d.clone(), read.get(d).copied().unwrap_or(0));
+        }
+        self.inner.claims.put(buyer, claims.clone(), now);
+        Ok(claims)
+    }
+
+    /// A placement of the buyer committed on this node: its deal units count at once.
+    pub(crate) fn claimed(&self, buyer: &str, deal_units: &[(String, i64)]) {
+        if deal_units.is_empty() {
+            return;
+        }
+        let now = self.now();
+        if let Some(mut k) = self.inner.claims.get(buyer, now) {
+            for (d, q) in deal_units {
+                *k.entry(d.clone()).or_default() += q;
+            }
+            self.inner.claims.put(buyer, k, now);
+        }
+    }
+
+    /// The writer refused a deal over the buyer's limit: read their claims afresh next time.
+    pub(crate) fn forget_claims(&self, buyer: &str) {
+        self.inner.claims.forget(buyer);
     }
 
     /// The writer found a deal sold out: stop offering it on this node at once.

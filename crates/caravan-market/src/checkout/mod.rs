@@ -58,10 +58,20 @@ impl Market {
             .iter()
             .find(|c| c.source == "post")
             .map(|c| c.reference.clone());
+        let deal_units: Vec<(String, i64)> = placement
+            .lines
+            .iter()
+            .filter_map(|l| l.deal_id.clone().map(|d| (d, l.quantity)))
+            .collect();
         let outcome = self.writer().submit(placement).await;
         if let (Ok(Outcome::Placed), Some(post)) = (&outcome, through_post) {
             // The feed's "most bought" counts it at the next flush.
             self.inner.post_orders.count(&post);
+        }
+        match &outcome {
+            Ok(Outcome::Placed) => self.claimed(&scope, &deal_units),
+            Ok(Outcome::DealLimit(_)) => self.forget_claims(&scope),
+            _ => {}
         }
         // Kept only when its order was written (or may have been: a batch that could not be
         // made durable); any other outcome gives the authorization back at once.

@@ -271,6 +271,15 @@ async fn a_buyer_with_two_logins_gets_no_more_than_the_limit(app: &TestApp) {
     }
     let (at_deal, _) = sold(app, &variant, &deal).await;
     assert_eq!(at_deal, 2, "never one unit over the buyer's limit");
+    // The buyer's claims are known on this node as they commit: the next checkout is priced
+    // normally at once, not refused.
+    let after = app
+        .post_idem("/api/v1/checkout", &first, "eager-after", one(&variant, 1))
+        .await;
+    after.ok(201);
+    let (at_deal, normal) = sold(app, &variant, &deal).await;
+    assert_eq!(at_deal, 2);
+    assert!(normal >= 1, "{normal}");
     // Asked for more than the limit at once, the line is priced (and charged) normally.
     let other = app.buyer("other@example.com").await;
     let cart = app
