@@ -271,36 +271,60 @@ impl Load<'_> {
         label: &str,
         store: &Store,
     ) -> Result<()> {
+        let alone = self.alone(label, store).await?;
+        let [clicks, feed, together] = self.together(s, args, label).await;
         crate::rss::reset_peak();
-        let plain = self.checkout(Arc::new(Vec::new())).await;
+        let ceiling = drive(
+            self.base,
+            self.tokens,
+            "/bench/noop",
+            self.seconds,
+            self.body.clone(),
+            Keys::None,
+        )
+        .await;
         println!(
             "{}",
-            plain.line(
-                &format!("bench connect {label} scenario=plain-checkout"),
-                ""
-            )
+            ceiling.line(&format!("bench connect {label} baseline=noop"), "")
         );
-        crate::rss::reset_peak();
-        let attributed = self.checkout(self.cookies.clone()).await;
-        let extra = format!(" attributed_orders={}", attributed_count(store).await?);
-        println!(
-            "{}",
-            attributed.line(
-                &format!("bench connect {label} scenario=attributed-checkout"),
-                &extra
-            )
-        );
-        // Plain checkout again: the database grew meanwhile, so the cost is measured against
-        // the mean of the plain runs before and after (no drift in favour of either).
-        crate::rss::reset_peak();
-        let plain_after = self.checkout(Arc::new(Vec::new())).await;
-        println!(
-            "{}",
-            plain_after.line(
-                &format!("bench connect {label} scenario=plain-checkout-after"),
-                ""
-            )
-        );
+        let [plain, attributed, plain_after] = &alone;
+        let runs = [&clicks, &feed, &together, &ceiling];
+        println!("{}", summary(label, [plain, plain_after, attributed], runs));
+        Ok(())
+    }
+
+    /// Checkout alone: plain, attributed, and plain again (the database grew meanwhile, so the
+    /// cost is measured against the mean of the two plain runs: no drift favours either).
+    async fn alone(&self, label: &str, store: &Store) -> Result<[Run; 3]> {
+        let mut runs = Vec::with_capacity(3);
+        for scenario in [
+            "plain-checkout",
+            "attributed-checkout",
+            "plain-checkout-after",
+        ] {
+            crate::rss::reset_peak();
+            let attributed = scenario == "attributed-checkout";
+            let cookies = if attributed {
+                self.cookies.clone()
+            } else {
+                Arc::new(Vec::new())
+            };
+            let run = self.checkout(cookies).await;
+            let extra = if attributed {
+                format!(" attributed_orders={}", attributed_count(store).await?)
+            } else {
+                String::new()
+            };
+            let name = format!("bench connect {label} scenario={scenario}");
+            println!("{}", run.line(&name, &extra));
+            runs.push(run);
+        }
+        runs.try_into()
+            .map_err(|_| anyhow::anyhow!("three checkout runs"))
+    }
+
+    /// Redirects, feed pages and attributed checkouts all at once.
+    async fn together(&self, s: &Seeded, args: &ConnectArgs, label: &str) -> [Run; 3] {
         crate::rss::reset_peak();
         let links: Vec<String> = s.links.iter().map(|c| format!("/r/{c}")).collect();
         let (clicks, feed, together) = tokio::join!(
@@ -318,34 +342,10 @@ impl Load<'_> {
             (&feed, "feed"),
             (&together, "attributed"),
         ] {
-            println!(
-                "{}",
-                run.line(
-                    &format!("bench connect {label} scenario={scenario}-together"),
-                    ""
-                )
-            );
+            let name = format!("bench connect {label} scenario={scenario}-together");
+            println!("{}", run.line(&name, ""));
         }
-        crate::rss::reset_peak();
-        let ceiling = drive(
-            self.base,
-            self.tokens,
-            "/bench/noop",
-            self.seconds,
-            self.body.clone(),
-            Keys::None,
-        )
-        .await;
-        println!(
-            "{}",
-            ceiling.line(&format!("bench connect {label} baseline=noop"), "")
-        );
-        let runs = [&clicks, &feed, &together, &ceiling];
-        println!(
-            "{}",
-            summary(label, [&plain, &plain_after, &attributed], runs)
-        );
-        Ok(())
+        [clicks, feed, together]
     }
 }
 
