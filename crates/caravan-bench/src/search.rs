@@ -60,6 +60,8 @@ fn dir_bytes(dir: &std::path::Path) -> Result<u64> {
 struct Timings {
     search_us: Vec<u64>,
     hits: u64,
+    /// Each search's time by its part of the mix.
+    by_kind: std::collections::BTreeMap<&'static str, Vec<u64>>,
 }
 
 impl Timings {
@@ -113,6 +115,7 @@ fn caravan_search(args: &SearchArgs) -> Result<Timings> {
     let mut t = Timings {
         search_us: Vec::new(),
         hits: 0,
+        by_kind: Default::default(),
     };
     let mut suggest_us = Vec::new();
     for q in &queries {
@@ -120,8 +123,9 @@ fn caravan_search(args: &SearchArgs) -> Result<Timings> {
         let found = run(&index, q)?;
         let us = started.elapsed().as_micros() as u64;
         match q {
-            BenchQuery::Search { .. } => {
+            BenchQuery::Search { kind, .. } => {
                 t.search_us.push(us);
+                t.by_kind.entry(kind).or_default().push(us);
                 t.hits += found;
             }
             BenchQuery::Suggest(_) => suggest_us.push(us),
@@ -130,11 +134,12 @@ fn caravan_search(args: &SearchArgs) -> Result<Timings> {
     t.search_us.sort_unstable();
     suggest_us.sort_unstable();
     println!(
-        "bench search products={built} glossary={} build_docs_per_s={:.0} index_mb={index_mb:.1} \
+        "bench search products={built} glossary={} build_docs_per_s={:.0} index_mb={index_mb:.1} segments={} \
          search_p50_ms={:.2} search_p99_ms={:.2} suggest_p50_ms={:.2} suggest_p99_ms={:.2} \
          queries={} mean_hits={:.0} rss_mb={:.0}",
         !args.without_glossary,
         built as f64 / build_s,
+        index.segments(),
         t.p(0.5),
         t.p(0.99),
         percentile(&suggest_us, 0.5),
@@ -143,9 +148,24 @@ fn caravan_search(args: &SearchArgs) -> Result<Timings> {
         t.mean_hits(),
         crate::rss::peak_mb(),
     );
+    print_kinds(&mut t.by_kind);
     drop(index);
     let _ = std::fs::remove_dir_all(&dir);
     Ok(t)
+}
+
+/// One line with each part of the mix's p50 and p99, to see which kind of query the tail is.
+fn print_kinds(by_kind: &mut std::collections::BTreeMap<&'static str, Vec<u64>>) {
+    let mut line = String::from("bench search parts:");
+    for (kind, us) in by_kind.iter_mut() {
+        us.sort_unstable();
+        line.push_str(&format!(
+            " {kind}_p50_ms={:.2} {kind}_p99_ms={:.2}",
+            percentile(us, 0.5),
+            percentile(us, 0.99)
+        ));
+    }
+    println!("{line}");
 }
 
 fn run(index: &SearchIndex, q: &BenchQuery) -> Result<u64> {
@@ -154,6 +174,7 @@ fn run(index: &SearchIndex, q: &BenchQuery) -> Result<u64> {
             locale,
             text,
             category,
+            ..
         } => {
             let req = SearchRequest {
                 text: text.clone(),
@@ -219,6 +240,7 @@ async fn postgres_fts(args: &SearchArgs) -> Result<Timings> {
     let mut t = Timings {
         search_us: Vec::with_capacity(queries.len()),
         hits: 0,
+        by_kind: Default::default(),
     };
     for (text, category) in &queries {
         let started = Instant::now();

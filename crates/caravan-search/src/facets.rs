@@ -1,17 +1,20 @@
 //! Facet counts read from fast fields in one pass over the matching documents.
 //!
-//! Per segment, string facets are counted by term ordinal in a plain vector and turned into
-//! strings once at the end, so the per-document cost is a few array increments. Multi-valued
-//! facets (category ancestors, ships-to countries) are stored as one joined value per document
-//! and split after counting: a multi-valued column costs several times more per document.
+//! Per segment, two string columns are counted by term ordinal in plain vectors: the category
+//! path (`root/leaf`) and the seller (`merchant|ship-from|DE,FR,PL`, three facets in one lookup).
+//! A segment's ordinals map to index-wide value numbers ([`crate::columns`]), segments add up in
+//! dense vectors, the seller splits into its three facets by number, and strings are made once
+//! for the answer: the per-document cost is a few array increments, and no dictionary is read
+//! at query time. Multi-valued facets (category ancestors, ships-to countries) are split after
+//! counting: a multi-valued column costs several times more per document.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::{Column, StrColumn};
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
-use crate::schema::names;
+use crate::columns::{ColumnCache, Columns, Named};
 
 /// Counts per facet value over the documents that matched.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -41,60 +44,31 @@ pub fn count(counts: &[(String, u64)], value: &str) -> u64 {
         .map_or(0, |i| counts[i].1)
 }
 
-/// Merges two sorted count lists.
-fn merge(a: Counts, b: Counts) -> Counts {
-    if a.is_empty() {
-        return b;
-    }
-    if b.is_empty() {
-        return a;
-    }
-    let mut out = Vec::with_capacity(a.len().max(b.len()));
-    let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
-    loop {
-        let next = match (a.peek(), b.peek()) {
-            (Some(x), Some(y)) => match x.0.cmp(&y.0) {
-                std::cmp::Ordering::Less => a.next(),
-                std::cmp::Ordering::Greater => b.next(),
-                std::cmp::Ordering::Equal => {
-                    let (k, n) = a.next().unwrap_or_default();
-                    let m = b.next().map_or(0, |(_, m)| m);
-                    Some((k, n + m))
-                }
-            },
-            (Some(_), None) => a.next(),
-            (None, Some(_)) => b.next(),
-            (None, None) => break,
-        };
-        out.extend(next);
-    }
-    out
-}
-
 /// Collects [`Facets`]; `bounds` are ascending price-bucket lower bounds.
 pub struct FacetCollector {
     /// Ascending lower bounds of the price buckets, in reference minor units.
     pub bounds: Vec<i64>,
+    /// The segments' columns and the facet values' numbers.
+    pub cache: Arc<ColumnCache>,
 }
-
-const STRING_FACETS: [&str; 4] = [
-    names::CATEGORY_PATH,
-    names::MERCHANT,
-    names::SHIP_FROM,
-    names::SHIPS_TO_SET,
-];
 
 /// One segment's counting state.
 pub struct SegmentFacets {
-    columns: Vec<Option<StrColumn>>,
-    ords: Vec<Option<Column<u64>>>,
+    columns: Arc<Columns>,
     counts: Vec<Vec<u32>>,
-    price: Column<i64>,
     bounds: Vec<i64>,
     price_counts: Vec<u64>,
     total: u64,
     scratch: Vec<Option<u64>>,
     prices: Vec<Option<i64>>,
+    pending: Vec<DocId>,
+}
+
+/// One segment's counts: per string facet, (value number, documents) for each value seen.
+pub struct SegmentCounts {
+    total: u64,
+    values: Vec<Vec<(u32, u64)>>,
+    price: Vec<u64>,
 }
 
 impl Collector for FacetCollector {
@@ -106,27 +80,24 @@ impl Collector for FacetCollector {
         _: SegmentOrdinal,
         segment: &SegmentReader,
     ) -> tantivy::Result<Self::Child> {
-        let fast = segment.fast_fields();
-        let mut columns = Vec::with_capacity(STRING_FACETS.len());
-        let mut counts = Vec::with_capacity(STRING_FACETS.len());
-        for name in STRING_FACETS {
-            let column = fast.str(name)?;
-            counts.push(vec![0u32; column.as_ref().map_or(0, |c| c.num_terms())]);
-            columns.push(column);
-        }
+        let columns = self
+            .cache
+            .columns(segment)
+            .map_err(|e| tantivy::TantivyError::InternalError(e.to_string()))?;
+        let counts = columns
+            .facets
+            .iter()
+            .map(|f| vec![0u32; f.as_ref().map_or(0, |f| f.numbers.len())])
+            .collect();
         Ok(SegmentFacets {
-            ords: columns
-                .iter()
-                .map(|c| c.as_ref().map(|c| c.ords().clone()))
-                .collect(),
             columns,
             counts,
-            price: fast.i64(names::PRICE)?,
             bounds: self.bounds.clone(),
             price_counts: vec![0; self.bounds.len()],
             total: 0,
             scratch: Vec::new(),
             prices: Vec::new(),
+            pending: Vec::with_capacity(BLOCK),
         })
     }
 
@@ -134,59 +105,128 @@ impl Collector for FacetCollector {
         false
     }
 
-    fn merge_fruits(&self, fruits: Vec<Facets>) -> tantivy::Result<Facets> {
-        let mut out = Facets {
-            price: vec![0; self.bounds.len()],
-            ..Facets::default()
-        };
+    fn merge_fruits(&self, fruits: Vec<SegmentCounts>) -> tantivy::Result<Facets> {
+        let numbered = self.cache.snapshot();
+        let mut category = vec![0u64; numbered.category.names.len()];
+        let mut seller = vec![0u64; numbered.seller_count];
+        let mut price = vec![0; self.bounds.len()];
+        let mut total = 0;
         for f in fruits {
-            out.total += f.total;
-            out.category = merge(std::mem::take(&mut out.category), f.category);
-            out.merchant = merge(std::mem::take(&mut out.merchant), f.merchant);
-            out.ship_from = merge(std::mem::take(&mut out.ship_from), f.ship_from);
-            out.ships_to = merge(std::mem::take(&mut out.ships_to), f.ships_to);
-            for (a, b) in out.price.iter_mut().zip(f.price) {
+            total += f.total;
+            for (values, dense) in f.values.iter().zip([&mut category, &mut seller]) {
+                for (number, n) in values {
+                    if let Some(d) = dense.get_mut(*number as usize) {
+                        *d += n;
+                    }
+                }
+            }
+            for (a, b) in price.iter_mut().zip(f.price) {
                 *a += b;
             }
         }
-        Ok(out)
-    }
-}
-
-impl SegmentCollector for SegmentFacets {
-    type Fruit = Facets;
-
-    fn collect(&mut self, doc: DocId, _: Score) {
-        self.total += 1;
-        // Every facet column holds one value per document: one lookup each.
-        for (ords, counts) in self.ords.iter().zip(self.counts.iter_mut()) {
-            if let Some(ord) = ords.as_ref().and_then(|c| c.first(doc)) {
-                if let Some(n) = usize::try_from(ord).ok().and_then(|o| counts.get_mut(o)) {
-                    *n += 1;
+        let mut parts = [
+            vec![0u64; numbered.merchant.names.len()],
+            vec![0u64; numbered.ship_from.names.len()],
+            vec![0u64; numbered.ships_to.names.len()],
+        ];
+        for (n, numbers) in seller.iter().zip(numbered.sellers.iter()) {
+            if *n == 0 {
+                continue;
+            }
+            for (dense, number) in parts.iter_mut().zip(numbers) {
+                if let Some(d) = dense.get_mut(*number as usize) {
+                    *d += n;
                 }
             }
         }
-        if !self.bounds.is_empty() {
-            if let Some(p) = self.price.first(doc) {
-                let bucket = self.bounds.partition_point(|b| *b <= p);
-                if let Some(n) = bucket
-                    .checked_sub(1)
-                    .and_then(|b| self.price_counts.get_mut(b))
-                {
-                    *n += 1;
-                }
-            }
+        let [merchant, ship_from, ships_to] = parts;
+        Ok(Facets {
+            total,
+            category: split(listed(&numbered.category, &category), '/'),
+            merchant: listed(&numbered.merchant, &merchant),
+            ship_from: listed(&numbered.ship_from, &ship_from),
+            ships_to: split(listed(&numbered.ships_to, &ships_to), ','),
+            price,
+        })
+    }
+}
+
+/// The values counted at least once, with their counts, in name order.
+fn listed(named: &Named, dense: &[u64]) -> Counts {
+    named
+        .sorted
+        .iter()
+        .filter_map(|v| {
+            let n = *dense.get(*v as usize)?;
+            let name = named.names.get(*v as usize)?;
+            (n > 0).then(|| (name.to_string(), n))
+        })
+        .collect()
+}
+
+impl SegmentCollector for SegmentFacets {
+    type Fruit = SegmentCounts;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        // A scored search hands documents one at a time; they are counted a block at a time,
+        // which decodes each column once per block instead of once per document.
+        self.pending.push(doc);
+        if self.pending.len() == BLOCK {
+            self.flush();
         }
     }
 
     fn collect_block(&mut self, docs: &[DocId]) {
+        self.count_block(docs);
+    }
+
+    fn harvest(mut self) -> SegmentCounts {
+        self.flush();
+        let values = self
+            .columns
+            .facets
+            .iter()
+            .zip(&self.counts)
+            .map(|(column, counts)| {
+                let Some(column) = column else {
+                    return Vec::new();
+                };
+                column
+                    .numbers
+                    .iter()
+                    .zip(counts)
+                    .filter(|(_, n)| **n > 0)
+                    .map(|(number, n)| (*number, u64::from(*n)))
+                    .collect()
+            })
+            .collect();
+        SegmentCounts {
+            total: self.total,
+            values,
+            price: self.price_counts,
+        }
+    }
+}
+
+/// Documents buffered by [`SegmentFacets`] before they are counted together.
+const BLOCK: usize = 256;
+
+impl SegmentFacets {
+    fn flush(&mut self) {
+        let pending = std::mem::take(&mut self.pending);
+        self.count_block(&pending);
+        self.pending = pending;
+        self.pending.clear();
+    }
+
+    fn count_block(&mut self, docs: &[DocId]) {
         self.total += docs.len() as u64;
         // Block lookups decode each column once per block instead of once per document.
-        for (ords, counts) in self.ords.iter().zip(self.counts.iter_mut()) {
-            let Some(ords) = ords else { continue };
+        for (column, counts) in self.columns.facets.iter().zip(self.counts.iter_mut()) {
+            let Some(column) = column else { continue };
             self.scratch.clear();
             self.scratch.resize(docs.len(), None);
-            ords.first_vals(docs, &mut self.scratch);
+            column.ords.first_vals(docs, &mut self.scratch);
             for ord in self.scratch.iter().flatten() {
                 if let Some(n) = usize::try_from(*ord).ok().and_then(|o| counts.get_mut(o)) {
                     *n += 1;
@@ -196,7 +236,7 @@ impl SegmentCollector for SegmentFacets {
         if !self.bounds.is_empty() {
             self.prices.clear();
             self.prices.resize(docs.len(), None);
-            self.price.first_vals(docs, &mut self.prices);
+            self.columns.price.first_vals(docs, &mut self.prices);
             for p in self.prices.iter().flatten() {
                 let bucket = self.bounds.partition_point(|b| b <= p);
                 if let Some(n) = bucket
@@ -206,37 +246,6 @@ impl SegmentCollector for SegmentFacets {
                     *n += 1;
                 }
             }
-        }
-    }
-
-    fn harvest(self) -> Facets {
-        let mut maps: Vec<Counts> = Vec::with_capacity(4);
-        for (column, counts) in self.columns.iter().zip(self.counts) {
-            let mut map = Vec::new();
-            if let Some(column) = column {
-                // One sequential walk of the dictionary, not a seek per ordinal.
-                let ords: Vec<u64> = (0u64..)
-                    .zip(&counts)
-                    .filter(|(_, n)| **n > 0)
-                    .map(|(o, _)| o)
-                    .collect();
-                let mut hits = ords.iter().map(|o| counts[*o as usize]);
-                let _ = column.dictionary().sorted_ords_to_term_cb(&ords, |term| {
-                    if let (Ok(text), Some(n)) = (std::str::from_utf8(term), hits.next()) {
-                        map.push((text.to_string(), u64::from(n)));
-                    }
-                });
-            }
-            maps.push(map);
-        }
-        let mut maps = maps.into_iter();
-        Facets {
-            total: self.total,
-            category: split(maps.next().unwrap_or_default(), '/'),
-            merchant: maps.next().unwrap_or_default(),
-            ship_from: maps.next().unwrap_or_default(),
-            ships_to: split(maps.next().unwrap_or_default(), ','),
-            price: self.price_counts,
         }
     }
 }

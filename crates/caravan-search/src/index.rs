@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use tantivy::collector::{Count, TopDocs};
 use tantivy::directory::MmapDirectory;
@@ -10,6 +10,7 @@ use tantivy::schema::Schema;
 use tantivy::{DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher, Term};
 
 use crate::analysis;
+use crate::columns::ColumnCache;
 use crate::facets::{FacetCollector, Facets};
 use crate::query::{self, SearchRequest, Sort};
 use crate::schema::{self, names, Fields, ProductDoc};
@@ -29,6 +30,7 @@ pub struct SearchIndex {
     reader: IndexReader,
     writer: Mutex<Option<IndexWriter>>,
     fresh: bool,
+    columns: Arc<ColumnCache>,
 }
 
 /// What a search found.
@@ -93,6 +95,7 @@ impl SearchIndex {
             reader,
             writer: Mutex::new(Some(writer)),
             fresh,
+            columns: Arc::default(),
         })
     }
 
@@ -150,7 +153,7 @@ impl SearchIndex {
         commit.set_payload(&position.to_string());
         commit.commit()?;
         drop(guard);
-        self.reader.reload()?;
+        self.reload()?;
         Ok(())
     }
 
@@ -181,8 +184,22 @@ impl SearchIndex {
         bulk.wait_merging_threads()?;
         *guard = Some(self.index.writer_with_num_threads(1, LIVE_WRITER_BYTES)?);
         drop(guard);
-        self.reader.reload()?;
+        self.reload()?;
         Ok(n)
+    }
+
+    /// Shows searches what was committed and forgets the columns of merged-away segments.
+    fn reload(&self) -> Result<(), SearchError> {
+        self.reader.reload()?;
+        let live: Vec<_> = self
+            .reader
+            .searcher()
+            .segment_readers()
+            .iter()
+            .map(|s| s.segment_id())
+            .collect();
+        self.columns.retain(&live);
+        Ok(())
     }
 
     /// Runs a search.
@@ -217,16 +234,19 @@ impl SearchIndex {
         };
         let facets = req.facets.then(|| FacetCollector {
             bounds: req.price_bounds.clone(),
+            cache: self.columns.clone(),
         });
-        // Two passes on purpose: the top-k pass skips most documents (block-max WAND), and the
-        // counting pass needs no scores, which makes a wide disjunction several times cheaper
-        // than counting inside the scoring pass.
-        let addresses: Vec<DocAddress> = match sort {
-            Sort::Relevance => searcher
-                .search(q, &top.order_by_score())?
-                .into_iter()
-                .map(|(_, a)| a)
-                .collect(),
+        // One pass collects the page and the facets together: the query always carries an
+        // exclusion or a nested disjunction, so tantivy's block-max pruning never applies and
+        // the page's pass visits every match anyway.
+        let (addresses, counted) = match sort {
+            Sort::Relevance => {
+                let (page, counted) = searcher.search(q, &(top.order_by_score(), facets))?;
+                (
+                    page.into_iter().map(|(_, a)| a).collect::<Vec<_>>(),
+                    counted,
+                )
+            }
             Sort::PriceAsc | Sort::PriceDesc | Sort::Newest | Sort::BestSelling => {
                 let (field, order) = match sort {
                     Sort::PriceAsc => (names::PRICE, Order::Asc),
@@ -234,16 +254,10 @@ impl SearchIndex {
                     Sort::BestSelling => (names::SOLD, Order::Desc),
                     _ => (names::CREATED, Order::Desc),
                 };
-                searcher
-                    .search(q, &top.order_by_fast_field::<i64>(field, order))?
-                    .into_iter()
-                    .map(|(_, a)| a)
-                    .collect()
+                let by_field = top.order_by_fast_field::<i64>(field, order);
+                let (page, counted) = searcher.search(q, &(by_field, facets))?;
+                (page.into_iter().map(|(_, a)| a).collect(), counted)
             }
-        };
-        let counted = match facets {
-            Some(collector) => Some(searcher.search(q, &collector)?),
-            None => None,
         };
         let total = match &counted {
             Some(f) => f.total,
@@ -264,10 +278,12 @@ impl SearchIndex {
     ) -> Result<Vec<String>, SearchError> {
         let mut out = Vec::with_capacity(addresses.len());
         for a in addresses {
-            let column = searcher
-                .segment_reader(a.segment_ord)
-                .fast_fields()
-                .str("id")?
+            let columns = self
+                .columns
+                .columns(searcher.segment_reader(a.segment_ord))?;
+            let column = columns
+                .id
+                .as_ref()
                 .ok_or(SearchError::Corrupt("id column missing"))?;
             let mut id = String::new();
             if let Some(ord) = column.term_ords(a.doc_id).next() {

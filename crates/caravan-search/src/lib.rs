@@ -6,6 +6,7 @@
 //! business (`caravan-market`). It knows nothing of SQL or HTTP.
 
 pub mod analysis;
+pub mod columns;
 pub mod facets;
 pub mod index;
 pub mod query;

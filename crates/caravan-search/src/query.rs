@@ -89,6 +89,44 @@ pub fn words(text: &str) -> Vec<String> {
     words
 }
 
+/// The connecting words of product titles in the seven alphabetic languages (articles,
+/// prepositions, conjunctions): "aceite de oliva", "sac à dos", "кроссовки из кожи". Every title
+/// in a language has them, so requiring one narrows nothing and costs a walk over most of the
+/// index.
+#[rustfmt::skip]
+const CONNECTING_WORDS: &[&str] = &[
+    // English
+    "a", "an", "and", "by", "for", "in", "of", "on", "the", "with",
+    // French
+    "au", "aux", "avec", "d", "de", "des", "du", "en", "et", "l", "la", "le", "les", "pour", "un",
+    "une", "à",
+    // Spanish
+    "con", "del", "el", "las", "los", "para", "una", "y",
+    // Italian
+    "da", "dei", "della", "delle", "di", "e", "il", "lo", "per",
+    // Polish
+    "dla", "do", "i", "na", "od", "w", "we", "z", "ze",
+    // Russian
+    "в", "во", "для", "и", "из", "на", "от", "с", "со",
+    // Turkish
+    "bir", "ile", "için", "ve",
+];
+
+/// The words that take part in matching: connecting words are left out unless the query has
+/// nothing else.
+fn meaningful(words: Vec<String>) -> Vec<String> {
+    let kept: Vec<String> = words
+        .iter()
+        .filter(|w| !CONNECTING_WORDS.contains(&w.as_str()))
+        .cloned()
+        .collect();
+    if kept.is_empty() {
+        words
+    } else {
+        kept
+    }
+}
+
 fn is_cjk(c: char) -> bool {
     matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}')
 }
@@ -152,7 +190,7 @@ pub fn text_query(
     fuzzy: bool,
     known: &dyn Fn(Field, &str) -> bool,
 ) -> Option<Box<dyn Query>> {
-    let words = words(text);
+    let words = meaningful(words(text));
     if words.is_empty() {
         return None;
     }

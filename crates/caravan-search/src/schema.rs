@@ -59,8 +59,9 @@ pub struct Fields {
     pub ships_to: Field,
     /// The category path (`root/…/leaf`), one value, for facet counting.
     pub category_path: Field,
-    /// The ships-to set (`DE,FR,PL`), one value, for facet counting.
-    pub ships_to_set: Field,
+    /// Who sells it and how it travels (`merchant|ship-from|DE,FR,PL`), one value, for facet
+    /// counting: the three facets in one lookup per document.
+    pub seller: Field,
     /// Reference price.
     pub price: Field,
     /// Creation time.
@@ -73,14 +74,15 @@ pub struct Fields {
 
 /// Field names, shared with the collectors that read fast fields by name.
 pub mod names {
+    /// Product id field (a fast column read for each page of hits).
+    pub const ID: &str = "id";
     /// Category path fast field (single-valued; counted, then split into its ancestors).
     pub const CATEGORY_PATH: &str = "category_path";
-    /// Ships-to set fast field (single-valued; counted, then split into its countries).
-    pub const SHIPS_TO_SET: &str = "ships_to_set";
-    /// Merchant fast field.
-    pub const MERCHANT: &str = "merchant";
-    /// Ship-from fast field.
-    pub const SHIP_FROM: &str = "ship_from";
+    /// Seller fast field: merchant, ship-from and ships-to set joined by [`SELLER_SEP`]
+    /// (single-valued; counted, then split into the three facets).
+    pub const SELLER: &str = "seller";
+    /// Separates the parts of a seller value (ids and country codes never hold it).
+    pub const SELLER_SEP: char = '|';
     /// Price fast field.
     pub const PRICE: &str = "price";
     /// Created fast field.
@@ -100,7 +102,7 @@ fn text(analyser: &str, record: IndexRecordOption) -> TextOptions {
 /// Builds the schema and its field handles.
 pub fn build() -> (Schema, Fields) {
     let mut b = Schema::builder();
-    let id = b.add_text_field("id", STRING | FAST);
+    let id = b.add_text_field(names::ID, STRING | FAST);
     let title = Locale::ALL.map(|l| {
         b.add_text_field(
             &format!("title_{}", l.code()),
@@ -121,11 +123,11 @@ pub fn build() -> (Schema, Fields) {
     });
     let raw = b.add_text_field("raw", text(RAW, IndexRecordOption::Basic));
     let category = b.add_text_field("category", STRING);
-    let merchant = b.add_text_field(names::MERCHANT, STRING | FAST);
-    let ship_from = b.add_text_field(names::SHIP_FROM, STRING | FAST);
+    let merchant = b.add_text_field("merchant", STRING);
+    let ship_from = b.add_text_field("ship_from", STRING);
     let ships_to = b.add_text_field("ships_to", STRING);
     let category_path = b.add_text_field(names::CATEGORY_PATH, FAST);
-    let ships_to_set = b.add_text_field(names::SHIPS_TO_SET, FAST);
+    let seller = b.add_text_field(names::SELLER, FAST);
     let price = b.add_i64_field(names::PRICE, FAST | INDEXED);
     let created = b.add_i64_field(names::CREATED, FAST);
     let sold = b.add_i64_field(names::SOLD, FAST);
@@ -141,7 +143,7 @@ pub fn build() -> (Schema, Fields) {
         ship_from,
         ships_to,
         category_path,
-        ships_to_set,
+        seller,
         price,
         created,
         sold,
@@ -193,7 +195,16 @@ impl Fields {
             d.add_text(self.ships_to, c);
         }
         d.add_text(self.category_path, p.categories.join("/"));
-        d.add_text(self.ships_to_set, p.ships_to.join(","));
+        let sep = names::SELLER_SEP;
+        d.add_text(
+            self.seller,
+            format!(
+                "{}{sep}{}{sep}{}",
+                p.merchant,
+                p.ship_from,
+                p.ships_to.join(",")
+            ),
+        );
         d.add_i64(self.price, p.price);
         d.add_i64(self.created, p.created_ms);
         d.add_i64(self.sold, p.sold);

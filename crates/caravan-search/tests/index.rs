@@ -129,6 +129,31 @@ fn inflected_queries_find_base_forms_and_back() {
 }
 
 #[test]
+fn connecting_words_are_not_required() {
+    let index = index();
+    let exact = |text: &str, locale| {
+        let req = SearchRequest {
+            text: text.to_string(),
+            locale,
+            limit: 10,
+            ..SearchRequest::default()
+        };
+        let res = index.search(&req).unwrap();
+        assert!(!res.typo_tolerant, "{text}: matched only with typos");
+        res.ids
+    };
+    // No title says "with", "for", "de" or "из"; the words that matter still match exactly.
+    assert_eq!(exact("scarf with silk", Locale::En), ["p1"]);
+    assert_eq!(exact("bag for the canvas", Locale::En), ["p3"]);
+    assert_eq!(exact("сумка из холста для", Locale::Ru), ["p3"]);
+    assert_eq!(exact("tea de", Locale::Es), ["p4"]);
+    // A query of connecting words alone still asks for them.
+    let mut only = exact("из", Locale::Ru);
+    only.sort();
+    assert_eq!(only, ["p1", "p3"]);
+}
+
+#[test]
 fn typos_are_forgiven_only_when_nothing_matches_exactly() {
     let index = index();
     let req = SearchRequest {
@@ -352,4 +377,47 @@ fn the_catalogues_words_find_products_across_languages_below_their_own_text() {
     assert_eq!(find(&index, "szalik", Locale::Pl), ["it1"]);
     assert_eq!(find(&index, "围巾", Locale::Zh), ["it1"]);
     assert_eq!(find(&index, "scarves", Locale::En), ["it1"]);
+}
+
+#[test]
+fn facets_add_up_across_segments_and_follow_changes() {
+    let index = SearchIndex::in_memory().unwrap();
+    // Three commits, three segments; the later ones bring values the first never saw.
+    let mut italian = doc("p6", "m4", &["fashion", "scarves"], &[], 3000);
+    italian.ship_from = "IT".to_string();
+    italian.ships_to = vec!["*".to_string()];
+    index.apply(&corpus()[..2], &[], 1).unwrap();
+    index.apply(&corpus()[2..], &[], 2).unwrap();
+    index.apply(&[italian.clone()], &[], 3).unwrap();
+    assert!(index.segments() >= 2, "{} segments", index.segments());
+    let everything = SearchRequest {
+        limit: 10,
+        facets: true,
+        price_bounds: vec![0],
+        ..SearchRequest::default()
+    };
+    let f = index.search(&everything).unwrap().facets.unwrap();
+    assert_eq!(f.total, 6);
+    assert_eq!(count(&f.merchant, "m2"), 2);
+    assert_eq!(count(&f.merchant, "m4"), 1);
+    assert_eq!(count(&f.ship_from, "PL"), 5);
+    assert_eq!(count(&f.ship_from, "IT"), 1);
+    assert_eq!(count(&f.ships_to, "DE"), 5);
+    assert_eq!(count(&f.ships_to, "*"), 1);
+    assert_eq!(count(&f.category, "fashion"), 4);
+    assert_eq!(count(&f.category, "scarves"), 2);
+    assert_eq!(f.price, [6]);
+    // Sorted by value, so lists from segments merge and binary searches hold.
+    assert!(f.merchant.windows(2).all(|w| w[0].0 < w[1].0));
+    // The Italian store moves to Spain and ships to France only: the counts follow.
+    italian.ship_from = "ES".to_string();
+    italian.ships_to = vec!["FR".to_string()];
+    index.apply(&[italian], &[], 4).unwrap();
+    let f = index.search(&everything).unwrap().facets.unwrap();
+    assert_eq!(f.total, 6);
+    assert_eq!(count(&f.ship_from, "IT"), 0);
+    assert_eq!(count(&f.ship_from, "ES"), 1);
+    assert_eq!(count(&f.ships_to, "*"), 0);
+    assert_eq!(count(&f.ships_to, "FR"), 1);
+    assert_eq!(count(&f.merchant, "m4"), 1);
 }

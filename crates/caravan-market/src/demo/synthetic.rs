@@ -133,6 +133,8 @@ pub enum BenchQuery {
         text: String,
         /// Category filter.
         category: Option<String>,
+        /// Which part of the mix: `one_word`, `two_words`, `typo` or `category`.
+        kind: &'static str,
     },
     /// A prefix typed so far.
     Suggest(String),
@@ -151,15 +153,16 @@ pub fn bench_queries(count: usize, seed: u64) -> Vec<BenchQuery> {
             let noun = leaf.nouns[rng.gen_range(0..leaf.nouns.len())][li].to_lowercase();
             let material =
                 leaf.materials[rng.gen_range(0..leaf.materials.len())][li].to_lowercase();
-            let text = match i % 5 {
-                0 => noun,
-                1 => format!("{material} {noun}"),
-                2 => typo(&noun, &mut rng),
+            let (text, kind) = match i % 5 {
+                0 => (noun, "one_word"),
+                1 => (format!("{material} {noun}"), "two_words"),
+                2 => (typo(&noun, &mut rng), "typo"),
                 3 => {
                     return BenchQuery::Search {
                         locale,
                         text: noun,
                         category: Some(root.slug.to_string()),
+                        kind: "category",
                     }
                 }
                 _ => {
@@ -176,6 +179,7 @@ pub fn bench_queries(count: usize, seed: u64) -> Vec<BenchQuery> {
                 locale,
                 text,
                 category: None,
+                kind,
             }
         })
         .collect()
