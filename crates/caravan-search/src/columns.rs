@@ -17,10 +17,6 @@ use tantivy::SegmentReader;
 use crate::schema::names;
 use crate::SearchError;
 
-/// The string columns counted per document, in the order of [`Columns::facets`]: the category
-/// path, and the seller (merchant, ship-from and ships-to set in one value).
-pub const STRING_FACETS: [&str; 2] = [names::CATEGORY_PATH, names::SELLER];
-
 /// One string facet of one segment: its ordinals and what each ordinal's value is numbered.
 pub struct FacetColumn {
     /// The segment ordinal of each document's value.
@@ -33,8 +29,9 @@ pub struct FacetColumn {
 pub struct Columns {
     /// Product ids.
     pub id: Option<StrColumn>,
-    /// The string facets, as [`STRING_FACETS`] lists them.
-    pub facets: Vec<Option<FacetColumn>>,
+    /// The string columns counted per document: the category path, then the seller (merchant,
+    /// ship-from and ships-to set in one value).
+    pub facets: [Option<FacetColumn>; 2],
     /// Reference prices.
     pub price: Column<i64>,
 }
@@ -98,8 +95,6 @@ pub struct Snapshot {
     pub ships_to: Named,
     /// Seller value number → its merchant, ship-from and ships-to set numbers.
     pub sellers: Arc<Vec<[u32; 3]>>,
-    /// Seller values numbered so far.
-    pub seller_count: usize,
 }
 
 #[derive(Default)]
@@ -113,10 +108,6 @@ struct Numbering {
 }
 
 impl Numbering {
-    fn category(&mut self, name: &str) -> u32 {
-        self.category.number(name)
-    }
-
     /// Numbers a seller value, and its three parts when it is new.
     fn seller(&mut self, name: &str) -> u32 {
         let n = self.seller.number(name);
@@ -137,7 +128,6 @@ impl Numbering {
             ship_from: self.ship_from.snapshot(),
             ships_to: self.ships_to.snapshot(),
             sellers: self.sellers.clone(),
-            seller_count: self.seller.names.len(),
         }
     }
 }
@@ -188,7 +178,7 @@ impl ColumnCache {
 fn open(segment: &SegmentReader, numbering: &mut Numbering) -> Result<Columns, SearchError> {
     let fast = segment.fast_fields();
     let category = match fast.str(names::CATEGORY_PATH)? {
-        Some(column) => Some(number(&column, |v| numbering.category(v))?),
+        Some(column) => Some(number(&column, |v| numbering.category.number(v))?),
         None => None,
     };
     let seller = match fast.str(names::SELLER)? {
@@ -197,7 +187,7 @@ fn open(segment: &SegmentReader, numbering: &mut Numbering) -> Result<Columns, S
     };
     Ok(Columns {
         id: fast.str(names::ID)?,
-        facets: vec![category, seller],
+        facets: [category, seller],
         price: fast.i64(names::PRICE)?,
     })
 }

@@ -108,7 +108,7 @@ impl Collector for FacetCollector {
     fn merge_fruits(&self, fruits: Vec<SegmentCounts>) -> tantivy::Result<Facets> {
         let numbered = self.cache.snapshot();
         let mut category = vec![0u64; numbered.category.names.len()];
-        let mut seller = vec![0u64; numbered.seller_count];
+        let mut seller = vec![0u64; numbered.sellers.len()];
         let mut price = vec![0; self.bounds.len()];
         let mut total = 0;
         for f in fruits {
