@@ -161,13 +161,11 @@ impl Market {
         if deal_units.is_empty() {
             return;
         }
-        let now = self.now();
-        if let Some(mut k) = self.inner.claims.get(buyer, now) {
+        self.inner.claims.update(buyer, self.now(), |k| {
             for (d, q) in deal_units {
                 *k.entry(d.clone()).or_default() += q;
             }
-            self.inner.claims.put(buyer, k, now);
-        }
+        });
     }
 
     /// The writer refused a deal over the buyer's limit: read their claims afresh next time.

@@ -105,6 +105,16 @@ impl<V: Clone> Recent<V> {
         }
     }
 
+    /// Changes the value of `key` in place if it was read within the TTL, keeping the time it
+    /// was read (so what others changed still shows once the TTL is over).
+    pub(crate) fn update(&self, key: &str, now: i64, change: impl FnOnce(&mut V)) {
+        if let Ok(mut m) = self.map.lock() {
+            if let Some((v, _)) = m.get_mut(key).filter(|(_, at)| now - *at < RECENT_TTL_MS) {
+                change(v);
+            }
+        }
+    }
+
     /// Forgets `key`.
     pub(crate) fn forget(&self, key: &str) {
         if let Ok(mut m) = self.map.lock() {
@@ -123,6 +133,17 @@ impl<V: Clone> Recent<V> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_update_keeps_the_time_the_value_was_read() {
+        let r: Recent<i64> = Recent::default();
+        r.update("k", 0, |v| *v += 1);
+        assert_eq!(r.get("k", 0), None, "nothing read, nothing to change");
+        r.put("k", 1, 0);
+        r.update("k", RECENT_TTL_MS - 1, |v| *v += 1);
+        assert_eq!(r.get("k", RECENT_TTL_MS - 1), Some(2));
+        assert_eq!(r.get("k", RECENT_TTL_MS), None, "read again once the TTL is over");
+    }
 
     #[test]
     fn counts_are_taken_once_and_restored_after_a_failure() {
