@@ -142,7 +142,11 @@ mod tests {
         r.put("k", 1, 0);
         r.update("k", RECENT_TTL_MS - 1, |v| *v += 1);
         assert_eq!(r.get("k", RECENT_TTL_MS - 1), Some(2));
-        assert_eq!(r.get("k", RECENT_TTL_MS), None, "read again once the TTL is over");
+        assert_eq!(
+            r.get("k", RECENT_TTL_MS),
+            None,
+            "read again once the TTL is over"
+        );
     }
 
     #[test]
