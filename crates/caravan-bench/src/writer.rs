@@ -9,7 +9,7 @@ use crate::festival::{bodies, seed_festival};
 use crate::seed::{self, err};
 use anyhow::Result;
 use caravan_market::accounts::Actor;
-use caravan_market::checkout::CheckoutRequest;
+use caravan_market::checkout::{CheckoutRequest, Written};
 use caravan_market::idempotency::IdempotencyKey;
 use caravan_market::Market;
 use caravan_store::checkout::{Outcome, Placement};
@@ -85,7 +85,8 @@ async fn prepare(
 
 /// Writes `placements` in batches of `batch`, one after the other, as the writer does; waits
 /// until the last is durable.
-async fn stream(store: Store, placements: Vec<Placement>, batch: usize) -> Result<Tally> {
+async fn stream(market: Market, placements: Vec<Placement>, batch: usize) -> Result<Tally> {
+    let store = market.store().clone();
     let mut tally = Tally::default();
     let mut durable = Vec::new();
     for chunk in placements.chunks(batch) {
@@ -93,6 +94,8 @@ async fn stream(store: Store, placements: Vec<Placement>, batch: usize) -> Resul
         let written = store.write_batch(chunk).await?;
         tally.batch_us.push(t.elapsed().as_micros() as u64);
         for (p, o) in chunk.iter().zip(&written.outcomes) {
+            // As the server does: the buyer's next checkout is priced knowing this one.
+            market.written(&Written::of(p), o);
             match o {
                 Outcome::Placed => {
                     tally.checkouts += 1;
@@ -165,7 +168,7 @@ pub async fn writer(args: WriterArgs) -> Result<()> {
         let to = (from + buyers).min(args.checkouts);
         let round = prepare(&market, &actors, &bodies, (from, to)).await?;
         let started = Instant::now();
-        tally.add(write_round(&db.store, round, streams, batch).await?);
+        tally.add(write_round(&market, round, streams, batch).await?);
         elapsed += started.elapsed();
     }
     let written = rows(&db.store, &args.db.engine).await? - before;
@@ -180,7 +183,7 @@ pub async fn writer(args: WriterArgs) -> Result<()> {
 
 /// One round, split across the streams as the writer's queues split checkouts.
 async fn write_round(
-    store: &Store,
+    market: &Market,
     round: Vec<Placement>,
     streams: usize,
     batch: usize,
@@ -191,7 +194,7 @@ async fn write_round(
     }
     let mut set = tokio::task::JoinSet::new();
     for part in parts {
-        set.spawn(stream(store.clone(), part, batch));
+        set.spawn(stream(market.clone(), part, batch));
     }
     let mut tally = Tally::default();
     while let Some(t) = set.join_next().await {

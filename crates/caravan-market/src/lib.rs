@@ -130,7 +130,7 @@ struct Inner {
     site_links: connect::clicks::Recent<Arc<Vec<sites::SiteLink>>>,
     /// Each buyer's deal units claimed (deal → units), read lately or counted from this
     /// node's placements since: which deals to offer them (the writer enforces the limits).
-    claims: connect::clicks::Recent<HashMap<String, i64>>,
+    claims: connect::clicks::Recent<Arc<HashMap<String, i64>>>,
 }
 
 impl Inner {

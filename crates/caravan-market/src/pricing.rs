@@ -115,10 +115,9 @@ impl Market {
         if offered.is_empty() {
             return Ok(offered);
         }
-        let ids: Vec<String> = offered.values().map(|d| d.id.clone()).collect();
         let claimed = match buyer {
-            Some(b) => self.buyer_claims(b, &ids, now).await?,
-            None => HashMap::new(),
+            Some(b) => self.buyer_claims(b, now).await?,
+            None => Arc::default(),
         };
         for (v, quantity) in items {
             let over = offered
@@ -131,29 +130,21 @@ impl Market {
         Ok(offered)
     }
 
-    /// What the buyer has claimed of `deals`: remembered for a moment (with this node's
-    /// placements added as they commit), else read. Another node's claims show within the
-    /// moment; meanwhile the writer, which enforces the limit, answers `deal_limit_reached`.
+    /// What the buyer has claimed of every live deal (a deal not named: nothing): remembered
+    /// for a moment (with this node's placements added as they commit), else read. Another
+    /// node's claims show within the moment; meanwhile the writer, which enforces the limit,
+    /// answers `deal_limit_reached`.
     async fn buyer_claims(
         &self,
         buyer: &str,
-        deals: &[String],
         now: i64,
-    ) -> Result<HashMap<String, i64>, MarketError> {
-        let known = self.inner.claims.get(buyer, now);
-        if let Some(k) = known
-            .as_ref()
-            .filter(|k| deals.iter().all(|d| k.contains_key(d)))
-        {
-            return Ok(k.clone());
+    ) -> Result<Arc<HashMap<String, i64>>, MarketError> {
+        if let Some(known) = self.inner.claims.get(buyer, now) {
+            return Ok(known);
         }
-        let mut claims = known.unwrap_or_default();
-        let read = self.store.buyer_claims(buyer, deals).await?;
-        for d in deals {
-            claims.insert(d.clone(), read.get(d).copied().unwrap_or(0));
-        }
-        self.inner.claims.put(buyer, claims.clone(), now);
-        Ok(claims)
+        let read = Arc::new(self.store.buyer_claims(buyer, now).await?);
+        self.inner.claims.put(buyer, read.clone(), now);
+        Ok(read)
     }
 
     /// A placement of the buyer committed on this node: its deal units count at once.
@@ -162,6 +153,7 @@ impl Market {
             return;
         }
         self.inner.claims.update(buyer, self.now(), |k| {
+            let k = Arc::make_mut(k);
             for (d, q) in deal_units {
                 *k.entry(d.clone()).or_default() += q;
             }

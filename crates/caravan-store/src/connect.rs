@@ -158,6 +158,9 @@ async fn open_pool(url: &str, engine: Engine, max: u32) -> Result<AnyPool, Store
     AnyPoolOptions::new()
         .acquire_timeout(Duration::from_secs(10))
         .max_connections(max)
+        // A SQLite connection is a thread of this process, never hung up on: a ping before
+        // each use is a round trip between threads for nothing.
+        .test_before_acquire(engine != Engine::Sqlite)
         .after_connect(move |conn, _meta| {
             Box::pin(async move {
                 if engine == Engine::Sqlite {

@@ -267,22 +267,20 @@ impl Store {
         Ok(())
     }
 
-    /// What `buyer` has claimed of these deals so far.
+    /// What `buyer` has claimed of every deal whose campaign has not ended by `now`.
     pub async fn buyer_claims(
         &self,
         buyer: &str,
-        deal_ids: &[String],
+        now: i64,
     ) -> Result<HashMap<String, i64>, StoreError> {
-        if deal_ids.is_empty() {
-            return Ok(HashMap::new());
-        }
-        let mut sql = Sql::default();
-        let b = sql.bind(buyer);
-        let list = in_list(&mut sql, deal_ids.iter().map(Val::from));
-        sql.push(&format!(
-            "SELECT deal_id, units FROM deal_claims WHERE buyer_id = {b} AND deal_id IN ({list})"
-        ));
-        let rows: Vec<(String, i64)> = sql.query_as().fetch_all(&self.pool).await?;
+        let rows: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT c.deal_id, c.units FROM deal_claims c JOIN deals d ON d.id = c.deal_id \
+             JOIN campaigns k ON k.id = d.campaign_id WHERE c.buyer_id = $1 AND k.ends_at > $2",
+        )
+        .bind(buyer)
+        .bind(now)
+        .fetch_all(&self.pool)
+        .await?;
         Ok(rows.into_iter().collect())
     }
 

@@ -20,6 +20,33 @@ use caravan_store::checkout::{Outcome, PaymentRecord, Placement};
 use std::sync::Arc;
 use writer::Failure;
 
+/// What a node remembers of a placement once the writer has answered it.
+#[derive(Debug, Clone)]
+pub struct Written {
+    buyer: String,
+    through_post: Option<String>,
+    deal_units: Vec<(String, i64)>,
+}
+
+impl Written {
+    /// Taken from the placement before it goes to the writer.
+    pub fn of(p: &Placement) -> Self {
+        Self {
+            buyer: p.group.buyer_id.clone(),
+            through_post: p
+                .commissions
+                .iter()
+                .find(|c| c.source == "post")
+                .map(|c| c.reference.clone()),
+            deal_units: p
+                .lines
+                .iter()
+                .filter_map(|l| l.deal_id.clone().map(|d| (d, l.quantity)))
+                .collect(),
+        }
+    }
+}
+
 impl Market {
     pub(crate) fn writer(&self) -> &Arc<writer::OrderWriter> {
         self.inner.writer.get_or_init(|| {
@@ -53,25 +80,10 @@ impl Market {
         };
         let response = placement.answer.response.clone();
         let payment = placement.payment.clone();
-        let through_post = placement
-            .commissions
-            .iter()
-            .find(|c| c.source == "post")
-            .map(|c| c.reference.clone());
-        let deal_units: Vec<(String, i64)> = placement
-            .lines
-            .iter()
-            .filter_map(|l| l.deal_id.clone().map(|d| (d, l.quantity)))
-            .collect();
+        let after = Written::of(&placement);
         let outcome = self.writer().submit(placement).await;
-        if let (Ok(Outcome::Placed), Some(post)) = (&outcome, through_post) {
-            // The feed's "most bought" counts it at the next flush.
-            self.inner.post_orders.count(&post);
-        }
-        match &outcome {
-            Ok(Outcome::Placed) => self.claimed(&scope, &deal_units),
-            Ok(Outcome::DealLimit(_)) => self.forget_claims(&scope),
-            _ => {}
+        if let Ok(o) = &outcome {
+            self.written(&after, o);
         }
         // Kept only when its order was written (or may have been: a batch that could not be
         // made durable); any other outcome gives the authorization back at once.
@@ -79,6 +91,22 @@ impl Market {
             self.give_back(&payment).await?;
         }
         self.answer(outcome, response)
+    }
+
+    /// What this node remembers of a placement the writer answered: a deal's units count
+    /// against the buyer's limit at once (or, refused over it, their claims are read afresh);
+    /// a post's sale counts in the feed's "most bought" at the next flush.
+    pub fn written(&self, placement: &Written, outcome: &Outcome) {
+        match outcome {
+            Outcome::Placed => {
+                if let Some(post) = &placement.through_post {
+                    self.inner.post_orders.count(post);
+                }
+                self.claimed(&placement.buyer, &placement.deal_units);
+            }
+            Outcome::DealLimit(_) => self.forget_claims(&placement.buyer),
+            _ => {}
+        }
     }
 
     /// What the buyer is told of the writer's outcome.

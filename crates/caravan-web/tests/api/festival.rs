@@ -17,6 +17,7 @@ on_both_engines!(
     a_buyer_with_two_logins_gets_no_more_than_the_limit,
     caps_and_limits_hold_across_two_nodes,
     a_cancelled_order_gives_its_deal_units_back,
+    a_buyers_claims_are_read_for_every_live_deal_at_once,
     the_festival_in_the_three_web_areas,
     the_live_screen_follows_the_outbox,
 );
@@ -391,6 +392,39 @@ async fn a_cancelled_order_gives_its_deal_units_back(app: &TestApp) {
         "the buyer's limit came back too"
     );
     assert_eq!(claimed(app).await, 2);
+    audit(app).await;
+}
+
+/// Checkout prices a buyer's cart against their claims on every live deal, read at once
+/// (and remembered for a moment): the claims of campaigns that have ended are not read.
+async fn a_buyers_claims_are_read_for_every_live_deal_at_once(app: &TestApp) {
+    let (_, variant, deal) = live_deal(app, 10, 3).await;
+    let buyer = app.buyer("claims@example.com").await;
+    app.post_idem("/api/v1/checkout", &buyer, "claims-1", one(&variant, 2))
+        .await
+        .ok(201);
+    let me = app.get("/api/v1/me", Some(&buyer)).await;
+    let id = me.ok(200)["id"].as_str().unwrap().to_owned();
+    let store = app.market.store();
+    let now = app.clock.now_ms();
+    let live = store.buyer_claims(&id, now).await.unwrap();
+    assert_eq!(live, std::collections::HashMap::from([(deal.clone(), 2)]));
+    let later = store.buyer_claims(&id, now + 2 * DAY).await.unwrap();
+    assert!(later.is_empty(), "the campaign has ended: {later:?}");
+    // One more unit is within the limit of 3: the deal's price; then the limit is reached and
+    // the next unit is priced normally, at once.
+    for (k, expected) in [(2, Some(deal.as_str())), (3, None)] {
+        let r = app
+            .post_idem(
+                "/api/v1/checkout",
+                &buyer,
+                &format!("claims-{k}"),
+                one(&variant, 1),
+            )
+            .await;
+        let line = r.ok(201)["orders"][0]["lines"][0].clone();
+        assert_eq!(line["deal_id"].as_str(), expected, "{line}");
+    }
     audit(app).await;
 }
 
