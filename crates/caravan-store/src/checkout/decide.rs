@@ -234,7 +234,6 @@ async fn deals_of<E: Exec>(
     if ids.is_empty() {
         return Ok(deals);
     }
-    let buyers: BTreeSet<&str> = open().map(|(p, _)| p.group.buyer_id.as_str()).collect();
     let mut sql = Sql::positional(tx.positional());
     let list = in_list(&mut sql, ids.iter().map(|d| Val::from(*d)));
     sql.push(&format!(
@@ -251,22 +250,54 @@ async fn deals_of<E: Exec>(
         let (cap, claimed, per_buyer) = (next().int()?, next().int()?, next().int()?);
         deals.state.insert(id, (cap, claimed, per_buyer));
     }
-    let mut sql = Sql::positional(tx.positional());
-    let dl = in_list(&mut sql, ids.iter().map(|d| Val::from(*d)));
-    let bl = in_list(&mut sql, buyers.iter().map(|b| Val::from(*b)));
-    sql.push(&format!(
-        "SELECT deal_id, buyer_id, units FROM deal_claims WHERE deal_id IN ({dl}) AND buyer_id IN ({bl})"
-    ));
-    for row in tx
-        .fetch(&sql.text, &sql.binds, &[Text, Text, Int], false)
-        .await?
-    {
-        let mut c = row.into_iter();
-        let mut next = || c.next().unwrap_or(Cell::Null);
-        let key = (next().text()?, next().text()?);
-        deals.by_buyer.insert(key, next().int()?);
-    }
+    deals.by_buyer = claims_of(tx, open().map(|(p, _)| p)).await?;
     Ok(deals)
+}
+
+/// (deal, buyer) pairs looked up per statement.
+const CLAIMS_PER_READ: usize = 2_000;
+
+/// What each buyer of `placements` has claimed of each deal they name, by (deal, buyer).
+async fn claims_of<'a, E: Exec>(
+    tx: &mut E,
+    placements: impl Iterator<Item = &'a Placement>,
+) -> Result<HashMap<(String, String), i64>, StoreError> {
+    // Each (deal, buyer) pair the batch names, looked up by the key: not every deal of the
+    // batch for every buyer of it (an IN list on each column probes their product).
+    let pairs: BTreeSet<(&str, &str)> = placements
+        .flat_map(|p| {
+            let buyer = p.group.buyer_id.as_str();
+            p.lines
+                .iter()
+                .filter_map(move |l| l.deal_id.as_deref().map(|d| (d, buyer)))
+        })
+        .collect();
+    let pairs: Vec<(&str, &str)> = pairs.into_iter().collect();
+    let mut claims = HashMap::new();
+    // Bounded statements: two parameters a pair, far under either engine's limit.
+    for chunk in pairs.chunks(CLAIMS_PER_READ) {
+        let mut sql = Sql::positional(tx.positional());
+        let rows: Vec<String> = chunk
+            .iter()
+            .map(|(d, b)| format!("({}, {})", sql.bind(*d), sql.bind(*b)))
+            .collect();
+        sql.push(&format!(
+            "WITH w (deal_id, buyer_id) AS (VALUES {}) SELECT c.deal_id, c.buyer_id, c.units \
+             FROM w JOIN deal_claims c ON c.deal_id = w.deal_id AND c.buyer_id = w.buyer_id",
+            rows.join(", ")
+        ));
+        use Kind::{Int, Text};
+        for row in tx
+            .fetch(&sql.text, &sql.binds, &[Text, Text, Int], false)
+            .await?
+        {
+            let mut c = row.into_iter();
+            let mut next = || c.next().unwrap_or(Cell::Null);
+            let key = (next().text()?, next().text()?);
+            claims.insert(key, next().int()?);
+        }
+    }
+    Ok(claims)
 }
 
 /// The batch's deal units, each deal and then each buyer's claim in id order, guarded: another
