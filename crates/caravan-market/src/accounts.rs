@@ -302,12 +302,11 @@ impl Market {
         if let Some(actor) = self.inner.cache.token(&hash) {
             return Ok(actor);
         }
-        let token = self
+        let (token, roles) = self
             .store
             .live_token(&hash)
             .await?
             .ok_or_else(unauthenticated)?;
-        let roles = self.store.roles_of(&token.user_id).await?;
         let actor = Actor {
             user_id: UserId::parse(&token.user_id)?,
             roles: roles.iter().filter_map(|r| Role::parse(r).ok()).collect(),

@@ -8,7 +8,12 @@
 //! node drops everything at once. A second reason to reload is age ([`TTL`], a safety net).
 //! Stock is the exception: it changes with every sale, so a cached stock figure counts only
 //! while it is younger than [`STOCK_FRESH`] (older, checkout leaves the decision to the order
-//! writer, and carts reload the entry). Tokens live two seconds.
+//! writer, and carts reload the entry). Tokens live two seconds at most.
+//!
+//! Entries read for many keys at one moment (every buyer's token at the festival's midnight)
+//! would all expire at the next same moment and send every request to the database at once: a
+//! herd that queues behind the readers and makes the burst's slowest checkouts. So a short-lived
+//! entry lives between three quarters and all of its TTL, fixed per key ([`spread`]).
 //!
 //! A load that began before a drop does not store what it read (the generation check), so a
 //! slow reader can never put back what a write has just replaced.
@@ -20,6 +25,7 @@ use caravan_domain::{Currency, Locale};
 use caravan_store::merchants::MerchantRecord;
 use caravan_store::products::{ProductRecord, VariantRecord};
 use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -83,6 +89,15 @@ pub(crate) struct Caches {
     checking: AtomicBool,
 }
 
+/// How long the entry of `key` lives, in the unit of `ttl`: between three quarters and all of
+/// `ttl`, the same for a key every time, spread evenly across keys (a wider spread would
+/// make more reads: the mean lifetime is what sets their number).
+pub(crate) fn spread(key: &str, ttl: u64) -> u64 {
+    let mut h = DefaultHasher::new();
+    key.hash(&mut h);
+    ttl - h.finish() % (ttl / 4).max(1)
+}
+
 fn get<T: Clone>(
     map: &Mutex<HashMap<String, Timed<T>>>,
     key: &str,
@@ -142,7 +157,9 @@ impl CheckClaim<'_> {
 
 impl Caches {
     pub fn token(&self, hash: &str) -> Option<Actor> {
-        get(&self.tokens, hash, TOKEN_TTL).map(|(a, _)| a)
+        let ms = u64::try_from(TOKEN_TTL.as_millis()).unwrap_or(u64::MAX);
+        let ttl = Duration::from_millis(spread(hash, ms));
+        get(&self.tokens, hash, ttl).map(|(a, _)| a)
     }
 
     pub fn put_token(&self, hash: String, actor: Actor) {
@@ -302,5 +319,24 @@ mod tests {
         *c.seen.lock().unwrap() = Some((8, Instant::now() - CHECK_EVERY));
         drop(c.claim_check().unwrap());
         assert!(c.claim_check().is_some());
+    }
+
+    #[test]
+    fn lifetimes_spread_across_keys_within_the_ttl() {
+        let ttls: Vec<u64> = (0..1000)
+            .map(|i| spread(&format!("buyer-{i}"), 2000))
+            .collect();
+        assert!(ttls.iter().all(|t| (1500..=2000).contains(t)), "{ttls:?}");
+        let early = ttls.iter().filter(|t| **t < 1625).count();
+        let late = ttls.iter().filter(|t| **t > 1875).count();
+        assert!(
+            early > 150 && late > 150,
+            "spread evenly: {early} early, {late} late"
+        );
+        assert_eq!(
+            spread("buyer-1", 2000),
+            ttls[1],
+            "the same for a key every time"
+        );
     }
 }

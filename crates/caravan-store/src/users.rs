@@ -164,15 +164,41 @@ impl Store {
         Ok(())
     }
 
-    /// The live (unrevoked) token with this hash.
-    pub async fn live_token(&self, token_hash: &str) -> Result<Option<TokenRecord>, StoreError> {
-        Ok(sqlx::query_as(
-            "SELECT id, user_id, token_hash, name, created_at, revoked_at FROM api_tokens \
-             WHERE token_hash = $1 AND revoked_at IS NULL",
+    /// The live (unrevoked) token with this hash and its owner's roles (sorted), in one read:
+    /// what every authenticated request needs.
+    pub async fn live_token(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<(TokenRecord, Vec<String>)>, StoreError> {
+        type Row = (
+            String,
+            String,
+            String,
+            String,
+            i64,
+            Option<i64>,
+            Option<String>,
+        );
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT t.id, t.user_id, t.token_hash, t.name, t.created_at, t.revoked_at, r.role \
+             FROM api_tokens t LEFT JOIN user_roles r ON r.user_id = t.user_id \
+             WHERE t.token_hash = $1 AND t.revoked_at IS NULL ORDER BY r.role",
         )
         .bind(token_hash)
-        .fetch_optional(&self.pool)
-        .await?)
+        .fetch_all(&self.pool)
+        .await?;
+        let roles = rows.iter().filter_map(|r| r.6.clone()).collect();
+        Ok(rows.into_iter().next().map(|r| {
+            let token = TokenRecord {
+                id: r.0,
+                user_id: r.1,
+                token_hash: r.2,
+                name: r.3,
+                created_at: r.4,
+                revoked_at: r.5,
+            };
+            (token, roles)
+        }))
     }
 
     /// A user's tokens, newest first.

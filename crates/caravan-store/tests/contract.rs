@@ -107,14 +107,10 @@ async fn users_roles_and_tokens(s: &Store) {
         revoked_at: None,
     };
     s.insert_token(&token).await.expect("token");
-    assert_eq!(
-        s.live_token("h1")
-            .await
-            .expect("read")
-            .expect("live")
-            .user_id,
-        "usr_1"
-    );
+    let (live, roles) = s.live_token("h1").await.expect("read").expect("live");
+    assert_eq!(live.user_id, "usr_1");
+    assert_eq!(roles, s.roles_of("usr_1").await.expect("roles"));
+    assert!(!roles.is_empty(), "the owner's roles come with the token");
     assert!(matches!(
         s.revoke_token("tok_1", "usr_3", 4_000).await,
         Err(StoreError::Stale)

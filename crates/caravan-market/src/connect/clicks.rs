@@ -72,7 +72,8 @@ impl Clicks {
 /// remembered: a suspended creator's links stop, and a new address counts, within this time.
 pub(crate) const RECENT_TTL_MS: i64 = 2_000;
 
-/// Values read lately, by key, for [`RECENT_TTL_MS`]; emptied when it reaches `MAX_CODES`.
+/// Values read lately, by key, for at most [`RECENT_TTL_MS`] (three quarters to all of it, per
+/// key: [`crate::cache::spread`]); emptied when it reaches `MAX_CODES`.
 #[derive(Debug)]
 pub struct Recent<V> {
     map: Mutex<HashMap<String, (V, i64)>>,
@@ -86,12 +87,18 @@ impl<V> Default for Recent<V> {
     }
 }
 
+/// Whether a value of `key` read `age` ms ago is still believed.
+fn fresh(key: &str, age: i64) -> bool {
+    let ttl = crate::cache::spread(key, RECENT_TTL_MS.unsigned_abs());
+    age < i64::try_from(ttl).unwrap_or(RECENT_TTL_MS)
+}
+
 impl<V: Clone> Recent<V> {
     /// The value of `key` if it was read within the TTL.
     pub(crate) fn get(&self, key: &str, now: i64) -> Option<V> {
         let m = self.map.lock().ok()?;
         m.get(key)
-            .filter(|(_, at)| now - at < RECENT_TTL_MS)
+            .filter(|(_, at)| fresh(key, now - at))
             .map(|(v, _)| v.clone())
     }
 
@@ -109,7 +116,7 @@ impl<V: Clone> Recent<V> {
     /// was read (so what others changed still shows once the TTL is over).
     pub(crate) fn update(&self, key: &str, now: i64, change: impl FnOnce(&mut V)) {
         if let Ok(mut m) = self.map.lock() {
-            if let Some((v, _)) = m.get_mut(key).filter(|(_, at)| now - *at < RECENT_TTL_MS) {
+            if let Some((v, _)) = m.get_mut(key).filter(|(_, at)| fresh(key, now - *at)) {
                 change(v);
             }
         }
@@ -140,13 +147,14 @@ mod tests {
         r.update("k", 0, |v| *v += 1);
         assert_eq!(r.get("k", 0), None, "nothing read, nothing to change");
         r.put("k", 1, 0);
-        r.update("k", RECENT_TTL_MS - 1, |v| *v += 1);
-        assert_eq!(r.get("k", RECENT_TTL_MS - 1), Some(2));
-        assert_eq!(
-            r.get("k", RECENT_TTL_MS),
-            None,
-            "read again once the TTL is over"
+        let ttl = i64::try_from(crate::cache::spread("k", RECENT_TTL_MS.unsigned_abs())).unwrap();
+        assert!(
+            (RECENT_TTL_MS * 3 / 4..=RECENT_TTL_MS).contains(&ttl),
+            "{ttl}"
         );
+        r.update("k", ttl - 1, |v| *v += 1);
+        assert_eq!(r.get("k", ttl - 1), Some(2));
+        assert_eq!(r.get("k", ttl), None, "read again once its TTL is over");
     }
 
     #[test]
