@@ -40,6 +40,14 @@ pub struct TokenRecord {
     pub revoked_at: Option<i64>,
 }
 
+/// A token with one of its owner's roles (none: the owner has no role).
+#[derive(sqlx::FromRow)]
+struct TokenRole {
+    #[sqlx(flatten)]
+    token: TokenRecord,
+    role: Option<String>,
+}
+
 const USER_COLS: &str =
     "id, email, password_hash, display_name, country, locale, created_at, suspended_at";
 
@@ -170,16 +178,7 @@ impl Store {
         &self,
         token_hash: &str,
     ) -> Result<Option<(TokenRecord, Vec<String>)>, StoreError> {
-        type Row = (
-            String,
-            String,
-            String,
-            String,
-            i64,
-            Option<i64>,
-            Option<String>,
-        );
-        let rows: Vec<Row> = sqlx::query_as(
+        let rows: Vec<TokenRole> = sqlx::query_as(
             "SELECT t.id, t.user_id, t.token_hash, t.name, t.created_at, t.revoked_at, r.role \
              FROM api_tokens t LEFT JOIN user_roles r ON r.user_id = t.user_id \
              WHERE t.token_hash = $1 AND t.revoked_at IS NULL ORDER BY r.role",
@@ -187,18 +186,8 @@ impl Store {
         .bind(token_hash)
         .fetch_all(&self.pool)
         .await?;
-        let roles = rows.iter().filter_map(|r| r.6.clone()).collect();
-        Ok(rows.into_iter().next().map(|r| {
-            let token = TokenRecord {
-                id: r.0,
-                user_id: r.1,
-                token_hash: r.2,
-                name: r.3,
-                created_at: r.4,
-                revoked_at: r.5,
-            };
-            (token, roles)
-        }))
+        let roles = rows.iter().filter_map(|r| r.role.clone()).collect();
+        Ok(rows.into_iter().next().map(|r| (r.token, roles)))
     }
 
     /// A user's tokens, newest first.
