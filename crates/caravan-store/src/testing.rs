@@ -95,7 +95,8 @@ impl TestDb {
         })
     }
 
-    /// Closes the store and removes the database.
+    /// Closes the store and removes the database, PostgreSQL's even while a connection the
+    /// test left open (a writer or a background task of a market still running) holds it.
     pub async fn cleanup(self) {
         self.store.close().await;
         if let Some(dir) = self.dir {
@@ -103,7 +104,7 @@ impl TestDb {
         }
         if let Some((base, name)) = self.pg {
             if let Ok(admin) = Store::connect(&base).await {
-                let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
+                let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
                     .execute(&admin.pool)
                     .await;
                 admin.close().await;
