@@ -16,7 +16,22 @@ pub(crate) async fn insert_rows<E: Exec>(
     cols: &[&str],
     rows: &[Vec<Val<'_>>],
 ) -> Result<(), StoreError> {
-    insert_rows_then(tx, table, cols, rows, "").await
+    insert_rows_then(tx, table, cols, rows, "")
+        .await
+        .map(|_| ())
+}
+
+/// Inserts `rows` as [`insert_rows`] does, with `suffix` (an `ON CONFLICT … DO UPDATE … WHERE`
+/// guard) after each statement; how many rows were inserted or updated. A row the guard
+/// refused is not counted, so a caller compares the count with `rows.len()`.
+pub(crate) async fn upsert_rows<E: Exec>(
+    tx: &mut E,
+    table: &str,
+    cols: &[&str],
+    rows: &[Vec<Val<'_>>],
+    suffix: &str,
+) -> Result<u64, StoreError> {
+    insert_rows_then(tx, table, cols, rows, suffix).await
 }
 
 /// Adds each `(account, currency, delta)` to its running balance (creating it), for the whole
@@ -29,7 +44,9 @@ pub(crate) async fn add_to_balances<E: Exec>(
 ) -> Result<(), StoreError> {
     let cols = ["account", "currency", "balance_minor"];
     let add = " ON CONFLICT (account, currency) DO UPDATE SET balance_minor = balances.balance_minor + excluded.balance_minor";
-    insert_rows_then(tx, "balances", &cols, rows, add).await
+    insert_rows_then(tx, "balances", &cols, rows, add)
+        .await
+        .map(|_| ())
 }
 
 async fn insert_rows_then<E: Exec>(
@@ -38,9 +55,9 @@ async fn insert_rows_then<E: Exec>(
     cols: &[&str],
     rows: &[Vec<Val<'_>>],
     suffix: &str,
-) -> Result<(), StoreError> {
+) -> Result<u64, StoreError> {
     if rows.is_empty() {
-        return Ok(());
+        return Ok(0);
     }
     if let Some((r, row)) = rows.iter().enumerate().find(|(_, v)| v.len() != cols.len()) {
         return Err(StoreError::Corrupt(format!(
@@ -58,8 +75,7 @@ async fn insert_rows_then<E: Exec>(
         "INSERT INTO {table} ({list}) SELECT {list} FROM json_populate_recordset(NULL::{table}, $1::json){suffix}"
     );
     let payload = json_objects(cols, rows)?;
-    tx.execute(&sql, &[Val::from(payload)], true).await?;
-    Ok(())
+    tx.execute(&sql, &[Val::from(payload)], true).await
 }
 
 /// SQLite: multi-row `VALUES` statements of 128, 64, …, 1 rows with positional `?`s, so each
@@ -73,8 +89,9 @@ async fn sqlite_values<E: Exec>(
     width: usize,
     rows: &[Vec<Val<'_>>],
     suffix: &str,
-) -> Result<(), StoreError> {
+) -> Result<u64, StoreError> {
     const MAX_ROWS: usize = 128;
+    let mut done = 0;
     let one = format!("({})", vec!["?"; width].join(", "));
     let mut rest = rows;
     let mut binds = Vec::with_capacity(rows.len().min(MAX_ROWS) * width);
@@ -87,10 +104,10 @@ async fn sqlite_values<E: Exec>(
         );
         binds.clear();
         binds.extend(chunk.iter().flatten().map(Val::reborrow));
-        tx.execute(&sql, &binds, true).await?;
+        done += tx.execute(&sql, &binds, true).await?;
         rest = tail;
     }
-    Ok(())
+    Ok(done)
 }
 
 /// The rows as one JSON array of objects keyed by column. Written straight into one buffer: no
@@ -126,54 +143,115 @@ fn json_objects(cols: &[&str], rows: &[Vec<Val<'_>>]) -> Result<String, StoreErr
     String::from_utf8(payload).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
+/// A guarded change to counters, row by row: SQLite's statement for one row (`$1`, `$2` the
+/// amounts, the id last) and PostgreSQL's for all rows at once over `want(id, a, b)`.
+struct Take {
+    /// One row; binds the amounts, then the id.
+    each: &'static str,
+    /// Every row in one statement; `$1` is a JSON array of `{id, a, b}`.
+    all: &'static str,
+    /// How many amounts a row binds in `each` (1 or 2).
+    width: usize,
+}
+
+/// The stock a batch takes per SKU. The lock is `FOR NO KEY UPDATE`, the one an `UPDATE` of
+/// non-key columns takes, so it does not wait for the `FOR KEY SHARE` locks that other
+/// writers' order-line foreign-key checks hold on the same variant.
+const STOCK: Take = Take {
+    each: "UPDATE variants SET stock = stock - $1, sold = sold + $1 WHERE id = $2 AND stock >= $1",
+    all: "WITH want AS MATERIALIZED (SELECT id, a FROM json_to_recordset($1::json) AS w(id TEXT, a BIGINT, b BIGINT)), \
+          locked AS MATERIALIZED (SELECT v.id FROM variants v JOIN want w ON w.id = v.id ORDER BY v.id FOR NO KEY UPDATE OF v) \
+          UPDATE variants SET stock = variants.stock - want.a, sold = variants.sold + want.a \
+          FROM want JOIN locked ON locked.id = want.id \
+          WHERE variants.id = want.id AND variants.stock >= want.a",
+    width: 1,
+};
+
+/// The units a batch claims per deal, within each deal's cap.
+const DEALS: Take = Take {
+    each: "UPDATE deals SET claimed = claimed + $1 WHERE id = $2 AND claimed + $1 <= cap",
+    all: "WITH want AS MATERIALIZED (SELECT id, a FROM json_to_recordset($1::json) AS w(id TEXT, a BIGINT, b BIGINT)), \
+          locked AS MATERIALIZED (SELECT d.id FROM deals d JOIN want w ON w.id = d.id ORDER BY d.id FOR NO KEY UPDATE OF d) \
+          UPDATE deals SET claimed = deals.claimed + want.a \
+          FROM want JOIN locked ON locked.id = want.id \
+          WHERE deals.id = want.id AND deals.claimed + want.a <= deals.cap",
+    width: 1,
+};
+
+/// The uses and money a batch takes per coupon, within each coupon's budgets.
+const COUPONS: Take = Take {
+    each: "UPDATE coupons SET used_uses = used_uses + $1, used_minor = used_minor + $2 \
+           WHERE id = $3 AND (budget_uses IS NULL OR used_uses + $1 <= budget_uses) \
+           AND (budget_minor IS NULL OR used_minor + $2 <= budget_minor)",
+    all: "WITH want AS MATERIALIZED (SELECT id, a, b FROM json_to_recordset($1::json) AS w(id TEXT, a BIGINT, b BIGINT)), \
+          locked AS MATERIALIZED (SELECT c.id FROM coupons c JOIN want w ON w.id = c.id ORDER BY c.id FOR NO KEY UPDATE OF c) \
+          UPDATE coupons SET used_uses = coupons.used_uses + want.a, used_minor = coupons.used_minor + want.b \
+          FROM want JOIN locked ON locked.id = want.id \
+          WHERE coupons.id = want.id \
+          AND (coupons.budget_uses IS NULL OR coupons.used_uses + want.a <= coupons.budget_uses) \
+          AND (coupons.budget_minor IS NULL OR coupons.used_minor + want.b <= coupons.budget_minor)",
+    width: 2,
+};
+
 /// One guarded decrement per SKU, `taken` sorted by SKU id; `Stale` if another node took the
-/// stock in between. SQLite runs one prepared statement per SKU (no round trips in process);
-/// PostgreSQL one statement for the whole batch, which locks the rows in id order first (the
-/// lock order of every writer and transition) and then decrements them: a batch over many
-/// SKUs would otherwise pay one round trip per SKU. The lock is `FOR NO KEY UPDATE`, the one an
-/// `UPDATE` of non-key columns takes, so it does not wait for the `FOR KEY SHARE` locks that
-/// other writers' order-line foreign-key checks hold on the same variant.
+/// stock in between.
 pub(crate) async fn take_stock<E: Exec>(
     tx: &mut E,
     taken: &[(String, i64)],
 ) -> Result<(), StoreError> {
-    if taken.is_empty() {
+    let rows: Vec<(&str, [i64; 2])> = taken.iter().map(|(id, q)| (id.as_str(), [*q, 0])).collect();
+    take(tx, &STOCK, &rows).await
+}
+
+/// One guarded increment per deal, `claimed` sorted by deal id; `Stale` if another node
+/// claimed past a cap in between.
+pub(crate) async fn take_deals<E: Exec>(
+    tx: &mut E,
+    claimed: &[(String, i64)],
+) -> Result<(), StoreError> {
+    let rows: Vec<(&str, [i64; 2])> = claimed
+        .iter()
+        .map(|(id, q)| (id.as_str(), [*q, 0]))
+        .collect();
+    take(tx, &DEALS, &rows).await
+}
+
+/// One guarded increment per coupon, `(id, uses, money)` sorted by coupon id; `Stale` if
+/// another node spent a budget in between.
+pub(crate) async fn take_coupons<E: Exec>(
+    tx: &mut E,
+    taken: &[(&str, [i64; 2])],
+) -> Result<(), StoreError> {
+    take(tx, &COUPONS, taken).await
+}
+
+/// Applies `t` to `rows` (sorted by id, the lock order of every writer and transition):
+/// SQLite runs one prepared statement per row (no round trips in process); PostgreSQL one
+/// statement for the whole batch, which locks the rows in id order first and then changes them,
+/// where one statement per row would pay a round trip each while the batch holds hot rows.
+/// `Stale` if any row's guard refused.
+async fn take<E: Exec>(tx: &mut E, t: &Take, rows: &[(&str, [i64; 2])]) -> Result<(), StoreError> {
+    debug_assert!(rows.windows(2).all(|w| w[0].0 < w[1].0), "rows in id order");
+    if rows.is_empty() {
         return Ok(());
     }
     if tx.positional() {
-        for (variant, qty) in taken {
-            let done = tx
-                .execute(
-                    "UPDATE variants SET stock = stock - $1, sold = sold + $1 WHERE id = $2 AND stock >= $1",
-                    &[Val::Int(*qty), variant.into()],
-                    true,
-                )
-                .await?;
-            if done != 1 {
+        for (id, amounts) in rows {
+            let mut binds: Vec<Val> = amounts[..t.width].iter().map(|a| Val::Int(*a)).collect();
+            binds.push(Val::from(*id));
+            if tx.execute(t.each, &binds, true).await? != 1 {
                 return Err(StoreError::Stale);
             }
         }
         return Ok(());
     }
     let want = serde_json::Value::Array(
-        taken
-            .iter()
-            .map(|(id, q)| serde_json::json!({"id": id, "q": q}))
+        rows.iter()
+            .map(|(id, [a, b])| serde_json::json!({"id": id, "a": a, "b": b}))
             .collect(),
     )
     .to_string();
-    let done = tx
-        .execute(
-            "WITH want AS MATERIALIZED (SELECT id, q FROM json_to_recordset($1::json) AS w(id TEXT, q BIGINT)), \
-             locked AS MATERIALIZED (SELECT v.id FROM variants v JOIN want w ON w.id = v.id ORDER BY v.id FOR NO KEY UPDATE OF v) \
-             UPDATE variants SET stock = variants.stock - want.q, sold = variants.sold + want.q \
-             FROM want JOIN locked ON locked.id = want.id \
-             WHERE variants.id = want.id AND variants.stock >= want.q",
-            &[Val::from(want)],
-            true,
-        )
-        .await?;
-    if done != taken.len() as u64 {
+    if tx.execute(t.all, &[Val::from(want)], true).await? != rows.len() as u64 {
         return Err(StoreError::Stale);
     }
     Ok(())

@@ -173,8 +173,24 @@ pub(crate) async fn post_ledger<E: Exec>(
     ledger: &[LedgerTx],
     now: i64,
 ) -> Result<(), StoreError> {
+    let moves = record_ledger(tx, ledger, now).await?;
+    move_balances(tx, &moves).await
+}
+
+/// What a set of ledger transactions does to the running balances: per (account, currency),
+/// in key order (the lock order on PostgreSQL), the net change and whether a debit of it is
+/// guarded.
+pub(crate) struct Moves(Vec<(String, String, i64, bool)>);
+
+/// Records ledger transactions and their entries (new rows only, no shared row locked); what
+/// they do to the balances, for [`move_balances`].
+pub(crate) async fn record_ledger<E: Exec>(
+    tx: &mut E,
+    ledger: &[LedgerTx],
+    now: i64,
+) -> Result<Moves, StoreError> {
     if ledger.is_empty() {
-        return Ok(());
+        return Ok(Moves(Vec::new()));
     }
     let mut txs = Vec::with_capacity(ledger.len());
     let mut entries = Vec::new();
@@ -213,26 +229,38 @@ pub(crate) async fn post_ledger<E: Exec>(
         &entries,
     )
     .await?;
+    Ok(Moves(
+        deltas
+            .into_iter()
+            .filter(|(_, delta)| *delta != 0)
+            .map(|((account, currency), delta)| {
+                let guard = delta < 0 && guarded(&account, ledger);
+                (account, currency, delta, guard)
+            })
+            .collect(),
+    ))
+}
+
+/// Moves the running balances: one guarded update per guarded debit (`Insufficient` if it
+/// would go below zero), every other change in one multi-row upsert. These rows are shared
+/// (escrow, the platform's accounts): on PostgreSQL they stay locked until the commit.
+pub(crate) async fn move_balances<E: Exec>(tx: &mut E, moves: &Moves) -> Result<(), StoreError> {
     let mut credits: Vec<Vec<Val>> = Vec::new();
-    for ((account, currency), delta) in &deltas {
-        let (account, currency, delta) = (account.clone(), currency.clone(), *delta);
-        if delta == 0 {
+    for (account, currency, delta, guard) in &moves.0 {
+        if !*guard {
+            credits.push(vec![account.into(), currency.into(), Val::Int(*delta)]);
             continue;
         }
-        if delta < 0 && guarded(&account, ledger) {
-            let done = tx
-                .execute(
-                    "UPDATE balances SET balance_minor = balance_minor + $1 \
-                     WHERE account = $2 AND currency = $3 AND balance_minor + $1 >= 0",
-                    &[delta.into(), (&account).into(), (&currency).into()],
-                    true,
-                )
-                .await?;
-            if done != 1 {
-                return Err(StoreError::Insufficient);
-            }
-        } else {
-            credits.push(vec![account.into(), currency.into(), delta.into()]);
+        let done = tx
+            .execute(
+                "UPDATE balances SET balance_minor = balance_minor + $1 \
+                 WHERE account = $2 AND currency = $3 AND balance_minor + $1 >= 0",
+                &[Val::Int(*delta), account.into(), currency.into()],
+                true,
+            )
+            .await?;
+        if done != 1 {
+            return Err(StoreError::Insufficient);
         }
     }
     crate::dialect::add_to_balances(tx, &credits).await

@@ -160,37 +160,35 @@ impl Coupons {
     }
 }
 
-/// The batch's coupon uses, guarded: a coupon's budget and a buyer's limit are checked again
-/// by the statements themselves, and another node that used them in between makes the batch
-/// `Stale` (decided again).
+/// The batch's coupon budgets, guarded: each coupon's budget is checked again by the statement
+/// itself, and another node that spent it in between makes the batch `Stale` (decided again).
+/// They lock hot rows (a platform coupon every order uses): the writer runs them last.
 pub(super) async fn take<E: Exec>(tx: &mut E, c: &Coupons) -> Result<(), StoreError> {
-    for (id, (uses, money)) in &c.taken {
-        let done = tx
-            .execute(
-                "UPDATE coupons SET used_uses = used_uses + $1, used_minor = used_minor + $2 \
-                 WHERE id = $3 AND (budget_uses IS NULL OR used_uses + $1 <= budget_uses) \
-                 AND (budget_minor IS NULL OR used_minor + $2 <= budget_minor)",
-                &[Val::Int(*uses), Val::Int(*money), id.into()],
-                true,
-            )
-            .await?;
-        if done != 1 {
-            return Err(StoreError::Stale);
-        }
-    }
-    for ((coupon, buyer), (uses, limit)) in &c.held {
-        let done = tx
-            .execute(
-                "INSERT INTO coupon_holders (coupon_id, buyer_id, used) VALUES ($1, $2, $3) \
-                 ON CONFLICT (coupon_id, buyer_id) DO UPDATE SET used = coupon_holders.used + excluded.used \
-                 WHERE coupon_holders.used + excluded.used <= $4",
-                &[coupon.into(), buyer.into(), Val::Int(*uses), Val::Int(*limit)],
-                true,
-            )
-            .await?;
-        if done != 1 {
-            return Err(StoreError::Stale);
-        }
+    let rows: Vec<(&str, [i64; 2])> = c
+        .taken
+        .iter()
+        .map(|(id, (uses, money))| (id.as_str(), [*uses, *money]))
+        .collect();
+    crate::dialect::take_coupons(tx, &rows).await
+}
+
+/// The batch's uses per (coupon, buyer), in one guarded upsert: a buyer's limit is checked
+/// again by the statement, and another node's use in between makes the batch `Stale`.
+pub(super) async fn hold<E: Exec>(tx: &mut E, c: &Coupons) -> Result<(), StoreError> {
+    const GUARD: &str = " ON CONFLICT (coupon_id, buyer_id) DO UPDATE SET used = coupon_holders.used + excluded.used \
+         WHERE coupon_holders.used + excluded.used <= (SELECT per_buyer FROM coupons WHERE coupons.id = excluded.coupon_id)";
+    let rows: Vec<Vec<Val>> = c
+        .held
+        .iter()
+        .map(|((coupon, buyer), (uses, limit))| {
+            debug_assert!(uses <= limit, "a use was decided within the buyer's limit");
+            vec![coupon.into(), buyer.into(), Val::Int(*uses)]
+        })
+        .collect();
+    let cols = ["coupon_id", "buyer_id", "used"];
+    let done = crate::dialect::upsert_rows(tx, "coupon_holders", &cols, &rows, GUARD).await?;
+    if done != rows.len() as u64 {
+        return Err(StoreError::Stale);
     }
     Ok(())
 }

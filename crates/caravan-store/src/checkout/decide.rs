@@ -300,34 +300,29 @@ async fn claims_of<'a, E: Exec>(
     Ok(claims)
 }
 
-/// The batch's deal units, each deal and then each buyer's claim in id order, guarded: another
-/// node that claimed in between makes the batch `Stale` (it is decided again).
+/// The deals' guarded increments for the batch, in deal id order (they lock hot rows: the
+/// writer runs them last).
 pub(super) async fn take_deals<E: Exec>(tx: &mut E, d: &Decided) -> Result<(), StoreError> {
-    for (deal, units) in &d.deals {
-        let done = tx
-            .execute(
-                "UPDATE deals SET claimed = claimed + $1 WHERE id = $2 AND claimed + $1 <= cap",
-                &[Val::Int(*units), deal.into()],
-                true,
-            )
-            .await?;
-        if done != 1 {
-            return Err(StoreError::Stale);
-        }
-    }
-    for ((deal, buyer), (units, limit)) in &d.claims {
-        let done = tx
-            .execute(
-                "INSERT INTO deal_claims (deal_id, buyer_id, units) VALUES ($1, $2, $3) \
-                 ON CONFLICT (deal_id, buyer_id) DO UPDATE SET units = deal_claims.units + excluded.units \
-                 WHERE deal_claims.units + excluded.units <= $4",
-                &[deal.into(), buyer.into(), Val::Int(*units), Val::Int(*limit)],
-                true,
-            )
-            .await?;
-        if done != 1 {
-            return Err(StoreError::Stale);
-        }
+    crate::dialect::take_deals(tx, &d.deals).await
+}
+
+/// Adds each buyer's units to their claims on the batch's deals, in one guarded upsert: a
+/// claim that another node took past the buyer's limit in between makes the batch `Stale`.
+pub(super) async fn add_claims<E: Exec>(tx: &mut E, d: &Decided) -> Result<(), StoreError> {
+    const GUARD: &str = " ON CONFLICT (deal_id, buyer_id) DO UPDATE SET units = deal_claims.units + excluded.units \
+         WHERE deal_claims.units + excluded.units <= (SELECT per_buyer FROM deals WHERE deals.id = excluded.deal_id)";
+    let rows: Vec<Vec<Val>> = d
+        .claims
+        .iter()
+        .map(|((deal, buyer), (units, limit))| {
+            debug_assert!(units <= limit, "a claim was decided within its limit");
+            vec![deal.into(), buyer.into(), Val::Int(*units)]
+        })
+        .collect();
+    let cols = ["deal_id", "buyer_id", "units"];
+    let done = crate::dialect::upsert_rows(tx, "deal_claims", &cols, &rows, GUARD).await?;
+    if done != rows.len() as u64 {
+        return Err(StoreError::Stale);
     }
     Ok(())
 }

@@ -1,22 +1,48 @@
 //! Writing the placed checkouts of a batch: one multi-row insert per table for the whole batch,
-//! then the carts they came from are emptied and the ledger and outbox are journaled.
+//! then the carts they came from are emptied and the ledger's transactions recorded. What locks
+//! rows every batch shares (the balances, the outbox's sequence) is left to the caller, to run
+//! last.
 
 use super::records::{Phases, Placement};
 use crate::dialect::insert_rows;
 use crate::exec::Exec;
 use crate::idempotency::{store_answers, NewAnswer};
-use crate::journal::{append_events, post_ledger, LedgerTx, NewEvent};
+use crate::journal::{append_events, move_balances, record_ledger, LedgerTx, Moves, NewEvent};
 use crate::sql::{in_list, Sql, Val};
 use crate::StoreError;
 
-/// Writes everything `placed` holds (stock is taken separately, last).
+/// What a batch still has to write on rows every batch shares: the balances its ledger moves
+/// and its outbox events (which take numbers from the one sequence).
+pub(super) struct Shared {
+    moves: Moves,
+    events: Vec<NewEvent>,
+    now: i64,
+}
+
+impl Shared {
+    /// Moves the balances, then appends the events: the first two of the writer's lock order.
+    pub(super) async fn write<E: Exec>(
+        self,
+        tx: &mut E,
+        phases: &mut Phases,
+    ) -> Result<(), StoreError> {
+        move_balances(tx, &self.moves).await?;
+        phases.mark("move balances");
+        append_events(tx, &self.events, self.now).await?;
+        phases.mark("append events");
+        Ok(())
+    }
+}
+
+/// Writes everything `placed` holds but what locks shared rows: that is returned (and stock,
+/// deals and coupon budgets are taken separately, last).
 pub(super) async fn write_placed<E: Exec>(
     tx: &mut E,
     placed: &[&Placement],
     phases: &mut Phases,
-) -> Result<(), StoreError> {
+) -> Result<Option<Shared>, StoreError> {
     if placed.is_empty() {
-        return Ok(());
+        return Ok(None);
     }
     let now = placed.iter().map(|p| p.now).max().unwrap_or(0);
     insert_groups(tx, placed).await?;
@@ -39,7 +65,7 @@ pub(super) async fn write_placed<E: Exec>(
     phases.mark("insert answers");
     empty_carts(tx, placed).await?;
     phases.mark("empty carts");
-    journal(tx, placed, now, phases).await
+    journal(tx, placed, now, phases).await.map(Some)
 }
 
 const GROUP_COLS: &[&str] = &[
@@ -357,20 +383,18 @@ async fn journal<E: Exec>(
     placed: &[&Placement],
     now: i64,
     phases: &mut Phases,
-) -> Result<(), StoreError> {
+) -> Result<Shared, StoreError> {
     let ledger: Vec<LedgerTx> = placed
         .iter()
         .flat_map(|p| p.ledger.iter().cloned())
         .collect();
-    post_ledger(tx, &ledger, now).await?;
-    phases.mark("post ledger");
+    let moves = record_ledger(tx, &ledger, now).await?;
+    phases.mark("record ledger");
     let events: Vec<NewEvent> = placed
         .iter()
         .flat_map(|p| p.events.iter().cloned())
         .collect();
-    append_events(tx, &events, now).await?;
-    phases.mark("append events");
-    Ok(())
+    Ok(Shared { moves, events, now })
 }
 
 const DONATION_COLS: &[&str] = &[

@@ -133,13 +133,19 @@ async fn decide_and_write<E: Exec>(
         .filter(|(_, o)| matches!(o, Outcome::Placed))
         .map(|(p, _)| p)
         .collect();
-    insert::write_placed(tx, &placed, phases).await?;
-    // Deals, then stock, each in id order (the lock order of transitions too), come last, so on
-    // PostgreSQL a hot row is locked only for them and the commit, while other writers' inserts
-    // proceed in parallel.
+    let shared = insert::write_placed(tx, &placed, phases).await?;
+    // What every batch shares comes last, in the lock order of transitions too: balances, the
+    // events sequence, deals and their claims, coupon budgets and their holders, stock (each in
+    // id order). On PostgreSQL a hot row is then locked only for these few statements (one
+    // each, whatever the batch's size) and the commit, while other writers' inserts proceed.
+    if let Some(shared) = shared {
+        shared.write(tx, phases).await?;
+    }
     decide::take_deals(tx, &decided).await?;
+    decide::add_claims(tx, &decided).await?;
     phases.mark("take deals");
     coupons::take(tx, &decided.coupons).await?;
+    coupons::hold(tx, &decided.coupons).await?;
     phases.mark("take coupons");
     crate::dialect::take_stock(tx, &decided.taken).await?;
     phases.mark("take stock");
