@@ -1012,6 +1012,11 @@ async fn check_invariants(w: &World, step: usize, seed: u64) {
         per_tx.values().all(|v| *v == 0),
         "seed {seed} step {step}: a ledger transaction does not balance"
     );
+    assert_eq!(
+        store.orphans().await.unwrap(),
+        0,
+        "seed {seed} step {step}: an entry without its transaction or a discount without its order"
+    );
     let balances = store.balances().await.unwrap();
     let mut escrow: BTreeMap<String, i64> = BTreeMap::new();
     for (account, currency, balance) in &balances {

@@ -329,6 +329,20 @@ impl Store {
         .await?)
     }
 
+    /// Rows whose parent the database does not check (the order writer keeps it, ADR 0019):
+    /// ledger entries without their transaction and line discounts without their order. An
+    /// audit: it should always be 0.
+    pub async fn orphans(&self) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT (SELECT COUNT(*) FROM ledger_entries e WHERE NOT EXISTS \
+               (SELECT 1 FROM ledger_transactions t WHERE t.id = e.tx_id)) \
+             + (SELECT COUNT(*) FROM order_line_discounts d WHERE NOT EXISTS \
+               (SELECT 1 FROM orders o WHERE o.id = d.order_id))",
+        )
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
     /// Every ledger entry: (transaction id, account, currency, amount), for audits and tests.
     pub async fn ledger_entries(&self) -> Result<Vec<(String, String, String, i64)>, StoreError> {
         Ok(sqlx::query_as("SELECT tx_id, account, currency, amount_minor FROM ledger_entries ORDER BY tx_id, position")

@@ -52,7 +52,29 @@ contract!(
     categories_products_and_variants,
     listing_filters_sorts_and_pages,
     translations_never_replace_a_merchants_text,
+    the_orphan_audit_finds_what_no_key_checks,
 );
+
+/// Ledger entries and line discounts carry no foreign key (the order writer keeps their
+/// parents, ADR 0019); the audit finds a row whose parent is missing.
+async fn the_orphan_audit_finds_what_no_key_checks(s: &Store) {
+    assert_eq!(s.orphans().await.expect("audit"), 0, "a new store is clean");
+    sqlx::query(
+        "INSERT INTO ledger_entries (tx_id, position, account, currency, amount_minor) \
+         VALUES ('ltx_missing', 0, 'escrow', 'EUR', 100)",
+    )
+    .execute(s.pool())
+    .await
+    .expect("no key refuses the entry");
+    sqlx::query(
+        "INSERT INTO order_line_discounts (order_id, position, seq, stage, funder, source, amount_minor) \
+         VALUES ('ord_missing', 0, 0, 'deal', 'merchant', 'deal_1', 50)",
+    )
+    .execute(s.pool())
+    .await
+    .expect("no key refuses the discount");
+    assert_eq!(s.orphans().await.expect("audit"), 2);
+}
 
 fn user(id: &str, email: &str) -> UserRecord {
     UserRecord {
