@@ -146,11 +146,12 @@ impl Store {
     }
 }
 
-/// Order writers per engine: four on PostgreSQL measured best (ADR 0004).
+/// Order writers per engine: three on PostgreSQL measured best once batches held shared rows
+/// only at their end (ADR 0019; four before, ADR 0004).
 fn writers(engine: Engine) -> usize {
     match engine {
         Engine::Sqlite => 1,
-        Engine::Postgres => 4,
+        Engine::Postgres => 3,
     }
 }
 
