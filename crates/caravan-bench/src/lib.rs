@@ -23,7 +23,8 @@ use anyhow::Result;
 /// Which benchmark.
 #[derive(Debug, clap::Subcommand)]
 pub enum BenchCommand {
-    /// Festival checkout over HTTP against the real server, with the row-lock and no-op baselines.
+    /// Checkout over HTTP against the real server (one hot SKU, or 500 SKUs), with the row-lock
+    /// and no-op baselines.
     Checkout(checkout::CheckoutArgs),
     /// Midnight at 11.11: flash deals, store and platform coupons, with the hot-SKU checkout and
     /// the no-op ceiling in the same run.
