@@ -1,6 +1,7 @@
 //! The SQL that differs per engine, in one place (ADR 0001): everything else the store runs is
-//! the one portable dialect. Two statements need engine-specific text for speed on the order
-//! writer's path: multi-row inserts and the batch's stock decrement.
+//! the one portable dialect. Two kinds of statement need engine-specific text for speed on the
+//! order writer's path: multi-row inserts (and guarded upserts), and the batch's guarded changes
+//! to shared counters (stock, deals, coupon budgets).
 
 use crate::exec::Exec;
 use crate::sql::Val;
@@ -21,17 +22,21 @@ pub(crate) async fn insert_rows<E: Exec>(
         .map(|_| ())
 }
 
-/// Inserts `rows` as [`insert_rows`] does, with `suffix` (an `ON CONFLICT … DO UPDATE … WHERE`
-/// guard) after each statement; how many rows were inserted or updated. A row the guard
-/// refused is not counted, so a caller compares the count with `rows.len()`.
-pub(crate) async fn upsert_rows<E: Exec>(
+/// Inserts `rows` as [`insert_rows`] does, each statement ending in `guard` (an `ON CONFLICT
+/// … DO UPDATE … WHERE`): a row the guard refused is not counted, and then the whole batch is
+/// `Stale` (another node took what the batch decided on; it is decided again).
+pub(crate) async fn upsert_guarded<E: Exec>(
     tx: &mut E,
     table: &str,
     cols: &[&str],
     rows: &[Vec<Val<'_>>],
-    suffix: &str,
-) -> Result<u64, StoreError> {
-    insert_rows_then(tx, table, cols, rows, suffix).await
+    guard: &str,
+) -> Result<(), StoreError> {
+    let done = insert_rows_then(tx, table, cols, rows, guard).await?;
+    if done != rows.len() as u64 {
+        return Err(StoreError::Stale);
+    }
+    Ok(())
 }
 
 /// Adds each `(account, currency, delta)` to its running balance (creating it), for the whole

@@ -186,11 +186,7 @@ pub(super) async fn hold<E: Exec>(tx: &mut E, c: &Coupons) -> Result<(), StoreEr
         })
         .collect();
     let cols = ["coupon_id", "buyer_id", "used"];
-    let done = crate::dialect::upsert_rows(tx, "coupon_holders", &cols, &rows, GUARD).await?;
-    if done != rows.len() as u64 {
-        return Err(StoreError::Stale);
-    }
-    Ok(())
+    crate::dialect::upsert_guarded(tx, "coupon_holders", &cols, &rows, GUARD).await
 }
 
 /// What cancelled orders give back to their coupons: the money each used, and — once no order of

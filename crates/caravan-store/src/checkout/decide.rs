@@ -320,9 +320,5 @@ pub(super) async fn add_claims<E: Exec>(tx: &mut E, d: &Decided) -> Result<(), S
         })
         .collect();
     let cols = ["deal_id", "buyer_id", "units"];
-    let done = crate::dialect::upsert_rows(tx, "deal_claims", &cols, &rows, GUARD).await?;
-    if done != rows.len() as u64 {
-        return Err(StoreError::Stale);
-    }
-    Ok(())
+    crate::dialect::upsert_guarded(tx, "deal_claims", &cols, &rows, GUARD).await
 }
