@@ -186,6 +186,8 @@ fn run(index: &SearchIndex, q: &BenchQuery) -> Result<u64> {
                 limit: 24,
                 facets: true,
                 price_bounds: BOUNDS.to_vec(),
+                // What the marketplace asks for: the page shows the most frequent stores.
+                max_merchants: Some(caravan_market::search::MERCHANT_FACET_SIZE),
                 ..SearchRequest::default()
             };
             index.search(&req)?.total

@@ -18,20 +18,41 @@ use crate::schema::names;
 use crate::SearchError;
 
 /// One string facet of one segment: its ordinals and what each ordinal's value is numbered.
-pub struct FacetColumn {
+pub struct FacetColumn<T> {
     /// The segment ordinal of each document's value.
     pub ords: Column<u64>,
-    /// Segment ordinal → index-wide value number.
-    pub numbers: Vec<u32>,
+    /// Segment ordinal → index-wide value number(s).
+    pub numbers: Vec<T>,
+}
+
+/// The seller column: each ordinal's merchant, ship-from and ships-to set numbers.
+pub type SellerColumn = FacetColumn<[u32; 3]>;
+
+impl SellerColumn {
+    /// One more than the highest number of each part in this segment: the length of the
+    /// vectors the segment's counts are added into.
+    pub fn widths(&self) -> [usize; 3] {
+        let mut widths = [0usize; 3];
+        for parts in &self.numbers {
+            for (w, n) in widths.iter_mut().zip(parts) {
+                *w = (*w).max(*n as usize + 1);
+            }
+        }
+        widths
+    }
 }
 
 /// A segment's columns.
 pub struct Columns {
     /// Product ids.
     pub id: Option<StrColumn>,
-    /// The string columns counted per document: the category path, then the seller (merchant,
-    /// ship-from and ships-to set in one value).
-    pub facets: [Option<FacetColumn>; 2],
+    /// The category path (`root/leaf`).
+    pub category: Option<FacetColumn<u32>>,
+    /// The seller: merchant, ship-from and ships-to set in one value, so one lookup per
+    /// document counts three facets.
+    pub seller: Option<SellerColumn>,
+    /// [`SellerColumn::widths`], computed once.
+    pub seller_widths: [usize; 3],
     /// Reference prices.
     pub price: Column<i64>,
 }
@@ -93,32 +114,25 @@ pub struct Snapshot {
     pub ship_from: Named,
     /// Ships-to sets (`DE,FR,PL`).
     pub ships_to: Named,
-    /// Seller value number → its merchant, ship-from and ships-to set numbers.
-    pub sellers: Arc<Vec<[u32; 3]>>,
 }
 
 #[derive(Default)]
 struct Numbering {
     category: Values,
-    seller: Values,
     merchant: Values,
     ship_from: Values,
     ships_to: Values,
-    sellers: Arc<Vec<[u32; 3]>>,
 }
 
 impl Numbering {
-    /// Numbers a seller value, and its three parts when it is new.
-    fn seller(&mut self, name: &str) -> u32 {
-        let n = self.seller.number(name);
-        if n as usize >= self.sellers.len() {
-            let mut parts = name.splitn(3, names::SELLER_SEP);
-            let merchant = self.merchant.number(parts.next().unwrap_or_default());
-            let from = self.ship_from.number(parts.next().unwrap_or_default());
-            let to = self.ships_to.number(parts.next().unwrap_or_default());
-            Arc::make_mut(&mut self.sellers).push([merchant, from, to]);
-        }
-        n
+    /// Numbers a seller value's three parts.
+    fn seller(&mut self, name: &str) -> [u32; 3] {
+        let mut parts = name.splitn(3, names::SELLER_SEP);
+        [
+            self.merchant.number(parts.next().unwrap_or_default()),
+            self.ship_from.number(parts.next().unwrap_or_default()),
+            self.ships_to.number(parts.next().unwrap_or_default()),
+        ]
     }
 
     fn snapshot(&mut self) -> Snapshot {
@@ -127,7 +141,6 @@ impl Numbering {
             merchant: self.merchant.snapshot(),
             ship_from: self.ship_from.snapshot(),
             ships_to: self.ships_to.snapshot(),
-            sellers: self.sellers.clone(),
         }
     }
 }
@@ -187,16 +200,18 @@ fn open(segment: &SegmentReader, numbering: &mut Numbering) -> Result<Columns, S
     };
     Ok(Columns {
         id: fast.str(names::ID)?,
-        facets: [category, seller],
+        category,
+        seller_widths: seller.as_ref().map_or([0; 3], SellerColumn::widths),
+        seller,
         price: fast.i64(names::PRICE)?,
     })
 }
 
 /// Numbers every value of a segment's dictionary, in one sequential walk.
-fn number(
+fn number<T>(
     column: &StrColumn,
-    mut number: impl FnMut(&str) -> u32,
-) -> Result<FacetColumn, SearchError> {
+    mut number: impl FnMut(&str) -> T,
+) -> Result<FacetColumn<T>, SearchError> {
     let mut numbers = Vec::with_capacity(column.num_terms());
     let mut stream = column.dictionary().stream()?;
     while stream.advance() {

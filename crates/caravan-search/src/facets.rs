@@ -2,11 +2,13 @@
 //!
 //! Per segment, two string columns are counted by term ordinal in plain vectors: the category
 //! path (`root/leaf`) and the seller (`merchant|ship-from|DE,FR,PL`, three facets in one lookup).
-//! A segment's ordinals map to index-wide value numbers ([`crate::columns`]), segments add up in
-//! dense vectors, the seller splits into its three facets by number, and strings are made once
-//! for the answer: the per-document cost is a few array increments, and no dictionary is read
-//! at query time. Multi-valued facets (category ancestors, ships-to countries) are split after
-//! counting: a multi-valued column costs several times more per document.
+//! When a segment is done, in its own thread, its ordinals map to index-wide value numbers
+//! ([`crate::columns`]) and the seller splits into its three facets; the merge then adds a few
+//! thousand numbers per segment into dense vectors, and strings are made once for the answer
+//! (only for the most frequent merchants when the request says how many). The per-document cost
+//! is a few array increments, and no dictionary is read at query time. Multi-valued facets
+//! (category ancestors, ships-to countries) are split after counting: a multi-valued column
+//! costs several times more per document.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -50,12 +52,15 @@ pub struct FacetCollector {
     pub bounds: Vec<i64>,
     /// The segments' columns and the facet values' numbers.
     pub cache: Arc<ColumnCache>,
+    /// At most this many merchants, the most frequent (all when `None`).
+    pub merchants: Option<usize>,
 }
 
 /// One segment's counting state.
 pub struct SegmentFacets {
     columns: Arc<Columns>,
-    counts: Vec<Vec<u32>>,
+    /// Per category ordinal, then per seller ordinal.
+    counts: [Vec<u32>; 2],
     bounds: Vec<i64>,
     price_counts: Vec<u64>,
     total: u64,
@@ -64,10 +69,15 @@ pub struct SegmentFacets {
     pending: Vec<DocId>,
 }
 
-/// One segment's counts: per string facet, (value number, documents) for each value seen.
+/// (value number, documents) for each value a segment saw.
+type Sparse = Vec<(u32, u64)>;
+
+/// One segment's counts.
 pub struct SegmentCounts {
     total: u64,
-    values: Vec<Vec<(u32, u64)>>,
+    category: Sparse,
+    /// Merchant, ship-from and ships-to set.
+    seller: [Sparse; 3],
     price: Vec<u64>,
 }
 
@@ -84,11 +94,10 @@ impl Collector for FacetCollector {
             .cache
             .columns(segment)
             .map_err(|e| tantivy::TantivyError::InternalError(e.to_string()))?;
-        let counts = columns
-            .facets
-            .iter()
-            .map(|f| vec![0u32; f.as_ref().map_or(0, |f| f.numbers.len())])
-            .collect();
+        let counts = [
+            vec![0u32; columns.category.as_ref().map_or(0, |c| c.numbers.len())],
+            vec![0u32; columns.seller.as_ref().map_or(0, |c| c.numbers.len())],
+        ];
         Ok(SegmentFacets {
             columns,
             counts,
@@ -108,46 +117,41 @@ impl Collector for FacetCollector {
     fn merge_fruits(&self, fruits: Vec<SegmentCounts>) -> tantivy::Result<Facets> {
         let numbered = self.cache.snapshot();
         let mut category = vec![0u64; numbered.category.names.len()];
-        let mut seller = vec![0u64; numbered.sellers.len()];
-        let mut price = vec![0; self.bounds.len()];
-        let mut total = 0;
-        for f in fruits {
-            total += f.total;
-            for (values, dense) in f.values.iter().zip([&mut category, &mut seller]) {
-                for (number, n) in values {
-                    if let Some(d) = dense.get_mut(*number as usize) {
-                        *d += n;
-                    }
-                }
-            }
-            for (a, b) in price.iter_mut().zip(f.price) {
-                *a += b;
-            }
-        }
         let mut parts = [
             vec![0u64; numbered.merchant.names.len()],
             vec![0u64; numbered.ship_from.names.len()],
             vec![0u64; numbered.ships_to.names.len()],
         ];
-        for (n, numbers) in seller.iter().zip(numbered.sellers.iter()) {
-            if *n == 0 {
-                continue;
+        let mut price = vec![0; self.bounds.len()];
+        let mut total = 0;
+        for f in fruits {
+            total += f.total;
+            add(&mut category, &f.category);
+            for (dense, sparse) in parts.iter_mut().zip(&f.seller) {
+                add(dense, sparse);
             }
-            for (dense, number) in parts.iter_mut().zip(numbers) {
-                if let Some(d) = dense.get_mut(*number as usize) {
-                    *d += n;
-                }
+            for (a, b) in price.iter_mut().zip(f.price) {
+                *a += b;
             }
         }
         let [merchant, ship_from, ships_to] = parts;
         Ok(Facets {
             total,
             category: split(listed(&numbered.category, &category), '/'),
-            merchant: listed(&numbered.merchant, &merchant),
+            merchant: most(&numbered.merchant, &merchant, self.merchants),
             ship_from: listed(&numbered.ship_from, &ship_from),
             ships_to: split(listed(&numbered.ships_to, &ships_to), ','),
             price,
         })
+    }
+}
+
+/// Adds one segment's counts into the index-wide vector.
+fn add(dense: &mut [u64], sparse: &[(u32, u64)]) {
+    for (number, n) in sparse {
+        if let Some(d) = dense.get_mut(*number as usize) {
+            *d += n;
+        }
     }
 }
 
@@ -162,6 +166,35 @@ fn listed(named: &Named, dense: &[u64]) -> Counts {
             (n > 0).then(|| (name.to_string(), n))
         })
         .collect()
+}
+
+/// The `limit` most frequent values (ties by name), in name order; all when `None`. A broad
+/// query meets thousands of merchants and a page shows a few: naming only those saves
+/// thousands of strings per query.
+fn most(named: &Named, dense: &[u64], limit: Option<usize>) -> Counts {
+    let Some(limit) = limit else {
+        return listed(named, dense);
+    };
+    let name = |v: u32| named.names.get(v as usize).map_or("", |n| n.as_ref());
+    let mut seen: Vec<(u32, u64)> = (0u32..)
+        .zip(dense)
+        .filter(|(_, n)| **n > 0)
+        .map(|(v, n)| (v, *n))
+        .collect();
+    let first =
+        |a: &(u32, u64), b: &(u32, u64)| b.1.cmp(&a.1).then_with(|| name(a.0).cmp(name(b.0)));
+    if limit == 0 {
+        seen.clear();
+    } else if seen.len() > limit {
+        seen.select_nth_unstable_by(limit - 1, first);
+        seen.truncate(limit);
+    }
+    let mut out: Counts = seen
+        .into_iter()
+        .map(|(v, n)| (name(v).to_string(), n))
+        .collect();
+    out.sort_unstable();
+    out
 }
 
 impl SegmentCollector for SegmentFacets {
@@ -182,27 +215,34 @@ impl SegmentCollector for SegmentFacets {
 
     fn harvest(mut self) -> SegmentCounts {
         self.flush();
-        let values = self
-            .columns
-            .facets
-            .iter()
-            .zip(&self.counts)
-            .map(|(column, counts)| {
-                let Some(column) = column else {
-                    return Vec::new();
-                };
-                column
-                    .numbers
-                    .iter()
-                    .zip(counts)
-                    .filter(|(_, n)| **n > 0)
-                    .map(|(number, n)| (*number, u64::from(*n)))
-                    .collect()
-            })
-            .collect();
+        let [category_counts, seller_counts] = &self.counts;
+        let category = self.columns.category.as_ref().map_or_else(Vec::new, |c| {
+            c.numbers
+                .iter()
+                .zip(category_counts)
+                .filter(|(_, n)| **n > 0)
+                .map(|(number, n)| (*number, u64::from(*n)))
+                .collect()
+        });
+        // The seller splits into its three facets here, in the segment's own thread, so the
+        // merge adds a few thousand merchants rather than every seller value.
+        let mut dense = self.columns.seller_widths.map(|w| vec![0u64; w]);
+        if let Some(c) = &self.columns.seller {
+            for (parts, n) in c.numbers.iter().zip(seller_counts) {
+                if *n == 0 {
+                    continue;
+                }
+                for (d, number) in dense.iter_mut().zip(parts) {
+                    if let Some(d) = d.get_mut(*number as usize) {
+                        *d += u64::from(*n);
+                    }
+                }
+            }
+        }
         SegmentCounts {
             total: self.total,
-            values,
+            category,
+            seller: dense.map(|d| (0u32..).zip(d).filter(|(_, n)| *n > 0).collect()),
             price: self.price_counts,
         }
     }
@@ -222,29 +262,38 @@ impl SegmentFacets {
     fn count_block(&mut self, docs: &[DocId]) {
         self.total += docs.len() as u64;
         // Block lookups decode each column once per block instead of once per document.
-        for (column, counts) in self.columns.facets.iter().zip(self.counts.iter_mut()) {
+        let columns = [
+            self.columns.category.as_ref().map(|c| &c.ords),
+            self.columns.seller.as_ref().map(|c| &c.ords),
+        ];
+        for (column, counts) in columns.into_iter().zip(self.counts.iter_mut()) {
             let Some(column) = column else { continue };
             self.scratch.clear();
             self.scratch.resize(docs.len(), None);
-            column.ords.first_vals(docs, &mut self.scratch);
+            column.first_vals(docs, &mut self.scratch);
             for ord in self.scratch.iter().flatten() {
                 if let Some(n) = usize::try_from(*ord).ok().and_then(|o| counts.get_mut(o)) {
                     *n += 1;
                 }
             }
         }
-        if !self.bounds.is_empty() {
-            self.prices.clear();
-            self.prices.resize(docs.len(), None);
-            self.columns.price.first_vals(docs, &mut self.prices);
-            for p in self.prices.iter().flatten() {
-                let bucket = self.bounds.partition_point(|b| b <= p);
-                if let Some(n) = bucket
-                    .checked_sub(1)
-                    .and_then(|b| self.price_counts.get_mut(b))
-                {
-                    *n += 1;
-                }
+        self.count_prices(docs);
+    }
+
+    fn count_prices(&mut self, docs: &[DocId]) {
+        if self.bounds.is_empty() {
+            return;
+        }
+        self.prices.clear();
+        self.prices.resize(docs.len(), None);
+        self.columns.price.first_vals(docs, &mut self.prices);
+        for p in self.prices.iter().flatten() {
+            let bucket = self.bounds.partition_point(|b| b <= p);
+            if let Some(n) = bucket
+                .checked_sub(1)
+                .and_then(|b| self.price_counts.get_mut(b))
+            {
+                *n += 1;
             }
         }
     }

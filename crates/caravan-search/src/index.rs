@@ -235,6 +235,7 @@ impl SearchIndex {
         let facets = req.facets.then(|| FacetCollector {
             bounds: req.price_bounds.clone(),
             cache: self.columns.clone(),
+            merchants: req.max_merchants,
         });
         // One pass collects the page and the facets together: the query always carries an
         // exclusion or a nested disjunction, so tantivy's block-max pruning never applies and

@@ -79,6 +79,8 @@ pub struct SearchRequest {
     pub price_bounds: Vec<i64>,
     /// Whether to count facets.
     pub facets: bool,
+    /// At most this many merchants in the merchant facet, the most frequent (all when `None`).
+    pub max_merchants: Option<usize>,
 }
 
 /// Words of the query, lowercased, without punctuation or control characters.

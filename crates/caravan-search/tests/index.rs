@@ -409,6 +409,24 @@ fn facets_add_up_across_segments_and_follow_changes() {
     assert_eq!(f.price, [6]);
     // Sorted by value, so lists from segments merge and binary searches hold.
     assert!(f.merchant.windows(2).all(|w| w[0].0 < w[1].0));
+    // A page asks for the most frequent stores only: m2 and m3 have two products each, m1
+    // and m4 one, and the tie goes to the first by name; still in name order.
+    let top = |n| {
+        let req = SearchRequest {
+            max_merchants: Some(n),
+            ..everything.clone()
+        };
+        index.search(&req).unwrap().facets.unwrap()
+    };
+    let named = |v: &[(&str, u64)]| {
+        v.iter()
+            .map(|(m, n)| (m.to_string(), *n))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(top(3).merchant, named(&[("m1", 1), ("m2", 2), ("m3", 2)]));
+    assert_eq!(top(1).merchant.len(), 1);
+    assert!(top(0).merchant.is_empty());
+    assert_eq!(top(3).ship_from, f.ship_from, "other facets are whole");
     // The Italian store moves to Spain and ships to France only: the counts follow.
     italian.ship_from = "ES".to_string();
     italian.ships_to = vec!["FR".to_string()];

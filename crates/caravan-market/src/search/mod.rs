@@ -31,7 +31,7 @@ pub const MAX_OFFSET: usize = 10_000;
 /// Most suggestions returned.
 pub const MAX_SUGGESTIONS: usize = 10;
 /// Merchants listed in the merchant facet.
-const MERCHANT_FACET_SIZE: usize = 20;
+pub const MERCHANT_FACET_SIZE: usize = 20;
 /// Price-bucket edges in euros; shown in the buyer's currency, rounded to two significant digits.
 const PRICE_EDGES_EUR: [i64; 7] = [0, 10, 25, 50, 100, 250, 500];
 
@@ -162,6 +162,7 @@ impl Market {
             limit,
             price_bounds: edges_display.iter().filter_map(|e| to_eur(*e)).collect(),
             facets: true,
+            max_merchants: Some(MERCHANT_FACET_SIZE),
         };
         if bad_id {
             return Ok(SearchPage::empty(page_no, limit));
