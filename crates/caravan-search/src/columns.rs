@@ -25,14 +25,14 @@ pub struct FacetColumn<T> {
     pub numbers: Vec<T>,
 }
 
-/// The seller column: each ordinal's merchant, ship-from and ships-to set numbers.
-pub type SellerColumn = FacetColumn<[u32; 3]>;
+/// The seller column: each ordinal's merchant and ship-from numbers.
+pub type SellerColumn = FacetColumn<[u32; 2]>;
 
 impl SellerColumn {
     /// One more than the highest number of each part in this segment: the length of the
     /// vectors the segment's counts are added into.
-    pub fn widths(&self) -> [usize; 3] {
-        let mut widths = [0usize; 3];
+    pub fn widths(&self) -> [usize; 2] {
+        let mut widths = [0usize; 2];
         for parts in &self.numbers {
             for (w, n) in widths.iter_mut().zip(parts) {
                 *w = (*w).max(*n as usize + 1);
@@ -48,11 +48,13 @@ pub struct Columns {
     pub id: Option<StrColumn>,
     /// The category path (`root/leaf`).
     pub category: Option<FacetColumn<u32>>,
-    /// The seller: merchant, ship-from and ships-to set in one value, so one lookup per
-    /// document counts three facets.
+    /// The seller: merchant and ship-from in one value, so one lookup per document counts
+    /// two facets.
     pub seller: Option<SellerColumn>,
     /// [`SellerColumn::widths`], computed once.
-    pub seller_widths: [usize; 3],
+    pub seller_widths: [usize; 2],
+    /// The ships-to set (`DE,FR,PL`).
+    pub destinations: Option<FacetColumn<u32>>,
     /// Reference prices.
     pub price: Column<i64>,
 }
@@ -125,13 +127,12 @@ struct Numbering {
 }
 
 impl Numbering {
-    /// Numbers a seller value's three parts.
-    fn seller(&mut self, name: &str) -> [u32; 3] {
-        let mut parts = name.splitn(3, names::SELLER_SEP);
+    /// Numbers a seller value's two parts.
+    fn seller(&mut self, name: &str) -> [u32; 2] {
+        let mut parts = name.splitn(2, names::SELLER_SEP);
         [
             self.merchant.number(parts.next().unwrap_or_default()),
             self.ship_from.number(parts.next().unwrap_or_default()),
-            self.ships_to.number(parts.next().unwrap_or_default()),
         ]
     }
 
@@ -198,10 +199,15 @@ fn open(segment: &SegmentReader, numbering: &mut Numbering) -> Result<Columns, S
         Some(column) => Some(number(&column, |v| numbering.seller(v))?),
         None => None,
     };
+    let destinations = match fast.str(names::DESTINATIONS)? {
+        Some(column) => Some(number(&column, |v| numbering.ships_to.number(v))?),
+        None => None,
+    };
     Ok(Columns {
         id: fast.str(names::ID)?,
         category,
-        seller_widths: seller.as_ref().map_or([0; 3], SellerColumn::widths),
+        destinations,
+        seller_widths: seller.as_ref().map_or([0; 2], SellerColumn::widths),
         seller,
         price: fast.i64(names::PRICE)?,
     })

@@ -1,9 +1,9 @@
 //! Facet counts read from fast fields in one pass over the matching documents.
 //!
-//! Per segment, two string columns are counted by term ordinal in plain vectors: the category
-//! path (`root/leaf`) and the seller (`merchant|ship-from|DE,FR,PL`, three facets in one lookup).
-//! When a segment is done, in its own thread, its ordinals map to index-wide value numbers
-//! ([`crate::columns`]) and the seller splits into its three facets; the merge then adds a few
+//! Per segment, three string columns are counted by term ordinal in plain vectors: the category
+//! path (`root/leaf`), the seller (`merchant|ship-from`, two facets in one lookup) and the
+//! ships-to set (`DE,FR,PL`). When a segment is done, in its own thread, its ordinals map to
+//! index-wide value numbers ([`crate::columns`]) and the seller splits into its two facets; the merge then adds a few
 //! thousand numbers per segment into dense vectors, and strings are made once for the answer
 //! (only for the most frequent merchants when the request says how many). The per-document cost
 //! is a few array increments, and no dictionary is read at query time. Multi-valued facets
@@ -16,7 +16,7 @@ use std::sync::Arc;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
-use crate::columns::{ColumnCache, Columns, Named};
+use crate::columns::{ColumnCache, Columns, FacetColumn, Named};
 
 /// Counts per facet value over the documents that matched.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -59,8 +59,8 @@ pub struct FacetCollector {
 /// One segment's counting state.
 pub struct SegmentFacets {
     columns: Arc<Columns>,
-    /// Per category ordinal, then per seller ordinal.
-    counts: [Vec<u32>; 2],
+    /// Per category ordinal, per seller ordinal and per ships-to set ordinal.
+    counts: [Vec<u32>; 3],
     bounds: Vec<i64>,
     price_counts: Vec<u64>,
     total: u64,
@@ -76,8 +76,9 @@ type Sparse = Vec<(u32, u64)>;
 pub struct SegmentCounts {
     total: u64,
     category: Sparse,
-    /// Merchant, ship-from and ships-to set.
-    seller: [Sparse; 3],
+    /// Merchant and ship-from.
+    seller: [Sparse; 2],
+    ships_to: Sparse,
     price: Vec<u64>,
 }
 
@@ -97,6 +98,7 @@ impl Collector for FacetCollector {
         let counts = [
             vec![0u32; columns.category.as_ref().map_or(0, |c| c.numbers.len())],
             vec![0u32; columns.seller.as_ref().map_or(0, |c| c.numbers.len())],
+            vec![0u32; columns.destinations.as_ref().map_or(0, |c| c.numbers.len())],
         ];
         Ok(SegmentFacets {
             columns,
@@ -127,7 +129,10 @@ impl Collector for FacetCollector {
         for f in fruits {
             total += f.total;
             add(&mut category, &f.category);
-            for (dense, sparse) in parts.iter_mut().zip(&f.seller) {
+            for (dense, sparse) in parts
+                .iter_mut()
+                .zip([&f.seller[0], &f.seller[1], &f.ships_to])
+            {
                 add(dense, sparse);
             }
             for (a, b) in price.iter_mut().zip(f.price) {
@@ -181,13 +186,23 @@ fn most(named: &Named, dense: &[u64], limit: Option<usize>) -> Counts {
         .filter(|(_, n)| **n > 0)
         .map(|(v, n)| (v, *n))
         .collect();
-    let first =
-        |a: &(u32, u64), b: &(u32, u64)| b.1.cmp(&a.1).then_with(|| name(a.0).cmp(name(b.0)));
-    if limit == 0 {
-        seen.clear();
-    } else if seen.len() > limit {
-        seen.select_nth_unstable_by(limit - 1, first);
-        seen.truncate(limit);
+    if seen.len() > limit {
+        // By count alone first (no string compared), then the values tied at the cut by name.
+        let cut = match limit.checked_sub(1) {
+            Some(last) => seen.select_nth_unstable_by(last, |a, b| b.1.cmp(&a.1)).1 .1,
+            None => u64::MAX,
+        };
+        let (mut kept, mut tied): (Vec<_>, Vec<_>) = seen
+            .into_iter()
+            .filter(|(_, n)| *n >= cut)
+            .partition(|(_, n)| *n > cut);
+        let room = limit.saturating_sub(kept.len());
+        if tied.len() > room && room > 0 {
+            tied.select_nth_unstable_by(room - 1, |a, b| name(a.0).cmp(name(b.0)));
+        }
+        tied.truncate(room);
+        kept.append(&mut tied);
+        seen = kept;
     }
     let mut out: Counts = seen
         .into_iter()
@@ -215,20 +230,12 @@ impl SegmentCollector for SegmentFacets {
 
     fn harvest(mut self) -> SegmentCounts {
         self.flush();
-        let [category_counts, seller_counts] = &self.counts;
-        let category = self.columns.category.as_ref().map_or_else(Vec::new, |c| {
-            c.numbers
-                .iter()
-                .zip(category_counts)
-                .filter(|(_, n)| **n > 0)
-                .map(|(number, n)| (*number, u64::from(*n)))
-                .collect()
-        });
-        // The seller splits into its three facets here, in the segment's own thread, so the
+        let [category, seller, destinations] = &self.counts;
+        // The seller splits into its two facets here, in the segment's own thread, so the
         // merge adds a few thousand merchants rather than every seller value.
         let mut dense = self.columns.seller_widths.map(|w| vec![0u64; w]);
         if let Some(c) = &self.columns.seller {
-            for (parts, n) in c.numbers.iter().zip(seller_counts) {
+            for (parts, n) in c.numbers.iter().zip(seller) {
                 if *n == 0 {
                     continue;
                 }
@@ -241,11 +248,26 @@ impl SegmentCollector for SegmentFacets {
         }
         SegmentCounts {
             total: self.total,
-            category,
+            category: sparse(self.columns.category.as_ref(), category),
             seller: dense.map(|d| (0u32..).zip(d).filter(|(_, n)| *n > 0).collect()),
+            ships_to: sparse(self.columns.destinations.as_ref(), destinations),
             price: self.price_counts,
         }
     }
+}
+
+/// A segment's counts per ordinal as (index-wide number, documents), for the values seen.
+fn sparse(column: Option<&FacetColumn<u32>>, counts: &[u32]) -> Sparse {
+    let Some(column) = column else {
+        return Vec::new();
+    };
+    column
+        .numbers
+        .iter()
+        .zip(counts)
+        .filter(|(_, n)| **n > 0)
+        .map(|(number, n)| (*number, u64::from(*n)))
+        .collect()
 }
 
 /// Documents buffered by [`SegmentFacets`] before they are counted together.
@@ -265,6 +287,7 @@ impl SegmentFacets {
         let columns = [
             self.columns.category.as_ref().map(|c| &c.ords),
             self.columns.seller.as_ref().map(|c| &c.ords),
+            self.columns.destinations.as_ref().map(|c| &c.ords),
         ];
         for (column, counts) in columns.into_iter().zip(self.counts.iter_mut()) {
             let Some(column) = column else { continue };
