@@ -107,11 +107,12 @@ fn column_arrays(
     let types: Vec<&'static str> = first.iter().map(kind).collect();
     let mut arrays: Vec<String> = types
         .iter()
-        .map(|_| String::with_capacity(rows.len() * 24 + 2))
+        .map(|_| {
+            let mut a = String::with_capacity(rows.len() * 24 + 2);
+            a.push('{');
+            a
+        })
         .collect();
-    for a in &mut arrays {
-        a.push('{');
-    }
     for (r, row) in rows.iter().enumerate() {
         for ((v, t), a) in row.iter().zip(&types).zip(&mut arrays) {
             if kind(v) != *t {
@@ -185,11 +186,12 @@ async fn sqlite_values<E: Exec>(
 }
 
 /// A guarded change to counters, row by row: SQLite's statement for one row (`$1`, `$2` the
-/// amounts, the id last) and PostgreSQL's for all rows at once over `want(id, a, b)`.
+/// amounts, the id last) and PostgreSQL's for all rows at once over `want(id, a, b)`, read
+/// from arrays as multi-row inserts are.
 struct Take {
     /// One row; binds the amounts, then the id.
     each: &'static str,
-    /// Every row in one statement; `$1` is a JSON array of `{id, a, b}`.
+    /// Every row in one statement; `$1`, `$2`, `$3` are the ids and both amounts as arrays.
     all: &'static str,
     /// How many amounts a row binds in `each` (1 or 2).
     width: usize,
@@ -200,7 +202,7 @@ struct Take {
 /// writers' order-line foreign-key checks hold on the same variant.
 const STOCK: Take = Take {
     each: "UPDATE variants SET stock = stock - $1, sold = sold + $1 WHERE id = $2 AND stock >= $1",
-    all: "WITH want AS MATERIALIZED (SELECT id, a FROM json_to_recordset($1::json) AS w(id TEXT, a BIGINT, b BIGINT)), \
+    all: "WITH want AS MATERIALIZED (SELECT id, a FROM unnest($1::text[], $2::int8[], $3::int8[]) AS w(id, a, b)), \
           locked AS MATERIALIZED (SELECT v.id FROM variants v JOIN want w ON w.id = v.id ORDER BY v.id FOR NO KEY UPDATE OF v) \
           UPDATE variants SET stock = variants.stock - want.a, sold = variants.sold + want.a \
           FROM want JOIN locked ON locked.id = want.id \
@@ -211,7 +213,7 @@ const STOCK: Take = Take {
 /// The units a batch claims per deal, within each deal's cap.
 const DEALS: Take = Take {
     each: "UPDATE deals SET claimed = claimed + $1 WHERE id = $2 AND claimed + $1 <= cap",
-    all: "WITH want AS MATERIALIZED (SELECT id, a FROM json_to_recordset($1::json) AS w(id TEXT, a BIGINT, b BIGINT)), \
+    all: "WITH want AS MATERIALIZED (SELECT id, a FROM unnest($1::text[], $2::int8[], $3::int8[]) AS w(id, a, b)), \
           locked AS MATERIALIZED (SELECT d.id FROM deals d JOIN want w ON w.id = d.id ORDER BY d.id FOR NO KEY UPDATE OF d) \
           UPDATE deals SET claimed = deals.claimed + want.a \
           FROM want JOIN locked ON locked.id = want.id \
@@ -224,7 +226,7 @@ const COUPONS: Take = Take {
     each: "UPDATE coupons SET used_uses = used_uses + $1, used_minor = used_minor + $2 \
            WHERE id = $3 AND (budget_uses IS NULL OR used_uses + $1 <= budget_uses) \
            AND (budget_minor IS NULL OR used_minor + $2 <= budget_minor)",
-    all: "WITH want AS MATERIALIZED (SELECT id, a, b FROM json_to_recordset($1::json) AS w(id TEXT, a BIGINT, b BIGINT)), \
+    all: "WITH want AS MATERIALIZED (SELECT id, a, b FROM unnest($1::text[], $2::int8[], $3::int8[]) AS w(id, a, b)), \
           locked AS MATERIALIZED (SELECT c.id FROM coupons c JOIN want w ON w.id = c.id ORDER BY c.id FOR NO KEY UPDATE OF c) \
           UPDATE coupons SET used_uses = coupons.used_uses + want.a, used_minor = coupons.used_minor + want.b \
           FROM want JOIN locked ON locked.id = want.id \
@@ -286,13 +288,13 @@ async fn take<E: Exec>(tx: &mut E, t: &Take, rows: &[(&str, [i64; 2])]) -> Resul
         }
         return Ok(());
     }
-    let want = serde_json::Value::Array(
-        rows.iter()
-            .map(|(id, [a, b])| serde_json::json!({"id": id, "a": a, "b": b}))
-            .collect(),
-    )
-    .to_string();
-    if tx.execute(t.all, &[Val::from(want)], true).await? != rows.len() as u64 {
+    let want: Vec<Vec<Val>> = rows
+        .iter()
+        .map(|(id, [a, b])| vec![Val::from(*id), Val::Int(*a), Val::Int(*b)])
+        .collect();
+    let (_, arrays) = column_arrays("want", &want)?;
+    let binds: Vec<Val> = arrays.into_iter().map(Val::from).collect();
+    if tx.execute(t.all, &binds, true).await? != rows.len() as u64 {
         return Err(StoreError::Stale);
     }
     Ok(())
