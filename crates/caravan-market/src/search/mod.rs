@@ -68,6 +68,132 @@ fn exchange(minor: i64, from: Rate, to: Rate) -> Option<i64> {
         .map(|m| m.minor())
 }
 
+/// The query text, at most [`MAX_QUERY_CHARS`] long (`query_too_long`).
+fn checked_query(q: Option<String>) -> Result<String, MarketError> {
+    let q = q.unwrap_or_default();
+    if q.chars().count() > MAX_QUERY_CHARS {
+        return Err(MarketError::new(
+            Code::QueryTooLong,
+            format!("a query has at most {MAX_QUERY_CHARS} characters"),
+        ));
+    }
+    Ok(q)
+}
+
+/// `(page, limit, offset)`: pages start at 1 and reach at most [`MAX_OFFSET`] results deep.
+fn paging(limit: Option<i64>, page: Option<i64>) -> Result<(i64, usize, usize), MarketError> {
+    let limit = page::limit(limit)? as usize;
+    let page_no = page.unwrap_or(1);
+    if page_no < 1 {
+        return Err(MarketError::new(Code::InvalidPage, "pages start at 1"));
+    }
+    let offset = usize::try_from(page_no - 1)
+        .ok()
+        .and_then(|p| p.checked_mul(limit))
+        .filter(|o| *o <= MAX_OFFSET)
+        .ok_or_else(|| {
+            MarketError::new(
+                Code::PageTooDeep,
+                format!("results beyond the first {MAX_OFFSET} are not paged; narrow the search"),
+            )
+        })?;
+    Ok((page_no, limit, offset))
+}
+
+/// The buyer's display currency, its rate, and the price facet's edges in it.
+struct Prices {
+    display: Currency,
+    rate: Rate,
+    /// Bucket edges in the display currency, rounded to two significant digits.
+    edges: Vec<i64>,
+}
+
+impl Prices {
+    fn of(currency: Option<&str>, rates: &HashMap<Currency, Rate>) -> Result<Self, MarketError> {
+        let display = match currency {
+            Some(c) => Currency::parse(c)?,
+            None => Currency::EUR,
+        };
+        let rate = *rates.get(&display).ok_or_else(|| {
+            MarketError::new(
+                Code::RateUnavailable,
+                format!("no exchange rate for {} yet", display.code()),
+            )
+        })?;
+        let edges = PRICE_EDGES_EUR
+            .iter()
+            .filter_map(|eur| exchange(eur * 100, Rate::euro(), rate))
+            .map(two_digits)
+            .collect();
+        Ok(Prices {
+            display,
+            rate,
+            edges,
+        })
+    }
+
+    /// An amount in the display currency, in euro cents (the index's reference).
+    fn to_eur(&self, minor: i64) -> Option<i64> {
+        exchange(minor, self.rate, Rate::euro())
+    }
+}
+
+/// The index's filters from the request's: countries checked, price bounds non-negative and
+/// in euro cents.
+fn filters(params: &SearchParams, prices: &Prices) -> Result<Filters, MarketError> {
+    for bound in [params.min_price, params.max_price].into_iter().flatten() {
+        if bound < 0 {
+            return Err(MarketError::new(
+                Code::InvalidPrice,
+                "price bounds cannot be negative",
+            ));
+        }
+    }
+    let country = |c: Option<&str>| -> Result<Option<String>, MarketError> {
+        Ok(c.map(Country::parse)
+            .transpose()?
+            .map(|c| c.code().to_owned()))
+    };
+    Ok(Filters {
+        category: params.category.clone(),
+        merchant: params.merchant.clone(),
+        ship_from: country(params.ship_from.as_deref())?,
+        ships_to: country(params.ships_to.as_deref())?,
+        price_min: params.min_price.and_then(|p| prices.to_eur(p)),
+        price_max: params.max_price.and_then(|p| prices.to_eur(p)),
+        include_out_of_stock: params.include_sold_out.unwrap_or(false),
+    })
+}
+
+/// A malformed category or store id filters to nothing, as an unknown one does.
+fn has_malformed_id(params: &SearchParams) -> bool {
+    params
+        .category
+        .as_deref()
+        .is_some_and(|c| CategoryId::parse(c).is_err())
+        || params
+            .merchant
+            .as_deref()
+            .is_some_and(|m| MerchantId::parse(m).is_err())
+}
+
+/// The price buckets that hold products, each from its edge to the next (the last open).
+fn price_facets(edges: &[i64], counts: &[u64], display: Currency) -> Vec<PriceFacet> {
+    edges
+        .iter()
+        .enumerate()
+        .zip(counts)
+        .filter(|(_, n)| **n > 0)
+        .map(|((i, lo), n)| PriceFacet {
+            min: MoneyView::new(*lo, display.code()),
+            max: edges
+                .get(i + 1)
+                .map(|hi| MoneyView::new(*hi, display.code())),
+            count: *n,
+        })
+        .collect()
+}
+
 impl Market {
     /// Turns search on: queries use `index`, and [`Market::follow_outbox`] keeps it current.
     pub fn attach_search(&self, index: Arc<SearchIndex>) {
@@ -81,116 +207,36 @@ impl Market {
         locale: Locale,
     ) -> Result<SearchPage, MarketError> {
         let index = self.index()?;
-        let text = params.q.unwrap_or_default();
-        if text.chars().count() > MAX_QUERY_CHARS {
-            return Err(MarketError::new(
-                Code::QueryTooLong,
-                format!("a query has at most {MAX_QUERY_CHARS} characters"),
-            ));
-        }
-        let limit = page::limit(params.limit)? as usize;
-        let page_no = params.page.unwrap_or(1);
-        if page_no < 1 {
-            return Err(MarketError::new(Code::InvalidPage, "pages start at 1"));
-        }
-        let offset = usize::try_from(page_no - 1)
-            .ok()
-            .and_then(|p| p.checked_mul(limit))
-            .filter(|o| *o <= MAX_OFFSET)
-            .ok_or_else(|| {
-                MarketError::new(
-                    Code::PageTooDeep,
-                    format!(
-                        "results beyond the first {MAX_OFFSET} are not paged; narrow the search"
-                    ),
-                )
-            })?;
+        let text = checked_query(params.q.clone())?;
+        let (page_no, limit, offset) = paging(params.limit, params.page)?;
         let sort = sort_of(params.sort.as_deref())?;
         let rates = self.rate_table().await?;
-        let display = match params.currency.as_deref() {
-            Some(c) => Currency::parse(c)?,
-            None => Currency::EUR,
-        };
-        let display_rate = *rates.get(&display).ok_or_else(|| {
-            MarketError::new(
-                Code::RateUnavailable,
-                format!("no exchange rate for {} yet", display.code()),
-            )
-        })?;
-        let to_eur = |minor: i64| exchange(minor, display_rate, Rate::euro());
-        for bound in [params.min_price, params.max_price].into_iter().flatten() {
-            if bound < 0 {
-                return Err(MarketError::new(
-                    Code::InvalidPrice,
-                    "price bounds cannot be negative",
-                ));
-            }
-        }
-        // A malformed id filters to nothing, as an unknown one does.
-        let bad_id = params
-            .category
-            .as_deref()
-            .is_some_and(|c| CategoryId::parse(c).is_err())
-            || params
-                .merchant
-                .as_deref()
-                .is_some_and(|m| MerchantId::parse(m).is_err());
-        let country = |c: Option<&str>| -> Result<Option<String>, MarketError> {
-            Ok(c.map(Country::parse)
-                .transpose()?
-                .map(|c| c.code().to_owned()))
-        };
-        let edges_display: Vec<i64> = PRICE_EDGES_EUR
-            .iter()
-            .filter_map(|eur| exchange(eur * 100, Rate::euro(), display_rate))
-            .map(two_digits)
-            .collect();
+        let prices = Prices::of(params.currency.as_deref(), &rates)?;
         let req = SearchRequest {
             text,
             locale,
-            filters: Filters {
-                category: params.category.clone(),
-                merchant: params.merchant.clone(),
-                ship_from: country(params.ship_from.as_deref())?,
-                ships_to: country(params.ships_to.as_deref())?,
-                price_min: params.min_price.and_then(to_eur),
-                price_max: params.max_price.and_then(to_eur),
-                include_out_of_stock: params.include_sold_out.unwrap_or(false),
-            },
+            filters: filters(&params, &prices)?,
             sort,
             offset,
             limit,
-            price_bounds: edges_display.iter().filter_map(|e| to_eur(*e)).collect(),
+            price_bounds: prices
+                .edges
+                .iter()
+                .filter_map(|e| prices.to_eur(*e))
+                .collect(),
             facets: true,
+            // The page lists this many stores; the index names no others.
             max_merchants: Some(MERCHANT_FACET_SIZE),
         };
-        if bad_id {
+        if has_malformed_id(&params) {
             return Ok(SearchPage::empty(page_no, limit));
         }
         let found = tokio::task::spawn_blocking(move || index.search(&req))
             .await
             .map_err(|e| MarketError::internal(e.to_string()))??;
-        let products = self.store.products_by_ids(&found.ids).await?;
-        let texts = texts_by_product(self.store.product_texts(&found.ids).await?);
-        let variants = self.store.variants_of(&found.ids).await?;
-        let mut by_id: HashMap<String, _> =
-            products.into_iter().map(|p| (p.id.clone(), p)).collect();
-        let mut items = Vec::with_capacity(found.ids.len());
-        for id in &found.ids {
-            let Some(p) = by_id.remove(id) else { continue };
-            let display_price = Currency::parse(&p.price_currency)
-                .ok()
-                .and_then(|c| rates.get(&c))
-                .and_then(|from| exchange(p.min_price_minor, *from, display_rate))
-                .map(|m| MoneyView::new(m, display.code()));
-            let t = texts.get(&p.id).map(Vec::as_slice).unwrap_or_default();
-            items.push(SearchItem {
-                product: summary(p, t, &variants, locale),
-                display_price,
-            });
-        }
+        let items = self.items(&found.ids, &rates, &prices, locale).await?;
         let facets = match found.facets {
-            Some(f) => Some(self.facet_views(f, &edges_display, display, locale).await?),
+            Some(f) => Some(self.facet_views(f, &prices, locale).await?),
             None => None,
         };
         Ok(SearchPage {
@@ -203,11 +249,40 @@ impl Market {
         })
     }
 
+    /// The found products, in the index's order, priced in the buyer's currency.
+    async fn items(
+        &self,
+        ids: &[String],
+        rates: &HashMap<Currency, Rate>,
+        prices: &Prices,
+        locale: Locale,
+    ) -> Result<Vec<SearchItem>, MarketError> {
+        let products = self.store.products_by_ids(ids).await?;
+        let texts = texts_by_product(self.store.product_texts(ids).await?);
+        let variants = self.store.variants_of(ids).await?;
+        let mut by_id: HashMap<String, _> =
+            products.into_iter().map(|p| (p.id.clone(), p)).collect();
+        let mut items = Vec::with_capacity(ids.len());
+        for id in ids {
+            let Some(p) = by_id.remove(id) else { continue };
+            let display_price = Currency::parse(&p.price_currency)
+                .ok()
+                .and_then(|c| rates.get(&c))
+                .and_then(|from| exchange(p.min_price_minor, *from, prices.rate))
+                .map(|m| MoneyView::new(m, prices.display.code()));
+            let t = texts.get(&p.id).map(Vec::as_slice).unwrap_or_default();
+            items.push(SearchItem {
+                product: summary(p, t, &variants, locale),
+                display_price,
+            });
+        }
+        Ok(items)
+    }
+
     async fn facet_views(
         &self,
         f: caravan_search::Facets,
-        edges: &[i64],
-        display: Currency,
+        prices: &Prices,
         locale: Locale,
     ) -> Result<SearchFacets, MarketError> {
         let tree = self.tree().await?;
@@ -231,9 +306,9 @@ impl Market {
             })
             .collect();
         categories.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.id.cmp(&b.id)));
+        // The index named only the most frequent stores; the page lists them by count.
         let mut merchants = f.merchant;
         merchants.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        merchants.truncate(MERCHANT_FACET_SIZE);
         let ids: Vec<String> = merchants.iter().map(|(id, _)| id.clone()).collect();
         let names: HashMap<String, String> = self
             .store
@@ -248,19 +323,7 @@ impl Market {
                 .map(|(country, count)| CountryFacet { country, count })
                 .collect()
         };
-        let price = edges
-            .iter()
-            .enumerate()
-            .zip(&f.price)
-            .filter(|(_, n)| **n > 0)
-            .map(|((i, lo), n)| PriceFacet {
-                min: MoneyView::new(*lo, display.code()),
-                max: edges
-                    .get(i + 1)
-                    .map(|hi| MoneyView::new(*hi, display.code())),
-                count: *n,
-            })
-            .collect();
+        let price = price_facets(&prices.edges, &f.price, prices.display);
         Ok(SearchFacets {
             categories,
             merchants: merchants
@@ -280,13 +343,7 @@ impl Market {
     /// Completions of what the buyer is typing (at most [`MAX_SUGGESTIONS`]).
     pub async fn suggest(&self, params: SuggestParams) -> Result<Suggestions, MarketError> {
         let index = self.index()?;
-        let q = params.q.unwrap_or_default();
-        if q.chars().count() > MAX_QUERY_CHARS {
-            return Err(MarketError::new(
-                Code::QueryTooLong,
-                format!("a query has at most {MAX_QUERY_CHARS} characters"),
-            ));
-        }
+        let q = checked_query(params.q)?;
         let limit = match params.limit {
             None => MAX_SUGGESTIONS,
             Some(n) if (1..=MAX_SUGGESTIONS as i64).contains(&n) => n as usize,
