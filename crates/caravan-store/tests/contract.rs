@@ -55,8 +55,9 @@ contract!(
     the_orphan_audit_finds_what_no_key_checks,
 );
 
-/// Ledger entries and line discounts carry no foreign key (the order writer keeps their
-/// parents, ADR 0019); the audit finds a row whose parent is missing.
+/// Ledger entries, line discounts, order lines and history rows carry no foreign key (the
+/// order writer keeps their parents, ADR 0019); the audit finds each row whose parent is
+/// missing, a line missing both its order and its variant once.
 async fn the_orphan_audit_finds_what_no_key_checks(s: &Store) {
     assert_eq!(s.orphans().await.expect("audit"), 0, "a new store is clean");
     sqlx::query(
@@ -73,7 +74,24 @@ async fn the_orphan_audit_finds_what_no_key_checks(s: &Store) {
     .execute(s.pool())
     .await
     .expect("no key refuses the discount");
-    assert_eq!(s.orphans().await.expect("audit"), 2);
+    sqlx::query(
+        "INSERT INTO order_lines (order_id, position, variant_id, product_id, sku, title, \
+         quantity, unit_price_minor, total_minor, currency, presentment_total_minor, \
+         presentment_currency, fx_rate_e9, fee_bps, fee_minor) \
+         VALUES ('ord_missing', 0, 'var_missing', 'prd_missing', 'SKU', 'Scarf', 1, 100, 100, \
+         'EUR', 100, 'EUR', 1000000000, 0, 0)",
+    )
+    .execute(s.pool())
+    .await
+    .expect("no key refuses the line");
+    sqlx::query(
+        "INSERT INTO order_history (order_id, seq, status, note, at) \
+         VALUES ('ord_missing', 0, 'placed', NULL, 0)",
+    )
+    .execute(s.pool())
+    .await
+    .expect("no key refuses the history row");
+    assert_eq!(s.orphans().await.expect("audit"), 4);
 }
 
 fn user(id: &str, email: &str) -> UserRecord {
