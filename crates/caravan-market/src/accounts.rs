@@ -1,5 +1,6 @@
 //! Accounts: registration, login with a failed-login throttle, API tokens, the acting user.
 
+use crate::cache::Refresh;
 use crate::Code;
 use crate::{Market, MarketError};
 use argon2::password_hash::rand_core::{OsRng, RngCore};
@@ -299,21 +300,35 @@ impl Market {
             return Err(unauthenticated());
         }
         let hash = token_hash(secret);
-        if let Some(actor) = self.inner.cache.token(&hash) {
+        if let Some((actor, refresh)) = self.inner.cache.token(&hash) {
+            if refresh == Refresh::Due {
+                tokio::spawn(self.clone().refresh_token(hash));
+            }
             return Ok(actor);
         }
-        let (token, roles) = self
-            .store
-            .live_token(&hash)
-            .await?
-            .ok_or_else(unauthenticated)?;
+        self.load_token(hash).await?.ok_or_else(unauthenticated)
+    }
+
+    /// Reads a token and caches its actor; `None` if it is revoked, expired or unknown.
+    async fn load_token(&self, hash: String) -> Result<Option<Actor>, MarketError> {
+        let Some((token, roles)) = self.store.live_token(&hash).await? else {
+            self.inner.cache.forget_token(&hash);
+            return Ok(None);
+        };
         let actor = Actor {
             user_id: UserId::parse(&token.user_id)?,
             roles: roles.iter().filter_map(|r| Role::parse(r).ok()).collect(),
             token_id: token.id,
         };
         self.inner.cache.put_token(hash, actor.clone());
-        Ok(actor)
+        Ok(Some(actor))
+    }
+
+    /// [`Self::load_token`] in the background; a failed read leaves the entry to its TTL.
+    async fn refresh_token(self, hash: String) {
+        if let Err(e) = self.load_token(hash).await {
+            tracing::debug!(error = %e, "rereading a token failed");
+        }
     }
 
     /// Revokes the token the actor is using (logout).

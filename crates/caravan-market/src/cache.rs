@@ -13,7 +13,11 @@
 //! Entries read for many keys at one moment (every buyer's token at the festival's midnight)
 //! would all expire at the next same moment and send every request to the database at once: a
 //! herd that queues behind the readers and makes the burst's slowest checkouts. So a short-lived
-//! entry lives between three quarters and all of its TTL, fixed per key ([`spread`]).
+//! entry lives between three quarters and all of its TTL, fixed per key ([`spread`]). An entry
+//! every request uses (the hot SKU, the fee table) has no other keys to spread across: when it
+//! reaches its TTL, one request reads it again and the others keep the old one meanwhile
+//! ([`Timed::fresh_or_claim`]); at the festival every checkout in flight used to reread it at
+//! once, and no order reached the writer for half a second.
 //!
 //! A load that began before a drop does not store what it read (the generation check), so a
 //! slow reader can never put back what a write has just replaced.
@@ -38,6 +42,10 @@ pub(crate) const CHECK_EVERY: Duration = Duration::from_millis(200);
 /// How long a cached stock figure may be believed.
 pub(crate) const STOCK_FRESH: Duration = Duration::from_secs(1);
 const TOKEN_TTL: Duration = Duration::from_secs(2);
+/// How long past its TTL a catalogue entry is still handed out while one request reloads it.
+const GRACE: Duration = Duration::from_secs(5);
+/// A reload not put back within this (its request failed or was dropped) is claimed again.
+const RELOAD_CLAIM: Duration = Duration::from_secs(1);
 /// Entries above this are dropped wholesale rather than evicted one by one.
 const MAX_ENTRIES: usize = 100_000;
 
@@ -69,7 +77,56 @@ pub(crate) struct Tables {
     pub pledges: crate::charity::PledgeTable,
 }
 
-type Timed<T> = (T, Instant);
+/// A cached value, when it was read, and since when a request has been reading it again.
+struct Timed<T> {
+    value: T,
+    at: Instant,
+    reloading: Option<Instant>,
+}
+
+impl<T> Timed<T> {
+    fn new(value: T) -> Self {
+        Timed {
+            value,
+            at: Instant::now(),
+            reloading: None,
+        }
+    }
+}
+
+impl<T: Clone> Timed<T> {
+    /// The value and its age while it is younger than `ttl`. Past it, the first request to ask
+    /// is told to read it again (`None`), and while it does, for up to [`GRACE`], the others
+    /// are still handed the old value, so an entry every request uses (the hot SKU, the fee
+    /// table) is read once, not by every request in flight at the moment it expires. Only for
+    /// catalogue entries, whose TTL is a safety net: a change drops them at once.
+    fn fresh_or_claim(&mut self, ttl: Duration) -> Option<(T, Duration)> {
+        let age = self.at.elapsed();
+        if age < ttl {
+            return Some((self.value.clone(), age));
+        }
+        let claimed = self
+            .reloading
+            .is_some_and(|since| since.elapsed() < RELOAD_CLAIM);
+        if !claimed {
+            self.reloading = Some(Instant::now());
+            return None;
+        }
+        (age < ttl + GRACE).then(|| (self.value.clone(), age))
+    }
+}
+
+/// Whether a request that found a token should also read it again, off its own path. A token
+/// in the last fifth of its TTL is reread in the background by the first request to see it
+/// (late, so a key in use is read hardly more often than when it expired), so a buyer
+/// in steady use never waits for that read; one past its TTL is read before use, as before.
+/// (At the festival every buyer's token was read at the same moment and expired together: the
+/// rereads queued behind each other and made the burst's slowest checkouts, up to a second.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Refresh {
+    Due,
+    NotYet,
+}
 
 /// A generation number taken before a load; stale once anything has been dropped since.
 #[derive(Debug, Clone, Copy)]
@@ -98,16 +155,13 @@ pub(crate) fn spread(key: &str, ttl: u64) -> u64 {
     ttl - h.finish() % (ttl / 4).max(1)
 }
 
-fn get<T: Clone>(
+/// A catalogue entry: see [`Timed::fresh_or_claim`].
+fn get_or_claim<T: Clone>(
     map: &Mutex<HashMap<String, Timed<T>>>,
     key: &str,
     ttl: Duration,
 ) -> Option<(T, Duration)> {
-    let map = map.lock().ok()?;
-    map.get(key)
-        .map(|(v, at)| (v, at.elapsed()))
-        .filter(|(_, age)| *age < ttl)
-        .map(|(v, age)| (v.clone(), age))
+    map.lock().ok()?.get_mut(key)?.fresh_or_claim(ttl)
 }
 
 /// Stores `value` unless `still_wanted`, asked while the map is locked, says no.
@@ -124,7 +178,7 @@ fn put<T>(
         if map.len() >= MAX_ENTRIES {
             map.clear();
         }
-        map.insert(key, (value, Instant::now()));
+        map.insert(key, Timed::new(value));
     }
 }
 
@@ -156,10 +210,34 @@ impl CheckClaim<'_> {
 }
 
 impl Caches {
-    pub fn token(&self, hash: &str) -> Option<Actor> {
+    /// A token's actor while its entry is younger than its TTL, and whether this request
+    /// should read it again in the background ([`Refresh`]).
+    pub fn token(&self, hash: &str) -> Option<(Actor, Refresh)> {
         let ms = u64::try_from(TOKEN_TTL.as_millis()).unwrap_or(u64::MAX);
         let ttl = Duration::from_millis(spread(hash, ms));
-        get(&self.tokens, hash, ttl).map(|(a, _)| a)
+        let mut map = self.tokens.lock().ok()?;
+        let e = map.get_mut(hash)?;
+        let age = e.at.elapsed();
+        if age >= ttl {
+            return None;
+        }
+        let claimed = e
+            .reloading
+            .is_some_and(|since| since.elapsed() < RELOAD_CLAIM);
+        let refresh = if age >= ttl - ttl / 5 && !claimed {
+            e.reloading = Some(Instant::now());
+            Refresh::Due
+        } else {
+            Refresh::NotYet
+        };
+        Some((e.value.clone(), refresh))
+    }
+
+    /// Forgets a token found revoked or expired.
+    pub fn forget_token(&self, hash: &str) {
+        if let Ok(mut map) = self.tokens.lock() {
+            map.remove(hash);
+        }
     }
 
     pub fn put_token(&self, hash: String, actor: Actor) {
@@ -169,7 +247,7 @@ impl Caches {
     /// Forgets a revoked token at once.
     pub fn drop_token(&self, token_id: &str) {
         if let Ok(mut map) = self.tokens.lock() {
-            map.retain(|_, (a, _)| a.token_id != token_id);
+            map.retain(|_, e| e.value.token_id != token_id);
         }
     }
 
@@ -199,7 +277,7 @@ impl Caches {
 
     /// A variant and how long ago it was read.
     pub fn variant(&self, id: &str) -> Option<(Arc<VariantInfo>, Duration)> {
-        get(&self.variants, id, TTL)
+        get_or_claim(&self.variants, id, TTL)
     }
 
     /// Forgets one variant (the order writer found less stock than it showed).
@@ -214,7 +292,7 @@ impl Caches {
     }
 
     pub fn shipping(&self, merchant: &str) -> Option<Arc<Vec<ShippingRule>>> {
-        get(&self.shipping, merchant, TTL).map(|(r, _)| r)
+        get_or_claim(&self.shipping, merchant, TTL).map(|(r, _)| r)
     }
 
     pub fn put_shipping(&self, merchant: String, rules: Arc<Vec<ShippingRule>>, since: Generation) {
@@ -222,16 +300,14 @@ impl Caches {
     }
 
     pub fn tables(&self) -> Option<Arc<Tables>> {
-        let t = self.tables.lock().ok()?;
-        t.as_ref()
-            .filter(|(_, at)| at.elapsed() < TTL)
-            .map(|(v, _)| v.clone())
+        let mut t = self.tables.lock().ok()?;
+        t.as_mut()?.fresh_or_claim(TTL).map(|(v, _)| v)
     }
 
     pub fn put_tables(&self, tables: Arc<Tables>, since: Generation) {
         if let Ok(mut t) = self.tables.lock() {
             if self.is_current(since) {
-                *t = Some((tables, Instant::now()));
+                *t = Some(Timed::new(tables));
             }
         }
     }
@@ -338,5 +414,86 @@ mod tests {
             ttls[1],
             "the same for a key every time"
         );
+    }
+
+    /// Past its TTL a catalogue entry is read again by one request; meanwhile the others keep
+    /// the old value (marked old), until the reload is put back or the grace ends. A reload
+    /// that never comes back is claimed again after `RELOAD_CLAIM`.
+    #[test]
+    fn an_expired_entry_is_reloaded_by_one_request_while_the_others_keep_it() {
+        let ttl = Duration::from_secs(30);
+        let ago = |d: Duration| Instant::now().checked_sub(d).unwrap();
+        let mut e = Timed::new(7);
+        assert_eq!(e.fresh_or_claim(ttl).map(|(v, _)| v), Some(7), "fresh");
+
+        e.at = ago(ttl + Duration::from_millis(1));
+        assert_eq!(e.fresh_or_claim(ttl), None, "the first asks reloads");
+        let (v, age) = e.fresh_or_claim(ttl).unwrap();
+        assert_eq!(v, 7, "the others keep the old value");
+        assert!(age >= ttl, "and see how old it is");
+        assert!(e.fresh_or_claim(ttl).is_some());
+
+        e.reloading = Some(ago(RELOAD_CLAIM));
+        assert_eq!(
+            e.fresh_or_claim(ttl),
+            None,
+            "a lost reload is claimed again"
+        );
+
+        e.at = ago(ttl + GRACE);
+        e.reloading = Some(Instant::now());
+        assert_eq!(e.fresh_or_claim(ttl), None, "past the grace nobody gets it");
+
+        let c = Caches::default();
+        c.put_shipping("mer_a".into(), rules(), c.generation());
+        c.shipping.lock().unwrap().get_mut("mer_a").unwrap().at = ago(ttl);
+        assert!(c.shipping("mer_a").is_none(), "the first request reloads");
+        assert!(
+            c.shipping("mer_a").is_some(),
+            "the next ones do not wait for it"
+        );
+        c.put_shipping("mer_a".into(), rules(), c.generation());
+        let fresh = c
+            .shipping
+            .lock()
+            .unwrap()
+            .get("mer_a")
+            .unwrap()
+            .at
+            .elapsed();
+        assert!(fresh < ttl, "the reload put back a fresh entry");
+    }
+
+    /// A token in the last fifth of its TTL is handed out and its reread claimed by one request; past
+    /// its TTL it is not handed out at all; a forgotten token is gone at once.
+    #[test]
+    fn a_token_is_reread_ahead_of_its_ttl_by_one_request() {
+        let c = Caches::default();
+        let actor = Actor {
+            user_id: <caravan_domain::id::UserId as caravan_domain::id::TypedId>::generate(),
+            roles: Vec::new(),
+            token_id: "tok_1".into(),
+        };
+        c.put_token("h".into(), actor);
+        assert_eq!(c.token("h").unwrap().1, Refresh::NotYet, "fresh");
+        let ttl = Duration::from_millis(spread("h", 2000));
+        let set_age = |age: Duration| {
+            let mut map = c.tokens.lock().unwrap();
+            let e = map.get_mut("h").unwrap();
+            e.at = Instant::now().checked_sub(age).unwrap();
+        };
+        set_age(ttl - ttl / 5 - Duration::from_millis(10));
+        assert_eq!(c.token("h").unwrap().1, Refresh::NotYet, "not yet due");
+        set_age(ttl - ttl / 5 + Duration::from_millis(10));
+        assert_eq!(
+            c.token("h").unwrap().1,
+            Refresh::Due,
+            "the first reads it again"
+        );
+        assert_eq!(c.token("h").unwrap().1, Refresh::NotYet, "only the first");
+        set_age(ttl);
+        assert!(c.token("h").is_none(), "past its TTL it is read before use");
+        c.forget_token("h");
+        assert!(c.tokens.lock().unwrap().is_empty());
     }
 }
