@@ -242,7 +242,7 @@ pub async fn noop() -> (StatusCode, Json<Value>) {
 pub async fn serve(
     app: axum::Router,
 ) -> anyhow::Result<(String, tokio::task::JoinHandle<std::io::Result<()>>)> {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let listener = caravan_web::listen("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
     Ok((
         base,

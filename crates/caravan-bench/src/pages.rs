@@ -61,7 +61,7 @@ pub async fn pages(args: PagesArgs) -> Result<()> {
         .reindex()
         .await
         .map_err(|e| anyhow::anyhow!("indexing: {}", e.message))?;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let listener = caravan_web::listen("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
     let state = caravan_web::AppState::new(market.clone());
     tokio::spawn(async move { caravan_web::serve(listener, state, std::future::pending()).await });

@@ -7,12 +7,14 @@
 mod docs;
 mod error;
 mod extract;
+mod listen;
 mod metrics;
 pub mod pages;
 mod routes;
 mod sse;
 
 pub use error::{error_codes, status_of, AppError};
+pub use listen::{listen, BACKLOG};
 pub use metrics::Metrics;
 
 use axum::extract::DefaultBodyLimit;

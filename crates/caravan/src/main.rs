@@ -226,7 +226,7 @@ async fn serve(config: Config, demo: bool) -> Result<()> {
     tokio::spawn(market.clone().run_indexer());
     tokio::spawn(market.clone().run_translator());
     tokio::spawn(market.clone().run_click_flusher());
-    let listener = tokio::net::TcpListener::bind(&config.bind)
+    let listener = caravan_web::listen(&config.bind)
         .await
         .with_context(|| format!("binding {}", config.bind))?;
     let addr = listener.local_addr()?;
