@@ -105,14 +105,36 @@ impl<T: Clone> Timed<T> {
         if age < ttl {
             return Some((self.value.clone(), age));
         }
+        if self.claim_reload() {
+            return None;
+        }
+        (age < ttl + GRACE).then(|| (self.value.clone(), age))
+    }
+
+    /// The value while it is younger than `ttl`, and whether this caller should read it again
+    /// in the background: in the last fifth of the TTL, the first caller to ask ([`Refresh`]).
+    fn fresh_or_refresh(&mut self, ttl: Duration) -> Option<(T, Refresh)> {
+        let age = self.at.elapsed();
+        if age >= ttl {
+            return None;
+        }
+        let refresh = if age >= ttl - ttl / 5 && self.claim_reload() {
+            Refresh::Due
+        } else {
+            Refresh::NotYet
+        };
+        Some((self.value.clone(), refresh))
+    }
+
+    /// Claims the reread for this caller unless another claimed it within [`RELOAD_CLAIM`].
+    fn claim_reload(&mut self) -> bool {
         let claimed = self
             .reloading
             .is_some_and(|since| since.elapsed() < RELOAD_CLAIM);
         if !claimed {
             self.reloading = Some(Instant::now());
-            return None;
         }
-        (age < ttl + GRACE).then(|| (self.value.clone(), age))
+        !claimed
     }
 }
 
@@ -215,22 +237,11 @@ impl Caches {
     pub fn token(&self, hash: &str) -> Option<(Actor, Refresh)> {
         let ms = u64::try_from(TOKEN_TTL.as_millis()).unwrap_or(u64::MAX);
         let ttl = Duration::from_millis(spread(hash, ms));
-        let mut map = self.tokens.lock().ok()?;
-        let e = map.get_mut(hash)?;
-        let age = e.at.elapsed();
-        if age >= ttl {
-            return None;
-        }
-        let claimed = e
-            .reloading
-            .is_some_and(|since| since.elapsed() < RELOAD_CLAIM);
-        let refresh = if age >= ttl - ttl / 5 && !claimed {
-            e.reloading = Some(Instant::now());
-            Refresh::Due
-        } else {
-            Refresh::NotYet
-        };
-        Some((e.value.clone(), refresh))
+        self.tokens
+            .lock()
+            .ok()?
+            .get_mut(hash)?
+            .fresh_or_refresh(ttl)
     }
 
     /// Forgets a token found revoked or expired.
