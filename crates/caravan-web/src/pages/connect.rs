@@ -3,7 +3,8 @@
 
 use super::extract::Page;
 use super::prefs::is_secure;
-use axum::extract::Path;
+use crate::AppState;
+use axum::extract::{FromRequestParts, Path, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use caravan_market::ErrorKind;
@@ -20,40 +21,55 @@ pub fn referral(headers: &axum::http::HeaderMap) -> Option<caravan_market::check
 }
 
 /// `GET /r/{code}`.
-pub async fn follow(page: Page, Path(code): Path<String>) -> Response {
-    let r = page.state.market.follow_link(&code).await;
-    redirect(page, r).await
+pub async fn follow(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    req: Request,
+) -> Response {
+    let r = state.market.follow_link(&code).await;
+    redirect(state, req, r).await
 }
 
 /// `GET /r/post/{post}/{product}`: a tagged product followed from a post.
-pub async fn follow_post(page: Page, Path((post, product)): Path<(String, String)>) -> Response {
-    let r = page.state.market.follow_post(&post, &product).await;
-    redirect(page, r).await
+pub async fn follow_post(
+    State(state): State<AppState>,
+    Path((post, product)): Path<(String, String)>,
+    req: Request,
+) -> Response {
+    let r = state.market.follow_post(&post, &product).await;
+    redirect(state, req, r).await
 }
 
-/// Sends the visitor on with the attribution cookie, or shows why not.
+/// Sends the visitor on with the attribution cookie, or shows why not. A followed link needs
+/// only the request's scheme: the page context (preferences, session) is read only to explain
+/// a refusal, so the redirect stays as cheap as the click count it feeds.
 async fn redirect(
-    page: Page,
+    state: AppState,
+    req: Request,
     r: Result<caravan_market::connect::Redirect, caravan_market::MarketError>,
 ) -> Response {
-    match r {
-        Ok(r) => {
-            let at = page.state.market.now_ms();
-            let cookie =
-                format!(
-                "{REF_COOKIE}={}.{at}; Path=/; Max-Age={REF_MAX_AGE_S}; HttpOnly; SameSite=Lax{}",
-                r.code,
-                if is_secure(&page.headers) { "; Secure" } else { "" }
-            );
-            let mut res = (StatusCode::FOUND, [(header::LOCATION, r.path)]).into_response();
-            if let Ok(v) = HeaderValue::from_str(&cookie) {
-                res.headers_mut().append(header::SET_COOKIE, v);
-            }
-            res
-        }
-        Err(e) if e.kind() == ErrorKind::NotFound => {
-            super::not_found(&page.state, &page.headers, &page.prefs, &page.session).await
-        }
-        Err(e) => page.failed(e, "/").await,
+    let (mut parts, _) = req.into_parts();
+    let r = match r {
+        Ok(r) => return found(&r, state.market.now_ms(), is_secure(&parts.headers)),
+        Err(e) => e,
+    };
+    let Ok(page) = Page::from_request_parts(&mut parts, &state).await;
+    if r.kind() == ErrorKind::NotFound {
+        return super::not_found(&page.state, &page.headers, &page.prefs, &page.session).await;
     }
+    page.failed(r, "/").await
+}
+
+/// The 302 to the link's destination, with the attribution cookie clicked `at`.
+fn found(r: &caravan_market::connect::Redirect, at: i64, secure: bool) -> Response {
+    let cookie = format!(
+        "{REF_COOKIE}={}.{at}; Path=/; Max-Age={REF_MAX_AGE_S}; HttpOnly; SameSite=Lax{}",
+        r.code,
+        if secure { "; Secure" } else { "" }
+    );
+    let mut res = (StatusCode::FOUND, [(header::LOCATION, r.path.as_str())]).into_response();
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    res
 }
