@@ -103,6 +103,15 @@ impl Store {
     /// Applies pending migrations (idempotent; safe with several nodes on PostgreSQL).
     pub async fn migrate(&self) -> Result<(), StoreError> {
         MIGRATOR.run(&self.pool).await?;
+        if self.engine == Engine::Postgres {
+            let dropped = crate::keys::drop_on_postgres(&self.pool).await?;
+            if dropped > 0 {
+                tracing::info!(
+                    dropped,
+                    "foreign keys the order writer keeps dropped (ADR 0019)"
+                );
+            }
+        }
         Ok(())
     }
 

@@ -4,7 +4,8 @@
 //! the URL scheme (`sqlite://…` or `postgres://…`) and a bad scheme or unreachable server fails loudly.
 //! The few statements that differ per engine for speed on the order writer's path (multi-row
 //! inserts, the batch's stock decrement) live in the `dialect` module and nowhere else; the
-//! connection setup (`PRAGMA`s, the SQLite writer's own connection) in `connect` and `exec`.
+//! connection setup (`PRAGMA`s, the SQLite writer's own connection) in `connect` and `exec`; the
+//! foreign keys PostgreSQL drops after the migrations (the order writer keeps them) in `keys`.
 //! Times are passed in by callers (the clock is injected upstream); ids are generated upstream too.
 //! This crate holds no business rules beyond the guards that keep data consistent.
 
@@ -25,6 +26,7 @@ pub mod festival;
 pub mod idempotency;
 pub mod images;
 pub mod journal;
+mod keys;
 pub mod merchants;
 pub mod orders;
 pub mod posts;

@@ -329,23 +329,14 @@ impl Store {
         .await?)
     }
 
-    /// Rows whose parent the database does not check (the order writer keeps it, ADR 0019):
-    /// ledger entries without their transaction, line discounts, lines and history rows
-    /// without their order, and lines without their variant. An audit: it should always be 0.
+    /// Rows whose parent is missing, for every foreign key the order writer keeps itself
+    /// (`keys::WRITER_KEPT`, ADR 0019): ledger entries without their transaction, order rows
+    /// without their order, group, buyer or store, lines without their variant, coupon uses,
+    /// commissions, claims and holders without theirs. An audit: it should always be 0.
     pub async fn orphans(&self) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar(
-            "SELECT (SELECT COUNT(*) FROM ledger_entries e WHERE NOT EXISTS \
-               (SELECT 1 FROM ledger_transactions t WHERE t.id = e.tx_id)) \
-             + (SELECT COUNT(*) FROM order_line_discounts d WHERE NOT EXISTS \
-               (SELECT 1 FROM orders o WHERE o.id = d.order_id)) \
-             + (SELECT COUNT(*) FROM order_lines l WHERE NOT EXISTS \
-               (SELECT 1 FROM orders o WHERE o.id = l.order_id) OR NOT EXISTS \
-               (SELECT 1 FROM variants v WHERE v.id = l.variant_id)) \
-             + (SELECT COUNT(*) FROM order_history h WHERE NOT EXISTS \
-               (SELECT 1 FROM orders o WHERE o.id = h.order_id))",
-        )
-        .fetch_one(&self.pool)
-        .await?)
+        Ok(sqlx::query_scalar(&crate::keys::orphans_sql())
+            .fetch_one(&self.pool)
+            .await?)
     }
 
     /// Every ledger entry: (transaction id, account, currency, amount), for audits and tests.
