@@ -1,11 +1,47 @@
 //! Idempotency records: the first answer of a money-moving request (checkout, refund, payout),
 //! stored in the same transaction as its effects and found again by (scope, key).
+//!
+//! An answer longer than `PACK_ABOVE` bytes is stored packed: `lz4:` and the base64 of its LZ4
+//! block. A checkout's answer is kilobytes of JSON written once and almost never read again;
+//! packed it is about a third as long, which on PostgreSQL spares the array parser its quotes
+//! and the table its pglz compression, and on SQLite a third of each checkout's WAL. JSON never
+//! starts with `lz4:`, so answers stored plain before (or short ones) read back as they are.
 
 use crate::dialect::insert_rows;
 use crate::exec::{Cell, Exec, Kind};
 use crate::sql::{in_list, Sql, Val};
 use crate::{Store, StoreError};
+use base64::engine::general_purpose::STANDARD_NO_PAD as BASE64;
+use base64::Engine as _;
 use std::collections::HashMap;
+
+/// Answers up to this long are stored as they are.
+const PACK_ABOVE: usize = 512;
+/// What starts a packed answer.
+const PACKED: &str = "lz4:";
+
+/// The stored form of an answer.
+fn pack(response: &str) -> String {
+    if response.len() <= PACK_ABOVE {
+        return response.to_owned();
+    }
+    let block = lz4_flex::compress_prepend_size(response.as_bytes());
+    let mut packed = String::with_capacity(PACKED.len() + block.len().div_ceil(3) * 4);
+    packed.push_str(PACKED);
+    BASE64.encode_string(&block, &mut packed);
+    packed
+}
+
+/// The answer as it was given, from its stored form.
+fn unpack(stored: String) -> Result<String, StoreError> {
+    let Some(encoded) = stored.strip_prefix(PACKED) else {
+        return Ok(stored);
+    };
+    let corrupt = |why: String| StoreError::Corrupt(format!("a packed stored answer: {why}"));
+    let block = BASE64.decode(encoded).map_err(|e| corrupt(e.to_string()))?;
+    let bytes = lz4_flex::decompress_size_prepended(&block).map_err(|e| corrupt(e.to_string()))?;
+    String::from_utf8(bytes).map_err(|e| corrupt(e.to_string()))
+}
 
 /// An answer as it was stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,11 +93,14 @@ impl Store {
         .bind(key_id(scope, key))
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.map(|(request_hash, status, response)| StoredAnswer {
-            request_hash,
-            status,
-            response,
-        }))
+        row.map(|(request_hash, status, response)| {
+            Ok(StoredAnswer {
+                request_hash,
+                status,
+                response: unpack(response)?,
+            })
+        })
+        .transpose()
     }
 
     /// Forgets idempotency records older than `before` (they are kept at least 24 hours).
@@ -105,7 +144,7 @@ pub(crate) async fn stored_answers<E: Exec>(
         let answer = StoredAnswer {
             request_hash: next().text()?,
             status: next().int()?,
-            response: next().text()?,
+            response: unpack(next().text()?)?,
         };
         found.insert((scope, key), answer);
     }
@@ -127,7 +166,7 @@ pub(crate) async fn store_answers<E: Exec>(
                 (&a.key).into(),
                 (&a.request_hash).into(),
                 a.status.into(),
-                (&a.response).into(),
+                pack(&a.response).into(),
                 now.into(),
             ]
         })
@@ -152,8 +191,59 @@ pub(crate) async fn store_answers<E: Exec>(
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, reason = "tests fail loudly")]
-    use super::StoredAnswer;
+    use super::{store_answers, stored_answers, NewAnswer, StoredAnswer, PACKED};
     use crate::testing::TestDb;
+
+    /// A long answer is stored packed (a fraction of its length) and reads back exactly, by
+    /// key and in a batch's lookup, on both engines; a short one is stored as it is.
+    #[tokio::test]
+    async fn long_answers_are_stored_packed_and_read_back_exactly() {
+        let lines: Vec<String> = (0..40)
+            .map(|i| format!("{{\"id\":\"ord_{i:04}\",\"title\":\"Silk scarf — ünïcödé\",\"total_minor\":{i}}}"))
+            .collect();
+        let long = format!("{{\"orders\":[{}]}}", lines.join(","));
+        let short = "{\"status\":\"placed\"}".to_owned();
+        for db in TestDb::engines().await.unwrap() {
+            let store = &db.store;
+            let answer = |key: &str, response: &str| NewAnswer {
+                scope: "usr_a".to_owned(),
+                key: key.to_owned(),
+                request_hash: "h".to_owned(),
+                status: 201,
+                response: response.to_owned(),
+            };
+            let (a, b) = (answer("k-long", &long), answer("k-short", &short));
+            let mut tx = store.pool().begin().await.unwrap();
+            store_answers(&mut tx, &[&a, &b], 1).await.unwrap();
+            tx.commit().await.unwrap();
+            let rows: Vec<(String, String)> =
+                sqlx::query_as("SELECT idem_key, response FROM idempotency_keys ORDER BY idem_key")
+                    .fetch_all(store.pool())
+                    .await
+                    .unwrap();
+            assert!(
+                rows[0].1.starts_with(PACKED) && rows[0].1.len() * 2 < long.len(),
+                "{rows:?}"
+            );
+            assert_eq!(rows[1].1, short);
+            let stored = |response: &str| StoredAnswer {
+                request_hash: "h".to_owned(),
+                status: 201,
+                response: response.to_owned(),
+            };
+            let got = store.idempotency_record("usr_a", "k-long").await.unwrap();
+            assert_eq!(got, Some(stored(&long)));
+            let mut tx = store.pool().begin().await.unwrap();
+            let both = stored_answers(&mut tx, &[("usr_a", "k-long"), ("usr_a", "k-short")])
+                .await
+                .unwrap();
+            tx.rollback().await.unwrap();
+            let key = |k: &str| ("usr_a".to_owned(), k.to_owned());
+            assert_eq!(both.get(&key("k-long")), Some(&stored(&long)));
+            assert_eq!(both.get(&key("k-short")), Some(&stored(&short)));
+            db.cleanup().await;
+        }
+    }
 
     /// Migration 0008 rewrites records stored under the old id (scope, U+001F, key), so a key
     /// used before the upgrade still replays its answer after it, on both engines.
