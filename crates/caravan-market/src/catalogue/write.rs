@@ -13,6 +13,9 @@ use caravan_store::products::{ProductRecord, VariantRecord};
 use caravan_store::StoreError;
 use std::collections::{BTreeMap, HashSet};
 
+/// How many times an edit is read and applied again after losing a race.
+const EDIT_ATTEMPTS: u32 = 3;
+
 fn duplicate_sku(e: StoreError) -> MarketError {
     match e {
         StoreError::Conflict => {
@@ -127,7 +130,9 @@ impl Market {
             .await
     }
 
-    /// The acting merchant edits one of its products; another's is `not_found`.
+    /// The acting merchant edits one of its products; another's is `not_found`. A write that
+    /// lost a race (a deadlock with the translation worker on PostgreSQL is `Stale`) is read
+    /// and applied again, up to `EDIT_ATTEMPTS` times; any other failure is reported as it is.
     pub async fn update_product(
         &self,
         actor: &Actor,
@@ -135,7 +140,34 @@ impl Market {
         patch: ProductPatch,
     ) -> Result<ProductDetail, MarketError> {
         let m = self.acting_merchant(actor).await?;
-        let mut p = self.owned_product_record(&m, id).await?;
+        let mut attempt = 1;
+        let p = loop {
+            let p = self.patched(&m, id, &patch).await?;
+            let texts = input::texts(&p.id, patch.texts.as_ref().unwrap_or(&BTreeMap::new()))?;
+            let existing = self
+                .store
+                .product_texts(std::slice::from_ref(&p.id))
+                .await?;
+            let queue = Market::translations_to_queue(&p, &existing, &texts);
+            match self.store.update_product(&p, &texts, &queue).await {
+                Ok(()) => break p,
+                Err(StoreError::Stale) if attempt < EDIT_ATTEMPTS => attempt += 1,
+                Err(e) => return Err(e.into()),
+            }
+        };
+        self.inner.cache.invalidate();
+        self.own_product(actor, &p.id, Locale::parse(&m.default_locale)?)
+            .await
+    }
+
+    /// The merchant's product as it is now, with `patch`'s fields applied.
+    async fn patched(
+        &self,
+        m: &MerchantRecord,
+        id: &str,
+        patch: &ProductPatch,
+    ) -> Result<ProductRecord, MarketError> {
+        let mut p = self.owned_product_record(m, id).await?;
         if let Some(c) = &patch.category_id {
             p.category_id = self.check_category(c).await?;
         }
@@ -162,20 +194,8 @@ impl Market {
         if let Some(w) = patch.weight_grams {
             p.weight_grams = rules::weight_grams(w)?;
         }
-        let texts = input::texts(&p.id, patch.texts.as_ref().unwrap_or(&BTreeMap::new()))?;
         p.updated_at = self.now();
-        let existing = self
-            .store
-            .product_texts(std::slice::from_ref(&p.id))
-            .await?;
-        let queue = Market::translations_to_queue(&p, &existing, &texts);
-        self.store
-            .update_product(&p, &texts, &queue)
-            .await
-            .map_err(|_| MarketError::not_found("product"))?;
-        self.inner.cache.invalidate();
-        self.own_product(actor, &p.id, Locale::parse(&m.default_locale)?)
-            .await
+        Ok(p)
     }
 
     /// Adds a variant to one of the acting merchant's products.
