@@ -178,6 +178,7 @@ codes! {
     InvalidPage = ("invalid_page", Invalid, "pages are numbered from 1");
     PageTooDeep = ("page_too_deep", Invalid, "search results beyond the first 10,000 are not paged");
     SearchUnavailable = ("search_unavailable", Unavailable, "search is not enabled on this node");
+    DatabaseUnavailable = ("database_unavailable", Unavailable, "the database connection was lost; retry after the Retry-After seconds");
     AmountOutOfRange = ("amount_out_of_range", Invalid, "an amount overflows");
     IdempotencyKeyRequired = ("idempotency_key_required", BadRequest, "this request moves money: send an Idempotency-Key header");
     InvalidIdempotencyKey = ("invalid_idempotency_key", BadRequest, "an Idempotency-Key has 1 to 255 visible ASCII characters");

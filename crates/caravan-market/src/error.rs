@@ -60,6 +60,14 @@ impl From<StoreError> for MarketError {
         match e {
             StoreError::Conflict => Self::new(Code::Conflict, "conflicts with an existing record"),
             StoreError::Stale => Self::new(Code::Stale, "the record changed meanwhile; retry"),
+            StoreError::Lost(e) => {
+                tracing::warn!(error = %e, "a database connection was lost");
+                Self::new(
+                    Code::DatabaseUnavailable,
+                    "the database connection was lost; retry",
+                )
+                .retry_after(1)
+            }
             other => Self::internal(other.to_string()),
         }
     }
@@ -89,5 +97,14 @@ mod tests {
         let stale = MarketError::from(StoreError::Stale);
         assert_eq!(stale.code, "stale");
         assert_eq!(stale.kind().status(), 409);
+    }
+
+    /// A lost database connection is a 503 the client may retry in a second, not a 500.
+    #[test]
+    fn a_lost_connection_is_unavailable_for_a_moment() {
+        let lost = MarketError::from(StoreError::Lost(sqlx::Error::PoolTimedOut));
+        assert_eq!(lost.code, "database_unavailable");
+        assert_eq!(lost.kind().status(), 503);
+        assert_eq!(lost.retry_after, Some(1));
     }
 }

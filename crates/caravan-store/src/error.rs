@@ -33,6 +33,12 @@ pub enum StoreError {
     /// Stored data that does not parse (a bug or a hand edit).
     #[error("corrupt stored value: {0}")]
     Corrupt(String),
+    /// The connection to the database was lost, or none could be had in time (a server that
+    /// restarted or hung up on a pooled connection): the request did not complete, and trying
+    /// again may succeed on another connection. (A commit that lost its connection has an
+    /// unknown outcome; idempotency keys make the retry safe.)
+    #[error("the database connection was lost: {0}")]
+    Lost(sqlx::Error),
     /// Any other database error.
     #[error("database error: {0}")]
     Database(sqlx::Error),
@@ -70,6 +76,10 @@ impl From<rusqlite::Error> for StoreError {
 /// and was rolled back; trying again is the cure.
 const TRANSIENT: [&str; 2] = ["40P01", "40001"];
 
+/// SQLSTATE classes of a connection the server ended or refused: `08` (connection exception)
+/// and `57P` (operator intervention: a terminated backend, a shutdown, a server starting up).
+const CONNECTION_LOST: [&str; 2] = ["08", "57P"];
+
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
         match &e {
@@ -83,6 +93,16 @@ impl From<sqlx::Error> for StoreError {
                 if db.code().is_some_and(|c| TRANSIENT.contains(&c.as_ref())) =>
             {
                 StoreError::Stale
+            }
+            sqlx::Error::Database(db)
+                if db
+                    .code()
+                    .is_some_and(|c| CONNECTION_LOST.iter().any(|p| c.starts_with(p))) =>
+            {
+                StoreError::Lost(e)
+            }
+            sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed => {
+                StoreError::Lost(e)
             }
             _ => StoreError::Database(e),
         }
