@@ -60,14 +60,12 @@ impl From<StoreError> for MarketError {
         match e {
             StoreError::Conflict => Self::new(Code::Conflict, "conflicts with an existing record"),
             StoreError::Stale => Self::new(Code::Stale, "the record changed meanwhile; retry"),
-            StoreError::Lost(e) => {
-                tracing::warn!(error = %e, "a database connection was lost");
-                Self::new(
-                    Code::DatabaseUnavailable,
-                    "the database connection was lost; retry",
-                )
-                .retry_after(1)
-            }
+            // The detail goes in the message, which the web layer logs (once) for every 5xx.
+            StoreError::Lost(e) => Self::new(
+                Code::DatabaseUnavailable,
+                format!("the database connection was lost ({e}); retry"),
+            )
+            .retry_after(1),
             other => Self::internal(other.to_string()),
         }
     }

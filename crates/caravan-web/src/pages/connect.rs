@@ -41,23 +41,23 @@ pub async fn follow_post(
 }
 
 /// Sends the visitor on with the attribution cookie, or shows why not. A followed link needs
-/// only the request's scheme: the page context (preferences, session) is read only to explain
-/// a refusal, so the redirect stays as cheap as the click count it feeds.
+/// only the request's scheme; the page context (preferences, and the session, which costs an
+/// authentication) is read only to explain a refusal.
 async fn redirect(
     state: AppState,
     req: Request,
     r: Result<caravan_market::connect::Redirect, caravan_market::MarketError>,
 ) -> Response {
     let (mut parts, _) = req.into_parts();
-    let r = match r {
+    let refused = match r {
         Ok(r) => return found(&r, state.market.now_ms(), is_secure(&parts.headers)),
         Err(e) => e,
     };
     let Ok(page) = Page::from_request_parts(&mut parts, &state).await;
-    if r.kind() == ErrorKind::NotFound {
+    if refused.kind() == ErrorKind::NotFound {
         return super::not_found(&page.state, &page.headers, &page.prefs, &page.session).await;
     }
-    page.failed(r, "/").await
+    page.failed(refused, "/").await
 }
 
 /// The 302 to the link's destination, with the attribution cookie clicked `at`.
