@@ -211,7 +211,7 @@ pub async fn connect(args: ConnectArgs) -> Result<()> {
     let s = seed_connect(&market).await?;
     seed_posts(&db.store, &s, args.posts, market.now_ms()).await?;
     let tokens = seed::buyers(&market, args.buyers).await?;
-    let flusher = tokio::spawn(market.clone().run_click_flusher());
+    let flusher = tokio::spawn(market.clone().run_connect_flusher());
     let bench = Router::new().route("/bench/noop", post(noop));
     let app = caravan_web::router(caravan_web::AppState::new(market.clone())).merge(bench);
     let (base, server) = serve(app).await?;

@@ -1,4 +1,5 @@
-//! Connect's commissions as stored: each attributed order's commission and its state, the
+//! Connect's commissions as stored: each attributed order's commission and its state (listed
+//! under its creator apart from the order writer's path, ADR 0014), the
 //! ones whose hold has ended, creators' balances by state, their payouts, and the flagged
 //! self-referrals.
 
@@ -9,6 +10,11 @@ use crate::{Store, StoreError};
 const COMMISSION_COLS: &str =
     "order_id, creator_id, merchant_id, buyer_id, currency, amount_minor, \
     reversed_minor, state, source, reference, created_at, confirmed_at, available_at";
+
+/// The orders the outbox placed after the listing cursor: their commissions are not yet listed
+/// under their creators (`list_commissions`), so a creator's reads look them up here.
+const PLACED_SINCE: &str = "SELECT subject FROM events WHERE kind = 'order.placed' AND seq > \
+    (SELECT value FROM sequences WHERE name = 'creator_commissions')";
 
 impl Store {
     /// The commission on an order, if it was attributed.
@@ -21,20 +27,61 @@ impl Store {
         .await?)
     }
 
-    /// A creator's commissions, newest first.
+    /// A creator's commissions, newest first: the listed ones and those placed since.
     pub async fn commissions_of(
         &self,
         creator_id: &str,
         limit: i64,
     ) -> Result<Vec<CommissionRecord>, StoreError> {
         Ok(sqlx::query_as(&format!(
-            "SELECT {COMMISSION_COLS} FROM commissions WHERE creator_id = $1 \
-             ORDER BY created_at DESC, order_id DESC LIMIT $2"
+            "SELECT {COMMISSION_COLS} FROM (\
+             SELECT {COMMISSION_COLS} FROM commissions WHERE order_id IN (SELECT order_id \
+             FROM creator_commissions WHERE creator_id = $1 ORDER BY created_at DESC, order_id DESC LIMIT $2) \
+             UNION ALL SELECT {COMMISSION_COLS} FROM commissions WHERE creator_id = $1 AND order_id IN ({PLACED_SINCE})\
+             ) mine ORDER BY created_at DESC, order_id DESC LIMIT $2"
         ))
         .bind(creator_id)
         .bind(limit)
         .fetch_all(&self.pool)
         .await?)
+    }
+
+    /// Lists under their creators the commissions of orders the outbox placed since the last
+    /// step, at most `max` events of it in one transaction; how many events it passed (0: none
+    /// new, or another node is listing them). Repeating it lists nothing twice.
+    pub async fn list_commissions(&self, max: i64) -> Result<i64, StoreError> {
+        assert!(max > 0, "a step passes at least one event");
+        let mut tx = self.pool.begin().await?;
+        // Write first: on SQLite a transaction that read before writing fails outright when
+        // the order writer commits in between (journal::write_first); here it waits its turn.
+        sqlx::query("UPDATE sequences SET value = value WHERE name = 'creator_commissions'")
+            .execute(&mut *tx)
+            .await?;
+        let (from, last): (i64, i64) = sqlx::query_as(
+            "SELECT value, (SELECT COALESCE(MAX(seq), 0) FROM events) FROM sequences \
+             WHERE name = 'creator_commissions'",
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        let to = last.min(from.saturating_add(max));
+        if to <= from {
+            return Ok(0);
+        }
+        sqlx::query(
+            "INSERT INTO creator_commissions (creator_id, created_at, order_id) \
+             SELECT c.creator_id, c.created_at, c.order_id FROM events e JOIN commissions c ON c.order_id = e.subject \
+             WHERE e.seq > $1 AND e.seq <= $2 AND e.kind = 'order.placed' ON CONFLICT DO NOTHING",
+        )
+        .bind(from)
+        .bind(to)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE sequences SET value = $1 WHERE name = 'creator_commissions'")
+            .bind(to)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(to - from)
     }
 
     /// Confirmed commissions whose order completed before `before`: their hold has ended.
@@ -223,10 +270,13 @@ impl Store {
         &self,
         creator_id: &str,
     ) -> Result<Vec<(String, i64)>, StoreError> {
-        Ok(sqlx::query_as(
-            "SELECT reference, COUNT(*) FROM commissions WHERE creator_id = $1 AND state <> 'reversed' \
-             GROUP BY reference",
-        )
+        Ok(sqlx::query_as(&format!(
+            "SELECT reference, COUNT(*) FROM (\
+             SELECT reference, state FROM commissions WHERE order_id IN \
+             (SELECT order_id FROM creator_commissions WHERE creator_id = $1) \
+             UNION ALL SELECT reference, state FROM commissions WHERE creator_id = $1 AND order_id IN ({PLACED_SINCE})\
+             ) mine WHERE state <> 'reversed' GROUP BY reference"
+        ))
         .bind(creator_id)
         .fetch_all(&self.pool)
         .await?)

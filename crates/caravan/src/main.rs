@@ -225,7 +225,7 @@ async fn serve(config: Config, demo: bool) -> Result<()> {
     attach_search(&market, &config)?;
     tokio::spawn(market.clone().run_indexer());
     tokio::spawn(market.clone().run_translator());
-    tokio::spawn(market.clone().run_click_flusher());
+    tokio::spawn(market.clone().run_connect_flusher());
     let listener = caravan_web::listen(&config.bind)
         .await
         .with_context(|| format!("binding {}", config.bind))?;

@@ -334,13 +334,33 @@ impl Market {
         Ok(clicks.len() + orders.len())
     }
 
-    /// Flushes clicks every second until the task is dropped.
-    pub async fn run_click_flusher(self) {
+    /// Lists new commissions under their creators until none are left (the store's
+    /// `list_commissions`, [`LIST_STEP`] outbox events a transaction); how many events passed.
+    pub async fn list_commissions(&self) -> Result<i64, MarketError> {
+        let mut passed = 0;
+        loop {
+            let n = self.store.list_commissions(LIST_STEP).await?;
+            passed += n;
+            if n < LIST_STEP {
+                return Ok(passed);
+            }
+        }
+    }
+
+    /// Every second until the task is dropped: flushes clicks and lists new commissions.
+    pub async fn run_connect_flusher(self) {
         loop {
             tokio::time::sleep(std::time::Duration::from_secs(1)).await;
             if let Err(e) = self.flush_clicks().await {
                 tracing::warn!(code = %e.code, error = %e.message, "flushing clicks failed; retrying");
             }
+            if let Err(e) = self.list_commissions().await {
+                tracing::warn!(code = %e.code, error = %e.message, "listing commissions failed; retrying");
+            }
         }
     }
 }
+
+/// Outbox events one listing transaction passes: a second of a busy festival's orders, so the
+/// order writer never waits long behind it.
+const LIST_STEP: i64 = 5_000;

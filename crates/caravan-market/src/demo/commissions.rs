@@ -107,6 +107,7 @@ impl Market {
                 .await?;
         }
         self.flush_clicks().await?;
+        self.list_commissions().await?;
         // Marie buys with her own code: nobody earns, the operator sees why.
         let mut own = demo_request(1, "FR", &marie.variant, 1);
         own.creator_code = Some(marie.code.clone());

@@ -138,7 +138,7 @@ impl TestApp {
         ));
         let indexer = tokio::spawn(market.clone().run_indexer());
         let translator = tokio::spawn(market.clone().run_translator());
-        let flusher = tokio::spawn(market.clone().run_click_flusher());
+        let flusher = tokio::spawn(market.clone().run_connect_flusher());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind port 0");

@@ -18,6 +18,7 @@ on_both_engines!(
     commission_follows_its_order_through_escrow_to_the_payout_and_back,
     the_hub_shows_the_commission_move_and_pays_it_out,
     tiers_raise_the_rate_and_the_leaderboard_ranks_confirmed_sales,
+    a_creators_commissions_show_at_once_and_once_when_listed,
 );
 
 const RATES: &str = "/api/v1/merchant/commission-rates";
@@ -703,4 +704,84 @@ async fn tiers_raise_the_rate_and_the_leaderboard_ranks_confirmed_sales(app: &Te
         html.contains("Niveau : Débutant") && html.contains("Classement du mois"),
         "{html}"
     );
+}
+
+/// The creator's commissions and orders per link, as the API shows them: (order ids newest
+/// first, orders through each of their links).
+async fn shown(app: &TestApp, creator: &str) -> (Vec<String>, Vec<i64>) {
+    let e = app.get("/api/v1/creator/earnings", Some(creator)).await;
+    let ids = e.ok(200)["commissions"].as_array().unwrap().iter();
+    let ids = ids.map(|c| c["order_id"].as_str().unwrap().to_owned());
+    let links = app.get("/api/v1/creator/links", Some(creator)).await;
+    let links = links.ok(200).as_array().unwrap().iter();
+    (
+        ids.collect(),
+        links.map(|l| l["orders"].as_i64().unwrap()).collect(),
+    )
+}
+
+/// Commissions are listed under their creator apart from the order writer (ADR 0014): before,
+/// between and after the listing steps the creator sees each of their orders exactly once, and
+/// a step repeated lists nothing twice.
+async fn a_creators_commissions_show_at_once_and_once_when_listed(app: &TestApp) {
+    let s = shop(app).await;
+    let (it, _, it_var) = &s.it;
+    offering(app, it, 1000).await;
+    let (marie, _) = coded(app, &s.op, "marie@example.com", "marie", "MARIE10").await;
+    let marie_link = link(app, &marie, it_var).await;
+    let buyer = app.buyer("anna@example.com").await;
+    let mut placed = Vec::new();
+    for (n, code) in [(1, true), (2, false), (3, false)] {
+        let (cookie, extra) = if code {
+            (None, json!({"creator_code": "MARIE10"}))
+        } else {
+            (Some(click(app, &marie_link).await), json!({}))
+        };
+        let key = format!("l{n}");
+        let r = checkout(
+            app,
+            &buyer,
+            &key,
+            (it_var, 1),
+            to(1),
+            cookie.as_deref(),
+            extra,
+        )
+        .await;
+        placed.insert(0, r.ok(201)["orders"][0]["id"].as_str().unwrap().to_owned());
+    }
+    let expected = (placed, vec![2]);
+    assert_eq!(
+        shown(app, &marie).await,
+        expected,
+        "shown as soon as placed"
+    );
+    // One outbox event a step, then whatever is left: the same three every time.
+    let store = app.market.store();
+    while store.list_commissions(1).await.unwrap() == 1 {
+        assert_eq!(shown(app, &marie).await, expected);
+    }
+    assert_eq!(
+        app.market.list_commissions().await.unwrap(),
+        0,
+        "nothing left"
+    );
+    sqlx::query("UPDATE sequences SET value = 0 WHERE name = 'creator_commissions'")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    app.market.list_commissions().await.unwrap();
+    let (cursor, last): (i64, i64) = sqlx::query_as(
+        "SELECT value, (SELECT MAX(seq) FROM events) FROM sequences WHERE name = 'creator_commissions'",
+    )
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    assert_eq!(cursor, last, "listed again from the start to the end");
+    assert_eq!(
+        shown(app, &marie).await,
+        expected,
+        "listed once however often listed"
+    );
+    audit(app).await;
 }
