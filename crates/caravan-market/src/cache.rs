@@ -23,6 +23,7 @@
 //! slow reader can never put back what a write has just replaced.
 
 use crate::accounts::Actor;
+use crate::catalogue::ProductSummary;
 use caravan_domain::fx::Rate;
 use caravan_domain::shipping::ShippingRule;
 use caravan_domain::{Currency, Locale};
@@ -160,12 +161,18 @@ pub(crate) struct Caches {
     variants: Mutex<HashMap<String, Timed<Arc<VariantInfo>>>>,
     shipping: Mutex<HashMap<String, Timed<Arc<Vec<ShippingRule>>>>>,
     tables: Mutex<Option<Timed<Arc<Tables>>>>,
+    /// Product cards by locale and product id (none: not on sale), for posts and feeds.
+    cards: Mutex<HashMap<String, Timed<Option<ProductSummary>>>>,
     /// Bumped by every drop of the catalogue entries.
     generation: AtomicU64,
     /// The catalogue version last read from the store, and when.
     seen: Mutex<Option<(i64, Instant)>>,
     /// A request is rereading the version now.
     checking: AtomicBool,
+}
+
+fn card_key(locale: Locale, product: &str) -> String {
+    format!("{}/{product}", locale.code())
 }
 
 /// How long the entry of `key` lives, in the unit of `ttl`: between three quarters and all of
@@ -310,6 +317,22 @@ impl Caches {
         self.put_current(&self.shipping, merchant, rules, since);
     }
 
+    /// A product's card in `locale` while younger than [`STOCK_FRESH`] (its "in stock" is
+    /// that old at most); `Some(None)`: not on sale.
+    pub fn card(&self, locale: Locale, product: &str) -> Option<Option<ProductSummary>> {
+        get_or_claim(&self.cards, &card_key(locale, product), STOCK_FRESH).map(|(c, _)| c)
+    }
+
+    pub fn put_card(
+        &self,
+        locale: Locale,
+        product: &str,
+        card: Option<ProductSummary>,
+        since: Generation,
+    ) {
+        self.put_current(&self.cards, card_key(locale, product), card, since);
+    }
+
     pub fn tables(&self) -> Option<Arc<Tables>> {
         let mut t = self.tables.lock().ok()?;
         t.as_mut()?.fresh_or_claim(TTL).map(|(v, _)| v)
@@ -348,6 +371,9 @@ impl Caches {
             m.clear();
         }
         if let Ok(mut m) = self.shipping.lock() {
+            m.clear();
+        }
+        if let Ok(mut m) = self.cards.lock() {
             m.clear();
         }
         if let Ok(mut t) = self.tables.lock() {

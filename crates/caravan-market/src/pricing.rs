@@ -369,7 +369,7 @@ fn ship_options(
 impl Market {
     /// Rereads the store's catalogue version when it is due ([`crate::cache::CHECK_EVERY`]);
     /// if another node changed the catalogue since, the caches start over.
-    async fn revalidate_caches(&self) -> Result<(), MarketError> {
+    pub(crate) async fn revalidate_caches(&self) -> Result<(), MarketError> {
         if let Some(claim) = self.inner.cache.claim_check() {
             claim.seen(self.store.catalogue_version().await?);
         }

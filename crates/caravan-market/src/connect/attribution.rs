@@ -27,6 +27,8 @@ pub(crate) struct ConnectCache {
     pub creators: Recent<Option<Arc<Identity>>>,
     /// Buyer id → mailbox.
     pub mailboxes: Recent<String>,
+    /// Creator id → handle (posts' bylines).
+    pub handles: Recent<String>,
     /// When this node last recomputed the creators' tiers (UTC ms).
     pub tiers_at: std::sync::atomic::AtomicI64,
 }

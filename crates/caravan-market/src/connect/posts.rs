@@ -192,15 +192,43 @@ impl Market {
         ))
     }
 
-    /// Published products by id, as cards in `locale` (three reads for any number).
+    /// Published products by id, as cards in `locale`: those read within the last second from
+    /// memory (dropped with the catalogue's other entries when it changes), the rest in three
+    /// reads for any number.
     pub(super) async fn tagged(
         &self,
         ids: &[String],
         locale: Locale,
     ) -> Result<HashMap<String, ProductSummary>, MarketError> {
-        if ids.is_empty() {
-            return Ok(HashMap::new());
+        self.revalidate_caches().await?;
+        let cache = &self.inner.cache;
+        let since = cache.generation();
+        let mut cards = HashMap::new();
+        let mut missing = Vec::new();
+        for id in ids {
+            match cache.card(locale, id) {
+                Some(card) => cards.extend(card.map(|c| (id.clone(), c))),
+                None => missing.push(id.clone()),
+            }
         }
+        if missing.is_empty() {
+            return Ok(cards);
+        }
+        let mut read = self.read_cards(&missing, locale).await?;
+        for id in missing {
+            let card = read.remove(&id);
+            cache.put_card(locale, &id, card.clone(), since);
+            cards.extend(card.map(|c| (id, c)));
+        }
+        Ok(cards)
+    }
+
+    /// Published products by id, as cards in `locale`, read from the store.
+    async fn read_cards(
+        &self,
+        ids: &[String],
+        locale: Locale,
+    ) -> Result<HashMap<String, ProductSummary>, MarketError> {
         let products = self.store.products_by_ids(ids).await?;
         let texts = texts_by_product(self.store.product_texts(ids).await?);
         let variants = self.store.variants_of(ids).await?;
@@ -269,13 +297,7 @@ impl Market {
             ids.extend(tagged);
             creators.insert(p.creator_id.clone());
         }
-        let creators: Vec<String> = creators.into_iter().collect();
-        let handles: HashMap<String, String> = self
-            .store
-            .creator_handles(&creators)
-            .await?
-            .into_iter()
-            .collect();
+        let handles = self.handles(creators).await?;
         let ids: Vec<String> = ids.into_iter().collect();
         let on_sale = self.tagged(&ids, locale).await?;
         Ok(posts
@@ -285,6 +307,32 @@ impl Market {
                 self.post_view(p, &handle, locale, &on_sale)
             })
             .collect())
+    }
+
+    /// Creators' handles by id: those read lately from memory (a handle never changes), the
+    /// rest in one read.
+    async fn handles(
+        &self,
+        creators: BTreeSet<String>,
+    ) -> Result<HashMap<String, String>, MarketError> {
+        let (recent, now) = (&self.inner.connect.handles, self.now());
+        let mut handles = HashMap::new();
+        let mut missing = Vec::new();
+        for id in creators {
+            match recent.get(&id, now) {
+                Some(h) => {
+                    handles.insert(id, h);
+                }
+                None => missing.push(id),
+            }
+        }
+        if !missing.is_empty() {
+            for (id, h) in self.store.creator_handles(&missing).await? {
+                recent.put(&id, h.clone(), now);
+                handles.insert(id, h);
+            }
+        }
+        Ok(handles)
     }
 
     /// The actor's posts, newest first (hidden ones too).

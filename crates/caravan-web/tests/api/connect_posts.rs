@@ -123,6 +123,25 @@ async fn creators_publish_posts_that_show_on_their_pages_and_in_the_feed(app: &T
     let en = app.get("/api/v1/feed?locale=en", None).await;
     assert_eq!(ids(en.ok(200)), [second.as_str()]);
     assert_eq!(en.body["items"][0]["text"], "Two finds");
+    // Its cards show both products; once the Polish store takes its product off sale, the
+    // feed drops it at once (the cards read for the pages before are not shown again).
+    let tagged = |page: &Value| -> Vec<String> {
+        page["items"][0]["products"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(tagged(&en.body), [it_product.as_str(), pl_product.as_str()]);
+    let draft = json!({"status": "draft"});
+    let off = format!("/api/v1/merchant/products/{pl_product}");
+    app.patch(&off, Some(&s.pl.0), draft).await.ok(200);
+    let en = app.get("/api/v1/feed?locale=en", None).await;
+    assert_eq!(tagged(en.ok(200)), [it_product.as_str()]);
+    app.patch(&off, Some(&s.pl.0), json!({"status": "published"}))
+        .await
+        .ok(200);
     // The Italian store ships everywhere, so both posts reach Japan; bad queries are refused.
     let jp = app.get("/api/v1/feed?locale=fr&country=JP", None).await;
     assert_eq!(ids(jp.ok(200)).len(), 2);
