@@ -46,6 +46,49 @@ impl Store {
         .await?)
     }
 
+    /// What of a creator's commissions was reversed, by currency, all time: (currency, minor).
+    pub async fn creator_reversed(
+        &self,
+        creator_id: &str,
+    ) -> Result<Vec<(String, i64)>, StoreError> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT currency, CAST(SUM(reversed_minor) AS BIGINT) FROM (\
+             SELECT currency, reversed_minor FROM commissions WHERE order_id IN \
+             (SELECT order_id FROM creator_commissions WHERE creator_id = $1) \
+             UNION ALL SELECT currency, reversed_minor FROM commissions \
+             WHERE creator_id = $1 AND order_id IN ({PLACED_SINCE})\
+             ) mine GROUP BY currency ORDER BY currency"
+        ))
+        .bind(creator_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// A creator's commission left after reversals per currency and day (`created_at` divided
+    /// by `day_ms`), on commissions made from `since` (UTC ms): (currency, day, minor).
+    pub async fn creator_daily(
+        &self,
+        creator_id: &str,
+        since: i64,
+        day_ms: i64,
+    ) -> Result<Vec<(String, i64, i64)>, StoreError> {
+        assert!(day_ms > 0, "a day lasts");
+        Ok(sqlx::query_as(&format!(
+            "SELECT currency, day, CAST(SUM(amount_minor - reversed_minor) AS BIGINT) FROM (\
+             SELECT currency, created_at / $3 AS day, amount_minor, reversed_minor FROM commissions \
+             WHERE order_id IN (SELECT order_id FROM creator_commissions \
+             WHERE creator_id = $1 AND created_at >= $2) \
+             UNION ALL SELECT currency, created_at / $3 AS day, amount_minor, reversed_minor \
+             FROM commissions WHERE creator_id = $1 AND created_at >= $2 AND order_id IN ({PLACED_SINCE})\
+             ) mine GROUP BY currency, day ORDER BY currency, day"
+        ))
+        .bind(creator_id)
+        .bind(since)
+        .bind(day_ms)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     /// Lists under their creators the commissions of orders the outbox placed since the last
     /// step, at most `max` events of it in one transaction; how many events it passed (0: none
     /// new, or another node is listing them). Repeating it lists nothing twice.
@@ -245,7 +288,8 @@ impl Store {
 pub type CreatorSaleRow = (String, String, String, i64, i64, i64);
 
 impl Store {
-    /// What creators sold of a store's products in orders not cancelled, biggest first.
+    /// What creators sold of a store's products in orders not cancelled, biggest first (read
+    /// through the store's orders, not every store's commissions).
     pub async fn creator_sales(
         &self,
         merchant_id: &str,
@@ -254,9 +298,9 @@ impl Store {
         Ok(sqlx::query_as(
             "SELECT c.creator_id, l.product_id, MAX(l.title), CAST(SUM(l.quantity) AS BIGINT), \
              CAST(SUM(l.total_minor) AS BIGINT), CAST(SUM(l.commission_minor) AS BIGINT) \
-             FROM commissions c JOIN order_lines l ON l.order_id = c.order_id \
-             JOIN orders o ON o.id = c.order_id \
-             WHERE c.merchant_id = $1 AND o.status <> 'cancelled' AND l.commission_minor > 0 \
+             FROM orders o JOIN commissions c ON c.order_id = o.id \
+             JOIN order_lines l ON l.order_id = o.id \
+             WHERE o.merchant_id = $1 AND o.status <> 'cancelled' AND l.commission_minor > 0 \
              GROUP BY c.creator_id, l.product_id ORDER BY SUM(l.total_minor) DESC LIMIT $2",
         )
         .bind(merchant_id)

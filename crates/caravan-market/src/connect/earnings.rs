@@ -262,7 +262,7 @@ impl Market {
     /// The actor's commissions by currency and state, what can be paid, and the latest ones.
     pub async fn creator_earnings(&self, actor: &Actor) -> Result<EarningsView, MarketError> {
         let c = self.own_creator(actor).await?;
-        let commissions = self.store.commissions_of(&c.id, 100_000).await?;
+        let commissions = self.store.commissions_of(&c.id, 100).await?;
         let mut lines: BTreeMap<String, [i64; 4]> = BTreeMap::new();
         let (pending, held, available) = (
             ledger::creator_pending(&c.id),
@@ -276,8 +276,8 @@ impl Market {
                 .unwrap_or(2);
             lines.entry(currency).or_default()[slot] += balance;
         }
-        for r in &commissions {
-            lines.entry(r.currency.clone()).or_default()[3] += r.reversed_minor;
+        for (currency, reversed) in self.store.creator_reversed(&c.id).await? {
+            lines.entry(currency).or_default()[3] += reversed;
         }
         let (_, payable) = self.payable(&c).await?;
         let payouts = self.store.creator_payouts(&c.id).await?;
@@ -303,9 +303,9 @@ impl Market {
                 .map(|(cur, v)| MoneyView::new(*v, cur))
                 .collect(),
             hold_days: self.config.commission_hold_ms / crate::DAY_MS,
-            commissions: commissions.iter().take(100).map(commission_view).collect(),
+            commissions: commissions.iter().map(commission_view).collect(),
             tier: self.tier_view(&c).await?,
-            daily: self.daily(&commissions).await?,
+            daily: self.daily(&c.id).await?,
         })
     }
 
@@ -315,23 +315,28 @@ impl Market {
         self.creator_minimum(&c)
     }
 
-    /// The last 30 days' commission (not reversed) per day, in euros at today's rates.
-    async fn daily(&self, commissions: &[CommissionRecord]) -> Result<Vec<DayView>, MarketError> {
+    /// The last 30 days' commission (not reversed) per day, in euros at today's rates (each
+    /// day's sum per currency converted once).
+    async fn daily(&self, creator_id: &str) -> Result<Vec<DayView>, MarketError> {
         const DAYS: i64 = 30;
         let today = self.now().div_euclid(crate::DAY_MS);
         let rates = self.rate_table().await?;
         let eur = caravan_domain::fx::Rate::euro();
+        let since = (today - (DAYS - 1)) * crate::DAY_MS;
+        let rows = self
+            .store
+            .creator_daily(creator_id, since, crate::DAY_MS)
+            .await?;
         let mut sums = vec![0i64; DAYS as usize];
-        for c in commissions {
-            let age = today - c.created_at.div_euclid(crate::DAY_MS);
-            let Ok(cur) = Currency::parse(&c.currency) else {
+        for (currency, day, left) in rows {
+            let age = today - day;
+            let Ok(cur) = Currency::parse(&currency) else {
                 continue;
             };
             let (Some(rate), true) = (rates.get(&cur), (0..DAYS).contains(&age)) else {
                 continue;
             };
-            let left = Money::new(c.amount_minor - c.reversed_minor, cur);
-            if let Ok(m) = convert(left, *rate, eur) {
+            if let Ok(m) = convert(Money::new(left, cur), *rate, eur) {
                 sums[(DAYS - 1 - age) as usize] += m.minor();
             }
         }
