@@ -6,7 +6,7 @@
 //! run favours neither), then tracking link redirects, feed pages and attributed checkouts all
 //! together, and the no-op ceiling.
 
-use crate::drive::{drive, drive_with, noop, one_unit, serve, Keys, Run};
+use crate::drive::{drive, drive_with, noop, one_unit, serve, Extra, Keys, Run};
 use crate::seed::{self, err};
 use anyhow::Result;
 use axum::routing::post;
@@ -42,6 +42,10 @@ pub struct ConnectArgs {
     /// Seconds each measurement runs (after one second of warm-up).
     #[arg(long, default_value_t = 10)]
     pub seconds: u64,
+    /// Attributed checkouts per second offered while links and the feed are read (open loop);
+    /// 0: as fast as the buyers are answered.
+    #[arg(long, default_value_t = 0.0)]
+    pub checkout_rate: f64,
 }
 
 const CREATORS: usize = 50;
@@ -249,8 +253,9 @@ struct Load<'a> {
 }
 
 impl Load<'_> {
-    /// Checkouts from every buyer, with `cookies` (or none).
-    async fn checkout(&self, cookies: Arc<Vec<String>>) -> Run {
+    /// Checkouts from every buyer, with `cookies` (or none), at `rate` per second (or as fast
+    /// as answered).
+    async fn checkout(&self, cookies: Arc<Vec<String>>, rate: Option<f64>) -> Run {
         drive_with(
             self.base,
             self.tokens,
@@ -258,7 +263,7 @@ impl Load<'_> {
             self.seconds,
             self.body.clone(),
             Keys::TimeOrdered,
-            cookies,
+            Extra { cookies, rate },
         )
         .await
     }
@@ -309,7 +314,7 @@ impl Load<'_> {
             } else {
                 Arc::new(Vec::new())
             };
-            let run = self.checkout(cookies).await;
+            let run = self.checkout(cookies, None).await;
             let extra = if attributed {
                 format!(" attributed_orders={}", attributed_count(store).await?)
             } else {
@@ -335,7 +340,10 @@ impl Load<'_> {
                 args.readers,
                 self.seconds
             ),
-            self.checkout(self.cookies.clone()),
+            self.checkout(
+                self.cookies.clone(),
+                Some(args.checkout_rate).filter(|r| *r > 0.0)
+            ),
         );
         for (run, scenario) in [
             (&clicks, "redirects"),

@@ -118,19 +118,21 @@ pub async fn drive(
     bodies: Arc<Vec<String>>,
     keys: Keys,
 ) -> Run {
-    drive_with(
-        base,
-        tokens,
-        path,
-        seconds,
-        bodies,
-        keys,
-        Arc::new(Vec::new()),
-    )
-    .await
+    drive_with(base, tokens, path, seconds, bodies, keys, Extra::default()).await
 }
 
-/// [`drive`], buyer `b` also sending `cookies[b % len]` (none if `cookies` is empty).
+/// What a drive adds to the plain loops.
+#[derive(Debug, Clone, Default)]
+pub struct Extra {
+    /// Buyer `b` sends `cookies[b % len]` (none if empty).
+    pub cookies: Arc<Vec<String>>,
+    /// Requests per second offered by all buyers together, each buyer sending on its own
+    /// schedule whatever the answers' pace (open loop); none: each sends when answered.
+    pub rate: Option<f64>,
+}
+
+/// [`drive`] with [`Extra`]s. A paced request's latency counts from when it was due, so a
+/// slow answer that delays the next request shows in the next one's latency too.
 pub async fn drive_with(
     base: &str,
     tokens: &[String],
@@ -138,7 +140,7 @@ pub async fn drive_with(
     seconds: u64,
     bodies: Arc<Vec<String>>,
     keys: Keys,
-    cookies: Arc<Vec<String>>,
+    extra: Extra,
 ) -> Run {
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(tokens.len())
@@ -147,6 +149,11 @@ pub async fn drive_with(
     let warm = Instant::now() + Duration::from_secs(1);
     let window = (warm, warm + Duration::from_secs(seconds));
     let mut set = tokio::task::JoinSet::new();
+    let cookies = &extra.cookies;
+    let every = extra
+        .rate
+        .filter(|r| *r > 0.0)
+        .map(|r| Duration::from_secs_f64(tokens.len() as f64 / r));
     for (b, token) in tokens.iter().enumerate() {
         let buyer = Buyer {
             client: client.clone(),
@@ -154,6 +161,10 @@ pub async fn drive_with(
             auth: format!("Bearer {token}"),
             index: b,
             cookie: (!cookies.is_empty()).then(|| cookies[b % cookies.len()].clone()),
+            pace: every.map(|e| Pace {
+                every: e,
+                first: Instant::now() + e.mul_f64(b as f64 / tokens.len() as f64),
+            }),
         };
         set.spawn(buyer.run(bodies.clone(), keys, window));
     }
@@ -176,6 +187,23 @@ struct Buyer {
     auth: String,
     index: usize,
     cookie: Option<String>,
+    pace: Option<Pace>,
+}
+
+/// A paced buyer's schedule: its first request's instant, then one each `every`.
+#[derive(Debug, Clone, Copy)]
+struct Pace {
+    first: Instant,
+    every: Duration,
+}
+
+impl Pace {
+    /// Waits for the `n`-th request's instant (counting from 1) and returns it.
+    async fn due(self, n: u64) -> Instant {
+        let at = self.first + self.every.mul_f64(n.saturating_sub(1) as f64);
+        tokio::time::sleep_until(at.into()).await;
+        at
+    }
 }
 
 impl Buyer {
@@ -203,7 +231,13 @@ impl Buyer {
             if let Some(c) = &self.cookie {
                 req = req.header("Cookie", c);
             }
-            let t = Instant::now();
+            let t = match self.pace {
+                Some(pace) => pace.due(n).await,
+                None => Instant::now(),
+            };
+            if t >= end {
+                break;
+            }
             let (status, orders) = match req.send().await {
                 Ok(r) => {
                     let s = r.status().as_u16();
