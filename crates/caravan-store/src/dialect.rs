@@ -451,22 +451,28 @@ mod tests {
                 vec![cell(Some("r4")), int(Some(2)), cell(notes[4])],
             ];
             assert_eq!(read, want, "{}", db.url);
-            // A lone empty text, and texts holding the joined form's separators (PostgreSQL
-            // then reads that column from a literal), go in as given too.
-            for batch in [vec![""], vec!["a\u{1f}b", "\u{1e}", "c"]] {
-                let rows: Vec<Vec<Val>> = (0..)
-                    .zip(&batch)
-                    .map(|(i, t)| vec![format!("s{i}").into(), Val::OptInt(None), (*t).into()])
-                    .collect();
-                let mut tx = db.store.pool().begin().await.unwrap();
-                insert_rows(&mut tx, "probe", &cols, &rows).await.unwrap();
-                let sql = "SELECT note FROM probe ORDER BY id";
-                let read = tx.fetch(sql, &[], &[Kind::Text], false).await.unwrap();
-                tx.rollback().await.unwrap();
-                let want: Vec<Vec<Cell>> = batch.iter().map(|t| vec![cell(Some(t))]).collect();
-                assert_eq!(read, want, "{}", db.url);
-            }
+            lone_and_separated_texts_go_in_as_given(&db).await;
             db.cleanup().await;
+        }
+    }
+
+    /// A lone empty text, and texts holding the joined form's separators (PostgreSQL then
+    /// reads that column from a literal), go into `probe` as given.
+    async fn lone_and_separated_texts_go_in_as_given(db: &TestDb) {
+        let cols = ["id", "n", "note"];
+        let cell = |t: &str| Cell::Text(t.to_owned());
+        for batch in [vec![""], vec!["a\u{1f}b", "\u{1e}", "c"]] {
+            let rows: Vec<Vec<Val>> = (0..)
+                .zip(&batch)
+                .map(|(i, t)| vec![format!("s{i}").into(), Val::OptInt(None), (*t).into()])
+                .collect();
+            let mut tx = db.store.pool().begin().await.unwrap();
+            insert_rows(&mut tx, "probe", &cols, &rows).await.unwrap();
+            let sql = "SELECT note FROM probe ORDER BY id";
+            let read = tx.fetch(sql, &[], &[Kind::Text], false).await.unwrap();
+            tx.rollback().await.unwrap();
+            let want: Vec<Vec<Cell>> = batch.iter().map(|t| vec![cell(t)]).collect();
+            assert_eq!(read, want, "{}", db.url);
         }
     }
 }
