@@ -16,6 +16,19 @@ const COMMISSION_COLS: &str =
 const PLACED_SINCE: &str = "SELECT subject FROM events WHERE kind = 'order.placed' AND seq > \
     (SELECT value FROM sequences WHERE name = 'creator_commissions')";
 
+/// A creator's (`$1`) commissions with columns `cols`, as the subquery `mine`: those listed
+/// under them (`listed` goes on in `creator_commissions`' subquery: a condition, an order, a
+/// limit) and those placed since the listing cursor (`since`: a condition on `commissions`).
+/// Within one statement's snapshot each commission is in exactly one of the two.
+fn mine(cols: &str, listed: &str, since: &str) -> String {
+    format!(
+        "(SELECT {cols} FROM commissions WHERE order_id IN \
+         (SELECT order_id FROM creator_commissions WHERE creator_id = $1{listed}) \
+         UNION ALL SELECT {cols} FROM commissions \
+         WHERE creator_id = $1{since} AND order_id IN ({PLACED_SINCE})) mine"
+    )
+}
+
 impl Store {
     /// The commission on an order, if it was attributed.
     pub async fn commission(&self, order_id: &str) -> Result<Option<CommissionRecord>, StoreError> {
@@ -34,11 +47,12 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<CommissionRecord>, StoreError> {
         Ok(sqlx::query_as(&format!(
-            "SELECT {COMMISSION_COLS} FROM (\
-             SELECT {COMMISSION_COLS} FROM commissions WHERE order_id IN (SELECT order_id \
-             FROM creator_commissions WHERE creator_id = $1 ORDER BY created_at DESC, order_id DESC LIMIT $2) \
-             UNION ALL SELECT {COMMISSION_COLS} FROM commissions WHERE creator_id = $1 AND order_id IN ({PLACED_SINCE})\
-             ) mine ORDER BY created_at DESC, order_id DESC LIMIT $2"
+            "SELECT {COMMISSION_COLS} FROM {} ORDER BY created_at DESC, order_id DESC LIMIT $2",
+            mine(
+                COMMISSION_COLS,
+                " ORDER BY created_at DESC, order_id DESC LIMIT $2",
+                ""
+            )
         ))
         .bind(creator_id)
         .bind(limit)
@@ -52,12 +66,9 @@ impl Store {
         creator_id: &str,
     ) -> Result<Vec<(String, i64)>, StoreError> {
         Ok(sqlx::query_as(&format!(
-            "SELECT currency, CAST(SUM(reversed_minor) AS BIGINT) FROM (\
-             SELECT currency, reversed_minor FROM commissions WHERE order_id IN \
-             (SELECT order_id FROM creator_commissions WHERE creator_id = $1) \
-             UNION ALL SELECT currency, reversed_minor FROM commissions \
-             WHERE creator_id = $1 AND order_id IN ({PLACED_SINCE})\
-             ) mine GROUP BY currency ORDER BY currency"
+            "SELECT currency, CAST(SUM(reversed_minor) AS BIGINT) FROM {} \
+             GROUP BY currency ORDER BY currency",
+            mine("currency, reversed_minor", "", "")
         ))
         .bind(creator_id)
         .fetch_all(&self.pool)
@@ -74,13 +85,13 @@ impl Store {
     ) -> Result<Vec<(String, i64, i64)>, StoreError> {
         assert!(day_ms > 0, "a day lasts");
         Ok(sqlx::query_as(&format!(
-            "SELECT currency, day, CAST(SUM(amount_minor - reversed_minor) AS BIGINT) FROM (\
-             SELECT currency, created_at / $3 AS day, amount_minor, reversed_minor FROM commissions \
-             WHERE order_id IN (SELECT order_id FROM creator_commissions \
-             WHERE creator_id = $1 AND created_at >= $2) \
-             UNION ALL SELECT currency, created_at / $3 AS day, amount_minor, reversed_minor \
-             FROM commissions WHERE creator_id = $1 AND created_at >= $2 AND order_id IN ({PLACED_SINCE})\
-             ) mine GROUP BY currency, day ORDER BY currency, day"
+            "SELECT currency, day, CAST(SUM(amount_minor - reversed_minor) AS BIGINT) FROM {} \
+             GROUP BY currency, day ORDER BY currency, day",
+            mine(
+                "currency, created_at / $3 AS day, amount_minor, reversed_minor",
+                " AND created_at >= $2",
+                " AND created_at >= $2"
+            )
         ))
         .bind(creator_id)
         .bind(since)
@@ -315,11 +326,8 @@ impl Store {
         creator_id: &str,
     ) -> Result<Vec<(String, i64)>, StoreError> {
         Ok(sqlx::query_as(&format!(
-            "SELECT reference, COUNT(*) FROM (\
-             SELECT reference, state FROM commissions WHERE order_id IN \
-             (SELECT order_id FROM creator_commissions WHERE creator_id = $1) \
-             UNION ALL SELECT reference, state FROM commissions WHERE creator_id = $1 AND order_id IN ({PLACED_SINCE})\
-             ) mine WHERE state <> 'reversed' GROUP BY reference"
+            "SELECT reference, COUNT(*) FROM {} WHERE state <> 'reversed' GROUP BY reference",
+            mine("reference, state", "", "")
         ))
         .bind(creator_id)
         .fetch_all(&self.pool)
