@@ -145,60 +145,56 @@ fn column_arrays(
     join: bool,
 ) -> Result<(Vec<Shape>, Vec<String>), StoreError> {
     let first = rows.first().map_or(&[][..], |r| r.as_slice());
-    let shapes: Vec<Shape> = (0..first.len())
-        .map(|c| match kind(&first[c]) {
-            Shape::Texts if join && joinable(rows, c) => Shape::Joined,
-            k => k,
-        })
-        .collect();
-    let mut arrays: Vec<String> = (0..shapes.len())
-        .map(|c| {
-            let mut a = String::with_capacity(literal_len(rows, c));
-            if shapes[c] != Shape::Joined {
-                a.push('{');
-            }
-            a
-        })
-        .collect();
-    for (r, row) in rows.iter().enumerate() {
-        for ((v, shape), a) in row.iter().zip(&shapes).zip(&mut arrays) {
-            let expected = if *shape == Shape::Joined {
-                Shape::Texts
-            } else {
-                *shape
-            };
-            if kind(v) != expected {
-                return Err(StoreError::Corrupt(format!(
-                    "row {r} of {table} mixes kinds in one column"
-                )));
-            }
-            if *shape == Shape::Joined {
-                push_joined(a, r, v);
-                continue;
-            }
-            if r > 0 {
-                a.push(',');
-            }
-            push_element(a, v);
+    let mut shapes = Vec::with_capacity(first.len());
+    let mut params = Vec::with_capacity(first.len());
+    for (c, v) in first.iter().enumerate() {
+        let shape = kind(v);
+        if let Some(r) = rows
+            .iter()
+            .position(|row| row.get(c).map(kind) != Some(shape))
+        {
+            return Err(StoreError::Corrupt(format!(
+                "row {r} of {table} mixes kinds in one column"
+            )));
+        }
+        if shape == Shape::Texts && join && joinable(rows, c) {
+            shapes.push(Shape::Joined);
+            params.push(joined(rows, c));
+        } else {
+            shapes.push(shape);
+            params.push(literal(rows, c));
         }
     }
-    for (a, shape) in arrays.iter_mut().zip(&shapes) {
-        if *shape != Shape::Joined {
-            a.push('}');
-        }
-    }
-    Ok((shapes, arrays))
+    Ok((shapes, params))
 }
 
-/// Row `r`'s value of a joined text column.
-fn push_joined(a: &mut String, r: usize, v: &Val<'_>) {
-    if r > 0 {
-        a.push(UNIT);
+/// Column `c` as an array literal.
+fn literal(rows: &[Vec<Val<'_>>], c: usize) -> String {
+    let mut a = String::with_capacity(literal_len(rows, c));
+    a.push('{');
+    for (r, v) in rows.iter().filter_map(|row| row.get(c)).enumerate() {
+        if r > 0 {
+            a.push(',');
+        }
+        push_element(&mut a, v);
     }
-    match v {
-        Val::Text(s) | Val::OptText(Some(s)) => a.push_str(s),
-        _ => a.push(NULL_MARK),
+    a.push('}');
+    a
+}
+
+/// Column `c` (texts) joined by [`UNIT`], NULL as [`NULL_MARK`].
+fn joined(rows: &[Vec<Val<'_>>], c: usize) -> String {
+    let mut a = String::with_capacity(literal_len(rows, c));
+    for (r, v) in rows.iter().filter_map(|row| row.get(c)).enumerate() {
+        if r > 0 {
+            a.push(UNIT);
+        }
+        match v {
+            Val::Text(s) | Val::OptText(Some(s)) => a.push_str(s),
+            _ => a.push(NULL_MARK),
+        }
     }
+    a
 }
 
 /// About how long column `c`'s array literal will be, so it is allocated once: each text

@@ -326,11 +326,9 @@ impl Market {
                 None => missing.push(id),
             }
         }
-        if !missing.is_empty() {
-            for (id, h) in self.store.creator_handles(&missing).await? {
-                recent.put(&id, h.clone(), now);
-                handles.insert(id, h);
-            }
+        for (id, h) in self.store.creator_handles(&missing).await? {
+            recent.put(&id, h.clone(), now);
+            handles.insert(id, h);
         }
         Ok(handles)
     }
