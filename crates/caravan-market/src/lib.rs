@@ -25,6 +25,7 @@ pub mod payments;
 pub mod payouts;
 pub mod pricing;
 pub mod rates;
+mod recent;
 pub mod search;
 pub mod shipping;
 pub mod sites;
@@ -127,10 +128,13 @@ struct Inner {
     /// Campaign sites' pages, per site, language and currency.
     sites: sites::page::SiteCache,
     /// The sites open now, per language (the home page's banners).
-    site_links: connect::clicks::Recent<Arc<Vec<sites::SiteLink>>>,
+    site_links: recent::Recent<Arc<Vec<sites::SiteLink>>>,
     /// Each buyer's deal units claimed (deal → units), read lately or counted from this
     /// node's placements since: which deals to offer them (the writer enforces the limits).
-    claims: connect::clicks::Recent<Arc<HashMap<String, i64>>>,
+    claims: recent::Recent<Arc<HashMap<String, i64>>>,
+    /// Reads the claims of the buyers pricing does not remember, many in one query; started
+    /// at the first such read.
+    claims_reader: OnceLock<festival::claims::ClaimsReader>,
 }
 
 impl Inner {
@@ -149,8 +153,9 @@ impl Inner {
             connect: connect::ConnectCache::default(),
             meters: charity::meter::MeterCache::default(),
             sites: sites::page::SiteCache::default(),
-            site_links: connect::clicks::Recent::default(),
-            claims: connect::clicks::Recent::default(),
+            site_links: recent::Recent::default(),
+            claims: recent::Recent::default(),
+            claims_reader: OnceLock::new(),
         }
     }
 }

@@ -131,9 +131,10 @@ impl Market {
     }
 
     /// What the buyer has claimed of every live deal (a deal not named: nothing): remembered
-    /// for a moment (with this node's placements added as they commit), else read. Another
-    /// node's claims show within the moment; meanwhile the writer, which enforces the limit,
-    /// answers `deal_limit_reached`.
+    /// for [`crate::recent::RECENT_TTL_MS`] (with this node's placements added as they
+    /// commit), else read with the other buyers read meanwhile ([`crate::festival::claims`]).
+    /// Another node's claims show within that time; meanwhile the writer, which enforces the
+    /// limit, answers `deal_limit_reached`.
     async fn buyer_claims(
         &self,
         buyer: &str,
@@ -142,7 +143,11 @@ impl Market {
         if let Some(known) = self.inner.claims.get(buyer, now) {
             return Ok(known);
         }
-        let read = Arc::new(self.store.buyer_claims(buyer, now).await?);
+        let reader = self
+            .inner
+            .claims_reader
+            .get_or_init(|| crate::festival::claims::ClaimsReader::start(self.store.clone()));
+        let read = reader.read(&self.store, buyer, now).await?;
         self.inner.claims.put(buyer, read.clone(), now);
         Ok(read)
     }

@@ -71,11 +71,17 @@ impl Store {
         } else {
             return Err(StoreError::BadUrl(redact_url(url)));
         };
+        // SQLite readers: a read holds its connection until the task that asked has taken
+        // every row, and at peak that task waits its turn behind hundreds of ready request
+        // tasks at each handover of fifty rows, so eight connections were all held by slow
+        // handovers and the festival's reads queued for them (p99 ÷ hot-SKU p50 7.3–9.0 with
+        // eight, 4.7 and 5.5 with thirty-two, 2026-12-07). A connection is a thread and a
+        // page cache that fills only with what it reads.
         let pool = open_pool(
             &url,
             engine,
             match engine {
-                Engine::Sqlite => 8,
+                Engine::Sqlite => 32,
                 Engine::Postgres => 16,
             },
         )

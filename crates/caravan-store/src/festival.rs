@@ -273,15 +273,33 @@ impl Store {
         buyer: &str,
         now: i64,
     ) -> Result<HashMap<String, i64>, StoreError> {
-        let rows: Vec<(String, i64)> = sqlx::query_as(
-            "SELECT c.deal_id, c.units FROM deal_claims c JOIN deals d ON d.id = c.deal_id \
-             JOIN campaigns k ON k.id = d.campaign_id WHERE c.buyer_id = $1 AND k.ends_at > $2",
-        )
-        .bind(buyer)
-        .bind(now)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows.into_iter().collect())
+        let mut all = self.buyers_claims(&[buyer.to_owned()], now).await?;
+        Ok(all.remove(buyer).unwrap_or_default())
+    }
+
+    /// [`Self::buyer_claims`] of several buyers in one read: buyer → deal → units (a buyer
+    /// with no claim is absent).
+    pub async fn buyers_claims(
+        &self,
+        buyers: &[String],
+        now: i64,
+    ) -> Result<HashMap<String, HashMap<String, i64>>, StoreError> {
+        let mut out: HashMap<String, HashMap<String, i64>> = HashMap::new();
+        if buyers.is_empty() {
+            return Ok(out);
+        }
+        let mut sql = Sql::default();
+        let list = in_list(&mut sql, buyers.iter().map(Val::from));
+        let now = sql.bind(Val::Int(now));
+        sql.push(&format!(
+            "SELECT c.buyer_id, c.deal_id, c.units FROM deal_claims c JOIN deals d ON d.id = c.deal_id \
+             JOIN campaigns k ON k.id = d.campaign_id WHERE c.buyer_id IN ({list}) AND k.ends_at > {now}"
+        ));
+        let rows: Vec<(String, String, i64)> = sql.query_as().fetch_all(&self.pool).await?;
+        for (buyer, deal, units) in rows {
+            out.entry(buyer).or_default().insert(deal, units);
+        }
+        Ok(out)
     }
 
     /// A variant's price changes: (from instant, price), oldest first.

@@ -96,8 +96,8 @@ pub(crate) struct Figures {
     remittances: Vec<RemittanceRecord>,
 }
 
-/// The meter's figures per cause, for [`crate::connect::clicks::RECENT_TTL_MS`].
-pub(crate) type MeterCache = crate::connect::clicks::Recent<Arc<Figures>>;
+/// The meter's figures per cause, for [`crate::recent::RECENT_TTL_MS`].
+pub(crate) type MeterCache = crate::recent::Recent<Arc<Figures>>;
 
 /// A remittance to make.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]

@@ -2,9 +2,9 @@
 //! followed last inside the window), refused and flagged when the buyer is the creator (the
 //! same account, mailbox or delivery address). Only attributed checkouts read anything more.
 
-use super::clicks::Recent;
 use crate::accounts::Actor;
 use crate::checkout::{Address, CheckoutRequest};
+use crate::recent::Recent;
 use crate::{Code, Market, MarketError};
 use caravan_domain::attribution::{
     address_key, choose, mailbox, CreatorCode, SelfReferral, Source, Touch,
@@ -16,7 +16,7 @@ use caravan_store::creators::CreatorRecord;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// What attribution and redirects read lately, for [`super::clicks::RECENT_TTL_MS`].
+/// What attribution and redirects read lately, for [`crate::recent::RECENT_TTL_MS`].
 #[derive(Debug, Default)]
 pub(crate) struct ConnectCache {
     /// Link code → the path it leads to (none: leads nowhere).

@@ -14,7 +14,7 @@ mod views;
 
 pub(crate) use attribution::{ConnectCache, Credit};
 
-pub use clicks::{Clicks, Recent};
+pub use clicks::Clicks;
 pub use views::{CreatorApplication, CreatorView, LinkInput, LinkView, PublicCreator};
 
 use crate::accounts::Actor;
@@ -280,8 +280,13 @@ impl Market {
             return Err(gone());
         }
         let now = self.now();
-        let path = match self.inner.connect.destinations.get(code, now) {
-            Some(path) => path,
+        let path = match self.inner.connect.destinations.get_or_reread(code, now) {
+            Some((path, reread)) => {
+                if let Some(reread) = reread {
+                    tokio::spawn(self.clone().reread_destination(code.to_owned(), reread));
+                }
+                path
+            }
             None => {
                 let path = self.destination(code).await?;
                 self.inner.connect.destinations.put(code, path.clone(), now);
@@ -294,6 +299,18 @@ impl Market {
             path,
             code: code.to_owned(),
         })
+    }
+
+    /// [`Self::destination`] off the redirect's path; a failed read leaves the entry to its TTL.
+    async fn reread_destination(self, code: String, reread: crate::recent::Reread) {
+        let now = self.now();
+        match self.destination(&code).await {
+            Ok(path) => {
+                let d = &self.inner.connect.destinations;
+                d.put_reread(&code, path, now, reread);
+            }
+            Err(e) => tracing::debug!(error = %e, "rereading a link failed"),
+        }
     }
 
     /// Where a link leads, read from the store: none for an unknown code or a link of a

@@ -6,6 +6,7 @@
 //! pricing pipeline) are in `caravan_domain::festival`.
 
 mod campaigns;
+pub(crate) mod claims;
 pub(crate) mod coupons;
 mod deals;
 pub(crate) mod live;

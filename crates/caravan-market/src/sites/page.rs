@@ -97,7 +97,7 @@ pub struct SitePageView {
 }
 
 /// Pages kept per site, language and currency.
-pub(crate) type SiteCache = crate::connect::clicks::Recent<Arc<SitePageView>>;
+pub(crate) type SiteCache = crate::recent::Recent<Arc<SitePageView>>;
 
 impl Market {
     /// The site's page for a visitor in `locale` and `currency`; `preview` lets operators see

@@ -411,6 +411,33 @@ async fn a_buyers_claims_are_read_for_every_live_deal_at_once(app: &TestApp) {
     assert_eq!(live, std::collections::HashMap::from([(deal.clone(), 2)]));
     let later = store.buyer_claims(&id, now + 2 * DAY).await.unwrap();
     assert!(later.is_empty(), "the campaign has ended: {later:?}");
+    // Several buyers in one read (how checkout reads the buyers it does not remember): each
+    // gets their own claims, a buyer without any is absent.
+    let other = app.buyer("claims-other@example.com").await;
+    app.post_idem("/api/v1/checkout", &other, "claims-o", one(&variant, 1))
+        .await
+        .ok(201);
+    let other_id = app.get("/api/v1/me", Some(&other)).await.ok(200)["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let idle = app.buyer("claims-idle@example.com").await;
+    let idle_id = app.get("/api/v1/me", Some(&idle)).await.ok(200)["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let asked = [id.clone(), other_id.clone(), idle_id.clone()];
+    let both = store.buyers_claims(&asked, now).await.unwrap();
+    assert_eq!(both.len(), 2, "{both:?}");
+    assert_eq!(
+        both[&id],
+        std::collections::HashMap::from([(deal.clone(), 2)])
+    );
+    assert_eq!(
+        both[&other_id],
+        std::collections::HashMap::from([(deal.clone(), 1)])
+    );
+    assert!(!both.contains_key(&idle_id));
     // One more unit is within the limit of 3: the deal's price; then the limit is reached and
     // the next unit is priced normally, at once.
     for (k, expected) in [(2, Some(deal.as_str())), (3, None)] {
