@@ -20,6 +20,7 @@ pub mod idempotency;
 pub mod images;
 pub mod merchants;
 pub mod orders;
+mod own_thread;
 pub mod page;
 pub mod payments;
 pub mod payouts;

@@ -54,28 +54,15 @@ impl OrderWriter {
             queues.push(tx);
             receivers.push(rx);
         }
-        // Its own thread and runtime: at peak the shared runtime runs hundreds of request tasks,
-        // and the writer's many short awaits per batch must not queue behind them.
-        let spawned = std::thread::Builder::new()
-            .name("caravan-writer".into())
-            .spawn(move || {
-                match tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                {
-                    Ok(rt) => rt.block_on(async move {
-                        let mut runs = tokio::task::JoinSet::new();
-                        for rx in receivers {
-                            runs.spawn(run(store.clone(), rx, batch.max(1)));
-                        }
-                        while runs.join_next().await.is_some() {}
-                    }),
-                    Err(e) => tracing::error!(error = %e, "cannot start the order writer"),
-                }
-            });
-        if let Err(e) = spawned {
-            tracing::error!(error = %e, "cannot start the order writer thread");
-        }
+        // Its own thread and runtime: the writer's many short awaits per batch must not queue
+        // behind the request tasks.
+        crate::own_thread::spawn("caravan-writer", async move {
+            let mut runs = tokio::task::JoinSet::new();
+            for rx in receivers {
+                runs.spawn(run(store.clone(), rx, batch.max(1)));
+            }
+            while runs.join_next().await.is_some() {}
+        });
         Self { queues }
     }
 

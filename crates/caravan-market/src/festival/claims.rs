@@ -40,20 +40,7 @@ impl ClaimsReader {
     /// 0.3–0.8 s there). The thread ends when the handle is dropped.
     pub(crate) fn start(store: Store) -> Self {
         let (asks, rx) = mpsc::channel(QUEUE);
-        let spawned = std::thread::Builder::new()
-            .name("caravan-claims".into())
-            .spawn(move || {
-                match tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                {
-                    Ok(rt) => rt.block_on(run(store, rx)),
-                    Err(e) => tracing::error!(error = %e, "cannot start the claims reader"),
-                }
-            });
-        if let Err(e) = spawned {
-            tracing::error!(error = %e, "cannot start the claims reader's thread");
-        }
+        crate::own_thread::spawn("caravan-claims", run(store, rx));
         Self { asks }
     }
 
