@@ -4,8 +4,9 @@
 //! to shared counters (stock, deals, coupon budgets).
 
 use crate::exec::Exec;
-use crate::sql::Val;
+use crate::sql::{in_list, Sql, Val};
 use crate::StoreError;
+use std::borrow::Cow;
 
 /// Inserts `rows` into `table` with statements whose text does not depend on the batch, so each
 /// is prepared once per connection. PostgreSQL: one statement with one parameter per column,
@@ -85,6 +86,52 @@ async fn insert_rows_then<E: Exec>(
     );
     let binds: Vec<Val> = arrays.into_iter().map(Val::from).collect();
     tx.execute(&sql, &binds, true).await
+}
+
+/// A membership test for a batch's keys (`column {in_keys}`) whose text, on PostgreSQL, does not
+/// depend on how many keys there are: `= ANY($k::text[])`, the keys as one array. The statement
+/// is then prepared once per connection ([`Sql::fixed`]) and each use is one round trip, where
+/// an unprepared one is two (parse and describe, then bind and run) plus a plan for a list of
+/// hundreds of parameters. SQLite: `IN (?, …)`, prepared in-process. `keys` must not be empty.
+pub(crate) fn in_keys<'a, K>(sql: &mut Sql<'a>, keys: impl IntoIterator<Item = K>) -> String
+where
+    K: Into<Cow<'a, str>>,
+{
+    let keys = keys.into_iter().map(|k| Val::Text(k.into()));
+    if sql.is_positional() {
+        return format!("IN ({})", in_list(sql, keys));
+    }
+    format!("= ANY({}::text[])", sql.bind(text_array(keys)))
+}
+
+/// A two-column table of a batch's key pairs, for `WITH w (a, b) AS ({pairs})`: on PostgreSQL
+/// two arrays unnested side by side (a text that does not depend on the count, as [`in_keys`]),
+/// on SQLite `VALUES (?, ?), …`.
+pub(crate) fn key_pairs<'a>(sql: &mut Sql<'a>, pairs: &[(&'a str, &'a str)]) -> String {
+    if sql.is_positional() {
+        let rows: Vec<String> = pairs
+            .iter()
+            .map(|(a, b)| format!("({}, {})", sql.bind(*a), sql.bind(*b)))
+            .collect();
+        return format!("VALUES {}", rows.join(", "));
+    }
+    let first = text_array(pairs.iter().map(|(a, _)| Val::from(*a)));
+    let second = text_array(pairs.iter().map(|(_, b)| Val::from(*b)));
+    let (a, b) = (sql.bind(first), sql.bind(second));
+    format!("SELECT * FROM unnest({a}::text[], {b}::text[])")
+}
+
+/// `vals` as one `text[]` literal.
+fn text_array<'a>(vals: impl Iterator<Item = Val<'a>>) -> String {
+    let mut a = String::from("{");
+    for (i, v) in vals.enumerate() {
+        if i > 0 {
+            a.push(',');
+        }
+        push_element(&mut a, &v);
+    }
+    a.push('}');
+    a
 }
 
 /// Separates the values of a joined text column; no stored text contains it.
@@ -448,6 +495,61 @@ mod tests {
             ];
             assert_eq!(read, want, "{}", db.url);
             lone_and_separated_texts_go_in_as_given(&db).await;
+            db.cleanup().await;
+        }
+    }
+
+    /// A batch's keys find exactly their rows through `in_keys` and `key_pairs` on both engines,
+    /// awkward texts included; on PostgreSQL the statement's text is the same for one key as
+    /// for three (so it stays prepared), on SQLite it has a placeholder per key.
+    #[tokio::test]
+    async fn keys_find_their_rows_and_the_text_does_not_depend_on_their_count() {
+        for db in TestDb::engines().await.unwrap() {
+            sqlx::query("CREATE TABLE pairs (a TEXT, b TEXT, PRIMARY KEY (a, b))")
+                .execute(db.store.pool())
+                .await
+                .unwrap();
+            let odd = "x \"q\", {b} \\ ü";
+            let rows: Vec<Vec<Val>> = [("k1", "u1"), ("k1", "u2"), (odd, "u1"), ("k3", "u3")]
+                .iter()
+                .map(|(a, b)| vec![Val::from(*a), Val::from(*b)])
+                .collect();
+            let mut tx = db.store.pool().begin().await.unwrap();
+            insert_rows(&mut tx, "pairs", &["a", "b"], &rows)
+                .await
+                .unwrap();
+            let mut texts = Vec::new();
+            for keys in [vec!["k1"], vec!["k1", odd, "none"]] {
+                let mut sql = Sql::positional(tx.positional());
+                let cond = in_keys(&mut sql, keys.iter().copied());
+                sql.push(&format!(
+                    "SELECT DISTINCT a FROM pairs WHERE a {cond} ORDER BY a"
+                ));
+                let read = tx.fetch(&sql.text, &sql.binds, &[Kind::Text], sql.fixed());
+                let read = read.await.unwrap();
+                let mut want: Vec<&str> = keys.iter().copied().filter(|k| *k != "none").collect();
+                want.sort_unstable();
+                let want: Vec<Vec<Cell>> =
+                    want.iter().map(|k| vec![Cell::Text((*k).into())]).collect();
+                assert_eq!(read, want, "{}", db.url);
+                texts.push(sql.text);
+            }
+            assert_eq!(texts[0] == texts[1], !tx.positional(), "{texts:?}");
+            let mut sql = Sql::positional(tx.positional());
+            let w = key_pairs(&mut sql, &[("k1", "u2"), (odd, "u1"), ("k3", "u9")]);
+            sql.push(&format!(
+                "WITH w (a, b) AS ({w}) SELECT p.a, p.b FROM w JOIN pairs p ON p.a = w.a AND p.b = w.b ORDER BY p.a"
+            ));
+            let read = tx.fetch(
+                &sql.text,
+                &sql.binds,
+                &[Kind::Text, Kind::Text],
+                sql.fixed(),
+            );
+            let read = read.await.unwrap();
+            tx.rollback().await.unwrap();
+            let pair = |a: &str, b: &str| vec![Cell::Text(a.into()), Cell::Text(b.into())];
+            assert_eq!(read, vec![pair("k1", "u2"), pair(odd, "u1")], "{}", db.url);
             db.cleanup().await;
         }
     }

@@ -7,9 +7,10 @@
 //! and the table its pglz compression, and on SQLite a third of each checkout's WAL. JSON never
 //! starts with `lz4:`, so answers stored plain before (or short ones) read back as they are.
 
+use crate::dialect::in_keys;
 use crate::dialect::insert_rows;
 use crate::exec::{Cell, Exec, Kind};
-use crate::sql::{in_list, Sql, Val};
+use crate::sql::{Sql, Val};
 use crate::{Store, StoreError};
 use base64::engine::general_purpose::STANDARD_NO_PAD as BASE64;
 use base64::Engine as _;
@@ -125,17 +126,18 @@ pub(crate) async fn stored_answers<E: Exec>(
         return Ok(found);
     }
     let mut sql = Sql::positional(tx.positional());
-    let ids = in_list(
-        &mut sql,
-        keys.iter()
-            .map(|(scope, key)| Val::from(key_id(scope, key))),
-    );
+    let ids = in_keys(&mut sql, keys.iter().map(|(scope, key)| key_id(scope, key)));
     sql.push(&format!(
-        "SELECT scope, idem_key, request_hash, status_code, response FROM idempotency_keys WHERE id IN ({ids})"
+        "SELECT scope, idem_key, request_hash, status_code, response FROM idempotency_keys WHERE id {ids}"
     ));
     use Kind::{Int, Text};
     for row in tx
-        .fetch(&sql.text, &sql.binds, &[Text, Text, Text, Int, Text], false)
+        .fetch(
+            &sql.text,
+            &sql.binds,
+            &[Text, Text, Text, Int, Text],
+            sql.fixed(),
+        )
         .await?
     {
         let mut cells = row.into_iter();

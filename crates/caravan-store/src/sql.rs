@@ -84,6 +84,18 @@ impl<'a> Sql<'a> {
         }
     }
 
+    /// Whether the placeholders are plain `?` (SQLite).
+    pub fn is_positional(&self) -> bool {
+        self.positional
+    }
+
+    /// Whether the text is the same for any number of keys, so the statement may stay
+    /// prepared: on PostgreSQL, when every key list went through `dialect::in_keys` or
+    /// `dialect::key_pairs` (SQLite's lists are one placeholder per key).
+    pub fn fixed(&self) -> bool {
+        !self.positional
+    }
+
     /// A builder with plain `?` placeholders when `positional` (SQLite), else `$n`.
     pub fn positional(positional: bool) -> Self {
         Sql {

@@ -5,6 +5,7 @@
 //! statement per batch, not a hot row per order — and one per (coupon, buyer).
 
 use super::records::{Outcome, Placement};
+use crate::dialect::{in_keys, key_pairs};
 use crate::exec::{Cell, Exec, Kind};
 use crate::sql::{in_list, Sql, Val};
 use crate::StoreError;
@@ -48,6 +49,51 @@ fn wanted(p: &Placement) -> BTreeMap<&str, i64> {
     want
 }
 
+/// (coupon, buyer) pairs looked up per statement.
+const HOLDERS_PER_READ: usize = 2_000;
+
+/// Each buyer's standing with each coupon they use, by (coupon, buyer): only the pairs the
+/// placements name, looked up by the key (an `IN` list on each column would read every holder
+/// of a coupon the whole festival holds).
+async fn holders_of<E: Exec>(
+    tx: &mut E,
+    open: &[&Placement],
+) -> Result<HashMap<(String, String), Holder>, StoreError> {
+    let pairs: BTreeSet<(&str, &str)> = open
+        .iter()
+        .flat_map(|p| {
+            let buyer = p.group.buyer_id.as_str();
+            p.coupons.iter().map(move |c| (c.coupon_id.as_str(), buyer))
+        })
+        .collect();
+    let pairs: Vec<(&str, &str)> = pairs.into_iter().collect();
+    let mut holders = HashMap::new();
+    for chunk in pairs.chunks(HOLDERS_PER_READ) {
+        let mut sql = Sql::positional(tx.positional());
+        let w = key_pairs(&mut sql, chunk);
+        sql.push(&format!(
+            "WITH w (coupon_id, buyer_id) AS ({w}) SELECT h.coupon_id, h.buyer_id, \
+             COALESCE(h.collected_at, -1), h.used FROM w JOIN coupon_holders h \
+             ON h.coupon_id = w.coupon_id AND h.buyer_id = w.buyer_id"
+        ));
+        use Kind::{Int, Text};
+        for row in tx
+            .fetch(&sql.text, &sql.binds, &[Text, Text, Int, Int], sql.fixed())
+            .await?
+        {
+            let mut cells = row.into_iter();
+            let mut next = || cells.next().unwrap_or(Cell::Null);
+            let key = (next().text()?, next().text()?);
+            let holder = Holder {
+                collected: next().int()? >= 0,
+                used: next().int()?,
+            };
+            holders.insert(key, holder);
+        }
+    }
+    Ok(holders)
+}
+
 impl Coupons {
     /// Reads the budgets of the coupons the undecided placements use, and their buyers' uses.
     pub async fn read<E: Exec>(tx: &mut E, open: &[&Placement]) -> Result<Coupons, StoreError> {
@@ -60,14 +106,14 @@ impl Coupons {
             return Ok(c);
         }
         let mut sql = Sql::positional(tx.positional());
-        let list = in_list(&mut sql, ids.iter().map(|d| Val::from(*d)));
+        let list = in_keys(&mut sql, ids.iter().copied());
         sql.push(&format!(
             "SELECT id, COALESCE(budget_uses, -1), used_uses, COALESCE(budget_minor, -1), used_minor, per_buyer, collect \
-             FROM coupons WHERE id IN ({list})"
+             FROM coupons WHERE id {list}"
         ));
         use Kind::{Int, Text};
         let kinds = [Text, Int, Int, Int, Int, Int, Int];
-        for row in tx.fetch(&sql.text, &sql.binds, &kinds, false).await? {
+        for row in tx.fetch(&sql.text, &sql.binds, &kinds, sql.fixed()).await? {
             let mut cells = row.into_iter();
             let mut next = || cells.next().unwrap_or(Cell::Null);
             let id = next().text()?;
@@ -85,27 +131,7 @@ impl Coupons {
             };
             c.budgets.insert(id, b);
         }
-        let buyers: BTreeSet<&str> = open.iter().map(|p| p.group.buyer_id.as_str()).collect();
-        let mut sql = Sql::positional(tx.positional());
-        let cl = in_list(&mut sql, ids.iter().map(|d| Val::from(*d)));
-        let bl = in_list(&mut sql, buyers.iter().map(|b| Val::from(*b)));
-        sql.push(&format!(
-            "SELECT coupon_id, buyer_id, COALESCE(collected_at, -1), used FROM coupon_holders \
-             WHERE coupon_id IN ({cl}) AND buyer_id IN ({bl})"
-        ));
-        for row in tx
-            .fetch(&sql.text, &sql.binds, &[Text, Text, Int, Int], false)
-            .await?
-        {
-            let mut cells = row.into_iter();
-            let mut next = || cells.next().unwrap_or(Cell::Null);
-            let key = (next().text()?, next().text()?);
-            let holder = Holder {
-                collected: next().int()? >= 0,
-                used: next().int()?,
-            };
-            c.holders.insert(key, holder);
-        }
+        c.holders = holders_of(tx, open).await?;
         Ok(c)
     }
 

@@ -5,9 +5,10 @@
 
 use super::coupons::Coupons;
 use super::records::{Outcome, Placement};
+use crate::dialect::{in_keys, key_pairs};
 use crate::exec::{Cell, Exec, Kind};
 use crate::idempotency::stored_answers;
-use crate::sql::{in_list, Sql, Val};
+use crate::sql::{Sql, Val};
 use crate::StoreError;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -122,12 +123,10 @@ async fn stock_of<E: Exec>(
         return Ok(stock);
     }
     let mut sql = Sql::positional(tx.positional());
-    let list = in_list(&mut sql, variants.iter().map(|v| Val::from(*v)));
-    sql.push(&format!(
-        "SELECT id, stock FROM variants WHERE id IN ({list})"
-    ));
+    let ids = in_keys(&mut sql, variants.iter().copied());
+    sql.push(&format!("SELECT id, stock FROM variants WHERE id {ids}"));
     for row in tx
-        .fetch(&sql.text, &sql.binds, &[Kind::Text, Kind::Int], false)
+        .fetch(&sql.text, &sql.binds, &[Kind::Text, Kind::Int], sql.fixed())
         .await?
     {
         let mut cells = row.into_iter();
@@ -235,13 +234,13 @@ async fn deals_of<E: Exec>(
         return Ok(deals);
     }
     let mut sql = Sql::positional(tx.positional());
-    let list = in_list(&mut sql, ids.iter().map(|d| Val::from(*d)));
+    let ids = in_keys(&mut sql, ids.iter().copied());
     sql.push(&format!(
-        "SELECT id, cap, claimed, per_buyer FROM deals WHERE status = 'approved' AND id IN ({list})"
+        "SELECT id, cap, claimed, per_buyer FROM deals WHERE status = 'approved' AND id {ids}"
     ));
     use Kind::{Int, Text};
     for row in tx
-        .fetch(&sql.text, &sql.binds, &[Text, Int, Int, Int], false)
+        .fetch(&sql.text, &sql.binds, &[Text, Int, Int, Int], sql.fixed())
         .await?
     {
         let mut c = row.into_iter();
@@ -277,18 +276,14 @@ async fn claims_of<'a, E: Exec>(
     // Bounded statements: two parameters a pair, far under either engine's limit.
     for chunk in pairs.chunks(CLAIMS_PER_READ) {
         let mut sql = Sql::positional(tx.positional());
-        let rows: Vec<String> = chunk
-            .iter()
-            .map(|(d, b)| format!("({}, {})", sql.bind(*d), sql.bind(*b)))
-            .collect();
+        let w = key_pairs(&mut sql, chunk);
         sql.push(&format!(
-            "WITH w (deal_id, buyer_id) AS (VALUES {}) SELECT c.deal_id, c.buyer_id, c.units \
-             FROM w JOIN deal_claims c ON c.deal_id = w.deal_id AND c.buyer_id = w.buyer_id",
-            rows.join(", ")
+            "WITH w (deal_id, buyer_id) AS ({w}) SELECT c.deal_id, c.buyer_id, c.units \
+             FROM w JOIN deal_claims c ON c.deal_id = w.deal_id AND c.buyer_id = w.buyer_id"
         ));
         use Kind::{Int, Text};
         for row in tx
-            .fetch(&sql.text, &sql.binds, &[Text, Text, Int], false)
+            .fetch(&sql.text, &sql.binds, &[Text, Text, Int], sql.fixed())
             .await?
         {
             let mut c = row.into_iter();

@@ -4,11 +4,12 @@
 //! last.
 
 use super::records::{Phases, Placement};
+use crate::dialect::in_keys;
 use crate::dialect::insert_rows;
 use crate::exec::Exec;
 use crate::idempotency::{store_answers, NewAnswer};
 use crate::journal::{append_events, move_balances, record_ledger, LedgerTx, Moves, NewEvent};
-use crate::sql::{in_list, Sql, Val};
+use crate::sql::{Sql, Val};
 use crate::StoreError;
 
 /// What a batch still has to write on rows every batch shares: the balances its ledger moves
@@ -368,12 +369,9 @@ async fn insert_payments<E: Exec>(tx: &mut E, placed: &[&Placement]) -> Result<(
 /// The carts the checkouts came from lose their lines.
 async fn empty_carts<E: Exec>(tx: &mut E, placed: &[&Placement]) -> Result<(), StoreError> {
     let mut sql = Sql::positional(tx.positional());
-    let list = in_list(
-        &mut sql,
-        placed.iter().map(|p| Val::from(p.group.cart_id.as_str())),
-    );
-    sql.push(&format!("DELETE FROM cart_lines WHERE cart_id IN ({list})"));
-    tx.execute(&sql.text, &sql.binds, false).await?;
+    let carts = in_keys(&mut sql, placed.iter().map(|p| p.group.cart_id.as_str()));
+    sql.push(&format!("DELETE FROM cart_lines WHERE cart_id {carts}"));
+    tx.execute(&sql.text, &sql.binds, sql.fixed()).await?;
     Ok(())
 }
 
