@@ -3,7 +3,7 @@
 //! order writer's path: multi-row inserts (and guarded upserts), and the batch's guarded changes
 //! to shared counters (stock, deals, coupon budgets).
 
-use crate::exec::Exec;
+use crate::exec::{Cell, Exec, Kind};
 use crate::sql::{in_list, Sql, Val};
 use crate::StoreError;
 use std::borrow::Cow;
@@ -119,6 +119,41 @@ pub(crate) fn key_pairs<'a>(sql: &mut Sql<'a>, pairs: &[(&'a str, &'a str)]) -> 
     let second = text_array(pairs.iter().map(|(_, b)| Val::from(*b)));
     let (a, b) = (sql.bind(first), sql.bind(second));
     format!("SELECT * FROM unnest({a}::text[], {b}::text[])")
+}
+
+/// Key pairs looked up per statement: two parameters a pair on SQLite, far under its
+/// limit.
+const PAIRS_PER_READ: usize = 2_000;
+
+/// The rows of `table` whose key columns `key` hold one of `pairs`, looked up by the key in
+/// bounded statements of [`key_pairs`]: each row is the pair, then `columns` (read as
+/// `kinds`; write them as `t.column`). Not every first key with every second (an `IN` list on
+/// each column probes their product, and PostgreSQL's generic plan for it scans all rows of
+/// a first key).
+pub(crate) async fn rows_by_pairs<E: Exec>(
+    tx: &mut E,
+    table: &str,
+    key: (&str, &str),
+    columns: &str,
+    kinds: &[Kind],
+    pairs: &[(&str, &str)],
+) -> Result<Vec<Vec<Cell>>, StoreError> {
+    let (a, b) = key;
+    let kinds: Vec<Kind> = [Kind::Text, Kind::Text]
+        .into_iter()
+        .chain(kinds.iter().copied())
+        .collect();
+    let mut rows = Vec::new();
+    for chunk in pairs.chunks(PAIRS_PER_READ) {
+        let mut sql = Sql::positional(tx.positional());
+        let w = key_pairs(&mut sql, chunk);
+        sql.push(&format!(
+            "WITH w (a, b) AS ({w}) SELECT t.{a}, t.{b}, {columns} FROM w JOIN {table} t \
+             ON t.{a} = w.a AND t.{b} = w.b"
+        ));
+        rows.extend(tx.fetch(&sql.text, &sql.binds, &kinds, sql.fixed()).await?);
+    }
+    Ok(rows)
 }
 
 /// `vals` as one `text[]` literal.

@@ -5,7 +5,7 @@
 //! statement per batch, not a hot row per order — and one per (coupon, buyer).
 
 use super::records::{Outcome, Placement};
-use crate::dialect::{in_keys, key_pairs};
+use crate::dialect::{in_keys, rows_by_pairs};
 use crate::exec::{Cell, Exec, Kind};
 use crate::sql::{in_list, Sql, Val};
 use crate::StoreError;
@@ -49,9 +49,6 @@ fn wanted(p: &Placement) -> BTreeMap<&str, i64> {
     want
 }
 
-/// (coupon, buyer) pairs looked up per statement.
-const HOLDERS_PER_READ: usize = 2_000;
-
 /// Each buyer's standing with each coupon they use, by (coupon, buyer): only the pairs the
 /// placements name, looked up by the key (an `IN` list on each column would read every holder
 /// of a coupon the whole festival holds).
@@ -67,29 +64,20 @@ async fn holders_of<E: Exec>(
         })
         .collect();
     let pairs: Vec<(&str, &str)> = pairs.into_iter().collect();
+    let key = ("coupon_id", "buyer_id");
+    let columns = "COALESCE(t.collected_at, -1), t.used";
+    let kinds = [Kind::Int, Kind::Int];
+    let rows = rows_by_pairs(tx, "coupon_holders", key, columns, &kinds, &pairs).await?;
     let mut holders = HashMap::new();
-    for chunk in pairs.chunks(HOLDERS_PER_READ) {
-        let mut sql = Sql::positional(tx.positional());
-        let w = key_pairs(&mut sql, chunk);
-        sql.push(&format!(
-            "WITH w (coupon_id, buyer_id) AS ({w}) SELECT h.coupon_id, h.buyer_id, \
-             COALESCE(h.collected_at, -1), h.used FROM w JOIN coupon_holders h \
-             ON h.coupon_id = w.coupon_id AND h.buyer_id = w.buyer_id"
-        ));
-        use Kind::{Int, Text};
-        for row in tx
-            .fetch(&sql.text, &sql.binds, &[Text, Text, Int, Int], sql.fixed())
-            .await?
-        {
-            let mut cells = row.into_iter();
-            let mut next = || cells.next().unwrap_or(Cell::Null);
-            let key = (next().text()?, next().text()?);
-            let holder = Holder {
-                collected: next().int()? >= 0,
-                used: next().int()?,
-            };
-            holders.insert(key, holder);
-        }
+    for row in rows {
+        let mut cells = row.into_iter();
+        let mut next = || cells.next().unwrap_or(Cell::Null);
+        let key = (next().text()?, next().text()?);
+        let holder = Holder {
+            collected: next().int()? >= 0,
+            used: next().int()?,
+        };
+        holders.insert(key, holder);
     }
     Ok(holders)
 }

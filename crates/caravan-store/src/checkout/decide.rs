@@ -5,7 +5,7 @@
 
 use super::coupons::Coupons;
 use super::records::{Outcome, Placement};
-use crate::dialect::{in_keys, key_pairs};
+use crate::dialect::{in_keys, rows_by_pairs};
 use crate::exec::{Cell, Exec, Kind};
 use crate::idempotency::stored_answers;
 use crate::sql::{Sql, Val};
@@ -253,9 +253,6 @@ async fn deals_of<E: Exec>(
     Ok(deals)
 }
 
-/// (deal, buyer) pairs looked up per statement.
-const CLAIMS_PER_READ: usize = 2_000;
-
 /// What each buyer of `placements` has claimed of each deal they name, by (deal, buyer).
 async fn claims_of<'a, E: Exec>(
     tx: &mut E,
@@ -272,25 +269,14 @@ async fn claims_of<'a, E: Exec>(
         })
         .collect();
     let pairs: Vec<(&str, &str)> = pairs.into_iter().collect();
+    let key = ("deal_id", "buyer_id");
+    let rows = rows_by_pairs(tx, "deal_claims", key, "t.units", &[Kind::Int], &pairs).await?;
     let mut claims = HashMap::new();
-    // Bounded statements: two parameters a pair, far under either engine's limit.
-    for chunk in pairs.chunks(CLAIMS_PER_READ) {
-        let mut sql = Sql::positional(tx.positional());
-        let w = key_pairs(&mut sql, chunk);
-        sql.push(&format!(
-            "WITH w (deal_id, buyer_id) AS ({w}) SELECT c.deal_id, c.buyer_id, c.units \
-             FROM w JOIN deal_claims c ON c.deal_id = w.deal_id AND c.buyer_id = w.buyer_id"
-        ));
-        use Kind::{Int, Text};
-        for row in tx
-            .fetch(&sql.text, &sql.binds, &[Text, Text, Int], sql.fixed())
-            .await?
-        {
-            let mut c = row.into_iter();
-            let mut next = || c.next().unwrap_or(Cell::Null);
-            let key = (next().text()?, next().text()?);
-            claims.insert(key, next().int()?);
-        }
+    for row in rows {
+        let mut c = row.into_iter();
+        let mut next = || c.next().unwrap_or(Cell::Null);
+        let key = (next().text()?, next().text()?);
+        claims.insert(key, next().int()?);
     }
     Ok(claims)
 }
