@@ -117,6 +117,9 @@ impl Store {
                     "foreign keys the order writer keeps dropped (ADR 0019)"
                 );
             }
+            if crate::idempotency::answers_inline_on_postgres(&self.pool).await? {
+                tracing::info!("idempotency answers kept in their rows (ADR 0004)");
+            }
         }
         Ok(())
     }

@@ -2,6 +2,7 @@
 //! has claimed of a deal, and variants' price history. The units claimed are changed only by the
 //! order writer (`checkout::decide` and `checkout::insert`) and by transitions that cancel orders.
 
+use crate::dialect::keyed_rows;
 use crate::journal::{append_events, changed};
 use crate::sql::{in_list, Sql, Val};
 use crate::{Store, StoreError};
@@ -288,14 +289,20 @@ impl Store {
         if buyers.is_empty() {
             return Ok(out);
         }
-        let mut sql = Sql::default();
-        let list = in_list(&mut sql, buyers.iter().map(Val::from));
+        let mut sql = Sql::positional(self.engine() == crate::Engine::Sqlite);
+        let claims = keyed_rows(
+            &mut sql,
+            "deal_claims",
+            "buyer_id",
+            buyers.iter().map(String::as_str),
+        );
         let now = sql.bind(Val::Int(now));
         sql.push(&format!(
-            "SELECT c.buyer_id, c.deal_id, c.units FROM deal_claims c JOIN deals d ON d.id = c.deal_id \
-             JOIN campaigns k ON k.id = d.campaign_id WHERE c.buyer_id IN ({list}) AND k.ends_at > {now}"
+            "SELECT t.buyer_id, t.deal_id, t.units FROM {claims} JOIN deals d ON d.id = t.deal_id \
+             JOIN campaigns k ON k.id = d.campaign_id WHERE k.ends_at > {now}"
         ));
-        let rows: Vec<(String, String, i64)> = sql.query_as().fetch_all(&self.pool).await?;
+        let read = sql.query_as().persistent(false).fetch_all(&self.pool);
+        let rows: Vec<(String, String, i64)> = read.await?;
         for (buyer, deal, units) in rows {
             out.entry(buyer).or_default().insert(deal, units);
         }
