@@ -156,23 +156,14 @@ pub(crate) async fn rows_by_pairs<E: Exec>(
     Ok(rows)
 }
 
-/// A join of the key rows before it to `table t` on `on`, as index probes. PostgreSQL
-/// costs a probe as a random read and a whole scan as sequential ones, so for a hundred keys
-/// in a table of a few thousand rows that nothing analysed yet (a campaign's claims at
-/// midnight) it hashes the keys and scans the whole table. A lateral subquery that cannot be
-/// pulled up (`OFFSET 0`) can only be a nested loop; run unprepared (planned for the table's
-/// size of the moment, not kept from when it was small) each loop is a lookup by the key
-/// once the table spans a few pages. SQLite joins by index probes of its own.
-fn probe(sql: &Sql<'_>, table: &str, on: &str) -> String {
-    if sql.is_positional() {
-        return format!("JOIN {table} t ON {on}");
-    }
-    format!("CROSS JOIN LATERAL (SELECT * FROM {table} t WHERE {on} OFFSET 0) t")
-}
-
 /// The rows of `table t` whose `column` holds one of `keys`, as a row source (`FROM
-/// {keyed_rows}`): on PostgreSQL the keys' array probed one by one ([`probe`]; run the
-/// statement unprepared), on SQLite an `IN` list. `keys` must not be empty.
+/// {keyed_rows}`); run the statement unprepared. SQLite: an `IN` list (it probes the index of
+/// its own). PostgreSQL: a lookup by the key per key. Given a list, PostgreSQL costs a
+/// probe as a random read and a whole scan as sequential ones, so for a hundred keys in a
+/// table of a few thousand rows that nothing analysed yet (a campaign's claims at midnight)
+/// it scans the whole table; a lateral subquery that cannot be pulled up (`OFFSET 0`) can only
+/// be a nested loop, and unprepared it is planned for the table's size of the moment, not
+/// kept from when the table was one page. `keys` must not be empty.
 pub(crate) fn keyed_rows<'a, K>(
     sql: &mut Sql<'a>,
     table: &str,
@@ -187,8 +178,10 @@ where
         return format!("(SELECT * FROM {table} WHERE {column} {list}) t");
     }
     let keys = sql.bind(text_array(keys.into_iter().map(|k| Val::Text(k.into()))));
-    let probe = probe(sql, table, &format!("t.{column} = keyed.v"));
-    format!("unnest({keys}::text[]) AS keyed (v) {probe}")
+    format!(
+        "unnest({keys}::text[]) AS keyed (v) \
+         CROSS JOIN LATERAL (SELECT * FROM {table} t WHERE t.{column} = keyed.v OFFSET 0) t"
+    )
 }
 
 /// `vals` as one `text[]` literal.
